@@ -1,0 +1,73 @@
+"""Readers of each input format. All of them return an `ExtractedDocument`: the same row
+stream (cells + provenance), whatever the format.
+
+The format is detected from the file's content (magic bytes), never from its name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pgt.errors import InputNotFound, UnreadableInput
+from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
+
+__all__ = [
+    "ExtractedDocument",
+    "Provenance",
+    "RowKind",
+    "SourceRow",
+    "detect_format",
+    "read_document",
+]
+
+
+def detect_format(path: Path) -> str:
+    """`pdf`, `docx`, `odt`, `doc` or `text`, from the first bytes of the file."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+                if "word/document.xml" in names:
+                    return "docx"
+                if "mimetype" in names and archive.read("mimetype").startswith(
+                    b"application/vnd.oasis.opendocument.text"
+                ):
+                    return "odt"
+        except zipfile.BadZipFile as error:
+            raise UnreadableInput(f"{path}: damaged archive ({error})") from None
+        raise UnreadableInput(f"{path}: a ZIP archive that is neither DOCX nor ODT")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    return "text"
+
+
+def read_document(path: Path, *, password: str | None = None) -> ExtractedDocument:
+    """Read one document into rows with provenance, whatever its format."""
+    path = Path(path)
+    if not path.exists():
+        raise InputNotFound(f"{path}: no such file")
+    if path.is_dir():
+        raise InputNotFound(f"{path}: is a folder, not a document")
+    fmt = detect_format(path)
+    if fmt == "text":
+        from pgt.extract.text import read_text_export
+
+        return read_text_export(path)
+    if fmt == "pdf":
+        from pgt.extract.pdf import read_pdf
+
+        return read_pdf(path, password=password)
+    if fmt in ("docx", "odt"):
+        from pgt.extract.docx import read_docx
+
+        return read_docx(path)
+    raise UnreadableInput(
+        f"{path}: legacy Word .doc is not read directly; convert it with "
+        f"`soffice --headless --convert-to docx {path.name}` and read the .docx"
+    )

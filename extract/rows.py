@@ -1,0 +1,99 @@
+"""The one row stream every reader produces.
+
+A reader turns a document (text export, PDF, DOCX…) into an ordered list of `SourceRow`:
+the cells of one table row, or one line of running text (a heading, a paragraph between
+tables), each with its provenance. Nothing downstream of `extract/` knows which format a row
+came from: the structure builder only sees cells and where they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
+
+
+class RowKind(str, Enum):
+    TABLE = "table"  # a row of a table: several cells
+    TEXT = "text"  # a line of running text outside tables (heading, paragraph)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a row was read: enough for a person to find it in the source."""
+
+    document: str  # file name as given by the user
+    line: int | None = None  # 1-based line in a text export
+    page: int | None = None  # 1-based page in a PDF
+    table: int | None = None  # 0-based index of the table in the document
+    row: int | None = None  # 0-based index of the row in its table
+    bbox: BBox | None = None  # bounding box of the row on its page (PDF)
+    cell_bboxes: tuple[BBox | None, ...] | None = None  # one per cell (PDF)
+
+    def location(self) -> str:
+        """Human-readable location: `file:line 12`, `file:page 3` or `file:table 2 row 5`."""
+        where: list[str] = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.page is not None:
+            where.append(f"page {self.page}")
+        if not where and self.table is not None:
+            where.append(f"table {self.table + 1}")
+            if self.row is not None:
+                where.append(f"row {self.row + 1}")
+        return f"{self.document}:{' '.join(where)}" if where else self.document
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of cells with its provenance. Cells are clean text (markup removed)."""
+
+    cells: tuple[str, ...]
+    provenance: Provenance
+    kind: RowKind = RowKind.TABLE
+    # Rows of the same table share a table index; a new index means a new table (a blank
+    # line in a text export, a new table object in a PDF or DOCX).
+    table_index: int | None = None
+    # True for header rows a format marks as repeated (DOCX "repeat as header row",
+    # a header repeated after a PDF page break): the builder may skip duplicates of them.
+    repeated_header: bool = False
+
+    @property
+    def non_empty(self) -> list[tuple[int, str]]:
+        return [(i, c) for i, c in enumerate(self.cells) if c.strip()]
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(c.strip() for c in self.cells)
+
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c.strip())
+
+
+@dataclass
+class ExtractedDocument:
+    """What a reader returns: the rows of one document and facts about the file."""
+
+    path: Path
+    rows: list[SourceRow]
+    format: str  # "text", "pdf", "docx", "odt"
+    sha256: str
+    lines: int | None = None  # text exports
+    pages: int | None = None  # PDF
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)  # reader-level notes (OCR used, …)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

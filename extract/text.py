@@ -1,0 +1,100 @@
+"""Reader of the plan's text exports.
+
+Format: one table row per line with cells separated by TAB, a blank line between tables,
+headings and paragraphs as plain lines (no TAB). Cells may carry `<p>`/`<i>` HTML or `**`
+markdown left over from the export: they are removed here, paragraph breaks kept as line
+breaks inside the cell.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from pgt.errors import UnreadableInput
+from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+
+
+def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
+    """Decode a text export: UTF-8 (with or without BOM), else cp1252, else latin-1.
+
+    Binary content (NUL bytes, many control characters) is refused with a clear error.
+    """
+    if not data.strip():
+        raise UnreadableInput(f"{source}: empty file")
+    if b"\x00" in data[:65536]:
+        raise UnreadableInput(f"{source}: binary content (NUL bytes), not a text export")
+    for encoding in ("utf-8-sig", "utf-8"):
+        try:
+            text = data.decode(encoding)
+            used = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        try:
+            text, used = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, used = data.decode("latin-1"), "latin-1"
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise UnreadableInput(f"{source}: binary content ({controls} control characters)")
+    return text, used
+
+
+def clean_cell(raw: str) -> str:
+    """Remove export markup, keep paragraph breaks as newlines, fold spaces."""
+    text = _PARAGRAPH_BREAK.sub("\n", raw)
+    text = _TAG.sub("", text)
+    text = text.replace("**", "")
+    text = html.unescape(text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def rows_from_text(text: str, document: str) -> list[SourceRow]:
+    """Split a decoded text export into rows: TAB lines are table rows, others text lines."""
+    rows: list[SourceRow] = []
+    table_index = -1
+    row_in_table = 0
+    in_table = False
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if not line.strip():
+            in_table = False
+            continue
+        if "\t" in line:
+            if not in_table:
+                table_index += 1
+                row_in_table = 0
+                in_table = True
+            cells = tuple(clean_cell(cell) for cell in line.split("\t"))
+            provenance = Provenance(document, line=number, table=table_index, row=row_in_table)
+            rows.append(SourceRow(cells, provenance, RowKind.TABLE, table_index))
+            row_in_table += 1
+        else:
+            in_table = False
+            cell = clean_cell(line)
+            if cell:
+                rows.append(SourceRow((cell,), Provenance(document, line=number), RowKind.TEXT))
+    return rows
+
+
+def read_text_export(path: Path) -> ExtractedDocument:
+    data = path.read_bytes()
+    text, encoding = decode_bytes(data, str(path))
+    rows = rows_from_text(text, path.name)
+    line_count = len(_LINE_BREAK.split(text))
+    return ExtractedDocument(
+        path=path,
+        rows=rows,
+        format="text",
+        sha256=sha256_of(path),
+        lines=line_count,
+        encoding=encoding,
+    )

@@ -1,0 +1,250 @@
+"""The Pydantic model of a plan: what `plan.json` holds and what every writer reads.
+
+Plan → Thematique → Axe → ObjectifIntermediaire → (ObjectifOperationnel, Action → Offre).
+Parentalité's six "THEMATIQUE n" groups are axes without OI: their actions sit on the axe.
+The *priorisation* (summary) document adds `Fiche` records, linked to actions by the
+crosswalk. Validators enforce what must hold for the data to be trusted.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+
+class ThematiqueCode(str, Enum):
+    petite_enfance = "petite_enfance"
+    enfance = "enfance"
+    jeunesse = "jeunesse"
+    cohesion_sociale = "cohesion_sociale"
+    parentalite = "parentalite"
+
+
+THEMATIQUE_ORDER = [t.value for t in ThematiqueCode]
+
+
+class DocumentKind(str, Enum):
+    priorisation = "priorisation"  # summary: axes → OI → OO → fiches
+    fiches_actions = "fiches_actions"  # detail: action tables with all fields
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Provenance(Strict):
+    """Where a record was read; `cells` are the raw cells of its source row(s)."""
+
+    document: str
+    line: int | None = Field(default=None, ge=1)
+    page: int | None = Field(default=None, ge=1)
+    table: int | None = Field(default=None, ge=0)
+    row: int | None = Field(default=None, ge=0)
+    cells: list[str] = Field(default_factory=list)
+
+
+class ActionFields(Strict):
+    """The fields an action and each of its offers share."""
+
+    porteur: str | None = None
+    public_vise: str | None = None
+    echeances: str | None = None  # as printed
+    annee_debut: int | None = Field(default=None, ge=1900, le=2100)
+    annee_fin: int | None = Field(default=None, ge=1900, le=2100)
+    partenaires: list[str] = Field(default_factory=list)
+    moyens_humains: str | None = None
+    moyens_techniques: str | None = None
+    moyens_financiers: str | None = None
+    parcours: str | None = None
+    indicateurs: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> ActionFields:
+        if self.annee_debut and self.annee_fin and self.annee_fin < self.annee_debut:
+            raise ValueError(f"annee_fin {self.annee_fin} before annee_debut {self.annee_debut}")
+        return self
+
+
+class Offre(ActionFields):
+    libelle: str
+    provenance: Provenance
+
+
+class Action(ActionFields):
+    id: str = Field(pattern=r"^[a-z_]+-[0-9a-z-]+$")
+    numero: int | None = Field(default=None, ge=1)
+    titre: str | None = None
+    oo: list[int] = Field(default_factory=list)
+    offres: list[Offre] = Field(default_factory=list)
+    fiches_liees: list[int] = Field(default_factory=list)
+    fiche_priorisation: int | None = Field(default=None, ge=1)
+    provenance: Provenance
+
+    @field_validator("oo", "fiches_liees")
+    @classmethod
+    def _positive_sorted_unique(cls, values: list[int]) -> list[int]:
+        if any(v < 1 for v in values):
+            raise ValueError(f"numbers must be positive: {values}")
+        return sorted(set(values))
+
+
+class ObjectifOperationnel(Strict):
+    numero: int = Field(ge=1)
+    titre: str | None = None
+    provenance: Provenance | None = None
+
+
+class ObjectifIntermediaire(Strict):
+    numero: int = Field(ge=1)
+    titre: str | None = None
+    objectifs_operationnels: list[ObjectifOperationnel] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _oo_references_exist(self) -> ObjectifIntermediaire:
+        numbers = [oo.numero for oo in self.objectifs_operationnels]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError(f"OI {self.numero}: OO numbers repeated {numbers}")
+        known = set(numbers)
+        if known:
+            for action in self.actions:
+                missing = [n for n in action.oo if n not in known]
+                if missing:
+                    raise ValueError(
+                        f"OI {self.numero}: action {action.id} refers to OO {missing} "
+                        f"not among {sorted(known)}"
+                    )
+        return self
+
+
+class Axe(Strict):
+    numero: int = Field(ge=1)
+    titre: str | None = None
+    objectifs_intermediaires: list[ObjectifIntermediaire] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)  # actions placed under no OI
+    provenance: Provenance | None = None
+
+    @model_validator(mode="after")
+    def _unique_oi(self) -> Axe:
+        numbers = [oi.numero for oi in self.objectifs_intermediaires]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError(f"axe {self.numero}: OI numbers repeated {numbers}")
+        return self
+
+    def all_actions(self) -> list[Action]:
+        return [a for oi in self.objectifs_intermediaires for a in oi.actions] + self.actions
+
+
+class Thematique(Strict):
+    code: ThematiqueCode
+    titre: str
+    axes: list[Axe] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_axes(self) -> Thematique:
+        numbers = [axe.numero for axe in self.axes]
+        if len(numbers) != len(set(numbers)):
+            raise ValueError(f"{self.code.value}: axe numbers repeated {numbers}")
+        return self
+
+    def all_actions(self) -> list[Action]:
+        return [a for axe in self.axes for a in axe.all_actions()]
+
+
+class Fiche(Strict):
+    """One fiche of the *priorisation* document."""
+
+    id: str
+    thematique: ThematiqueCode
+    axe: int | None = Field(default=None, ge=1)
+    oi: int | None = Field(default=None, ge=1)
+    oo: int | None = Field(default=None, ge=1)
+    numero: int | None = Field(default=None, ge=1)
+    titre: str
+    fiches_annexees: list[int] = Field(default_factory=list)
+    action_id: str | None = None
+    provenance: Provenance
+
+
+class SourceDocument(Strict):
+    name: str
+    kind: DocumentKind
+    format: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    lines: int | None = None
+    pages: int | None = None
+    encoding: str | None = None
+    rows: int = 0
+    non_empty_cells: int = 0
+    placed_cells: int = 0
+
+    @property
+    def coverage(self) -> float:
+        return 1.0 if not self.non_empty_cells else self.placed_cells / self.non_empty_cells
+
+
+class Correction(Strict):
+    """One change a normalizer made."""
+
+    record_id: str
+    field: str
+    before: str | None
+    after: str | None
+    rule: str
+
+
+Severity = Literal["info", "warning", "error"]
+
+
+class Anomaly(Strict):
+    """Something the pipeline could not read as expected: located, never silent."""
+
+    code: str  # e.g. unplaced_row, realigned_cells, inferred_axe, unknown_header
+    message: str
+    severity: Severity = "warning"
+    document: str | None = None
+    line: int | None = None
+    page: int | None = None
+    record_id: str | None = None
+    cells: list[str] = Field(default_factory=list)
+
+
+class Plan(Strict):
+    schema_version: str = SCHEMA_VERSION
+    documents: list[SourceDocument] = Field(default_factory=list)
+    thematiques: list[Thematique] = Field(default_factory=list)
+    fiches: list[Fiche] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
+    anomalies: list[Anomaly] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Plan:
+        seen: set[str] = set()
+        for action in self.all_actions():
+            if action.id in seen:
+                raise ValueError(f"action id {action.id} is not unique")
+            seen.add(action.id)
+        fiche_ids = [f.id for f in self.fiches]
+        if len(fiche_ids) != len(set(fiche_ids)):
+            raise ValueError("fiche ids are not unique")
+        for fiche in self.fiches:
+            if fiche.action_id is not None and fiche.action_id not in seen:
+                raise ValueError(f"fiche {fiche.id} links to unknown action {fiche.action_id}")
+        return self
+
+    def all_actions(self) -> list[Action]:
+        return [a for t in self.thematiques for a in t.all_actions()]
+
+    def thematique(self, code: str) -> Thematique | None:
+        return next((t for t in self.thematiques if t.code.value == code), None)
+
+    @property
+    def coverage(self) -> float:
+        total = sum(d.non_empty_cells for d in self.documents)
+        placed = sum(d.placed_cells for d in self.documents)
+        return 1.0 if not total else placed / total

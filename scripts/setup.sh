@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Set up pgt on a fresh Debian machine: the system packages it uses (Tesseract OCR with
+# French data, Ghostscript, Poppler), a virtual environment in .venv, the project and its
+# dev extras. Safe to run again. Set PGT_SKIP_APT=1 to leave system packages alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils"
+if [ "${PGT_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  missing=""
+  for pkg in $apt_packages; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+  done
+  if [ -n "$missing" ]; then
+    echo "setup: installing system packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[dev]'
+echo "setup: done (.venv/bin/pgt)"
