@@ -85,6 +85,9 @@ class ExtractedDocument:
     pages: int | None = None  # PDF
     encoding: str | None = None
     warnings: list[str] = field(default_factory=list)  # reader-level notes (OCR used, …)
+    # PDF: one entry per table read (page, method, rows, columns, fill, coverage…), as
+    # camelot's parsing_report, so a weak table can be traced to its page and reader.
+    tables_report: list[dict] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,314 @@
+"""PDF reader: the same row stream as the text export, with page and cell boxes.
+
+Steps, each a small function:
+1. `survey` opens the file with pdfium (fast, C): refuses corrupt, truncated and encrypted
+   files with a clear error, and tells each page with a text layer from a scanned one
+   (hardly any characters, a large image).
+2. Each page is read into a `PageContent` (tables + text lines in reading order):
+   born-digital pages by `pdf_tables.read_text_page` (pdfplumber, camelot when measured
+   better), scanned pages by `ocr.read_scanned_page` (Tesseract, grid from the image).
+   With `jobs > 1` pages are read in worker processes, in chunks of consecutive pages.
+3. `rows_from_pages` turns the pages into rows: text lines rebuilt into paragraphs become
+   TEXT rows; a table that goes on at the top of the next page with the same columns keeps
+   its table index, and its header rows repeated there are flagged `repeated_header`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgt.errors import EncryptedInput, OcrUnavailable, PgtError, UnreadableInput
+from pgt.extract.pdf_layout import (
+    PageContent,
+    PageTable,
+    TextLine,
+    is_page_furniture,
+    join_paragraphs,
+    norm_key,
+    same_columns,
+)
+from pgt.extract.pdf_tables import PdfSettings, read_text_page
+from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PageSurvey:
+    number: int  # 1-based
+    chars: int
+    image_share: float  # share of the page covered by images
+    scanned: bool
+
+
+def _pdfium_open(path: Path, password: str | None):
+    import pypdfium2 as pdfium
+
+    try:
+        return pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as error:
+        text = str(error).lower()
+        if "password" in text:
+            if password is None:
+                raise EncryptedInput(
+                    f"{path}: the PDF is encrypted; give its password with --password"
+                ) from None
+            raise EncryptedInput(f"{path}: wrong password for this encrypted PDF (--password)") from None
+        raise UnreadableInput(f"{path}: not a readable PDF (corrupt or truncated: {error})") from None
+
+
+def survey(path: Path, password: str | None, settings: PdfSettings) -> list[PageSurvey]:
+    """Open the PDF, check it is readable, and classify its pages."""
+    import pypdfium2 as pdfium
+
+    document = _pdfium_open(path, password)
+    try:
+        if len(document) == 0:
+            raise UnreadableInput(f"{path}: the PDF has no pages")
+        pages = []
+        for index in range(len(document)):
+            try:
+                page = document[index]
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                chars = textpage.count_chars()
+                area = 0.0
+                for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+                    left, bottom, right, top = obj.get_pos()
+                    area += max(0.0, right - left) * max(0.0, top - bottom)
+                share = min(1.0, area / max(1.0, width * height))
+                textpage.close()
+                page.close()
+            except pdfium.PdfiumError as error:
+                raise UnreadableInput(f"{path}: page {index + 1} cannot be read ({error})") from None
+            scanned = chars < settings.min_text_chars and share >= settings.min_image_share
+            pages.append(PageSurvey(index + 1, chars, round(share, 3), scanned))
+        return pages
+    finally:
+        document.close()
+
+
+def _read_chunk(
+    path: str, password: str | None, numbers: list[int], scanned: set[int], settings: PdfSettings
+) -> list[PageContent]:
+    """Read some pages (run in a worker process when jobs > 1)."""
+    import pdfplumber
+
+    out: list[PageContent] = []
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except Exception as error:  # pdfminer raises many types; none must escape raw
+        raise UnreadableInput(f"{path}: not a readable PDF ({type(error).__name__})") from None
+    with pdf:
+        for number in numbers:
+            try:
+                page = pdf.pages[number - 1]
+                if number in scanned:
+                    from pgt.extract.ocr import read_scanned_page
+
+                    content = read_scanned_page(path, password, page, number, settings)
+                else:
+                    content = read_text_page(page, number, settings, path, password)
+                page.close()  # drop pdfplumber's per-page caches: memory stays flat
+            except PgtError:
+                raise
+            except Exception as error:
+                raise UnreadableInput(
+                    f"{path}: page {number} cannot be read ({type(error).__name__}: {error})"
+                ) from None
+            out.append(content)
+    return out
+
+
+def _chunks(numbers: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(numbers), size):
+        yield numbers[start : start + size]
+
+
+def read_pages(
+    path: Path,
+    password: str | None,
+    surveys: list[PageSurvey],
+    settings: PdfSettings,
+    jobs: int = 1,
+    on_progress: Progress | None = None,
+) -> list[PageContent]:
+    numbers = [s.number for s in surveys]
+    scanned = {s.number for s in surveys if s.scanned}
+    total, ocr_total = len(numbers), len(scanned)
+    done = ocr_done = 0
+
+    def progress(contents: list[PageContent]) -> None:
+        nonlocal done, ocr_done
+        done += len(contents)
+        ocr_done += sum(1 for c in contents if c.ocr)
+        if on_progress:
+            on_progress("pages", done, total)
+            if ocr_total and any(c.ocr for c in contents):
+                on_progress("ocr", ocr_done, ocr_total)
+
+    pages: list[PageContent] = []
+    jobs = max(1, min(jobs, total))
+    if jobs == 1:
+        for chunk in _chunks(numbers, 1):
+            contents = _read_chunk(str(path), password, chunk, scanned, settings)
+            pages += contents
+            progress(contents)
+        return pages
+    # Small chunks keep the cores busy to the end and the progress bar moving; each worker
+    # opens the file once per chunk (cheap next to reading the pages).
+    size = max(1, min(8, total // (jobs * 4) or 1))
+    env_ocr = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread per worker: jobs share the cores
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [
+                pool.submit(_read_chunk, str(path), password, chunk, scanned, settings)
+                for chunk in _chunks(numbers, size)
+            ]
+            for future in as_completed(futures):
+                contents = future.result()
+                pages += contents
+                progress(contents)
+    finally:
+        if env_ocr is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = env_ocr
+    return sorted(pages, key=lambda p: p.number)
+
+
+def _union(boxes: list[BBox | None]) -> BBox | None:
+    real = [b for b in boxes if b]
+    if not real:
+        return None
+    return (
+        min(b[0] for b in real),
+        min(b[1] for b in real),
+        max(b[2] for b in real),
+        max(b[3] for b in real),
+    )
+
+
+def _round_box(box: BBox | None) -> BBox | None:
+    return None if box is None else tuple(round(v, 2) for v in box)  # type: ignore[return-value]
+
+
+def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[SourceRow], list[str]]:
+    """The row stream of the whole document (see module doc, step 3)."""
+    rows: list[SourceRow] = []
+    notes: list[str] = []
+    table_index = -1
+    open_table: PageTable | None = None  # the table a next page may continue
+    header_keys: list[tuple[str, ...]] = []
+    next_row = 0
+    for page in pages:
+        items = [
+            i for i in page.items if not (isinstance(i, TextLine) and is_page_furniture(i, page.height))
+        ]
+        furniture = len(page.items) - len(items)
+        if furniture:
+            notes.append(f"page {page.number}: page number left out of the rows")
+        right_edge = max((i.bbox[2] for i in items), default=page.width)
+        # Group consecutive text lines into paragraphs, tables stay as they are.
+        grouped: list[PageTable | TextLine] = []
+        pending: list[TextLine] = []
+        for item in items:
+            if isinstance(item, TextLine):
+                pending.append(item)
+                continue
+            grouped += join_paragraphs(pending, right_edge)
+            pending = []
+            grouped.append(item)
+        grouped += join_paragraphs(pending, right_edge)
+
+        for position, item in enumerate(grouped):
+            if isinstance(item, TextLine):
+                open_table = None
+                prov = Provenance(document, page=page.number, bbox=_round_box(item.bbox))
+                rows.append(SourceRow((item.text,), prov, RowKind.TEXT))
+                continue
+            continues = position == 0 and open_table is not None and same_columns(open_table, item)
+            if not continues:
+                table_index += 1
+                next_row = 0
+                header_keys = [norm_key(r) for r in item.cells[:2]]
+            for r, (cells, boxes) in enumerate(zip(item.cells, item.cell_bboxes)):
+                repeated = (
+                    continues
+                    and r < len(header_keys)
+                    and norm_key(cells) == header_keys[r]
+                    and (r == 0 or rows[-1].repeated_header)
+                )
+                prov = Provenance(
+                    document,
+                    page=page.number,
+                    table=table_index,
+                    row=next_row,
+                    bbox=_round_box(_union(boxes)),
+                    cell_bboxes=tuple(_round_box(b) for b in boxes),
+                )
+                rows.append(SourceRow(tuple(cells), prov, RowKind.TABLE, table_index, repeated))
+                next_row += 1
+            open_table = item
+        if grouped and isinstance(grouped[-1], TextLine):
+            open_table = None
+    return rows, notes
+
+
+def read_pdf(
+    path: Path,
+    password: str | None = None,
+    *,
+    jobs: int = 1,
+    on_progress: Progress | None = None,
+    settings: PdfSettings | None = None,
+) -> ExtractedDocument:
+    """Read a PDF into the row stream (see module doc)."""
+    path = Path(path)
+    settings = settings or PdfSettings()
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path}: empty file")
+    surveys = survey(path, password, settings)
+    scanned = [s.number for s in surveys if s.scanned]
+    warnings: list[str] = []
+    if scanned:
+        from pgt.extract.ocr import ensure_ocr
+
+        ensure_ocr(path, scanned, settings.ocr_language)
+        warnings.append(f"OCR used on {len(scanned)} scanned page(s): {_ranges(scanned)}")
+    pages = read_pages(path, password, surveys, settings, jobs, on_progress)
+    rows, notes = rows_from_pages(pages, path.name)
+    reports = []
+    for page in pages:
+        notes = [*page.notes, *notes] if page.notes else notes
+        reports += [dict(t.report) for t in page.items if isinstance(t, PageTable)]
+    warnings += notes
+    if not rows:
+        warnings.append("no text found in the PDF")
+    return ExtractedDocument(
+        path=path,
+        rows=rows,
+        format="pdf",
+        sha256=sha256_of(path),
+        pages=len(surveys),
+        warnings=warnings,
+        tables_report=reports,
+    )
+
+
+def _ranges(numbers: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)

@@ -1,0 +1,114 @@
+"""What one PDF page holds, once read: tables (a grid of cell texts with their boxes) and
+lines of running text, in reading order. Plain data, picklable, so pages can be read in
+worker processes; and the small pure functions that turn a page's items into the row
+stream (paragraphs rebuilt from wrapped lines, tables continued across page breaks).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pgt.extract.rows import BBox
+
+_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+_PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur)\s*\d{1,4})?$", re.IGNORECASE)
+
+
+def clean_cell_text(text: str) -> str:
+    """A cell's text as the text export has it: the lines a cell wrapped over joined with a
+    space (a PDF does not tell a wrapped line from a paragraph break inside a cell, and the
+    exports keep none), runs of spaces folded."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return " ".join(line for line in lines if line)
+
+
+@dataclass
+class TextLine:
+    """One line of running text outside tables."""
+
+    text: str
+    bbox: BBox
+    first_word_width: float  # to tell a wrapped line from a short one (see join_paragraphs)
+    line_height: float = 0.0  # of one line (a paragraph's bbox spans several)
+    last_x1: float = 0.0  # right end of the paragraph's last line
+
+    def __post_init__(self) -> None:
+        if not self.line_height:
+            self.line_height = self.bbox[3] - self.bbox[1]
+        if not self.last_x1:
+            self.last_x1 = self.bbox[2]
+
+
+@dataclass
+class PageTable:
+    """One table found on a page, with the method that read it and its quality figures."""
+
+    bbox: BBox
+    cells: list[list[str]]  # rows × columns, "" for empty or merged-away cells
+    cell_bboxes: list[list[BBox | None]]  # None where a merged cell covers the position
+    column_edges: list[float]  # x of the vertical rules, to match a continuation
+    method: str  # "pdfplumber-lines", "camelot-lattice", "camelot-stream", "ocr-grid"
+    report: dict = field(default_factory=dict)  # accuracy / fill / coverage figures
+
+
+@dataclass
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    items: list[PageTable | TextLine]  # in reading order (top to bottom)
+    ocr: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _top(item: PageTable | TextLine) -> float:
+    return item.bbox[1]
+
+
+def reading_order(items: list[PageTable | TextLine]) -> list[PageTable | TextLine]:
+    """Top to bottom, then left to right: the order of a one-column Word document."""
+    return sorted(items, key=lambda item: (round(_top(item), 1), item.bbox[0]))
+
+
+def is_page_furniture(line: TextLine, page_height: float) -> bool:
+    """A bare page number in the top or bottom margin: it interrupts nothing."""
+    in_margin = line.bbox[1] < page_height * 0.06 or line.bbox[3] > page_height * 0.94
+    return in_margin and bool(_PAGE_NUMBER.match(line.text.strip()))
+
+
+def join_paragraphs(lines: list[TextLine], right_edge: float) -> list[TextLine]:
+    """Rebuild paragraphs from the lines a PDF wrapped them over.
+
+    Line B continues line A when it follows closely (gap under 0.8 of a line height) and
+    A was full: the first word of B would not have fitted at the end of A. A short line
+    (a heading, "AXE STRATEGIQUE I") ends its paragraph even if the next one follows closely.
+    """
+    paragraphs: list[TextLine] = []
+    for line in lines:
+        if paragraphs:
+            last = paragraphs[-1]
+            height = max(1.0, last.line_height)
+            gap = line.bbox[1] - last.bbox[3]
+            full = last.last_x1 + line.first_word_width + height * 0.3 > right_edge - 2.0
+            aligned = abs(line.bbox[0] - last.bbox[0]) < height * 2
+            if 0 <= gap < 0.8 * height and full and aligned:
+                x0, top, x1, bottom = last.bbox
+                bbox = (min(x0, line.bbox[0]), top, max(x1, line.bbox[2]), line.bbox[3])
+                paragraphs[-1] = TextLine(
+                    f"{last.text} {line.text}", bbox, last.first_word_width, height, line.bbox[2]
+                )
+                continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+def same_columns(a: PageTable, b: PageTable, tolerance: float = 3.0) -> bool:
+    """Two table fragments with the same vertical rules are one table cut by a page break."""
+    if len(a.column_edges) != len(b.column_edges):
+        return False
+    return all(abs(x - y) <= tolerance for x, y in zip(a.column_edges, b.column_edges))
+
+
+def norm_key(cells: list[str]) -> tuple[str, ...]:
+    return tuple(_SPACES.sub(" ", c).strip().upper() for c in cells)

@@ -1,0 +1,246 @@
+"""Tables and running text of a born-digital PDF page (one with a text layer).
+
+pdfplumber finds the ruled tables from the page's drawn lines ("lines" strategy): that is
+how Word and LibreOffice export tables, and it is exact and fast. Each table is scored
+(the share of the characters inside its frame that landed in a cell: `coverage`; the share
+of non-empty cells: `fill`). camelot is tried on the page only for a measured reason:
+- a pdfplumber table lost characters (coverage under `min_coverage`: text drawn across
+  rules, broken rules) → camelot lattice, kept if its own coverage is better;
+- no ruled table but text laid out in aligned columns (an unruled table) → camelot stream,
+  kept if its parsing report's accuracy reaches `min_camelot_accuracy`.
+The method used and the figures go into each table's report.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
+from pgt.extract.rows import BBox
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """Every knob of the PDF reader, validated in one place."""
+
+    # pdfplumber table finder: tables are ruled; snap nearly-aligned rules together.
+    vertical_strategy: str = "lines"
+    horizontal_strategy: str = "lines"
+    snap_tolerance: float = 3.0
+    join_tolerance: float = 3.0
+    intersection_tolerance: float = 3.0
+    # Characters per page under which a page with a large image is a scan to OCR.
+    min_text_chars: int = 10
+    min_image_share: float = 0.5
+    # Quality thresholds that trigger camelot (see module doc).
+    min_coverage: float = 0.995
+    min_camelot_accuracy: float = 90.0
+    use_camelot: bool = True
+    # OCR
+    ocr_language: str = "fra"
+    ocr_dpi: int = 300
+
+    def __post_init__(self) -> None:
+        for name in ("snap_tolerance", "join_tolerance", "intersection_tolerance"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"PdfSettings.{name} cannot be negative")
+        if not 0 <= self.min_coverage <= 1:
+            raise ValueError("PdfSettings.min_coverage is a share between 0 and 1")
+        if self.ocr_dpi < 100:
+            raise ValueError("PdfSettings.ocr_dpi under 100 makes OCR unreliable")
+
+    def table_settings(self) -> dict[str, Any]:
+        return {
+            "vertical_strategy": self.vertical_strategy,
+            "horizontal_strategy": self.horizontal_strategy,
+            "snap_tolerance": self.snap_tolerance,
+            "join_tolerance": self.join_tolerance,
+            "intersection_tolerance": self.intersection_tolerance,
+        }
+
+
+def _center(obj: dict) -> tuple[float, float]:
+    return (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+
+
+def _inside(x: float, y: float, bbox: BBox) -> bool:
+    return bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]
+
+
+def grid_of(table: Any) -> tuple[list[list[BBox | None]], list[float]]:
+    """The cell boxes of a pdfplumber table, row by row (None under a merged cell), and the
+    x of its vertical rules."""
+    boxes = [list(row.cells) for row in table.rows]
+    xs = sorted({round(c[0], 1) for row in boxes for c in row if c} | {round(table.bbox[2], 1)})
+    return boxes, xs
+
+
+def fill_cells(
+    boxes: list[list[BBox | None]], chars: list[dict], text_of
+) -> tuple[list[list[str]], int]:
+    """Put each character in the cell holding its centre (as pdfplumber's Table.extract does,
+    but by bisection instead of a scan per row); return cell texts and the number of
+    characters inside the grid's rows that fell in no cell."""
+    row_tops = []
+    for row in boxes:
+        tops = [c[1] for c in row if c]
+        row_tops.append(min(tops) if tops else float("inf"))
+    buckets: list[list[list[dict]]] = [[[] for _ in row] for row in boxes]
+    lost = 0
+    for char in chars:
+        x, y = _center(char)
+        r = bisect.bisect_right(row_tops, y) - 1
+        placed = False
+        for ri in (r, r - 1):  # a row's top may sit a hair below its neighbour's
+            if ri < 0 or ri >= len(boxes):
+                continue
+            for ci, cell in enumerate(boxes[ri]):
+                if cell and _inside(x, y, cell):
+                    buckets[ri][ci].append(char)
+                    placed = True
+                    break
+            if placed:
+                break
+        if not placed and char.get("text", "x").strip():
+            lost += 1
+    texts = [[clean_cell_text(text_of(cell)) if cell else "" for cell in row] for row in buckets]
+    return texts, lost
+
+
+def _plumber_text(chars: list[dict]) -> str:
+    from pdfplumber.utils import extract_text
+
+    return extract_text(chars)
+
+
+def table_report(cells: list[list[str]], lost: int, placed: int, method: str, page: int) -> dict:
+    total = sum(len(r) for r in cells) or 1
+    filled = sum(1 for r in cells for c in r if c)
+    return {
+        "page": page,
+        "method": method,
+        "rows": len(cells),
+        "columns": max((len(r) for r in cells), default=0),
+        "fill": round(filled / total, 3),
+        "coverage": round(placed / (placed + lost), 4) if placed + lost else 1.0,
+    }
+
+
+def plumber_tables(page: Any, settings: PdfSettings, number: int) -> list[PageTable]:
+    tables: list[PageTable] = []
+    for found in page.find_tables(settings.table_settings()):
+        boxes, xs = grid_of(found)
+        x0, top, x1, bottom = found.bbox
+        chars = [c for c in page.chars if _inside(*_center(c), (x0, top, x1 + 0.01, bottom + 0.01))]
+        cells, lost = fill_cells(boxes, chars, _plumber_text)
+        placed = sum(1 for c in chars if c["text"].strip()) - lost
+        report = table_report(cells, lost, placed, "pdfplumber-lines", number)
+        tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report))
+    return tables
+
+
+def first_word_width(chars: list[dict]) -> float:
+    """Width of a line's first word: up to the first space or the first gap wider than a
+    fifth of the font size (pdfplumber leaves most space characters out of lines)."""
+    start = chars[0]["x0"]
+    for char, following in zip(chars, chars[1:]):
+        size = char["bottom"] - char["top"]
+        if not following["text"].strip() or following["x0"] - char["x1"] > 0.2 * size:
+            return char["x1"] - start
+    return chars[-1]["x1"] - start
+
+
+def text_lines(page: Any, exclude: list[BBox]) -> list[TextLine]:
+    """Lines of the page's text outside the tables."""
+
+    def outside(obj: dict) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = _center(obj)
+        return not any(_inside(x, y, (b[0], b[1], b[2] + 0.01, b[3] + 0.01)) for b in exclude)
+
+    rest = page.filter(outside) if exclude else page
+    lines = []
+    for line in rest.extract_text_lines(return_chars=True, strip=True):
+        text = clean_cell_text(line["text"])
+        if not text:
+            continue
+        chars = line["chars"]
+        bbox = (line["x0"], line["top"], line["x1"], line["bottom"])
+        lines.append(TextLine(text, bbox, first_word_width(chars)))
+    return lines
+
+
+def _looks_tabular(page: Any) -> bool:
+    """Unruled table evidence: at least three lines whose words sit in columns far apart."""
+    words = page.extract_words()
+    rows: dict[int, list[dict]] = {}
+    for w in words:
+        rows.setdefault(round(w["top"]), []).append(w)
+    wide = 0
+    for ws in rows.values():
+        ws.sort(key=lambda w: w["x0"])
+        if any(b["x0"] - a["x1"] > 20 for a, b in zip(ws, ws[1:])):
+            wide += 1
+    return wide >= 3
+
+
+def one_column_to_text(tables: list[PageTable]) -> tuple[list[PageTable], list[TextLine]]:
+    """A one-column "table" is a framed paragraph (a boxed heading): its cells are text."""
+    kept, lines = [], []
+    for table in tables:
+        if len(table.column_edges) <= 2:
+            for row, boxes in zip(table.cells, table.cell_bboxes):
+                if row and row[0] and boxes[0]:
+                    lines.append(TextLine(row[0], boxes[0], 0.0))
+        else:
+            kept.append(table)
+    return kept, lines
+
+
+def read_text_page(page: Any, number: int, settings: PdfSettings, path: str, password: str | None) -> PageContent:
+    """Tables and text lines of a page that has a text layer."""
+    tables = plumber_tables(page, settings, number)
+    notes: list[str] = []
+    if settings.use_camelot:
+        weak = [t for t in tables if t.report["coverage"] < settings.min_coverage]
+        if weak:
+            tables, note = _try_camelot(path, password, number, page.height, tables, "lattice", settings)
+            notes += note
+        elif not tables and page.chars and _looks_tabular(page):
+            tables, note = _try_camelot(path, password, number, page.height, tables, "stream", settings)
+            notes += note
+    tables, boxed = one_column_to_text(tables)
+    lines = text_lines(page, [t.bbox for t in tables]) + boxed
+    return PageContent(number, float(page.width), float(page.height), reading_order([*tables, *lines]), notes=notes)
+
+
+def _try_camelot(
+    path: str,
+    password: str | None,
+    number: int,
+    height: float,
+    current: list[PageTable],
+    flavor: str,
+    settings: PdfSettings,
+) -> tuple[list[PageTable], list[str]]:
+    from pgt.extract.pdf_camelot import camelot_tables
+
+    try:
+        candidates = camelot_tables(path, number, height, flavor, password)
+    except Exception as error:  # camelot is a fallback: its failure keeps pdfplumber's result
+        return current, [f"page {number}: camelot {flavor} failed ({type(error).__name__}), pdfplumber kept"]
+    if not candidates:
+        return current, []
+    if flavor == "lattice":
+        mine = sum(t.report["coverage"] for t in current) / max(1, len(current))
+        theirs = sum(t.report["coverage"] for t in candidates) / len(candidates)
+        if theirs > mine:
+            return candidates, [f"page {number}: camelot lattice coverage {theirs:.3f} > pdfplumber {mine:.3f}"]
+        return current, []
+    good = [t for t in candidates if t.report.get("accuracy", 0) >= settings.min_camelot_accuracy]
+    if good:
+        return good, [f"page {number}: unruled table read by camelot stream"]
+    return current, []
