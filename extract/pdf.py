@@ -78,7 +78,7 @@ def survey(path: Path, password: str | None, settings: PdfSettings) -> list[Page
                 chars = textpage.count_chars()
                 area = 0.0
                 for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                    left, bottom, right, top = obj.get_pos()
+                    left, bottom, right, top = obj.get_bounds()  # pypdfium2 5 (get_pos before)
                     area += max(0.0, right - left) * max(0.0, top - bottom)
                 share = min(1.0, area / max(1.0, width * height))
                 textpage.close()
@@ -92,13 +92,12 @@ def survey(path: Path, password: str | None, settings: PdfSettings) -> list[Page
         document.close()
 
 
-def _read_chunk(
+def _iter_pages(
     path: str, password: str | None, numbers: list[int], scanned: set[int], settings: PdfSettings
-) -> list[PageContent]:
-    """Read some pages (run in a worker process when jobs > 1)."""
+) -> Iterator[PageContent]:
+    """Read some pages, opening the file once."""
     import pdfplumber
 
-    out: list[PageContent] = []
     try:
         pdf = pdfplumber.open(path, password=password or "")
     except Exception as error:  # pdfminer raises many types; none must escape raw
@@ -120,8 +119,14 @@ def _read_chunk(
                 raise UnreadableInput(
                     f"{path}: page {number} cannot be read ({type(error).__name__}: {error})"
                 ) from None
-            out.append(content)
-    return out
+            yield content
+
+
+def _read_chunk(
+    path: str, password: str | None, numbers: list[int], scanned: set[int], settings: PdfSettings
+) -> list[PageContent]:
+    """Read some pages in a worker process (jobs > 1)."""
+    return list(_iter_pages(path, password, numbers, scanned, settings))
 
 
 def _chunks(numbers: list[int], size: int) -> Iterator[list[int]]:
@@ -154,10 +159,9 @@ def read_pages(
     pages: list[PageContent] = []
     jobs = max(1, min(jobs, total))
     if jobs == 1:
-        for chunk in _chunks(numbers, 1):
-            contents = _read_chunk(str(path), password, chunk, scanned, settings)
-            pages += contents
-            progress(contents)
+        for content in _iter_pages(str(path), password, numbers, scanned, settings):
+            pages.append(content)
+            progress([content])
         return pages
     # Small chunks keep the cores busy to the end and the progress bar moving; each worker
     # opens the file once per chunk (cheap next to reading the pages).

@@ -217,6 +217,17 @@ def read_text_page(page: Any, number: int, settings: PdfSettings, path: str, pas
     return PageContent(number, float(page.width), float(page.height), reading_order([*tables, *lines]), notes=notes)
 
 
+def reading_score(tables: list[PageTable]) -> float:
+    """How much text a reading puts in real tables (2+ rows and columns), discounted by the
+    share it lost: a reading that finds a trivial 1-column table scores nothing."""
+    score = 0.0
+    for table in tables:
+        if table.report.get("rows", 0) >= 2 and table.report.get("columns", 0) >= 2:
+            chars = sum(len(c) for row in table.cells for c in row)
+            score += chars * table.report.get("coverage", 0.0)
+    return score
+
+
 def _try_camelot(
     path: str,
     password: str | None,
@@ -235,12 +246,17 @@ def _try_camelot(
     if not candidates:
         return current, []
     if flavor == "lattice":
-        mine = sum(t.report["coverage"] for t in current) / max(1, len(current))
-        theirs = sum(t.report["coverage"] for t in candidates) / len(candidates)
+        mine, theirs = reading_score(current), reading_score(candidates)
         if theirs > mine:
-            return candidates, [f"page {number}: camelot lattice coverage {theirs:.3f} > pdfplumber {mine:.3f}"]
+            return candidates, [f"page {number}: camelot lattice kept (score {theirs:.0f} > pdfplumber {mine:.0f})"]
         return current, []
-    good = [t for t in candidates if t.report.get("accuracy", 0) >= settings.min_camelot_accuracy]
+    good = [
+        t
+        for t in candidates
+        if t.report.get("accuracy", 0) >= settings.min_camelot_accuracy
+        and t.report["rows"] >= 2
+        and t.report["columns"] >= 2
+    ]
     if good:
         return good, [f"page {number}: unruled table read by camelot stream"]
     return current, []

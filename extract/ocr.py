@@ -1,0 +1,239 @@
+"""Scanned pages (no text layer): OCR with Tesseract, then the same table reading.
+
+A scan of a ruled table still shows its rules. So for each scanned page:
+1. render it (pdfium) to a grayscale bitmap at `ocr_dpi`;
+2. find the rules in the bitmap (OpenCV morphology: long thin horizontal and vertical
+   runs of dark pixels) and hand them to pdfplumber's table finder as explicit edges:
+   the same grid building, merged cells included, as for born-digital pages;
+3. erase the rules from the bitmap (Tesseract reads rules as "|" and "_"), OCR the page
+   once (Tesseract, French, word boxes as TSV);
+4. put each word in the cell holding its centre; words outside the tables become text
+   lines, as on a born-digital page.
+
+Tesseract is called as a program (no Python binding needed); OCRmyPDF would add a text
+layer we would then read back, at the cost of a PDF rewrite per file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pgt.errors import OcrUnavailable
+from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
+from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
+from pgt.extract.rows import BBox
+
+INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` or `bash scripts/setup.sh`"
+
+# Tesseract's French model prints typographic apostrophes where the documents have the
+# plain one; Word exports of these plans use the plain one.
+_OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'", "|": " "})
+
+
+def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
+    """Raise `OcrUnavailable` (with how to install) unless Tesseract and its `language`
+    data are installed."""
+    where = f"{path}: page {pages[0]}" + (f" (and {len(pages) - 1} more)" if len(pages) > 1 else "")
+    binary = shutil.which("tesseract")
+    if binary is None:
+        raise OcrUnavailable(f"{where} is scanned (no text layer) and Tesseract OCR is not installed; {INSTALL_HINT}")
+    try:
+        listed = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError) as error:
+        raise OcrUnavailable(f"{where} is scanned and Tesseract cannot run ({error}); {INSTALL_HINT}") from None
+    if language not in listed:
+        raise OcrUnavailable(
+            f"{where} is scanned and Tesseract has no '{language}' language data; {INSTALL_HINT}"
+        )
+
+
+@dataclass
+class Word:
+    text: str
+    bbox: BBox  # points, top-left origin
+    line_key: tuple[int, int, int]  # Tesseract block, paragraph, line
+
+
+def render_page(path: str, password: str | None, number: int, dpi: int):
+    """The page as a grayscale numpy array."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path, password=password)
+    try:
+        page = document[number - 1]
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        page.close()
+    finally:
+        document.close()
+    return np.asarray(image)
+
+
+def find_rules(gray, dpi: int) -> tuple[list[BBox], list[BBox], Any]:
+    """Horizontal and vertical rules of the bitmap, in points, and the mask of their pixels."""
+    import cv2
+    import numpy as np
+
+    dark = (gray < 160).astype(np.uint8)
+    # A rule is a run of dark pixels at least ~1/4 inch long, far longer than any glyph stroke.
+    run = max(20, dpi // 4)
+    horizontal = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    vertical = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    scale = 72.0 / dpi
+
+    def segments(mask) -> list[BBox]:
+        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        out = []
+        for x, y, w, h, _area in stats[1:count]:
+            out.append((x * scale, y * scale, (x + w) * scale, (y + h) * scale))
+        return out
+
+    mask = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    return segments(horizontal), segments(vertical), mask
+
+
+def _edges(horizontal: list[BBox], vertical: list[BBox]) -> tuple[list[dict], list[dict]]:
+    """Rules as pdfplumber edge objects (a rule is drawn along its middle)."""
+    h_edges = []
+    for x0, top, x1, bottom in horizontal:
+        y = (top + bottom) / 2
+        h_edges.append(
+            {"object_type": "h_edge", "orientation": "h", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0}
+        )
+    v_edges = []
+    for x0, top, x1, bottom in vertical:
+        x = (x0 + x1) / 2
+        v_edges.append(
+            {"object_type": "v_edge", "orientation": "v", "x0": x, "x1": x, "top": top, "bottom": bottom, "width": 0, "height": bottom - top}
+        )
+    return h_edges, v_edges
+
+
+def run_tesseract(gray, dpi: int, language: str) -> list[Word]:
+    """OCR the bitmap once; words with their boxes in points."""
+    from PIL import Image
+
+    scale = 72.0 / dpi
+    with tempfile.TemporaryDirectory(prefix="pgt-ocr-") as folder:
+        image_path = Path(folder) / "page.png"
+        Image.fromarray(gray).save(image_path, dpi=(dpi, dpi))
+        done = subprocess.run(
+            ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(dpi), "--psm", "3", "tsv"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        raise OcrUnavailable(f"Tesseract failed: {done.stderr.strip()[:200]}")
+    words = []
+    reader = csv.DictReader(io.StringIO(done.stdout), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        text = (row.get("text") or "").translate(_OCR_FIXES).strip()
+        if not text or row.get("level") != "5":
+            continue
+        left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
+        bbox = (left * scale, top * scale, (left + width) * scale, (top + height) * scale)
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        words.append(Word(text, bbox, key))
+    return words
+
+
+def words_to_text(words: list[Word]) -> str:
+    """Words of one cell in reading order: lines by vertical position, then left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        for line in lines:
+            top = min(w.bbox[1] for w in line)
+            bottom = max(w.bbox[3] for w in line)
+            if top <= middle <= bottom:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    lines.sort(key=lambda line: min(w.bbox[1] for w in line))
+    return clean_cell_text("\n".join(" ".join(w.text for w in sorted(l, key=lambda w: w.bbox[0])) for l in lines))
+
+
+def _center(bbox: BBox) -> tuple[float, float]:
+    return (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+
+
+def _inside(point: tuple[float, float], bbox: BBox) -> bool:
+    return bbox[0] <= point[0] < bbox[2] and bbox[1] <= point[1] < bbox[3]
+
+
+def read_scanned_page(path: str, password: str | None, page: Any, number: int, settings: PdfSettings) -> PageContent:
+    dpi = settings.ocr_dpi
+    gray = render_page(path, password, number, dpi)
+    horizontal, vertical, mask = find_rules(gray, dpi)
+    tables: list[PageTable] = []
+    found = []
+    if len(horizontal) >= 2 and len(vertical) >= 2:
+        h_edges, v_edges = _edges(horizontal, vertical)
+        table_settings = {
+            **settings.table_settings(),
+            "vertical_strategy": "explicit",
+            "horizontal_strategy": "explicit",
+            "explicit_vertical_lines": v_edges,
+            "explicit_horizontal_lines": h_edges,
+        }
+        found = page.find_tables(table_settings)
+    clean = gray.copy()
+    clean[mask > 0] = 255  # rules erased before OCR
+    words = run_tesseract(clean, dpi, settings.ocr_language)
+    used: set[int] = set()
+    for table in found:
+        boxes, xs = grid_of(table)
+        buckets: list[list[list[Word]]] = [[[] for _ in row] for row in boxes]
+        lost = placed = 0
+        for index, word in enumerate(words):
+            point = _center(word.bbox)
+            if not _inside(point, table.bbox):
+                continue
+            used.add(index)
+            cell_at = next(
+                ((r, c) for r, row in enumerate(boxes) for c, box in enumerate(row) if box and _inside(point, box)),
+                None,
+            )
+            if cell_at is None:
+                lost += len(word.text)
+                continue
+            placed += len(word.text)
+            buckets[cell_at[0]][cell_at[1]].append(word)
+        cells = [[words_to_text(ws) if box else "" for ws, box in zip(row, brow)] for row, brow in zip(buckets, boxes)]
+        report = table_report(cells, lost, placed, "ocr-grid", number)
+        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report))
+    tables, boxed = one_column_to_text(tables)
+    lines = _text_lines([w for i, w in enumerate(words) if i not in used]) + boxed
+    width, height = float(page.width), float(page.height)
+    return PageContent(number, width, height, reading_order([*tables, *lines]), ocr=True)
+
+
+def _text_lines(words: list[Word]) -> list[TextLine]:
+    """Words outside tables grouped into Tesseract's lines."""
+    groups: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        groups.setdefault(word.line_key, []).append(word)
+    lines = []
+    for group in groups.values():
+        group.sort(key=lambda w: w.bbox[0])
+        bbox = (
+            min(w.bbox[0] for w in group),
+            min(w.bbox[1] for w in group),
+            max(w.bbox[2] for w in group),
+            max(w.bbox[3] for w in group),
+        )
+        text = clean_cell_text(" ".join(w.text for w in group))
+        if text:
+            lines.append(TextLine(text, bbox, group[0].bbox[2] - group[0].bbox[0]))
+    return lines
