@@ -35,7 +35,7 @@ class Numbered:
 
 
 def _clean_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" :.–-\n") if text else ""
+    return re.sub(r"\s+", " ", text).strip().lstrip(":.–- ").rstrip(" :") if text else ""
 
 
 def thematique_of_heading(text: str) -> str | None:
