@@ -85,6 +85,11 @@ class DetailBuilder:
     def feed(self, row: SourceRow) -> None:
         if row.is_blank:
             return
+        if row.repeated_header:
+            # a header the reader saw repeated after a page break (PDF, DOCX): structure
+            # already known; reading it as a new header would end the current action.
+            self.ledger.place(row)
+            return
         if self._heading(row):
             return
         if row.kind is RowKind.TEXT:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -30,11 +32,20 @@ from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
 from pgt.extract.rows import BBox
 
+DOUBTFUL_CONFIDENCE = 80.0  # under it, a short cell is read again on its own
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` or `bash scripts/setup.sh`"
 
 # Tesseract's French model prints typographic apostrophes where the documents have the
 # plain one; Word exports of these plans use the plain one.
 _OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'", "|": " "})
+# "OO" (objectif opérationnel) opens many cells of these plans ("OO2.", the OO column);
+# Tesseract reads it as "00", "O0", "0O": a cell starting with two or three O/0 before an
+# optional number is that marker. A digit-only "00" before a number occurs nowhere else.
+_OO_MARKER = re.compile(r"^[O0]{2,3}(?=\d{1,2}\.|$)")
+
+
+def fix_ocr_cell(text: str) -> str:
+    return _OO_MARKER.sub("OO", text)
 
 
 def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
@@ -61,6 +72,7 @@ class Word:
     text: str
     bbox: BBox  # points, top-left origin
     line_key: tuple[int, int, int]  # Tesseract block, paragraph, line
+    conf: float = 100.0  # Tesseract's word confidence, 0-100
 
 
 def render_page(path: str, password: str | None, number: int, dpi: int):
@@ -118,19 +130,23 @@ def _edges(horizontal: list[BBox], vertical: list[BBox]) -> tuple[list[dict], li
     return h_edges, v_edges
 
 
-def run_tesseract(gray, dpi: int, language: str) -> list[Word]:
+def run_tesseract(gray, dpi: int, language: str, psm: int = 3) -> list[Word]:
     """OCR the bitmap once; words with their boxes in points."""
     from PIL import Image
 
     scale = 72.0 / dpi
+    env = dict(os.environ)
+    # Tesseract's own threads spin on a busy machine: parallelism comes from --jobs instead.
+    env.setdefault("OMP_THREAD_LIMIT", "1")
     with tempfile.TemporaryDirectory(prefix="pgt-ocr-") as folder:
         image_path = Path(folder) / "page.png"
         Image.fromarray(gray).save(image_path, dpi=(dpi, dpi))
         done = subprocess.run(
-            ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(dpi), "--psm", "3", "tsv"],
+            ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(dpi), "--psm", str(psm), "tsv"],
             capture_output=True,
             text=True,
             check=False,
+            env=env,
         )
     if done.returncode != 0:
         raise OcrUnavailable(f"Tesseract failed: {done.stderr.strip()[:200]}")
@@ -143,7 +159,7 @@ def run_tesseract(gray, dpi: int, language: str) -> list[Word]:
         left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
         bbox = (left * scale, top * scale, (left + width) * scale, (top + height) * scale)
         key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        words.append(Word(text, bbox, key))
+        words.append(Word(text, bbox, key, float(row.get("conf") or 0)))
     return words
 
 
@@ -211,12 +227,76 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
             placed += len(word.text)
             buckets[cell_at[0]][cell_at[1]].append(word)
         cells = [[words_to_text(ws) if box else "" for ws, box in zip(row, brow)] for row, brow in zip(buckets, boxes)]
+        confidence = [[min((w.conf for w in ws), default=0.0) for ws in row] for row in buckets]
+        _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence)
+        cells = [[fix_ocr_cell(c) for c in row] for row in cells]
         report = table_report(cells, lost, placed, "ocr-grid", number)
         tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report))
     tables, boxed = one_column_to_text(tables)
     lines = _text_lines([w for i, w in enumerate(words) if i not in used]) + boxed
     width, height = float(page.width), float(page.height)
     return PageContent(number, width, height, reading_order([*tables, *lines]), ocr=True)
+
+
+def _reread_doubtful_cells(
+    gray,
+    dpi: int,
+    language: str,
+    boxes: list[list[BBox | None]],
+    cells: list[list[str]],
+    confidence: list[list[float]],
+) -> None:
+    """Second look at cells left empty although ink is in them, and at short cells read
+    with low confidence.
+
+    Page-level OCR drops or garbles short isolated text (the "1" of an OO column, "OO" in
+    a narrow header). Those cells are cut out, stacked into one strip with white space
+    between them, and read in a single Tesseract call as a uniform block (psm 6); each
+    word goes back to the cell whose band holds it, and replaces the first reading when
+    Tesseract is more confident of it.
+    """
+    import numpy as np
+
+    k = dpi / 72.0
+    crops = []
+    for r, row in enumerate(boxes):
+        for c, box in enumerate(row):
+            doubtful = not cells[r][c] or (len(cells[r][c]) <= 12 and confidence[r][c] < DOUBTFUL_CONFIDENCE)
+            if box is None or not doubtful:
+                continue
+            x0, y0, x1, y1 = (int(box[0] * k) + 3, int(box[1] * k) + 3, int(box[2] * k) - 3, int(box[3] * k) - 3)
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                continue
+            crop = gray[y0:y1, x0:x1]
+            ink = crop < 128
+            if ink.sum() < 12:
+                continue
+            rows_ink = np.where(ink.any(axis=1))[0]
+            cols_ink = np.where(ink.any(axis=0))[0]
+            crop = crop[rows_ink[0] : rows_ink[-1] + 1, cols_ink[0] : cols_ink[-1] + 1]
+            crops.append((r, c, crop))
+    if not crops:
+        return
+    gap = int(0.25 * dpi)
+    width = max(crop.shape[1] for _, _, crop in crops) + 2 * gap
+    height = sum(crop.shape[0] + gap for _, _, crop in crops) + gap
+    strip = np.full((height, width), 255, dtype=np.uint8)
+    bands = []
+    y = gap
+    for r, c, crop in crops:
+        strip[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
+        bands.append((y - gap / 2, y + crop.shape[0] + gap / 2, r, c))
+        y += crop.shape[0] + gap
+    found: dict[tuple[int, int], list[Word]] = {}
+    for word in run_tesseract(strip, dpi, language, psm=6):
+        middle = (word.bbox[1] + word.bbox[3]) / 2 * k
+        for top, bottom, r, c in bands:
+            if top <= middle < bottom:
+                found.setdefault((r, c), []).append(word)
+                break
+    for (r, c), words in found.items():
+        if not cells[r][c] or min(w.conf for w in words) > confidence[r][c]:
+            cells[r][c] = words_to_text(words)
 
 
 def _text_lines(words: list[Word]) -> list[TextLine]:
