@@ -46,6 +46,7 @@ class RenderOptions:
     repeat_header: bool = True
     merge_moyens: bool = True
     cell_font_size: float = CELL_FONT_SIZE
+    page_numbers: bool = False  # a page number centred in the bottom margin
 
 
 def _blocks(rows: list[SourceRow]) -> list[tuple[str, list[SourceRow]]]:
@@ -167,7 +168,13 @@ def render_rows_pdf(rows: list[SourceRow], target: Path, options: RenderOptions 
         title="PGT fiches actions",
         invariant=1,  # same bytes each run
     )
-    document.build(story)
+
+    def number_page(canvas, doc) -> None:
+        if options.page_numbers:
+            canvas.setFont(FONT, 8)
+            canvas.drawCentredString(pagesize[0] / 2, MARGIN / 2, str(doc.page))
+
+    document.build(story, onFirstPage=number_page, onLaterPages=number_page)
     return target
 
 
