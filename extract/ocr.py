@@ -163,6 +163,90 @@ def run_tesseract(gray, dpi: int, language: str, psm: int = 3) -> list[Word]:
     return words
 
 
+def classify_dashes(words: list[Word]) -> None:
+    """Tesseract prints "-" for hyphen, en dash and em dash alike; their drawn length tells
+    them apart: a hyphen's bar is about a quarter of the line height, an en dash's half,
+    an em dash's a whole one. The line height is the tallest word of the Tesseract line."""
+    tallest: dict[tuple[int, int, int], float] = {}
+    for word in words:
+        height = word.bbox[3] - word.bbox[1]
+        tallest[word.line_key] = max(tallest.get(word.line_key, 0.0), height)
+    for word in words:
+        if word.text not in ("-", "\u2013", "\u2014"):
+            continue
+        ratio = (word.bbox[2] - word.bbox[0]) / max(tallest[word.line_key], 0.1)
+        word.text = "-" if ratio < 0.4 else "\u2013" if ratio < 0.8 else "\u2014"
+
+
+_ROMAN_MISREAD = re.compile(r"^[IVXl1]*l[IVXl1]*$")
+_LETTER_L_AS_ONE = [(re.compile(r"(?<=\d)l|l(?=\d)"), "1"), (re.compile(r"^ler$"), "1er"), (re.compile(r"^lère$"), "1ère")]
+
+
+def fix_word_confusions(words: list[Word]) -> None:
+    """Letter l for digit 1 or capital I, the confusions Tesseract makes on these plans:
+    "ler" is "1er", an "l" touching a digit is a "1", and in an all-capitals line a word of
+    I/V/X with an "l" is a roman numeral ("AXE STRATEGIQUE Il" is axe II)."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line_key, []).append(word)
+    for line in by_line.values():
+        letters = [w.text for w in line if any(ch.isalpha() for ch in w.text)]
+        capitals = len(letters) >= 2 and sum(t.isupper() for t in letters) >= len(letters) - 1
+        for word in line:
+            if capitals and len(word.text) <= 4 and _ROMAN_MISREAD.match(word.text):
+                word.text = word.text.replace("l", "I").replace("1", "I")
+                continue
+            for pattern, replacement in _LETTER_L_AS_ONE:
+                word.text = pattern.sub(replacement, word.text)
+
+
+def split_spaced_digits(words: list[Word], gray, dpi: int, language: str) -> None:
+    """Tesseract glues numbers printed with a space between them ("4 5", the OO numbers
+    of an action) into one ("45", even "435"). The bitmap shows the space: the word's ink
+    falls into glyphs separated by blank columns, and a gap wider than a third of the
+    glyph height is a space. With as many glyphs as digits read, the digits are regrouped
+    at the spaces; otherwise each group is read again on its own."""
+    import numpy as np
+
+    k = dpi / 72.0
+    for word in words:
+        if not (word.text.isdigit() and len(word.text) >= 2):
+            continue
+        x0, y0, x1, y1 = (int(word.bbox[0] * k), int(word.bbox[1] * k), int(word.bbox[2] * k) + 1, int(word.bbox[3] * k) + 1)
+        crop = gray[y0:y1, x0:x1]
+        if crop.size == 0:
+            continue
+        inked = (crop < 128).any(axis=0)
+        runs: list[list[int]] = []
+        for x, on in enumerate(inked):
+            if on and (not runs or runs[-1][1] != x - 1):
+                runs.append([x, x])
+            elif on:
+                runs[-1][1] = x
+        height = max(1, y1 - y0)
+        gaps = [b[0] - a[1] - 1 for a, b in zip(runs, runs[1:])]
+        if not any(g > height / 3 for g in gaps):
+            continue
+        groups: list[list[list[int]]] = [[runs[0]]]
+        for run, gap in zip(runs[1:], gaps):
+            if gap > height / 3:
+                groups.append([run])
+            else:
+                groups[-1].append(run)
+        if len(runs) == len(word.text):
+            digits = iter(word.text)
+            word.text = " ".join("".join(next(digits) for _ in group) for group in groups)
+            continue
+        parts = []
+        for group in groups:
+            piece = crop[:, max(0, group[0][0] - 2) : group[-1][1] + 3]
+            padded = np.pad(piece, 20, constant_values=255)
+            read = run_tesseract(padded, dpi, language, psm=8 if len(group) > 1 else 10)
+            parts.append("".join(w.text for w in read))
+        if all(p.isdigit() for p in parts):
+            word.text = " ".join(parts)
+
+
 def words_to_text(words: list[Word]) -> str:
     """Words of one cell in reading order: lines by vertical position, then left to right."""
     lines: list[list[Word]] = []
@@ -207,6 +291,9 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
     clean = gray.copy()
     clean[mask > 0] = 255  # rules erased before OCR
     words = run_tesseract(clean, dpi, settings.ocr_language)
+    classify_dashes(words)
+    fix_word_confusions(words)
+    split_spaced_digits(words, clean, dpi, settings.ocr_language)
     used: set[int] = set()
     for table in found:
         boxes, xs = grid_of(table)
@@ -288,7 +375,11 @@ def _reread_doubtful_cells(
         bands.append((y - gap / 2, y + crop.shape[0] + gap / 2, r, c))
         y += crop.shape[0] + gap
     found: dict[tuple[int, int], list[Word]] = {}
-    for word in run_tesseract(strip, dpi, language, psm=6):
+    reread = run_tesseract(strip, dpi, language, psm=6)
+    classify_dashes(reread)
+    fix_word_confusions(reread)
+    split_spaced_digits(reread, strip, dpi, language)
+    for word in reread:
         middle = (word.bbox[1] + word.bbox[3]) / 2 * k
         for top, bottom, r, c in bands:
             if top <= middle < bottom:

@@ -30,6 +30,7 @@ from pgt.extract.pdf_layout import (
     join_paragraphs,
     norm_key,
     same_columns,
+    same_row,
 )
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
@@ -245,7 +246,7 @@ def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[Sourc
                 repeated = (
                     continues
                     and r < len(header_keys)
-                    and norm_key(cells) == header_keys[r]
+                    and same_row(norm_key(cells), header_keys[r])
                     and (r == 0 or rows[-1].repeated_header)
                 )
                 prov = Provenance(

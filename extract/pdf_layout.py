@@ -112,3 +112,15 @@ def same_columns(a: PageTable, b: PageTable, tolerance: float = 3.0) -> bool:
 
 def norm_key(cells: list[str]) -> tuple[str, ...]:
     return tuple(_SPACES.sub(" ", c).strip().upper() for c in cells)
+
+
+def same_row(a: tuple[str, ...], b: tuple[str, ...], threshold: float = 0.9) -> bool:
+    """Two header rows alike: same filled positions, text nearly equal (an OCR'd repeat
+    of a header differs by a letter or an accent from the first)."""
+    if len(a) != len(b) or [bool(x) for x in a] != [bool(y) for y in b]:
+        return False
+    if a == b:
+        return True
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, " | ".join(a), " | ".join(b), autojunk=False).ratio() >= threshold
