@@ -200,6 +200,19 @@ def scanned_copy(source: Path, target: Path, pages: list[int] | None = None, dpi
     return target
 
 
+def mixed_copy(source: Path, target: Path, pages: list[int], dpi: int = 300) -> Path:
+    """`source` with `pages` (1-based) replaced by image-only scans of themselves."""
+    import pikepdf
+
+    scan = scanned_copy(source, target.with_suffix(".scans.pdf"), pages, dpi)
+    with pikepdf.open(source) as pdf, pikepdf.open(scan) as scans:
+        for index, number in enumerate(pages):
+            pdf.pages.insert(number - 1, scans.pages[index])
+            del pdf.pages[number]
+        pdf.save(target)
+    return target
+
+
 def rows_of_pages(rows: list[SourceRow], first_heading: str, count: int) -> list[SourceRow]:
     """A slice of the row stream starting at the TEXT row `first_heading` (for small fixtures)."""
     start = next(i for i, r in enumerate(rows) if r.kind == RowKind.TEXT and r.cells[0] == first_heading)
