@@ -41,11 +41,14 @@ _OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'", "|": " "})
 # "OO" (objectif opérationnel) opens many cells of these plans ("OO2.", the OO column);
 # Tesseract reads it as "00", "O0", "0O": a cell starting with two or three O/0 before an
 # optional number is that marker. A digit-only "00" before a number occurs nowhere else.
-_OO_MARKER = re.compile(r"^[O0]{2,3}(?=\d{1,2}\.|$)")
+_OO_MARKER = re.compile(r"(?<!\w)[O0]{2,3}(?=\d{1,2}\.)|^[O0]{2,3}$")
+_OO_ONE = re.compile(r"(?<!\w)OO[lI](?=\.)")  # "OOl." is "OO1."
+_OO_GLUED = re.compile(r"(?<!\w)(OO\d{1,2}\.)(?=[^\W\d])")  # "OO1.Rendre": the space was lost
 
 
 def fix_ocr_cell(text: str) -> str:
-    return _OO_MARKER.sub("OO", text)
+    text = _OO_ONE.sub("OO1", _OO_MARKER.sub("OO", text))
+    return _OO_GLUED.sub(r"\1 ", text).replace("\u2026", "...")
 
 
 def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
@@ -91,26 +94,43 @@ def render_page(path: str, password: str | None, number: int, dpi: int):
 
 
 def find_rules(gray, dpi: int) -> tuple[list[BBox], list[BBox], Any]:
-    """Horizontal and vertical rules of the bitmap, in points, and the mask of their pixels."""
+    """Horizontal and vertical rules of the bitmap, in points, and the mask of their pixels.
+
+    A horizontal rule is a run of dark pixels at least 1/4 inch long, far longer than any
+    glyph. A vertical rule may be as short as one table row (a header row cut by a page
+    break), so vertical runs from 1/10 inch are kept, but only those that reach a
+    horizontal rule at both ends: a glyph's stem does not.
+    """
     import cv2
     import numpy as np
 
     dark = (gray < 160).astype(np.uint8)
-    # A rule is a run of dark pixels at least ~1/4 inch long, far longer than any glyph stroke.
-    run = max(20, dpi // 4)
-    horizontal = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
-    vertical = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    h_run = max(20, dpi // 4)
+    v_run = max(10, dpi // 10)
+    horizontal = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, h_run), np.uint8))
+    vertical = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((v_run, 1), np.uint8))
     scale = 72.0 / dpi
 
-    def segments(mask) -> list[BBox]:
+    def boxes(mask) -> list[tuple[int, int, int, int]]:
         count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-        out = []
-        for x, y, w, h, _area in stats[1:count]:
-            out.append((x * scale, y * scale, (x + w) * scale, (y + h) * scale))
-        return out
+        return [(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _area in stats[1:count]]
 
-    mask = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
-    return segments(horizontal), segments(vertical), mask
+    h_boxes = boxes(horizontal)
+    reach = max(3, dpi // 50)  # how far a stem may stop short of a rule, in pixels
+
+    def touches(x0: int, x1: int, y: int) -> bool:
+        return any(hx0 - reach <= x1 and x0 <= hx1 + reach and hy0 - reach <= y <= hy1 + reach for hx0, hy0, hx1, hy1 in h_boxes)
+
+    v_boxes = [b for b in boxes(vertical) if touches(b[0], b[2], b[1]) and touches(b[0], b[2], b[3])]
+    kept = np.zeros_like(vertical)
+    for x0, y0, x1, y1 in v_boxes:
+        kept[y0:y1, x0:x1] = vertical[y0:y1, x0:x1]
+    mask = cv2.dilate(horizontal | kept, np.ones((3, 3), np.uint8))
+
+    def points(items: list[tuple[int, int, int, int]]) -> list[BBox]:
+        return [(x0 * scale, y0 * scale, x1 * scale, y1 * scale) for x0, y0, x1, y1 in items]
+
+    return points(h_boxes), points(v_boxes), mask
 
 
 def _edges(horizontal: list[BBox], vertical: list[BBox]) -> tuple[list[dict], list[dict]]:
@@ -261,7 +281,19 @@ def words_to_text(words: list[Word]) -> str:
         else:
             lines.append([word])
     lines.sort(key=lambda line: min(w.bbox[1] for w in line))
-    return clean_cell_text("\n".join(" ".join(w.text for w in sorted(l, key=lambda w: w.bbox[0])) for l in lines))
+    return clean_cell_text("\n".join(join_words(line) for line in lines))
+
+
+def join_words(words: list[Word]) -> str:
+    """One line's words, left to right, with a space between them, except where Tesseract
+    cut a word in two pieces it put in different lines ("condit" + "ions"): no gap there."""
+    words = sorted(words, key=lambda w: w.bbox[0])
+    height = max(w.bbox[3] - w.bbox[1] for w in words)
+    text = words[0].text
+    for before, word in zip(words, words[1:]):
+        glued = word.line_key != before.line_key and word.bbox[0] - before.bbox[2] < 0.12 * height
+        text += ("" if glued else " ") + word.text
+    return text
 
 
 def _center(bbox: BBox) -> tuple[float, float]:
@@ -391,12 +423,19 @@ def _reread_doubtful_cells(
 
 
 def _text_lines(words: list[Word]) -> list[TextLine]:
-    """Words outside tables grouped into Tesseract's lines."""
-    groups: dict[tuple[int, int, int], list[Word]] = {}
-    for word in words:
-        groups.setdefault(word.line_key, []).append(word)
-    lines = []
-    for group in groups.values():
+    """Words outside tables grouped into lines by position (Tesseract sometimes splits one
+    printed line in two of its own lines)."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
+        middle = (word.bbox[1] + word.bbox[3]) / 2
+        for line in lines:
+            if min(w.bbox[1] for w in line) <= middle <= max(w.bbox[3] for w in line):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    out = []
+    for group in lines:
         group.sort(key=lambda w: w.bbox[0])
         bbox = (
             min(w.bbox[0] for w in group),
@@ -404,7 +443,7 @@ def _text_lines(words: list[Word]) -> list[TextLine]:
             max(w.bbox[2] for w in group),
             max(w.bbox[3] for w in group),
         )
-        text = clean_cell_text(" ".join(w.text for w in group))
+        text = clean_cell_text(join_words(group))
         if text:
-            lines.append(TextLine(text, bbox, group[0].bbox[2] - group[0].bbox[0]))
-    return lines
+            out.append(TextLine(text, bbox, group[0].bbox[2] - group[0].bbox[0]))
+    return out

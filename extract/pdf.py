@@ -79,7 +79,8 @@ def survey(path: Path, password: str | None, settings: PdfSettings) -> list[Page
                 chars = textpage.count_chars()
                 area = 0.0
                 for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2):
-                    left, bottom, right, top = obj.get_bounds()  # pypdfium2 5 (get_pos before)
+                    bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+                    left, bottom, right, top = bounds()
                     area += max(0.0, right - left) * max(0.0, top - bottom)
                 share = min(1.0, area / max(1.0, width * height))
                 textpage.close()
@@ -130,9 +131,22 @@ def _read_chunk(
     return list(_iter_pages(path, password, numbers, scanned, settings))
 
 
-def _chunks(numbers: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(numbers), size):
-        yield numbers[start : start + size]
+def _chunks(numbers: list[int], size: int, scanned: set[int]) -> Iterator[list[int]]:
+    """Runs of at most `size` consecutive pages; a scanned page (seconds of OCR) alone."""
+    chunk: list[int] = []
+    for number in numbers:
+        if number in scanned:
+            if chunk:
+                yield chunk
+                chunk = []
+            yield [number]
+            continue
+        chunk.append(number)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def read_pages(
@@ -173,7 +187,7 @@ def read_pages(
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [
                 pool.submit(_read_chunk, str(path), password, chunk, scanned, settings)
-                for chunk in _chunks(numbers, size)
+                for chunk in _chunks(numbers, size, scanned)
             ]
             for future in as_completed(futures):
                 contents = future.result()

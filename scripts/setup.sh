@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils"
+# fonts-dejavu-core: the TrueType font the tests render PDFs with (French accents, – œ « »).
+apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils fonts-dejavu-core"
 if [ "${PGT_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   for pkg in $apt_packages; do

@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Benchmark of PDF reading (not a test): pages per second and peak memory of
+
+- bare pdfplumber table extraction (`page.extract_tables()` on every page),
+- bare camelot (lattice, pdfium backend, all pages),
+- pgt's whole pipeline (`pgt.pipeline.convert`: read, build, normalise, validate),
+
+on a PDF rendering of the detail document (raw/pgt-fiches-actions.txt, A4 landscape, ruled
+tables, see tests/pdf_fixtures.py), born-digital and scanned (pages turned into 300 dpi
+bitmaps). Each measurement runs in a fresh subprocess: its peak memory is the largest
+resident set of that process or of any process it started (workers, Tesseract).
+
+    .venv/bin/python scripts/bench_pdf.py                      # print the table
+    .venv/bin/python scripts/bench_pdf.py --scan-pages 12 --output docs/benchmark.md
+
+Bare pdfplumber and camelot read no text on scanned pages (no text layer): their figures
+on the scan show the cost of finding nothing; only pgt reads those pages (OCR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def measure(kind: str, path: str, jobs: int) -> dict:
+    """Run one measurement in this (fresh) process."""
+    start = time.perf_counter()
+    tables = 0
+    if kind == "pdfplumber":
+        import pdfplumber
+
+        with pdfplumber.open(path) as pdf:
+            pages = len(pdf.pages)
+            for page in pdf.pages:
+                tables += len(page.extract_tables())
+                page.close()
+    elif kind == "camelot":
+        import camelot
+
+        found = camelot.read_pdf(path, pages="all", flavor="lattice", backend="pdfium", suppress_stdout=True)
+        tables = len(found)
+        import pypdfium2
+
+        pages = len(pypdfium2.PdfDocument(path))
+    elif kind == "pgt":
+        from pgt.pipeline import convert
+
+        result = convert([Path(path)], jobs=jobs)
+        document = result.documents[0]
+        pages = document.pages
+        tables = len(document.tables_report)
+        actions = len(result.plan.all_actions())
+    else:
+        raise SystemExit(f"unknown measurement {kind}")
+    elapsed = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = {"seconds": elapsed, "pages": pages, "tables": tables, "peak_mib": max(own, children) / 1024}
+    if kind == "pgt":
+        out["actions"] = actions
+    return out
+
+
+def run_isolated(kind: str, path: Path, jobs: int = 1) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, str(path), "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+        )
+        ram = f"{mem_kib / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, StopIteration):
+        ram = "unknown RAM"
+    tesseract = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {ram}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {tesseract[0] if tesseract else 'no Tesseract'}"
+    )
+
+
+def build_inputs(folder: Path, scan_pages: int) -> tuple[Path, Path]:
+    from pdf_fixtures import render_rows_pdf, scanned_copy
+
+    from pgt.extract import read_document
+
+    rows = read_document(ROOT / "raw" / "pgt-fiches-actions.txt").rows
+    born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
+    import pypdfium2
+
+    total = len(pypdfium2.PdfDocument(str(born)))
+    pages = list(range(1, min(scan_pages, total) + 1)) if scan_pages else None
+    scan = scanned_copy(born, folder / "fiches-actions-scan.pdf", pages)
+    return born, scan
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "PDF"), help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--scan-pages", type=int, default=0, help="scan only the first N pages (default: all)")
+    parser.add_argument("--output", type=Path, help="write the figures as Markdown here")
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure[0], args.measure[1], args.jobs)))
+        return
+
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory(prefix="pgt-bench-") as folder:
+        born, scan = build_inputs(Path(folder), args.scan_pages)
+        plan = [
+            ("born-digital", "bare pdfplumber extract_tables", "pdfplumber", born, 1),
+            ("born-digital", "bare camelot lattice", "camelot", born, 1),
+            ("born-digital", "pgt convert, --jobs 1", "pgt", born, 1),
+            ("born-digital", f"pgt convert, --jobs {cores}", "pgt", born, cores),
+            ("scanned", "bare pdfplumber extract_tables", "pdfplumber", scan, 1),
+            ("scanned", "bare camelot lattice", "camelot", scan, 1),
+            ("scanned", "pgt convert (OCR), --jobs 1", "pgt", scan, 1),
+            ("scanned", f"pgt convert (OCR), --jobs {cores}", "pgt", scan, cores),
+        ]
+        rows = []
+        for kind, label, what, path, jobs in plan:
+            print(f"… {kind}: {label}", file=sys.stderr, flush=True)
+            figures = run_isolated(what, path, jobs)
+            rows.append((kind, label, figures))
+    lines = [
+        "| input | reader | pages | seconds | pages/s | peak memory (MiB) | tables found |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, label, f in rows:
+        lines.append(
+            f"| {kind} | {label} | {f['pages']} | {f['seconds']:.1f} | {f['pages'] / f['seconds']:.2f} "
+            f"| {f['peak_mib']:.0f} | {f['tables']} |"
+        )
+    bare = rows[0][2]
+    whole = rows[2][2]
+    ratio = (whole["seconds"] / whole["pages"]) / (bare["seconds"] / bare["pages"])
+    table = "\n".join(lines)
+    summary = (
+        f"pgt's whole pipeline (jobs 1) takes {ratio:.2f}× the time of bare pdfplumber table "
+        f"extraction on the same born-digital pages (target: within 2×)."
+    )
+    print(table)
+    print(summary)
+    print(machine())
+    if args.output:
+        write_markdown(args.output, table, summary, machine(), args.scan_pages)
+
+
+def write_markdown(target: Path, table: str, summary: str, host: str, scan_pages: int) -> None:
+    scanned = f"its first {scan_pages} pages" if scan_pages else "all its pages"
+    text = f"""# PDF reading benchmark
+
+What it measures: reading a PDF rendering of the detail document (`raw/pgt-fiches-actions.txt`
+rendered by `tests/pdf_fixtures.py`: A4 landscape, ruled tables, header rows repeated
+after page breaks, merged MOYENS header cells, wrapped cells) and a scanned version of
+{scanned} (300 dpi bitmaps, no text layer). Each line runs in a fresh process; peak
+memory is the largest resident set of that process or of a process it started
+(workers, Tesseract). "pgt convert" is the whole pipeline: read, build, normalise, validate.
+
+{table}
+
+{summary}
+
+Bare pdfplumber and camelot find no table on the scanned pages (no text layer, nothing
+to read); pgt reads them through OCR (Tesseract, French), about 100 times slower per page.
+
+Machine: {host}.
+
+Re-run: `.venv/bin/python scripts/bench_pdf.py --scan-pages {scan_pages or 0} --output docs/benchmark.md`
+(`--scan-pages 0` scans every page; takes a few minutes on 2 cores).
+"""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
