@@ -302,11 +302,8 @@ def read_pdf(
         warnings.append(f"OCR used on {len(scanned)} scanned page(s): {_ranges(scanned)}")
     pages = read_pages(path, password, surveys, settings, jobs, on_progress)
     rows, notes = rows_from_pages(pages, path.name)
-    reports = []
-    for page in pages:
-        notes = [*page.notes, *notes] if page.notes else notes
-        reports += [dict(t.report) for t in page.items if isinstance(t, PageTable)]
-    warnings += notes
+    warnings += [note for page in pages for note in page.notes] + notes
+    reports = [dict(t.report) for page in pages for t in page.items if isinstance(t, PageTable)]
     if not rows:
         warnings.append("no text found in the PDF")
     return ExtractedDocument(

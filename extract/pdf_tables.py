@@ -217,6 +217,21 @@ def read_text_page(page: Any, number: int, settings: PdfSettings, path: str, pas
     return PageContent(number, float(page.width), float(page.height), reading_order([*tables, *lines]), notes=notes)
 
 
+def peel_heading_rows(table: PageTable) -> PageTable:
+    """camelot stream takes the heading above an unruled table for its first row (one
+    filled cell). Such rows are given back to the page: the table starts below them, and
+    the heading is read as a text line."""
+    cells, boxes = list(table.cells), list(table.cell_bboxes)
+    while len(cells) > 2 and sum(1 for c in cells[0] if c) == 1 and cells[0][0]:
+        cells, boxes = cells[1:], boxes[1:]
+    if len(cells) == len(table.cells):
+        return table
+    top = min(b[1] for b in boxes[0] if b)
+    bbox = (table.bbox[0], top, table.bbox[2], table.bbox[3])
+    report = {**table.report, "rows": len(cells), "peeled_heading_rows": len(table.cells) - len(cells)}
+    return PageTable(bbox, cells, boxes, table.column_edges, table.method, report)
+
+
 def reading_score(tables: list[PageTable]) -> float:
     """How much text a reading puts in real tables (2+ rows and columns), discounted by the
     share it lost: a reading that finds a trivial 1-column table scores nothing."""
@@ -250,6 +265,7 @@ def _try_camelot(
         if theirs > mine:
             return candidates, [f"page {number}: camelot lattice kept (score {theirs:.0f} > pdfplumber {mine:.0f})"]
         return current, []
+    candidates = [peel_heading_rows(t) for t in candidates]
     good = [
         t
         for t in candidates

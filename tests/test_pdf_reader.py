@@ -307,3 +307,28 @@ def test_encrypted_pdf_with_wrong_password(encrypted_pdf):
 def test_encrypted_pdf_with_password_reads(encrypted_pdf, text_document):
     document = read_document(encrypted_pdf, password="lecture")
     assert share_of_rows_equal(first_oi_rows(text_document), document.rows) == 1.0
+
+
+# ---- unruled tables: camelot stream, for a measured reason ---------------------------------
+
+
+def test_unruled_table_is_read_by_camelot_stream(tmp_path):
+    """No ruling for pdfplumber's lines strategy, but words aligned in columns: camelot
+    stream reads the table; the heading it takes for a first row is given back as text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+
+    rows = [
+        ["ACTIONS", "PORTEUR DE PROJETS", "PUBLIC VISE", "ECHEANCES"],
+        ["1. Maintenir l'offre", "Direction Pôle", "familles", "2023-2026"],
+        ["2. Recruter", "RPE", "assistants maternels", "2024"],
+        ["3. Communiquer", "Service communication", "parents", "2022-2023"],
+    ]
+    target = tmp_path / "unruled.pdf"
+    SimpleDocTemplate(str(target), pagesize=A4).build([Paragraph("AXE STRATEGIQUE I"), Table(rows)])
+    document = read_document(target)
+    assert [r.cells for r in document.rows] == [("AXE STRATEGIQUE I",), *[tuple(r) for r in rows]]
+    assert [r.kind for r in document.rows] == [RowKind.TEXT] + [RowKind.TABLE] * 4
+    (report,) = document.tables_report
+    assert report["method"] == "camelot-stream" and report["accuracy"] >= 90
+    assert "unruled table read by camelot stream" in document.warnings[0]
