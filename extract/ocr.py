@@ -37,11 +37,11 @@ INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra
 
 # Tesseract's French model prints typographic apostrophes where the documents have the
 # plain one; Word exports of these plans use the plain one.
-_OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'", "|": " "})
+_OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 # "OO" (objectif opérationnel) opens many cells of these plans ("OO2.", the OO column);
 # Tesseract reads it as "00", "O0", "0O": a cell starting with two or three O/0 before an
 # optional number is that marker. A digit-only "00" before a number occurs nowhere else.
-_OO_MARKER = re.compile(r"(?<!\w)[O0]{2,3}(?=\d{1,2}\.)|^[O0]{2,3}$")
+_OO_MARKER = re.compile(r"(?<!\w)[O0]{2,3}[!|]?(?=\d{1,2}\.)|^[O0]{2,3}$|^\(?[oeO0][J0O][oe]?\)?$")
 _OO_ONE = re.compile(r"(?<!\w)OO[lI](?=\.)")  # "OOl." is "OO1."
 _OO_GLUED = re.compile(r"(?<!\w)(OO\d{1,2}\.)(?=[^\W\d])")  # "OO1.Rendre": the space was lost
 
@@ -198,24 +198,31 @@ def classify_dashes(words: list[Word]) -> None:
         word.text = "-" if ratio < 0.4 else "\u2013" if ratio < 0.8 else "\u2014"
 
 
-_ROMAN_MISREAD = re.compile(r"^[IVXl1]*l[IVXl1]*$")
+_ROMAN_MISREAD = re.compile(r"^[IVXl1|]*[l|][IVXl1|]*$")
 _LETTER_L_AS_ONE = [(re.compile(r"(?<=\d)l|l(?=\d)"), "1"), (re.compile(r"^ler$"), "1er"), (re.compile(r"^lère$"), "1ère")]
 
 
 def fix_word_confusions(words: list[Word]) -> None:
-    """Letter l for digit 1 or capital I, the confusions Tesseract makes on these plans:
-    "ler" is "1er", an "l" touching a digit is a "1", and in an all-capitals line a word of
-    I/V/X with an "l" is a roman numeral ("AXE STRATEGIQUE Il" is axe II)."""
+    """Letter l (or a bar) for digit 1 or capital I, the confusions Tesseract makes on these
+    plans: "ler" is "1er", an "l" touching a digit is a "1"; a word of I/V/X with an "l"
+    or "|" is a roman numeral in an all-capitals line or right after a long capitals word
+    ("AXE STRATEGIQUE Il" is axe II, "AXE STRATEGIQUE |" axe I). Any other bar is an I
+    among capitals, an l elsewhere (the rules it could have been are erased before OCR)."""
     by_line: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         by_line.setdefault(word.line_key, []).append(word)
     for line in by_line.values():
         letters = [w.text for w in line if any(ch.isalpha() for ch in w.text)]
         capitals = len(letters) >= 2 and sum(t.isupper() for t in letters) >= len(letters) - 1
-        for word in line:
-            if capitals and len(word.text) <= 4 and _ROMAN_MISREAD.match(word.text):
-                word.text = word.text.replace("l", "I").replace("1", "I")
+        line.sort(key=lambda w: w.bbox[0])
+        for before, word in zip([None, *line], line):
+            # a heading word: STRATEGIQUE, INTERMEDIAIRE, THEMATIQUE ("CAF Il" stays)
+            after_capitals = before is not None and len(before.text) >= 6 and before.text.isupper()
+            if (capitals or after_capitals) and len(word.text) <= 4 and _ROMAN_MISREAD.match(word.text):
+                word.text = word.text.replace("l", "I").replace("1", "I").replace("|", "I")
                 continue
+            if "|" in word.text:
+                word.text = word.text.replace("|", "I" if capitals else "l")
             for pattern, replacement in _LETTER_L_AS_ONE:
                 word.text = pattern.sub(replacement, word.text)
 

@@ -173,3 +173,21 @@ def test_text_rows_of_scanned_page_keep_reading_order(mixed_document):
         "AXE STRATEGIQUE I",
         "Améliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN AGGLOMERATION",
     ]
+
+
+def test_bar_read_for_capital_i_in_a_heading_is_a_roman_numeral():
+    """Regression: "AXE STRATEGIQUE I Renforcement…" came out without its numeral (the
+    bar Tesseract read for "I" was dropped) and the axe lost its number."""
+    line = [word(t, i * 10, i * 10 + 8) for i, t in enumerate(["AXE", "STRATEGIQUE", "|", "Renforcement"])]
+    prose = [word(t, i * 10, i * 10 + 8, line=(3, 1, 1)) for i, t in enumerate(["Il", "est", "CAF", "Il", "va"])]
+    fix_word_confusions(line + prose)
+    assert [w.text for w in line] == ["AXE", "STRATEGIQUE", "I", "Renforcement"]
+    assert [w.text for w in prose] == ["Il", "est", "CAF", "Il", "va"]
+
+
+def test_oo_marker_with_noise_between_letters_and_number():
+    assert fix_ocr_cell("O0O!2. Créer et animer") == "OO2. Créer et animer"
+    assert fix_ocr_cell("3 003. Déployer") == "3 OO3. Déployer"
+    assert fix_ocr_cell("OOl.Rendre les enfants") == "OO1. Rendre les enfants"
+    assert fix_ocr_cell("(oJe)") == fix_ocr_cell("(eJe)") == "OO"
+    assert fix_ocr_cell("en 2003. Puis") == "en 2003. Puis"
