@@ -34,12 +34,29 @@ def _text(value: object) -> str | None:
 
 Rule = Callable[[Plan, CorrectionLog], None]
 
-# The rules, in the order they run (filled by the normalizer modules).
+def default_rules() -> list[Rule]:
+    """The rules, in the order they run: parse fields, fix typos, merge duplicates, then
+    reconcile the two documents (which compares the cleaned titles)."""
+    from pgt.normalize import fields
+
+    return [
+        fields.parse_years_rule,
+        fields.fiche_prefix_rule,
+        fields.split_partenaires_rule,
+        fields.split_indicateurs_rule,
+    ]
+
+
+# Filled lazily: the rule modules import this one (CorrectionLog).
 RULES: list[Rule] = []
 
 
 def normalize_plan(plan: Plan, rules: list[Rule] | None = None) -> Plan:
     log = CorrectionLog(plan.corrections)
-    for rule in RULES if rules is None else rules:
+    if rules is None:
+        if not RULES:
+            RULES.extend(default_rules())
+        rules = RULES
+    for rule in rules:
         rule(plan, log)
     return plan
