@@ -37,13 +37,14 @@ Rule = Callable[[Plan, CorrectionLog], None]
 def default_rules() -> list[Rule]:
     """The rules, in the order they run: parse fields, fix typos, merge duplicates, then
     reconcile the two documents (which compares the cleaned titles)."""
-    from pgt.normalize import fields
+    from pgt.normalize import fields, typos
 
     return [
         fields.parse_years_rule,
         fields.fiche_prefix_rule,
         fields.split_partenaires_rule,
         fields.split_indicateurs_rule,
+        typos.fix_typos_rule,
     ]
 
 
