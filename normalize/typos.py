@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
 
 from pgt.normalize import CorrectionLog
 from pgt.normalize.headers import fold
@@ -60,7 +60,7 @@ class Lexicon:
                 continue
             if other.startswith(key) or key.startswith(other):
                 continue  # an ending: another form of the word, not a typo
-            if Levenshtein.distance(key, other, score_cutoff=limit) <= limit:
+            if OSA.distance(key, other, score_cutoff=limit) <= limit:
                 found.append(spelling)
         return found
 
@@ -123,7 +123,7 @@ def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
             key, target_key = _key(token), _key(target)
             if not key.isalpha() or key in lexicon.known or key[:1] != target_key[:1]:
                 continue
-            if Levenshtein.distance(key, target_key) > (1 if len(target_key) < 8 else 2):
+            if OSA.distance(key, target_key) > (1 if len(target_key) < 8 else 2):
                 continue
             span = window[odd[0]].span()
             text = text[:span[0]] + target + text[span[1]:]

@@ -1,0 +1,80 @@
+"""Hierarchy nodes missing in one document taken from the other (summary → plan), logged.
+
+The detail document has no heading for petite enfance axe III (the builder infers the axe,
+without title); some OI and OO are printed without title in one document and with one in
+the other. Titles the plan lacks are filled from the summary's hierarchy; nodes the summary
+has and the plan lacks are not invented (the plan's hierarchy is the detail document's),
+they are reported.
+"""
+
+from __future__ import annotations
+
+from pgt.normalize import CorrectionLog
+from pgt.normalize.typos import fix_text
+from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, Plan, Thematique
+
+RULE = "fill_from_summary"
+
+
+def _find(items, numero):  # noqa: ANN001, ANN202 - a node with that number, or None
+    return next((item for item in items if item.numero == numero), None)
+
+
+def summary_node(summary: list[Thematique], code: str, axe: int, oi: int | None = None, oo: int | None = None):  # noqa: ANN201
+    thematique = next((t for t in summary if t.code.value == code), None)
+    node = _find(thematique.axes, axe) if thematique else None
+    if node is not None and oi is not None:
+        node = _find(node.objectifs_intermediaires, oi)
+    if node is not None and oo is not None:
+        node = _find(node.objectifs_operationnels, oo)
+    return node
+
+
+def summary_oo_title(summary: list[Thematique], code: str, axe: int, oi: int, oo: int) -> str | None:
+    node = summary_node(summary, code, axe, oi, oo)
+    return node.titre if node is not None else None
+
+
+def fill_hierarchy_rule(plan: Plan, log: CorrectionLog) -> None:
+    if not log.summary:
+        return
+    for thematique in plan.thematiques:
+        code = thematique.code.value
+        for axe in thematique.axes:
+            _fill(f"{code}-{axe.numero}", axe, summary_node(log.summary, code, axe.numero), log)
+            for oi in axe.objectifs_intermediaires:
+                _fill(f"{code}-{axe.numero}-{oi.numero}", oi, summary_node(log.summary, code, axe.numero, oi.numero), log)
+                for oo in oi.objectifs_operationnels:
+                    _fill(f"{code}-{axe.numero}-{oi.numero}-oo{oo.numero}", oo,
+                          summary_node(log.summary, code, axe.numero, oi.numero, oo.numero), log)
+        _report_missing(plan, thematique, log)
+
+
+def _fill(record_id: str, node: object, reference: object | None, log: CorrectionLog) -> None:
+    if reference is None or getattr(node, "titre") or not getattr(reference, "titre"):
+        return
+    titre = reference.titre  # type: ignore[attr-defined]
+    log.record(record_id, "titre", None, titre, RULE)
+    fixed, fixes = fix_text(titre)
+    for fix in fixes:
+        log.record(record_id, "titre", fix.before, fix.after, fix.rule)
+    node.titre = fixed  # type: ignore[attr-defined]
+
+
+def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> None:
+    reference = next((t for t in log.summary if t.code == thematique.code), None)
+    if reference is None or reference is thematique:
+        return
+    code = thematique.code.value
+    for axe in reference.axes:
+        mine: Axe | None = _find(thematique.axes, axe.numero)
+        if mine is None:
+            plan.anomalies.append(Anomaly(code="node_only_in_summary", severity="info", record_id=f"{code}-{axe.numero}",
+                                          message=f"{code}: axe {axe.numero} is in the summary only"))
+            continue
+        for oi in axe.objectifs_intermediaires:
+            their: ObjectifIntermediaire | None = _find(mine.objectifs_intermediaires, oi.numero)
+            if their is None and mine.objectifs_intermediaires:
+                plan.anomalies.append(Anomaly(
+                    code="node_only_in_summary", severity="info", record_id=f"{code}-{axe.numero}-{oi.numero}",
+                    message=f"{code}: axe {axe.numero} OI {oi.numero} is in the summary only"))
