@@ -42,7 +42,7 @@ Rule = Callable[[Plan, CorrectionLog], None]
 def default_rules() -> list[Rule]:
     """The rules, in the order they run: parse fields, fix typos, merge duplicates, then
     reconcile the two documents (which compares the cleaned titles)."""
-    from pgt.normalize import duplicates, fields, hierarchy, typos
+    from pgt.normalize import crosswalk, duplicates, fields, hierarchy, typos
 
     return [
         fields.parse_years_rule,
@@ -52,6 +52,7 @@ def default_rules() -> list[Rule]:
         typos.fix_typos_rule,
         duplicates.merge_duplicates_rule,
         hierarchy.fill_hierarchy_rule,
+        crosswalk.crosswalk_rule,
     ]
 
 

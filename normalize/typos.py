@@ -7,10 +7,11 @@ Three passes over each text, each fix logged:
    run of words equal to one of them but for one word a letter or two away, that word
    not itself known, is fixed (`Mont de Mersan`, `Monti de Marsan`, `St perdou`);
 3. single words: a word of five letters or more that no lexicon knows, in lower case (or
-   capitalised only because it opens the text or a sentence), at one edit (two from eight
-   letters) of exactly one common word of the lexicon, same first letter, and not a mere
-   ending of it (`conserve`/`conserver` are both words), is fixed (`Conservier` →
-   `Conserver`, `Vaïdation` → `Validation`).
+   capitalised only because it opens the text or a sentence), whose closest common word of
+   the lexicon is one and only one, within one edit (two from eight letters; a swap of two
+   letters is one edit), same first letter, and not a mere ending of it (`conserve` /
+   `conserver` are both words), is fixed (`Conservier` → `Conserver`, `Vaïdation` →
+   `Validation`, `Impluser` → `Impulser`); `mobiliier` (mobilier? mobiliser?) is left.
 Never touched: acronyms (all capitals), capitalised words it does not know (names), words
 the lexicon knows, words with several candidates.
 """
@@ -52,17 +53,20 @@ class Lexicon:
     pairs: tuple[tuple[re.Pattern[str], str, str], ...]  # explicit fixes
 
     def candidates(self, word: str) -> list[str]:
+        """The common words closest to `word` (all at the same, smallest distance)."""
         key = _key(word)
         limit = 1 if len(key) < 8 else 2
-        found = []
+        found: list[tuple[int, str]] = []
         for other, spelling in self.common.items():
             if other[:1] != key[:1] or abs(len(other) - len(key)) > limit:
                 continue
             if other.startswith(key) or key.startswith(other):
                 continue  # an ending: another form of the word, not a typo
-            if OSA.distance(key, other, score_cutoff=limit) <= limit:
-                found.append(spelling)
-        return found
+            distance = OSA.distance(key, other, score_cutoff=limit)
+            if distance <= limit:
+                found.append((distance, spelling))
+        closest = min((d for d, _ in found), default=None)
+        return [spelling for d, spelling in found if d == closest]
 
 
 @lru_cache(maxsize=1)
