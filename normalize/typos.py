@@ -51,14 +51,15 @@ class Lexicon:
     common: dict[str, str]  # folded key → spelling, common (lower-case) words only
     names: tuple[tuple[str, ...], ...]  # names of several words, as printed
     pairs: tuple[tuple[re.Pattern[str], str, str], ...]  # explicit fixes
+    by_initial: dict[str, tuple[tuple[str, str], ...]]  # common words by first letter (fuzzy candidates)
 
     def candidates(self, word: str) -> list[str]:
         """The common words closest to `word` (all at the same, smallest distance)."""
         key = _key(word)
         limit = 1 if len(key) < 8 else 2
         found: list[tuple[int, str]] = []
-        for other, spelling in self.common.items():
-            if other[:1] != key[:1] or abs(len(other) - len(key)) > limit:
+        for other, spelling in self.by_initial.get(key[:1], ()):
+            if abs(len(other) - len(key)) > limit:
                 continue
             if other.startswith(key) or key.startswith(other):
                 continue  # an ending: another form of the word, not a typo
@@ -91,7 +92,11 @@ def load_lexicon() -> Lexicon:
             pattern = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
             pairs.append((pattern, before, after))
             known.update(_key(w) for w in _WORD.findall(after))
-    return Lexicon(frozenset(known), dict(sorted(common.items())), tuple(names), tuple(pairs))
+    by_initial: dict[str, list[tuple[str, str]]] = {}
+    for key, spelling in sorted(common.items()):
+        by_initial.setdefault(key[:1], []).append((key, spelling))
+    return Lexicon(frozenset(known), dict(sorted(common.items())), tuple(names), tuple(pairs),
+                   {k: tuple(v) for k, v in by_initial.items()})
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,19 @@ class Fix:
 
 def fix_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Fix]]:
     """The text with its sure typos fixed, and the fixes (in order)."""
-    lexicon = lexicon or load_lexicon()
+    if lexicon is None:
+        fixed, fixes = _fix_text_cached(text)
+        return fixed, list(fixes)
+    return _fix_text(text, lexicon)
+
+
+@lru_cache(maxsize=8192)
+def _fix_text_cached(text: str) -> tuple[str, tuple[Fix, ...]]:
+    fixed, fixes = _fix_text(text, load_lexicon())
+    return fixed, tuple(fixes)
+
+
+def _fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     for pattern, before, after in lexicon.pairs:
         if pattern.search(text):
