@@ -56,18 +56,16 @@ def default_rules() -> list[Rule]:
     ]
 
 
-# Filled lazily: the rule modules import this one (CorrectionLog).
-RULES: list[Rule] = []
 
 
 def normalize_plan(plan: Plan, rules: list[Rule] | None = None, *,
                    summary: list[Thematique] | None = None) -> Plan:
     """Run the rules on the plan (in place). `summary`: the summary document's hierarchy."""
     log = CorrectionLog(plan.corrections, summary)
-    if rules is None:
-        if not RULES:
-            RULES.extend(default_rules())
-        rules = RULES
-    for rule in rules:
+    for rule in RULES if rules is None else rules:
         rule(plan, log)
     return plan
+
+
+# The rules, in the order they run. Filled last: the rule modules import CorrectionLog from here.
+RULES: list[Rule] = default_rules()

@@ -327,3 +327,24 @@ def test_two_runs_same_bytes(tmp_path):
         write_outputs(convert([RAW]).plan, tmp_path / name)
     for table in ("corrections.csv", "actions.csv", "fiches.csv", "plan.json"):
         assert (tmp_path / "a" / table).read_bytes() == (tmp_path / "b" / table).read_bytes(), table
+
+
+def test_unknown_header_reported(tmp_path):
+    """A header row naming a column the vocabulary does not know: an `unknown_header`
+    anomaly, and the row is not read as an action."""
+    from pgt.pipeline import convert
+
+    document = tmp_path / "detail.txt"
+    document.write_text(
+        "THEMATIQUE PETITE ENFANCE\n\nAXE STRATEGIQUE I\nAméliorer l'accueil\n\n"
+        "OBJECTIF INTERMEDIAIRE 1\nConserver un taux de couverture\n\n"
+        "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHANCES DE REALISATION\tPARTENAIRES\tBUDGET PREVISIONNEL\t"
+        "INDICATEURS EVALUATION\n"
+        "1. Organiser un forum\t1\tRPE\tfamilles\t2023-2026\tCAF des Landes – PMI\t\tTaux de participation\n",
+        encoding="utf-8")
+    plan = convert([document]).plan
+    unknown = [a for a in plan.anomalies if a.code == "unknown_header"]
+    assert [a.cells for a in unknown] == [["BUDGET PREVISIONNEL"]]
+    action = actions_by_id(plan)["petite_enfance-1-1-1"]
+    assert (action.annee_debut, action.annee_fin, action.partenaires) == (2023, 2026, ["CAF des Landes", "PMI"])
+    assert any(c.rule == "header_canonical" and c.before == "ECHANCES DE REALISATION" for c in plan.corrections)
