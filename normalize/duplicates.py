@@ -7,7 +7,8 @@ under OI 1 and again, shifted, under OI 2). For each block:
   the fields of the action before (row k of one copy = row k-1 of the other); failing that,
   the copy whose offer libellés share more words with their action's title;
 - the *target OI* is the one the summary fiche of the action points to (title ≥ 80 in the
-  same axe), else the one the block's other fiches point to, else the aligned copy's;
+  same axe), else the one the block's other fiches point to, else (no summary) the OI in
+  whose OO table one of the block's titles is printed, else the aligned copy's;
 - OO numbers come from that fiche, else from the copy printed under the target OI; an OO
   the target OI lacks is added, with its summary title when the summary has one.
 The kept action takes the id it has (or would have) under the target OI; the other copy is
@@ -113,7 +114,12 @@ def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair]
     side = _aligned_side(block)
     fiches = {id(p): best_fiche(plan, code, axe.numero, p.first.action.titre) for p in block}
     votes = Counter(f.oi for f in fiches.values() if f is not None and f.oi is not None)
-    block_oi = votes.most_common(1)[0][0] if votes else None
+    if not votes:
+        # no summary: the detail document's own evidence, an action title printed in an OI's
+        # OO table (enfance 69 in OI 2's), says which OI the block belongs to
+        in_oo_table = {a.record_id for a in plan.anomalies if a.code == "action_in_oo_table"}
+        votes = Counter(c.oi.numero for p in block for c in (p.first, p.second) if c.action.id in in_oo_table)
+    block_oi = max(votes.items(), key=lambda v: (v[1], -v[0]))[0] if votes else None
     kept_ids = []
     for pair in block:
         lines = (pair.first.action.provenance.line, pair.second.action.provenance.line)

@@ -348,3 +348,12 @@ def test_unknown_header_reported(tmp_path):
     action = actions_by_id(plan)["petite_enfance-1-1-1"]
     assert (action.annee_debut, action.annee_fin, action.partenaires) == (2023, 2026, ["CAF des Landes", "PMI"])
     assert any(c.rule == "header_canonical" and c.before == "ECHANCES DE REALISATION" for c in plan.corrections)
+
+
+def test_clas_block_under_oi_2_from_the_detail_document_alone(detail_plan):
+    """Without the summary, the CLAS title printed in OI 2's OO table is the evidence: the ids
+    are the same as with both documents."""
+    enfance = detail_plan.thematique("enfance")
+    for numero in range(69, 74):
+        assert [a.id for a in enfance.all_actions() if a.numero == numero] == [f"enfance-3-2-{numero}"]
+    assert actions_by_id(detail_plan)["enfance-3-2-69"].porteur.startswith("Direction Politique de la ville")
