@@ -2,18 +2,19 @@
 
 The detail document has no heading for petite enfance axe III (the builder infers the axe,
 without title); some OI and OO are printed without title in one document and with one in
-the other. Titles the plan lacks are filled from the summary's hierarchy; nodes the summary
-has and the plan lacks are not invented (the plan's hierarchy is the detail document's),
-they are reported.
+the other. Titles the plan lacks are filled from the summary's hierarchy, and nodes the
+summary has and the plan lacks (an axe, OI or OO without action in the detail document) are
+added from it; both logged, the added nodes also reported (`node_from_summary`, info).
 """
 
 from __future__ import annotations
 
 from pgt.normalize import CorrectionLog
 from pgt.normalize.typos import fix_text
-from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, Plan, Thematique
+from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique
 
 RULE = "fill_from_summary"
+RULE_NODE = "node_from_summary"
 
 
 def _find(items, numero):  # noqa: ANN001, ANN202 - a node with that number, or None
@@ -62,6 +63,7 @@ def _fill(record_id: str, node: object, reference: object | None, log: Correctio
 
 
 def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> None:
+    """Nodes the summary prints and the plan lacks are taken from it, logged."""
     reference = next((t for t in log.summary if t.code == thematique.code), None)
     if reference is None or reference is thematique:
         return
@@ -69,12 +71,29 @@ def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> N
     for axe in reference.axes:
         mine: Axe | None = _find(thematique.axes, axe.numero)
         if mine is None:
-            plan.anomalies.append(Anomaly(code="node_only_in_summary", severity="info", record_id=f"{code}-{axe.numero}",
-                                          message=f"{code}: axe {axe.numero} is in the summary only"))
-            continue
+            mine = Axe(numero=axe.numero, titre=axe.titre, provenance=axe.provenance)
+            thematique.axes.append(mine)
+            thematique.axes.sort(key=lambda a: a.numero)
+            _taken(plan, log, f"{code}-{axe.numero}", f"{code}: axe {axe.numero}", axe.titre)
+        if not mine.objectifs_intermediaires and mine.actions:
+            continue  # an axe without OI in the detail document (its actions sit on the axe)
         for oi in axe.objectifs_intermediaires:
             their: ObjectifIntermediaire | None = _find(mine.objectifs_intermediaires, oi.numero)
-            if their is None and mine.objectifs_intermediaires:
-                plan.anomalies.append(Anomaly(
-                    code="node_only_in_summary", severity="info", record_id=f"{code}-{axe.numero}-{oi.numero}",
-                    message=f"{code}: axe {axe.numero} OI {oi.numero} is in the summary only"))
+            if their is None:
+                their = ObjectifIntermediaire(numero=oi.numero, titre=oi.titre, provenance=oi.provenance)
+                mine.objectifs_intermediaires.append(their)
+                mine.objectifs_intermediaires.sort(key=lambda o: o.numero)
+                _taken(plan, log, f"{code}-{axe.numero}-{oi.numero}", f"{code}: axe {axe.numero} OI {oi.numero}", oi.titre)
+            for oo in oi.objectifs_operationnels:
+                if _find(their.objectifs_operationnels, oo.numero) is None:
+                    their.objectifs_operationnels.append(
+                        ObjectifOperationnel(numero=oo.numero, titre=oo.titre, provenance=oo.provenance))
+                    their.objectifs_operationnels.sort(key=lambda o: o.numero)
+                    _taken(plan, log, f"{code}-{axe.numero}-{oi.numero}-oo{oo.numero}",
+                           f"{code}: axe {axe.numero} OI {oi.numero} OO {oo.numero}", oo.titre)
+
+
+def _taken(plan: Plan, log: CorrectionLog, record_id: str, what: str, titre: str | None) -> None:
+    log.record(record_id, "node", None, titre or "", RULE_NODE)
+    plan.anomalies.append(Anomaly(code="node_from_summary", severity="info", record_id=record_id,
+                                  message=f"{what} is printed in the summary only: taken from it"))

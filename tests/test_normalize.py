@@ -357,3 +357,10 @@ def test_clas_block_under_oi_2_from_the_detail_document_alone(detail_plan):
     for numero in range(69, 74):
         assert [a.id for a in enfance.all_actions() if a.numero == numero] == [f"enfance-3-2-{numero}"]
     assert actions_by_id(detail_plan)["enfance-3-2-69"].porteur.startswith("Direction Politique de la ville")
+
+
+def test_oo_printed_in_the_summary_only_is_taken_from_it(raw_plan):
+    oi = raw_plan.thematique("cohesion_sociale").axes[1].objectifs_intermediaires[1]
+    oo4 = next(o for o in oi.objectifs_operationnels if o.numero == 4)
+    assert oo4.titre.startswith("Conforter les actions du volet accès au droit")
+    assert any(c.record_id == "cohesion_sociale-2-2-oo4" and c.rule == "node_from_summary" for c in raw_plan.corrections)
