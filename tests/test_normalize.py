@@ -35,6 +35,12 @@ def test_headers_map_to_their_canonical_column(printed, field):
     assert canonical_header(printed).field == field
 
 
+@pytest.mark.parametrize("printed", ["ECHANGES", "ECHANCES", "ECHANES", "EHEANCES", "ECEANCES"])
+def test_misspelt_echeances_alone_found_by_fuzzy_matching(printed):
+    match = canonical_header(printed)
+    assert (match.field, match.rule) == ("echeances", "fuzzy") and match.score >= 80
+
+
 def test_header_matching_nothing_is_none():
     assert canonical_header("BUDGET PREVISIONNEL GLOBAL") is None
 
