@@ -165,6 +165,10 @@ def split_run_together(item: str) -> list[str]:
             end += 1
         if end == len(tokens) or end in cuts or is_known_acronym(tokens[end]):
             cuts.update({position, end})
+    # the opening word printed again, capitalised, opens the next item (`Mairie de Bostens
+    # Mairie de Pouydesseaux`)
+    if tokens and tokens[0][:1].isupper() and not is_known_acronym(tokens[0]):
+        cuts.update(i for i in range(1, len(tokens)) if tokens[i] == tokens[0])
     bounds = sorted(c for c in cuts if 0 < c < len(tokens))
     if not bounds:
         return [item]
