@@ -341,8 +341,9 @@ class DetailBuilder:
         self.ledger.place(row, placed_positions)
         if placement.overflow:
             self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])
-        if placement.shift:
-            self.ledger.note("realigned_cells", f"cells shifted by {placement.shift:+d} column(s) put back in their fields",
+        if placement.moved:
+            self.ledger.note("realigned_cells", f"{placement.moved} cell(s) printed in another column put back in "
+                             f"their field by content (offset up to {placement.shift:+d})",
                              row, severity="info", record_id=record_id)
         for text, source, target in placement.moves:
             self.ledger.note("realigned_cells", f"cell moved from {source} to {target} by its content", row,
