@@ -91,11 +91,7 @@ class DetailBuilder:
             self._text_line(row)
             return
         self.title_target = None
-        if all(pat.is_separator(c) for _, c in row.non_empty):
-            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
-            return
-        if self.cursor.thematique is None:
-            self.ledger.residue(row, "table before any thématique heading")
+        if self.cursor.set_aside(row):
             return
         for handler in (self._oo_row, self._header_row, self._restated_oi_row, self._number_row, self._data_row):
             if handler(row):
