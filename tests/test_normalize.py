@@ -374,3 +374,48 @@ def test_oo_printed_in_the_summary_only_is_taken_from_it(raw_plan):
     oo4 = next(o for o in oi.objectifs_operationnels if o.numero == 4)
     assert oo4.titre.startswith("Conforter les actions du volet accès au droit")
     assert any(c.record_id == "cohesion_sociale-2-2-oo4" and c.rule == "node_from_summary" for c in raw_plan.corrections)
+
+
+# ---- regressions: one per bug met while writing the rules ------------------------------------
+def test_regression_name_fix_kept_the_comma_after_the_word():
+    # `Mt de Mersan,` was fixed to `Mt de Marsan` with the comma lost
+    assert fix_text("écoles de Mt de Mersan, St Pierre du Mont")[0] == "écoles de Mt de Marsan, St Pierre du Mont"
+
+
+def test_regression_import_cycle_when_build_is_imported_first():
+    import subprocess
+    import sys
+
+    for module in ("pgt.build", "pgt.build.patterns", "pgt.normalize.fields"):
+        done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+def test_regression_merge_message_names_both_printed_lines(raw_plan):
+    # the kept action takes the aligned copy's provenance: the message must say both lines
+    merged = next(a for a in raw_plan.anomalies if a.code == "duplicate_merged" and a.record_id == "enfance-3-2-69")
+    assert "(line 338)" in merged.message and "(line 351)" in merged.message
+
+
+def test_regression_known_partner_with_an_apostrophe_cuts_the_run():
+    assert split_partenaires("URHAJ Acteurs de l'insertion sociale et professionnelle Bureau Information Jeunesse") == [
+        "URHAJ", "Acteurs de l'insertion sociale et professionnelle", "Bureau Information Jeunesse"]
+
+
+def test_regression_acronym_opening_a_club_name_not_cut():
+    assert split_partenaires("SM Omnisport, ESM, Intervention sporting club, etc.") == [
+        "SM Omnisport", "ESM", "Intervention sporting club", "etc"]
+
+
+def test_regression_dash_glued_to_an_acronym_separates():
+    assert split_partenaires("Education nationale – CCAS- Acteurs associatifs du contrat de ville – CD40") == [
+        "Education nationale", "CCAS", "Acteurs associatifs du contrat de ville", "CD40"]
+
+
+def test_regression_no_cut_after_a_linking_word():
+    assert split_partenaires("Services de Mont de Marsan Agglomération") == ["Services de Mont de Marsan Agglomération"]
+
+
+def test_regression_transposed_letters_are_one_edit():
+    # `Impluser` was left: with plain Levenshtein `impulser` and `impulsés` were both two edits away
+    assert fix_text("Impluser des dynamiques")[0] == "Impulser des dynamiques"
