@@ -10,11 +10,13 @@ added from it; both logged, the added nodes also reported (`node_from_summary`, 
 from __future__ import annotations
 
 from pgt.normalize import CorrectionLog
+from pgt.normalize.similarity import similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique
 
 RULE = "fill_from_summary"
 RULE_NODE = "node_from_summary"
+SAME_OO = 60.0
 
 
 def _find(items, numero):  # noqa: ANN001, ANN202 - a node with that number, or None
@@ -44,11 +46,32 @@ def fill_hierarchy_rule(plan: Plan, log: CorrectionLog) -> None:
         for axe in thematique.axes:
             _fill(f"{code}-{axe.numero}", axe, summary_node(log.summary, code, axe.numero), log)
             for oi in axe.objectifs_intermediaires:
-                _fill(f"{code}-{axe.numero}-{oi.numero}", oi, summary_node(log.summary, code, axe.numero, oi.numero), log)
+                reference = summary_node(log.summary, code, axe.numero, oi.numero)
+                _fill(f"{code}-{axe.numero}-{oi.numero}", oi, reference, log)
+                if reference is not None and _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", oi, reference):
+                    continue
                 for oo in oi.objectifs_operationnels:
                     _fill(f"{code}-{axe.numero}-{oi.numero}-oo{oo.numero}", oo,
                           summary_node(log.summary, code, axe.numero, oi.numero, oo.numero), log)
         _report_missing(plan, thematique, log)
+
+
+def _numbering_differs(plan: Plan, record_id: str, oi: ObjectifIntermediaire,
+                       reference: ObjectifIntermediaire) -> bool:
+    """The two documents number this OI's OO differently when an OO titled in both has two
+    unlike titles (`OO 3` here is `OO 4` there): then no OO title or node is taken from the
+    summary for this OI (it would land on the wrong number); reported."""
+    differing = []
+    for oo in oi.objectifs_operationnels:
+        theirs = _find(reference.objectifs_operationnels, oo.numero)
+        if theirs is not None and oo.titre and theirs.titre and similarity(oo.titre, theirs.titre) < SAME_OO:
+            differing.append(oo.numero)
+    if differing and not any(a.code == "summary_numbering_differs" and a.record_id == record_id for a in plan.anomalies):
+        plan.anomalies.append(Anomaly(
+            code="summary_numbering_differs", severity="info", record_id=record_id,
+            message=f"OO {', '.join(map(str, differing))} of this OI have other titles in the summary: "
+                    "the documents number its OO differently, nothing taken from the summary for them"))
+    return bool(differing)
 
 
 def _fill(record_id: str, node: object, reference: object | None, log: CorrectionLog) -> None:
@@ -84,6 +107,8 @@ def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> N
                 mine.objectifs_intermediaires.append(their)
                 mine.objectifs_intermediaires.sort(key=lambda o: o.numero)
                 _taken(plan, log, f"{code}-{axe.numero}-{oi.numero}", f"{code}: axe {axe.numero} OI {oi.numero}", oi.titre)
+            if _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", their, oi):
+                continue
             for oo in oi.objectifs_operationnels:
                 if _find(their.objectifs_operationnels, oo.numero) is None:
                     their.objectifs_operationnels.append(

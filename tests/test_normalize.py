@@ -369,11 +369,37 @@ def test_clas_block_under_oi_2_from_the_detail_document_alone(detail_plan):
     assert actions_by_id(detail_plan)["enfance-3-2-69"].porteur.startswith("Direction Politique de la ville")
 
 
-def test_oo_printed_in_the_summary_only_is_taken_from_it(raw_plan):
+def test_regression_oo_numbered_otherwise_in_the_summary_not_added_twice(raw_plan):
+    # cohésion sociale axe 2 OI 2: the detail's OO 3 is the summary's OO 4; adding the
+    # summary's OO 4 gave the same OO twice
     oi = raw_plan.thematique("cohesion_sociale").axes[1].objectifs_intermediaires[1]
-    oo4 = next(o for o in oi.objectifs_operationnels if o.numero == 4)
-    assert oo4.titre.startswith("Conforter les actions du volet accès au droit")
-    assert any(c.record_id == "cohesion_sociale-2-2-oo4" and c.rule == "node_from_summary" for c in raw_plan.corrections)
+    titles = [o.titre for o in oi.objectifs_operationnels if o.titre]
+    assert len(titles) == len(set(titles)) and 4 not in [o.numero for o in oi.objectifs_operationnels]
+    assert {a.record_id for a in raw_plan.anomalies if a.code == "summary_numbering_differs"} == {
+        "cohesion_sociale-2-2", "enfance-3-4"}
+
+
+def test_nodes_printed_in_the_summary_only_are_taken_from_it():
+    from pgt.normalize.hierarchy import fill_hierarchy_rule
+
+    def tree(oo_titles, axe_titre=None):
+        oi = ObjectifIntermediaire(numero=1, titre="Conserver un taux", objectifs_operationnels=[
+            ObjectifOperationnel(numero=n, titre=t) for n, t in oo_titles])
+        return Thematique(code="petite_enfance", titre="Petite enfance",
+                          axes=[Axe(numero=3, titre=axe_titre, objectifs_intermediaires=[oi])])
+
+    plan = Plan(thematiques=[tree([(1, "Pérenniser l'offre"), (2, None)])])
+    summary = [tree([(1, "Pérenniser l'offre"), (2, "Proposer une offre diversifiée"), (3, "Développer le guichet")],
+                    axe_titre="Améliorer la qualité de l'information")]
+    log = CorrectionLog(plan.corrections, summary)
+    fill_hierarchy_rule(plan, log)
+    axe = plan.thematiques[0].axes[0]
+    assert axe.titre == "Améliorer la qualité de l'information"
+    assert [(o.numero, o.titre) for o in axe.objectifs_intermediaires[0].objectifs_operationnels] == [
+        (1, "Pérenniser l'offre"), (2, "Proposer une offre diversifiée"), (3, "Développer le guichet")]
+    assert [(c.record_id, c.rule) for c in plan.corrections] == [
+        ("petite_enfance-3", "fill_from_summary"), ("petite_enfance-3-1-oo2", "fill_from_summary"),
+        ("petite_enfance-3-1-oo3", "node_from_summary")]
 
 
 # ---- regressions: one per bug met while writing the rules ------------------------------------
