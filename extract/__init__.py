@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pgt.errors import InputNotFound, UnreadableInput
+from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 
 __all__ = [
@@ -63,11 +63,36 @@ def read_document(path: Path, *, password: str | None = None) -> ExtractedDocume
         from pgt.extract.pdf import read_pdf
 
         return read_pdf(path, password=password)
-    if fmt in ("docx", "odt"):
+    if fmt == "docx":
         from pgt.extract.docx import read_docx
 
         return read_docx(path)
-    raise UnreadableInput(
-        f"{path}: legacy Word .doc is not read directly; convert it with "
-        f"`soffice --headless --convert-to docx {path.name}` and read the .docx"
+    if fmt == "odt":
+        from pgt.extract.odt import read_odt
+
+        return read_odt(path)
+    raise _refuse_ole(path)
+
+
+def _refuse_ole(path: Path) -> PgtError:
+    """The error for an OLE compound file: legacy .doc, password-protected DOCX, or other.
+
+    A password-protected DOCX is stored in an OLE container too (an "EncryptedPackage"
+    stream), so the stream names decide what to tell the user.
+    """
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return EncryptedInput(
+            f"{path}: password-protected Word document; open it, remove the password "
+            f"(File › Info › Protect Document) and save it again as .docx"
+        )
+    if "WordDocument".encode("utf-16-le") not in data:
+        return UnreadableInput(
+            f"{path}: an OLE compound file that is not a Word document (Excel or "
+            f"PowerPoint?); export the plan as .docx, .odt, PDF or text"
+        )
+    return UnreadableInput(
+        f"{path}: legacy Word .doc is not read directly; convert it to .docx (Word: Save "
+        f"As › Word Document, or `soffice --headless --convert-to docx {path.name}`) and "
+        f"read the .docx"
     )
