@@ -268,13 +268,17 @@ def rows_from_body(body: object, document: str) -> tuple[list[SourceRow], list[s
 def _load_body(path: Path) -> object:
     """The `w:body` element of a Word file, or a one-line `UnreadableInput`."""
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml import parse_xml
     from docx.package import Package
     from lxml.etree import XMLSyntaxError
 
     try:
         # Package.open accepts every Word main-document type (.docx, .docm, .dotx), where
         # docx.Document() refuses templates and macro-enabled files.
-        element = Package.open(str(path)).main_document_part.element
+        part = Package.open(str(path)).main_document_part
+        # python-docx builds its document part only for .docx and .docm; a template's main
+        # part stays a plain part whose XML is parsed here.
+        element = part.element if hasattr(part, "element") else parse_xml(part.blob)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise UnreadableInput(f"{path}: damaged Word file ({error})") from None
     except XMLSyntaxError as error:

@@ -1,0 +1,321 @@
+"""DOCX and ODT readers on small hand-made documents: one Word/ODF feature per test."""
+
+from __future__ import annotations
+
+import copy
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from pgt.errors import EncryptedInput, UnreadableInput
+from pgt.extract import read_document
+from pgt.extract.rows import RowKind
+
+
+def _table_rows(path: Path) -> list[tuple[str, ...]]:
+    return [r.cells for r in read_document(path).rows if r.kind is RowKind.TABLE]
+
+
+def _save(document, tmp_path: Path, name: str = "plan.docx") -> Path:
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def _table(document, rows: list[list[str]]):
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for word_row, texts in zip(table.rows, rows):
+        for cell, text in zip(word_row.cells, texts):
+            if text:
+                cell.paragraphs[0].add_run(text)
+    return table
+
+
+def test_nested_table_text_kept_and_reported(tmp_path):
+    document = docx.Document()
+    table = _table(document, [["ACTIONS", "PARTENAIRES"], ["1. Forum", ""]])
+    nested = table.cell(1, 1).add_table(rows=2, cols=2)
+    nested.cell(0, 0).text, nested.cell(0, 1).text = "CAF", "PMI"
+    nested.cell(1, 0).text = "Pôle Emploi"
+    extracted = read_document(_save(document, tmp_path))
+    rows = [r for r in extracted.rows if r.kind is RowKind.TABLE]
+    assert len(rows) == 2  # the nested rows are not flattened into the outer table
+    assert rows[1].cells == ("1. Forum", "CAF PMI\nPôle Emploi")
+    assert extracted.warnings == [
+        "nested_table: plan.docx:table 1 row 2 cell 2: a table nested in the cell "
+        "(2 non-empty rows) was read into the cell text"
+    ]
+
+
+def test_grid_before_and_after_give_empty_cells(tmp_path):
+    document = docx.Document()
+    table = _table(document, [["A", "B", "C"], ["", "x", ""]])
+    tr = table.rows[1]._tr
+    tcs = tr.findall(qn("w:tc"))
+    tr.remove(tcs[0])
+    tr.remove(tcs[2])
+    trpr = tr.get_or_add_trPr()
+    trpr.append(parse_xml(f'<w:gridBefore {nsdecls("w")} w:val="1"/>'))
+    trpr.append(parse_xml(f'<w:gridAfter {nsdecls("w")} w:val="1"/>'))
+    assert _table_rows(_save(document, tmp_path)) == [("A", "B", "C"), ("", "x", "")]
+
+
+def test_short_row_padded_to_table_width(tmp_path):
+    document = docx.Document()
+    table = _table(document, [["A", "B", "C"], ["x", "y", "z"]])
+    tr = table.rows[1]._tr
+    tr.remove(tr.findall(qn("w:tc"))[2])  # a row with fewer cells than the grid
+    assert _table_rows(_save(document, tmp_path)) == [("A", "B", "C"), ("x", "y", "")]
+
+
+def test_deleted_and_hidden_text_left_out_inserted_text_kept(tmp_path):
+    document = docx.Document()
+    paragraph = document.add_paragraph("Mont de ")
+    p = paragraph._p
+    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>Mersan</w:delText></w:r></w:del>'))
+    p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>Marsan</w:t></w:r></w:ins>'))
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish/></w:rPr><w:t> caché</w:t></w:r>'))
+    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish w:val="false"/></w:rPr><w:t> Agglo</w:t></w:r>'))
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [("Mont de Marsan Agglo",)]
+
+
+def test_tracked_deleted_row_left_out(tmp_path):
+    document = docx.Document()
+    table = _table(document, [["A"], ["supprimée"], ["B"]])
+    trpr = table.rows[1]._tr.get_or_add_trPr()
+    trpr.append(parse_xml(f'<w:del {nsdecls("w")} w:id="3" w:author="a"/>'))
+    rows = [r for r in read_document(_save(document, tmp_path)).rows if r.kind is RowKind.TABLE]
+    assert [r.cells for r in rows] == [("A",), ("B",)]
+    assert [r.provenance.row for r in rows] == [0, 1]
+
+
+def test_header_flag_below_a_plain_row_is_not_a_repeated_header(tmp_path):
+    """Word repeats only the leading run of "repeat as header row" rows."""
+    document = docx.Document()
+    table = _table(document, [["ACTIONS", "OO"], ["HUMAINS", ""], ["1. x", "1"], ["ACTIONS", "OO"]])
+    for index in (0, 1, 3):
+        table.rows[index]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    false_flag = parse_xml(f'<w:tblHeader {nsdecls("w")} w:val="0"/>')
+    table2 = _table(document, [["ACTIONS"], ["1. y"]])
+    table2.rows[0]._tr.get_or_add_trPr().append(false_flag)
+    rows = [r for r in read_document(_save(document, tmp_path)).rows if r.kind is RowKind.TABLE]
+    assert [r.repeated_header for r in rows] == [True, True, False, False, False, False]
+    assert [r.table_index for r in rows] == [0, 0, 0, 0, 1, 1]
+
+
+def test_line_breaks_split_text_rows_and_stay_in_cells(tmp_path):
+    document = docx.Document()
+    run = document.add_paragraph().add_run("AXE STRATEGIQUE I")
+    run.add_break()
+    run.add_text("Améliorer   la répartition\u00a0de l'offre")
+    table = _table(document, [["a", ""]])
+    cell_run = table.cell(0, 1).paragraphs[0].add_run("ligne 1")
+    cell_run.add_break()
+    cell_run.add_text("ligne 2")
+    table.cell(0, 1).add_paragraph("")  # an empty paragraph adds nothing
+    table.cell(0, 1).add_paragraph("  ligne\t3 ")
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [(r.kind, r.cells) for r in rows] == [
+        (RowKind.TEXT, ("AXE STRATEGIQUE I",)),
+        (RowKind.TEXT, ("Améliorer la répartition de l'offre",)),
+        (RowKind.TABLE, ("a", "ligne 1\nligne 2\nligne 3")),
+    ]
+
+
+def test_content_controls_hyperlinks_and_page_breaks(tmp_path):
+    document = docx.Document()
+    body = document.element.body
+    sdt = parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>THEMATIQUE ENFANCE</w:t></w:r>'
+        f"</w:p></w:sdtContent></w:sdt>"
+    )
+    body.insert(0, sdt)
+    paragraph = document.add_paragraph("Voir ")
+    paragraph._p.append(
+        parse_xml(f'<w:hyperlink {nsdecls("w")}><w:r><w:t>le site</w:t></w:r></w:hyperlink>')
+    )
+    paragraph.add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [("THEMATIQUE ENFANCE",), ("Voir le site",)]
+
+
+def test_text_box_read_once_not_from_its_fallback_copy(tmp_path):
+    document = docx.Document()
+    paragraph = document.add_paragraph("Titre ")
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = "<w:txbxContent><w:p><w:r><w:t>boîte</w:t></w:r></w:p></w:txbxContent>"
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:mc="{mc}"><mc:AlternateContent>'
+            f'<mc:Choice Requires="wps"><w:drawing>{box}</w:drawing></mc:Choice>'
+            f"<mc:Fallback><w:pict>{box}</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [("Titre",), ("boîte",)]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "invalid_xml", "missing_document_part"],
+)
+def test_damaged_docx_is_one_line_unreadable_input(tmp_path, damage):
+    good = _save(docx.Document(), tmp_path, "good.docx")
+    bad = tmp_path / "bad.docx"
+    if damage == "truncated":
+        bad.write_bytes(good.read_bytes()[: 3000])
+    else:
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+            for item in source.infolist():
+                data = source.read(item.filename)
+                if item.filename == "word/document.xml":
+                    if damage == "missing_document_part":
+                        continue
+                    data = data[: len(data) // 2]
+                target.writestr(item, data)
+    with pytest.raises(UnreadableInput) as caught:
+        read_document(bad)
+    message = caught.value.message
+    assert str(bad) in message and "\n" not in message
+    assert "Traceback" not in message
+
+
+def test_docm_and_dotx_read_like_docx(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("THEMATIQUE JEUNESSE")
+    path = _save(document, tmp_path, "plan.docx")
+    template = tmp_path / "plan.dotx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(template, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml"
+                )
+            target.writestr(item, data)
+    assert [r.cells for r in read_document(template).rows] == [("THEMATIQUE JEUNESSE",)]
+
+
+def test_legacy_doc_refused_with_conversion_hint(tmp_path):
+    doc = tmp_path / "plan.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le"))
+    with pytest.raises(UnreadableInput) as caught:
+        read_document(doc)
+    message = caught.value.message
+    assert message.startswith(f"{doc}: legacy Word .doc")
+    assert "soffice --headless --convert-to docx plan.doc" in message
+    assert "\n" not in message
+
+
+def test_password_protected_docx_is_not_called_legacy_doc(tmp_path):
+    locked = tmp_path / "plan.docx"
+    locked.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    with pytest.raises(EncryptedInput, match="password-protected Word document"):
+        read_document(locked)
+
+
+# --- ODT ---------------------------------------------------------------------------------
+
+
+def _odt(tmp_path: Path, build) -> Path:
+    from odf.opendocument import OpenDocumentText
+
+    document = OpenDocumentText()
+    build(document)
+    path = tmp_path / "plan.odt"
+    document.save(str(path))
+    return path
+
+
+def test_odt_spans_repeats_spaces_and_nested_table(tmp_path):
+    from odf.table import CoveredTableCell, Table, TableCell, TableColumn, TableRow
+    from odf.text import LineBreak, List, ListItem, P, S, Span
+
+    def build(document):
+        item = ListItem()
+        item.addElement(P(text="THEMATIQUE ENFANCE"))
+        lst = List()
+        lst.addElement(item)
+        document.text.addElement(lst)
+        table = Table(name="T")
+        table.addElement(TableColumn(numbercolumnsrepeated=4))
+        row = TableRow()
+        merged = TableCell(numbercolumnsspanned=3)
+        merged.addElement(P(text="MOYENS"))
+        row.addElement(TableCell())
+        row.addElement(merged)
+        row.addElement(CoveredTableCell(numbercolumnsrepeated=2))
+        table.addElement(row)
+        row = TableRow()
+        cell = TableCell()
+        paragraph = P(text="Mont de")
+        paragraph.addElement(S(c=3))
+        paragraph.addElement(Span(text="Marsan"))
+        paragraph.addElement(LineBreak())
+        paragraph.addText("Agglo")
+        cell.addElement(paragraph)
+        row.addElement(cell)
+        nested = Table(name="N")
+        nested.addElement(TableColumn(numbercolumnsrepeated=2))
+        nested_row = TableRow()
+        for text in ("CAF", "PMI"):
+            nested_cell = TableCell()
+            nested_cell.addElement(P(text=text))
+            nested_row.addElement(nested_cell)
+        nested.addElement(nested_row)
+        holder = TableCell()
+        holder.addElement(nested)
+        row.addElement(holder)
+        row.addElement(TableCell(numbercolumnsrepeated=2))
+        table.addElement(row)
+        document.text.addElement(table)
+
+    extracted = read_document(_odt(tmp_path, build))
+    assert [r.cells for r in extracted.rows] == [
+        ("THEMATIQUE ENFANCE",),
+        ("", "MOYENS", "", ""),
+        ("Mont de Marsan\nAgglo", "CAF PMI", "", ""),
+    ]
+    assert extracted.warnings == [
+        "nested_table: plan.odt:table 1 row 2 cell 2: a table nested in the cell "
+        "(1 non-empty rows) was read into the cell text"
+    ]
+
+
+def test_odt_without_odfpy_or_soffice_says_what_to_install(tmp_path, monkeypatch):
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    document.text.addElement(P(text="x"))
+    path = tmp_path / "plan.odt"
+    document.save(str(path))
+    monkeypatch.setitem(sys.modules, "odf.opendocument", None)  # import fails
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    with pytest.raises(UnreadableInput, match=r"needs odfpy .* or LibreOffice \(soffice\)"):
+        read_document(path)
+
+
+def test_damaged_odt_is_one_line_unreadable_input(tmp_path):
+    from odf.opendocument import OpenDocumentText
+
+    good = tmp_path / "good.odt"
+    OpenDocumentText().save(str(good))
+    bad = tmp_path / "bad.odt"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "content.xml":
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(UnreadableInput) as caught:
+        read_document(bad)
+    assert str(bad) in caught.value.message and "\n" not in caught.value.message
