@@ -15,8 +15,8 @@ order and yields the same row stream as the text export (`extract/text.py`):
   reported in `ExtractedDocument.warnings` with its table/row/cell, never silently.
 
 The text read is what Word shows with tracked changes accepted: deleted runs, hidden runs
-and rows marked deleted are left out. Automatic list numbers (Word numbering) are not
-rendered. Headers, footers and footnotes are not part of the row stream.
+and rows marked deleted are left out. Automatic list labels (Word numbering: "1.", "III",
+bullets) are rendered before their paragraph, as a PDF shows them. Headers, footers and footnotes are not part of the row stream.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
+from pgt.extract.docx_numbering import ListNumbering
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -106,15 +107,15 @@ def _run_text(run: object) -> str:
     return "".join(parts)
 
 
-def _paragraph_text(paragraph: object) -> str:
-    """Visible text of a `w:p`: its runs, wherever they sit (hyperlinks, insertions,
-    fields, content controls, text boxes), in document order."""
-    parts: list[str] = []
-    _collect_runs(paragraph, parts)
+def _paragraph_text(paragraph: object, numbering: ListNumbering | None = None) -> str:
+    """Visible text of a `w:p`: its list label, then its runs wherever they sit
+    (hyperlinks, insertions, fields, content controls, text boxes), in document order."""
+    parts: list[str] = [numbering.label(paragraph)] if numbering is not None else []
+    _collect_runs(paragraph, parts, numbering)
     return "".join(parts)
 
 
-def _collect_runs(element: object, parts: list[str]) -> None:
+def _collect_runs(element: object, parts: list[str], numbering: ListNumbering | None) -> None:
     for child in element:  # type: ignore[attr-defined]
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIPPED:
@@ -122,11 +123,11 @@ def _collect_runs(element: object, parts: list[str]) -> None:
         if tag == _w("r"):
             parts.append(_run_text(child))
             # A run may hold a drawing with a text box: its paragraphs are text too.
-            _collect_runs(child, parts)
+            _collect_runs(child, parts, numbering)
         elif tag == _P:
-            parts.append("\n" + _paragraph_text(child))
+            parts.append("\n" + _paragraph_text(child, numbering))
         else:
-            _collect_runs(child, parts)
+            _collect_runs(child, parts, numbering)
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -138,6 +139,7 @@ class _TableReader:
 
     document: str
     table_index: int
+    numbering: ListNumbering | None = None
     warnings: list[str] = field(default_factory=list)
 
     def rows(self, table: object) -> list[SourceRow]:
@@ -186,9 +188,9 @@ class _TableReader:
         lines: list[str] = []
         for block in _blocks(tc):
             if block.tag == _P:
-                lines.append(_paragraph_text(block))
+                lines.append(_paragraph_text(block, self.numbering))
             else:  # a table nested in the cell: keep its text, say so
-                nested = _nested_table_lines(block)
+                nested = _nested_table_lines(block, self.numbering)
                 lines.extend(nested)
                 self.warnings.append(
                     f"nested_table: {self.document}:table {self.table_index + 1} "
@@ -198,7 +200,7 @@ class _TableReader:
         return fold_lines("\n".join(lines))
 
 
-def _nested_table_lines(table: object) -> list[str]:
+def _nested_table_lines(table: object, numbering: ListNumbering | None) -> list[str]:
     """One line per row of a nested table, its non-empty cells separated by spaces."""
     lines: list[str] = []
     for tr in _table_rows(table):
@@ -207,7 +209,9 @@ def _nested_table_lines(table: object) -> list[str]:
             parts: list[str] = []
             for block in _blocks(tc):
                 parts.extend(
-                    [_paragraph_text(block)] if block.tag == _P else _nested_table_lines(block)
+                    [_paragraph_text(block, numbering)]
+                    if block.tag == _P
+                    else _nested_table_lines(block, numbering)
                 )
             text = " ".join(fold_lines("\n".join(parts)).split("\n"))
             if text:
@@ -246,7 +250,9 @@ def _row_cells(tr: object) -> Iterator[object]:
 # --- the document ----------------------------------------------------------------------
 
 
-def rows_from_body(body: object, document: str) -> tuple[list[SourceRow], list[str]]:
+def rows_from_body(
+    body: object, document: str, numbering: ListNumbering | None = None
+) -> tuple[list[SourceRow], list[str]]:
     """The row stream of a `w:body`: TEXT rows for paragraphs, TABLE rows for tables."""
     rows: list[SourceRow] = []
     warnings: list[str] = []
@@ -254,21 +260,22 @@ def rows_from_body(body: object, document: str) -> tuple[list[SourceRow], list[s
     for block in _blocks(body):
         if block.tag == _P:
             # One TEXT row per line, as the text export has one line per heading.
-            for line in fold_lines(_paragraph_text(block)).split("\n"):
+            for line in fold_lines(_paragraph_text(block, numbering)).split("\n"):
                 if line:
                     rows.append(SourceRow((line,), Provenance(document), RowKind.TEXT))
         else:
             table_index += 1
-            reader = _TableReader(document, table_index)
+            reader = _TableReader(document, table_index, numbering)
             rows.extend(reader.rows(block))
             warnings.extend(reader.warnings)
     return rows, warnings
 
 
-def _load_body(path: Path) -> object:
-    """The `w:body` element of a Word file, or a one-line `UnreadableInput`."""
+def _load_body(path: Path) -> tuple[object, ListNumbering]:
+    """The `w:body` element of a Word file and its list numbering, or a one-line
+    `UnreadableInput`."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.exceptions import PackageNotFoundError
-    from docx.oxml import parse_xml
     from docx.package import Package
     from lxml.etree import XMLSyntaxError
 
@@ -276,9 +283,10 @@ def _load_body(path: Path) -> object:
         # Package.open accepts every Word main-document type (.docx, .docm, .dotx), where
         # docx.Document() refuses templates and macro-enabled files.
         part = Package.open(str(path)).main_document_part
-        # python-docx builds its document part only for .docx and .docm; a template's main
-        # part stays a plain part whose XML is parsed here.
-        element = part.element if hasattr(part, "element") else parse_xml(part.blob)
+        element = _part_xml(part)
+        numbering = ListNumbering(
+            _related_xml(part, RT.NUMBERING), _related_xml(part, RT.STYLES)
+        )
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:
         raise UnreadableInput(f"{path}: damaged Word file ({error})") from None
     except XMLSyntaxError as error:
@@ -295,12 +303,28 @@ def _load_body(path: Path) -> object:
             f"{path}: no document body found (Strict Open XML? save it as a standard "
             f"Word document .docx)"
         )
-    return body
+    return body, numbering
+
+
+def _part_xml(part: object) -> object:
+    # python-docx builds its own parts only for the content types it knows (not for a
+    # template's main part, say): the XML of any other part is parsed here.
+    from docx.oxml import parse_xml
+
+    return part.element if hasattr(part, "element") else parse_xml(part.blob)  # type: ignore[attr-defined]
+
+
+def _related_xml(part: object, relationship: str) -> object | None:
+    try:
+        return _part_xml(part.part_related_by(relationship))  # type: ignore[attr-defined]
+    except KeyError:
+        return None
 
 
 def read_docx(path: Path, *, format_name: str = "docx") -> ExtractedDocument:
     path = Path(path)
-    rows, warnings = rows_from_body(_load_body(path), path.name)
+    body, numbering = _load_body(path)
+    rows, warnings = rows_from_body(body, path.name, numbering)
     return ExtractedDocument(
         path=path,
         rows=rows,

@@ -319,3 +319,68 @@ def test_damaged_odt_is_one_line_unreadable_input(tmp_path):
     with pytest.raises(UnreadableInput) as caught:
         read_document(bad)
     assert str(bad) in caught.value.message and "\n" not in caught.value.message
+
+
+# --- Word automatic numbering ------------------------------------------------------------
+
+
+def _numbered(document, text: str, num_id: int, ilvl: int = 0):
+    paragraph = document.add_paragraph(text)
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        )
+    )
+    return paragraph
+
+
+def test_list_labels_rendered_as_a_pdf_shows_them(tmp_path):
+    """Action numbers and axe numerals typed by Word's numbering are not in the runs'
+    text: without them the actions lose their numbers."""
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/>'
+            '<w:lvlText w:val="AXE STRATEGIQUE %1"/><w:suff w:val="space"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1.%2."/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    numbering.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="91"><w:abstractNumId w:val="90"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="4"/></w:lvlOverride></w:num>'
+        )
+    )
+    _numbered(document, "", 90)
+    _numbered(document, "Soutenir", 90, 1)
+    _numbered(document, "Développer", 90, 1)
+    _numbered(document, "", 90)
+    _numbered(document, "Observer", 90, 1)
+    _numbered(document, "Restart", 91)
+    _numbered(document, "no numbering", 0)
+    document.add_paragraph("Pérenniser", style="List Number")
+    document.add_paragraph("familles", style="List Bullet")
+    table = _table(document, [["", "1"]])
+    table.cell(0, 0).paragraphs[0].add_run("Participation")
+    table.cell(0, 0).paragraphs[0].style = document.styles["List Number"]
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [
+        ("AXE STRATEGIQUE I",),
+        ("I.1. Soutenir",),
+        ("I.2. Développer",),
+        ("AXE STRATEGIQUE II",),
+        ("II.1. Observer",),
+        ("AXE STRATEGIQUE IV Restart",),
+        ("no numbering",),
+        ("1. Pérenniser",),
+        ("- familles",),
+        ("2. Participation", "1"),
+    ]
