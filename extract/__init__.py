@@ -6,6 +6,7 @@ The format is detected from the file's content (magic bytes), never from its nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
@@ -47,7 +48,8 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
-def read_document(path: Path, *, password: str | None = None) -> ExtractedDocument:
+def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
+                  on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
     """Read one document into rows with provenance, whatever its format."""
     path = Path(path)
     if not path.exists():
@@ -62,7 +64,7 @@ def read_document(path: Path, *, password: str | None = None) -> ExtractedDocume
     if fmt == "pdf":
         from pgt.extract.pdf import read_pdf
 
-        return read_pdf(path, password=password)
+        return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
     if fmt == "docx":
         from pgt.extract.docx import read_docx
 

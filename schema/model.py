@@ -70,7 +70,7 @@ class ActionFields(Strict):
 
 
 class Offre(ActionFields):
-    libelle: str
+    libelle: str | None = None
     provenance: Provenance
 
 
@@ -163,7 +163,7 @@ class Fiche(Strict):
     thematique: ThematiqueCode
     axe: int | None = Field(default=None, ge=1)
     oi: int | None = Field(default=None, ge=1)
-    oo: int | None = Field(default=None, ge=1)
+    oo: list[int] = Field(default_factory=list)
     numero: int | None = Field(default=None, ge=1)
     titre: str
     fiches_annexees: list[int] = Field(default_factory=list)

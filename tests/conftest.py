@@ -1,9 +1,25 @@
-"""Shared test set-up.
+"""Shared fixtures: the real documents of raw/ and the plan converted from them (once)."""
 
-The repository root is the `pgt` package and holds an `__init__.py`, so pytest imports it
-as a package named after the checkout folder. A checkout in a folder named `docx` would then
-shadow python-docx (`import docx` finding the repository root): importing python-docx here,
-before pytest sets the root package up, keeps the real one in `sys.modules`.
-"""
+from __future__ import annotations
 
-import docx  # noqa: F401  (python-docx, see above)
+# The repository root is the `pgt` package and holds an `__init__.py`, so pytest imports it
+# as a package named after the checkout folder: a checkout in a folder named `docx` would
+# shadow python-docx (`import docx` finding the repository root). Importing python-docx
+# here, before pytest sets the root package up, keeps the real one in `sys.modules`.
+import docx  # noqa: F401
+import pytest
+from helpers import DETAIL, RAW
+
+
+@pytest.fixture(scope="session")
+def raw_plan():
+    from pgt.pipeline import convert
+
+    return convert([RAW]).plan
+
+
+@pytest.fixture(scope="session")
+def detail_plan():
+    from pgt.pipeline import convert
+
+    return convert([DETAIL]).plan

@@ -7,7 +7,6 @@ rows, repeated header rows, multi-paragraph cells, a table split by a page break
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from pgt.errors import EncryptedInput, UnreadableInput
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 
-sys.path.insert(0, str(Path(__file__).parent))
-import docx_fixtures  # noqa: E402
+import docx_fixtures  # tests/ is on pytest's pythonpath
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 SOURCES = {"fiches": RAW / "pgt-fiches-actions.txt", "priorisation": RAW / "pgt-priorisation.txt"}

@@ -1,0 +1,95 @@
+"""The structure builder: rows of any format → the plan's hierarchy and records.
+
+`detect_kind` tells a document's kind from its content; `build_document` runs the builder
+of that kind with cell accounting; `assemble` joins the documents into one plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pgt.build.detail import DetailBuilder
+from pgt.build.ledger import Ledger
+from pgt.build.summary import SummaryBuilder
+from pgt.errors import NoPlanFound
+from pgt.extract.rows import ExtractedDocument
+from pgt.normalize.headers import fold
+from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
+from pgt.schema.model import THEMATIQUE_ORDER
+
+
+def detect_kind(document: ExtractedDocument) -> DocumentKind | None:
+    """*fiches actions* when action tables name a porteur; *priorisation* when tables list
+    fiches actions by number; None when neither (not a plan)."""
+    porteur = fiche_tables = 0
+    for row in document.rows:
+        for _, text in row.non_empty:
+            folded = fold(text)
+            if folded.startswith("PORTEUR DE PROJET"):
+                porteur += 1
+            elif folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
+                fiche_tables += 1
+    if porteur >= 1 and porteur >= fiche_tables / 10:
+        return DocumentKind.fiches_actions
+    if fiche_tables >= 1:
+        return DocumentKind.priorisation
+    return None
+
+
+@dataclass
+class BuiltDocument:
+    source: SourceDocument
+    thematiques: list[Thematique]
+    fiches: list[Fiche] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+
+def build_document(document: ExtractedDocument) -> BuiltDocument:
+    kind = detect_kind(document)
+    if kind is None:
+        raise NoPlanFound(
+            f"{document.path}: no plan found (no action table with PORTEUR DE PROJETS, "
+            f"no FICHES ACTIONS table) in {len(document.rows)} rows read"
+        )
+    ledger = Ledger(document.rows)
+    corrections: list[Correction] = []
+    fiches: list[Fiche] = []
+    if kind is DocumentKind.fiches_actions:
+        thematiques = DetailBuilder(document, ledger, corrections).build()
+    else:
+        thematiques, fiches = SummaryBuilder(document, ledger).build()
+    total, placed = ledger.finish()
+    source = SourceDocument(
+        name=document.name, kind=kind, format=document.format, sha256=document.sha256,
+        lines=document.lines, pages=document.pages, encoding=document.encoding,
+        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+    )
+    anomalies = [
+        Anomaly(code="reader_note", message=note, severity="info", document=document.name)
+        for note in document.warnings
+    ] + ledger.anomalies
+    return BuiltDocument(source, thematiques, fiches, corrections, anomalies)
+
+
+def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
+    """One hierarchy for all documents: detail documents first (they carry the actions);
+    a thématique only a summary document has comes from it. Node-level reconciliation of
+    the two kinds is the normalizers' job."""
+    ordered = sorted(built, key=lambda b: b.source.kind is not DocumentKind.fiches_actions)
+    thematiques: dict[str, Thematique] = {}
+    for document in ordered:
+        for thematique in document.thematiques:
+            code = thematique.code.value
+            if code not in thematiques:
+                thematiques[code] = thematique
+            elif document.source.kind is DocumentKind.fiches_actions:
+                _merge_axes(thematiques[code], thematique)
+    fiches = [fiche for document in ordered for fiche in document.fiches]
+    return [thematiques[c] for c in THEMATIQUE_ORDER if c in thematiques], fiches
+
+
+def _merge_axes(target: Thematique, extra: Thematique) -> None:
+    known = {axe.numero for axe in target.axes}
+    target.axes.extend(axe for axe in extra.axes if axe.numero not in known)
+    target.axes.sort(key=lambda axe: axe.numero)

@@ -1,0 +1,465 @@
+"""Structure builder of the *fiches actions* (detail) document.
+
+Walks the row stream once: headings open thématiques, axes and OI; OO tables declare OO;
+header rows set the table's field sequence; action rows, offer rows and continuation rows
+become records. A second pass settles rows that lost their title. Every cell is placed or
+listed as residue through the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pgt.build import patterns as pat
+from pgt.build.hierarchy import HierarchyCursor, provenance_of
+from pgt.build.ids import action_id, unique
+from pgt.build.ledger import Ledger
+from pgt.build.realign import cell_type, place_cells
+from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
+from pgt.normalize.headers import HEADER_VOCABULARY, canonical_header, canonical_spelling, fold
+from pgt.schema import Action, Correction, Offre, Thematique
+
+MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
+DEFAULT_FIELDS = {
+    "standard": ["titre", "oo", "porteur", "public_vise", "echeances", "partenaires", *MOYENS, "indicateurs"],
+    "enfance": ["titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", *MOYENS,
+                "parcours", "indicateurs"],
+    "parentalite": ["titre", "porteur", "public_vise", "echeances", "partenaires", *MOYENS, "indicateurs"],
+}
+HEADER_FIELDS_MIN = 3  # a row naming at least this many columns is a table header
+STRUCTURAL_TEXT = ("SIX GRANDES THEMATIQUES", "OBJECTIFS OPERATIONNELS")
+_LIST_FIELDS = ("partenaires", "indicateurs")
+_TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours")
+
+
+def _is_header_cell(text: str) -> str | None:
+    """The field a header cell names, when the cell looks like a header (upper case, or a
+    known spelling) — data cells that merely contain a header word do not count."""
+    match = canonical_header(text)
+    if match is None:
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    folded = fold(text)
+    known = any(folded.startswith(s) for spellings in HEADER_VOCABULARY.values() for s in spellings)
+    return match.field if upper >= 0.6 or known else None
+
+
+@dataclass
+class Titleless:
+    """A row with fields but no title, settled after the walk (lost title or continuation)."""
+
+    action: Action
+    container: list[Action]
+    previous: Action | None
+    row: SourceRow
+    thematique: str
+    axe: int
+    oi: int | None
+    next_numero: int | None = None
+
+
+class DetailBuilder:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction]) -> None:
+        self.document = document
+        self.ledger = ledger
+        self.corrections = corrections
+        self.cursor = HierarchyCursor(ledger)
+        self.fields: list[str] | None = None
+        self.action: Action | None = None
+        self.title_target: object | None = None  # axe or OI whose title continues on text lines
+        self.ids: set[str] = set()
+        self.titleless: list[Titleless] = []
+        self.last_numbered: Action | None = None
+
+    # ---- walk -------------------------------------------------------------------------
+    def build(self) -> list[Thematique]:
+        for row in self.document.rows:
+            self.feed(row)
+        self._settle_titleless()
+        self._declare_referenced_oo()
+        return list(self.cursor.thematiques.values())
+
+    def feed(self, row: SourceRow) -> None:
+        if row.is_blank:
+            return
+        if self._heading(row):
+            return
+        if row.kind is RowKind.TEXT:
+            self._text_line(row)
+            return
+        self.title_target = None
+        if all(pat.is_separator(c) for _, c in row.non_empty):
+            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
+            return
+        if self.cursor.thematique is None:
+            self.ledger.residue(row, "table before any thématique heading")
+            return
+        for handler in (self._oo_row, self._header_row, self._restated_oi_row, self._number_row, self._data_row):
+            if handler(row):
+                return
+
+    # ---- headings -----------------------------------------------------------------------
+    def _heading_text(self, row: SourceRow) -> str | None:
+        if row.kind is RowKind.TEXT:
+            return row.cells[0]
+        non_empty = row.non_empty
+        if len(non_empty) == 1 and non_empty[0][0] == 0:
+            return non_empty[0][1]
+        return None
+
+    def _heading(self, row: SourceRow) -> bool:
+        text = self._heading_text(row)
+        if text is None:
+            return False
+        code = pat.thematique_of_heading(text)
+        if code:
+            self.cursor.open_thematique(code)
+            self._reset_table()
+            self.ledger.place(row)
+            return True
+        if self.cursor.thematique is None:
+            return False
+        group = pat.match_group(text) if self.cursor.thematique.code.value == "parentalite" else None
+        if group:
+            self.cursor.open_axe(group.numero, group.titre, row)
+            self._reset_table()
+            self.ledger.place(row)
+            return True
+        axe = pat.match_axe(text)
+        if axe:
+            self.title_target = self.cursor.open_axe(axe.numero, axe.titre, row)
+            self._reset_table()
+            self.ledger.place(row)
+            return True
+        oi = pat.match_oi_heading(text)
+        if oi:
+            self.title_target = self.cursor.open_oi(oi.numero, oi.titre, row)
+            self._reset_table()
+            self.ledger.place(row)
+            return True
+        if fold(text) in STRUCTURAL_TEXT:
+            self.ledger.place(row)
+            return True
+        return False
+
+    def _reset_table(self) -> None:
+        self.fields = None
+        self.action = None
+
+    def _text_line(self, row: SourceRow) -> None:
+        target = self.title_target
+        if target is not None:
+            text = row.cells[0].strip()
+            target.titre = f"{target.titre} {text}".strip() if target.titre else text  # type: ignore[attr-defined]
+            self.ledger.place(row)
+            return
+        self.ledger.residue(row, "text line outside any table that is not a known heading")
+
+    # ---- OO tables ----------------------------------------------------------------------
+    def _oo_row(self, row: SourceRow) -> bool:
+        found = [(i, pat.match_oo_cell(c)) for i, c in row.non_empty]
+        found = [(i, m) for i, m in found if m is not None]
+        if not found:
+            return False
+        declared = []
+        for index, match in found:
+            oo = self.cursor.declare_oo(match.numero, match.titre, row)
+            if oo is not None:
+                declared.append(oo.numero)
+            self.ledger.place(row, [index])
+        for index, text in row.non_empty:
+            if any(index == i for i, _ in found):
+                continue
+            if fold(text) in STRUCTURAL_TEXT or pat.bare_number(text) is not None:
+                self.ledger.place(row, [index])
+                continue
+            number = pat.match_action_number(text)
+            if number and declared:
+                # an action title printed in the OO table's first cell: the action of that OO
+                action = self._new_action(number.numero, number.titre, row)
+                action.oo = [declared[0]]
+                self.ledger.place(row, [index])
+                self.ledger.note("action_in_oo_table", f"action {number.numero} printed in the OO table", row,
+                                 severity="info", record_id=action.id)
+                continue
+            self.ledger.residue(row, "text in an OO table that is neither an OO nor an action", [index])
+        return True
+
+    def _restated_oi_row(self, row: SourceRow) -> bool:
+        """OO tables often restate their OI (`OBJECTIFS OPERATIONNELS ⇥ OBJECTIF INTERMEDIAIRE 1 …`)."""
+        oi = self.cursor.oi
+        cells = [(i, c) for i, c in row.non_empty if fold(c) not in STRUCTURAL_TEXT]
+        if not cells or len(cells) > 1:
+            return False
+        index, text = cells[0]
+        restated = pat.match_oi_heading(text)
+        if restated and oi is not None and restated.numero == oi.numero:
+            if restated.titre and not oi.titre:
+                oi.titre = restated.titre
+            self.ledger.place(row)
+            return True
+        if oi is not None and oi.titre and index > 0 and fuzz.ratio(fold(text), fold(oi.titre)) >= 85:
+            self.ledger.place(row)
+            return True
+        return False
+
+    def _number_row(self, row: SourceRow) -> bool:
+        """Rows of bare OO numbers (`1 ⇥ ⇥ 2 ⇥ …`): OO declared without title."""
+        cells = [(i, c) for i, c in row.non_empty if fold(c) not in STRUCTURAL_TEXT]
+        numbers = [pat.bare_number(c) for _, c in cells]
+        if not cells or any(n is None for n in numbers):
+            return False
+        if self.cursor.oi is not None:
+            for numero in numbers:
+                self.cursor.declare_oo(numero, None, row)  # type: ignore[arg-type]
+        self.ledger.place(row)
+        return True
+
+    # ---- headers --------------------------------------------------------------------------
+    def _header_row(self, row: SourceRow) -> bool:
+        named = [(i, _is_header_cell(c), c) for i, c in row.non_empty]
+        fields = [(i, f, c) for i, f, c in named if f is not None]
+        if not fields or len(fields) < len(named) - sum(1 for _, c in row.non_empty if pat.bare_number(c) is not None):
+            return False
+        kinds = {f for _, f, _ in fields}
+        if kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS):
+            self._refine_moyens()
+        elif len(fields) >= HEADER_FIELDS_MIN:
+            self._set_fields([f for _, f, _ in fields])
+        # fewer: a header fragment (a merged cell alone on its line): structure, nothing to read
+        for _, field, text in fields:
+            self._log_header_spelling(field, text, row)
+        self.ledger.place(row)
+        return True
+
+    def _set_fields(self, named: list[str]) -> None:
+        sequence: list[str] = []
+        for field in named:
+            if field == "moyens":
+                sequence.extend(MOYENS)
+            elif field not in sequence:
+                sequence.append(field)
+        if sequence[0] != "titre":
+            sequence.insert(0, "titre")
+        expected = DEFAULT_FIELDS[self._layout_kind(sequence)]
+        sequence += [f for f in expected if f not in sequence]  # columns the header forgot
+        self.fields = sequence
+        self.action = None
+
+    def _refine_moyens(self) -> None:
+        if self.fields is None:
+            return
+        if "moyens" in self.fields:  # pragma: no cover - moyens is always expanded
+            index = self.fields.index("moyens")
+            self.fields[index : index + 1] = MOYENS
+
+    def _layout_kind(self, sequence: list[str]) -> str:
+        if "offre" in sequence or "parcours" in sequence:
+            return "enfance"
+        if "oo" not in sequence:
+            return "parentalite"
+        return "standard"
+
+    def _log_header_spelling(self, field: str, text: str, row: SourceRow) -> None:
+        folded = fold(text)
+        if field in ("titre", "oo", "offre") or folded in HEADER_VOCABULARY.get(field, ()):
+            return
+        if any(folded in spellings for spellings in HEADER_VOCABULARY.values()):
+            return
+        where = row.provenance.line or row.provenance.page or 0
+        self.corrections.append(
+            Correction(record_id=f"header:{row.provenance.document}:{where}", field=field,
+                       before=text, after=canonical_spelling(field), rule="header_canonical")
+        )
+
+    # ---- data rows ----------------------------------------------------------------------
+    def _data_row(self, row: SourceRow) -> bool:
+        fields = self.fields or DEFAULT_FIELDS[
+            "enfance" if self.cursor.thematique.code.value == "enfance" else  # type: ignore[union-attr]
+            "parentalite" if self.cursor.thematique.code.value == "parentalite" else "standard"  # type: ignore[union-attr]
+        ]
+        first_index, first_text = row.non_empty[0]
+        number = pat.match_action_number(first_text) if first_index <= 2 else None
+        fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None
+        if number or fiche_list:
+            titre = number.titre if number else fiche_list[1]  # type: ignore[index]
+            action = self._new_action(number.numero if number else None, titre, row)
+            if fiche_list:
+                action.fiches_liees = fiche_list[0]
+            self.ledger.place(row, [first_index])
+            self._fill(action, row, first_index + 1, fields[1:], fields)
+            return True
+        if first_index == 0 and "offre" in fields and self.action is not None:
+            # a row of the offers table printed from the first column: its libellé is there
+            offre_at = fields.index("offre")
+            self.ledger.place(row, [0])
+            self.ledger.note("realigned_cells", "offer printed in the action column", row, severity="info",
+                             record_id=self.action.id)
+            self._add_offre(self.action, row, 1, fields[offre_at + 1 :], libelle=first_text)
+            return True
+        if first_index == 0:
+            action = self._new_action(None, first_text, row)
+            self.ledger.place(row, [0])
+            self._fill(action, row, 1, fields[1:], fields)
+            return True
+        # no title: an offer of the current action, or a row that lost its title
+        if "offre" in fields:
+            if self.action is None:
+                self.ledger.residue(row, "offer row before any action")
+                return True
+            self._add_offre(self.action, row, 1, fields[1:])
+            return True
+        self._titleless_row(row, fields)
+        return True
+
+    def _new_action(self, numero: int | None, titre: str | None, row: SourceRow) -> Action:
+        cursor = self.cursor
+        axe = cursor.ensure_axe(row)
+        code = cursor.thematique.code.value  # type: ignore[union-attr]
+        oi = cursor.oi
+        candidate = action_id(code, axe.numero, oi.numero if oi else None, numero, titre)
+        if candidate in self.ids and (numero is not None or titre):
+            self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
+        action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
+                        provenance=provenance_of(row))
+        (oi.actions if oi else axe.actions).append(action)
+        self.action = action
+        if numero is not None:
+            self.last_numbered = action
+            for pending in self.titleless:
+                if pending.next_numero is None and pending.thematique == code:
+                    pending.next_numero = numero
+        return action
+
+    def _placed_values(self, row: SourceRow, start: int, fields: list[str], record_id: str) -> dict[str, str]:
+        cells = [(i - start, row.cells[i]) for i in range(start, len(row.cells))]
+        placement = place_cells(cells, fields)
+        placed_positions = {start + pos for pos, text in cells if text.strip()} - {start + pos for pos, _ in placement.overflow}
+        self.ledger.place(row, placed_positions)
+        if placement.overflow:
+            self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])
+        if placement.shift:
+            self.ledger.note("realigned_cells", f"cells shifted by {placement.shift:+d} column(s) put back in their fields",
+                             row, severity="info", record_id=record_id)
+        for text, source, target in placement.moves:
+            self.ledger.note("realigned_cells", f"cell moved from {source} to {target} by its content", row,
+                             severity="info", record_id=record_id, cells=[text])
+        return placement.values
+
+    def _fill(self, action: Action, row: SourceRow, start: int, fields: list[str], all_fields: list[str]) -> None:
+        values = self._placed_values(row, start, fields, action.id)
+        oo_text = values.pop("oo", None)
+        if oo_text is not None:
+            refs = pat.parse_oo_refs(oo_text)
+            if refs:
+                action.oo = refs
+        libelle = values.pop("offre", None)
+        _apply_fields(action, values)
+        if "offre" in all_fields and (libelle or values):
+            action.offres.append(_offre(libelle, values, row))
+
+    def _add_offre(self, action: Action, row: SourceRow, start: int, fields: list[str], libelle: str | None = None) -> None:
+        if libelle is None and "offre" in fields:
+            # the offer's libellé anchors the row: the cells after it follow the header
+            first = next(((i, c) for i, c in row.non_empty if i >= start), None)
+            if first is not None and cell_type(first[1])[0] is None:
+                libelle = first[1]
+                self.ledger.place(row, [first[0]])
+                expected = start + fields.index("offre")
+                if first[0] != expected:
+                    self.ledger.note("realigned_cells", f"offer libellé found in column {first[0]}, expected {expected}",
+                                     row, severity="info", record_id=action.id)
+                start, fields = first[0] + 1, fields[fields.index("offre") + 1 :]
+        values = self._placed_values(row, start, fields, action.id)
+        oo_text = values.pop("oo", None)
+        if oo_text is not None and (refs := pat.parse_oo_refs(oo_text)):
+            action.oo = sorted(set(action.oo) | set(refs))
+        libelle = libelle or values.pop("offre", None)
+        values.pop("offre", None)
+        action.offres.append(_offre(libelle, values, row))
+
+    def _titleless_row(self, row: SourceRow, fields: list[str]) -> None:
+        previous = self.action
+        action = self._new_action(None, None, row)
+        container = (self.cursor.oi.actions if self.cursor.oi else self.cursor.axe.actions)  # type: ignore[union-attr]
+        self._fill(action, row, 1, fields[1:], fields)
+        self.titleless.append(Titleless(
+            action, container, previous, row, thematique=self.cursor.thematique.code.value,  # type: ignore[union-attr]
+            axe=self.cursor.axe.numero, oi=self.cursor.oi.numero if self.cursor.oi else None))  # type: ignore[union-attr]
+        self.action = previous if previous is not None else action
+
+    # ---- second pass --------------------------------------------------------------------
+    def _settle_titleless(self) -> None:
+        """A titleless row between actions n and n+2 is action n+1 whose title was lost;
+        otherwise it continues the action above it."""
+        for pending in self.titleless:
+            previous = pending.previous
+            action = pending.action
+            gap = (previous is not None and previous.numero is not None and pending.next_numero is not None
+                   and pending.next_numero == previous.numero + 2)
+            if gap:
+                assert previous is not None and previous.numero is not None
+                action.numero = previous.numero + 1
+                self.ids.discard(action.id)
+                action.id = unique(action_id(pending.thematique, pending.axe, pending.oi, action.numero, None), self.ids)
+                self.ledger.note("missing_title", f"row between actions {previous.numero} and {pending.next_numero} "
+                                 f"read as action {action.numero}, whose title is not printed", pending.row,
+                                 record_id=action.id)
+            elif previous is not None:
+                pending.container.remove(action)
+                self.ids.discard(action.id)
+                _merge_continuation(previous, action)
+                self.ledger.note("continuation_merged", f"row without title merged into action {previous.id}",
+                                 pending.row, severity="info", record_id=previous.id)
+            else:
+                self.ledger.note("missing_title", "row without title and no action above it", pending.row,
+                                 record_id=action.id)
+
+    def _declare_referenced_oo(self) -> None:
+        """An action may refer to an OO its table never printed: declare it, reported."""
+        for thematique in self.cursor.thematiques.values():
+            for axe in thematique.axes:
+                for oi in axe.objectifs_intermediaires:
+                    known = {o.numero for o in oi.objectifs_operationnels}
+                    for action in oi.actions:
+                        for numero in action.oo:
+                            if numero not in known:
+                                known.add(numero)
+                                from pgt.schema import ObjectifOperationnel
+
+                                oi.objectifs_operationnels.append(ObjectifOperationnel(numero=numero))
+                                self.ledger.note("undeclared_oo", f"action {action.id} refers to OO {numero}, "
+                                                 f"not printed in OI {oi.numero}", None, record_id=action.id,
+                                                 cells=[])
+                    oi.objectifs_operationnels.sort(key=lambda o: o.numero)
+
+
+def _apply_fields(record: Action | Offre, values: dict[str, str]) -> None:
+    for field in _TEXT_FIELDS:
+        if field in values:
+            setattr(record, field, values[field])
+    for field in _LIST_FIELDS:
+        if field in values:
+            setattr(record, field, [values[field]])
+
+
+def _offre(libelle: str | None, values: dict[str, str], row: SourceRow) -> Offre:
+    offre = Offre(libelle=libelle, provenance=provenance_of(row))
+    _apply_fields(offre, values)
+    return offre
+
+
+def _merge_continuation(target: Action, extra: Action) -> None:
+    for field in _TEXT_FIELDS:
+        addition = getattr(extra, field)
+        current = getattr(target, field)
+        if addition and addition != current:
+            setattr(target, field, f"{current}\n{addition}" if current else addition)
+    for field in _LIST_FIELDS:
+        current = getattr(target, field)
+        current.extend(v for v in getattr(extra, field) if v not in current)
+    target.oo = sorted(set(target.oo) | set(extra.oo))
+    target.provenance.cells.extend(extra.provenance.cells)

@@ -1,0 +1,129 @@
+"""Shared state of a builder walking a document: the current thématique, axe and OI,
+with the rules for opening them (including headings the document forgot to print)."""
+
+from __future__ import annotations
+
+from pgt.build.ledger import Ledger
+from pgt.extract.rows import SourceRow
+from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique, ThematiqueCode
+
+THEMATIQUE_TITLES = {
+    "petite_enfance": "Petite enfance",
+    "enfance": "Enfance (3-11 ans)",
+    "jeunesse": "Jeunesse et vie étudiante (12-30 ans)",
+    "cohesion_sociale": "Cohésion sociale",
+    "parentalite": "Parentalité",
+}
+
+
+def provenance_of(row: SourceRow) -> Provenance:
+    p = row.provenance
+    return Provenance(
+        document=p.document, line=p.line, page=p.page, table=p.table, row=p.row,
+        cells=[c for c in row.cells if c.strip()],
+    )
+
+
+class HierarchyCursor:
+    """Where the builder is in the plan; opens nodes and infers missing headings."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.thematiques: dict[str, Thematique] = {}
+        self.thematique: Thematique | None = None
+        self.axe: Axe | None = None
+        self.oi: ObjectifIntermediaire | None = None
+
+    def open_thematique(self, code: str) -> Thematique:
+        if code not in self.thematiques:
+            self.thematiques[code] = Thematique(code=ThematiqueCode(code), titre=THEMATIQUE_TITLES[code])
+        self.thematique = self.thematiques[code]
+        self.axe = None
+        self.oi = None
+        return self.thematique
+
+    def open_axe(self, numero: int, titre: str | None, row: SourceRow) -> Axe:
+        if self.thematique is None:
+            raise LookupError("axe outside any thématique")
+        existing = next((a for a in self.thematique.axes if a.numero == numero), None)
+        if existing is None:
+            existing = Axe(numero=numero, titre=titre or None, provenance=provenance_of(row))
+            self.thematique.axes.append(existing)
+        elif titre and not existing.titre:
+            existing.titre = titre
+        self.axe = existing
+        self.oi = None
+        return existing
+
+    def ensure_axe(self, row: SourceRow) -> Axe:
+        """The current axe; one is inferred (and reported) when the document printed none."""
+        if self.axe is None:
+            numero = max((a.numero for a in self.thematique.axes), default=0) + 1 if self.thematique else 1
+            self.ledger.note("inferred_axe", f"no axe heading before this row: axe {numero} inferred", row)
+            self.open_axe(numero, None, row)
+        return self.axe  # type: ignore[return-value]
+
+    def open_oi(self, numero: int, titre: str | None, row: SourceRow) -> ObjectifIntermediaire:
+        axe = self.ensure_axe(row)
+        existing = next((o for o in axe.objectifs_intermediaires if o.numero == numero), None)
+        if existing is not None and self.oi is not None and numero <= self.oi.numero and existing is not self.oi:
+            # numbering restarts without an axe heading: the document skipped one
+            assert self.thematique is not None
+            new_numero = max(a.numero for a in self.thematique.axes) + 1
+            self.ledger.note(
+                "inferred_axe",
+                f"OI {numero} again after OI {self.oi.numero} with no axe heading: axe {new_numero} inferred",
+                row,
+            )
+            axe = self.open_axe(new_numero, None, row)
+            existing = None
+        if existing is None:
+            existing = ObjectifIntermediaire(numero=numero, titre=titre or None, provenance=provenance_of(row))
+            axe.objectifs_intermediaires.append(existing)
+        elif titre and not existing.titre:
+            existing.titre = titre
+        self.oi = existing
+        return existing
+
+    def declare_oo(self, numero: int, titre: str | None, row: SourceRow) -> ObjectifOperationnel | None:
+        """Add an OO to the current OI. A number printed twice in a row with another title
+        is the next number misprinted (`OO4. … OO4. …` → OO4, OO5), reported."""
+        if self.oi is None:
+            self.ledger.note("oo_outside_oi", f"OO {numero} outside any OI", row)
+            return None
+        existing = next((o for o in self.oi.objectifs_operationnels if o.numero == numero), None)
+        if existing is not None:
+            if titre and existing.titre and _same_title(titre, existing.titre):
+                return existing
+            if titre and not existing.titre:
+                existing.titre = titre
+                return existing
+            if titre:
+                last = max(o.numero for o in self.oi.objectifs_operationnels)
+                if numero == last:
+                    self.ledger.note(
+                        "oo_renumbered",
+                        f"OO {numero} printed twice with different titles in OI {self.oi.numero}: the second read as OO {last + 1}",
+                        row,
+                    )
+                    numero = last + 1
+                else:
+                    self.ledger.note(
+                        "oo_title_conflict",
+                        f"OO {numero} of OI {self.oi.numero} printed again with another title; first title kept",
+                        row,
+                    )
+                    return existing
+            else:
+                return existing
+        oo = ObjectifOperationnel(numero=numero, titre=titre or None, provenance=provenance_of(row))
+        self.oi.objectifs_operationnels.append(oo)
+        return oo
+
+
+def _same_title(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    from pgt.normalize.headers import fold
+
+    return fuzz.ratio(fold(a), fold(b)) >= 85

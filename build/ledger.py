@@ -1,0 +1,67 @@
+"""Cell accounting: every non-empty source cell is placed in the plan or listed as residue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pgt.extract.rows import SourceRow
+from pgt.schema import Anomaly
+
+
+class Ledger:
+    """Records which cells of which rows the builder used; the rest become anomalies."""
+
+    def __init__(self, rows: list[SourceRow]) -> None:
+        self.rows = rows
+        self._placed: dict[int, set[int]] = {}
+        self._listed: dict[int, set[int]] = {}  # residue: listed as anomalies, not placed
+        self.anomalies: list[Anomaly] = []
+
+    def place(self, row: SourceRow, indices: Iterable[int] | None = None) -> None:
+        """Mark cells of `row` as placed (all non-empty cells when `indices` is None)."""
+        chosen = [i for i, _ in row.non_empty] if indices is None else list(indices)
+        self._placed.setdefault(id(row), set()).update(chosen)
+
+    def note(self, code: str, message: str, row: SourceRow | None = None, *,
+             severity: str = "warning", record_id: str | None = None,
+             cells: list[str] | None = None) -> None:
+        """An anomaly located at `row` (cells default to the row's non-empty cells)."""
+        provenance = row.provenance if row is not None else None
+        self.anomalies.append(
+            Anomaly(
+                code=code,
+                message=message,
+                severity=severity,  # type: ignore[arg-type]
+                document=provenance.document if provenance else None,
+                line=provenance.line if provenance else None,
+                page=provenance.page if provenance else None,
+                record_id=record_id,
+                cells=cells if cells is not None else ([c for _, c in row.non_empty] if row else []),
+            )
+        )
+
+    def residue(self, row: SourceRow, reason: str, indices: Iterable[int] | None = None,
+                *, severity: str = "warning", code: str = "unplaced_cells") -> None:
+        """Cells the builder could not place: listed with their location, not placed."""
+        chosen = [i for i, _ in row.non_empty] if indices is None else list(indices)
+        cells = [row.cells[i] for i in chosen if row.cells[i].strip()]
+        if cells:
+            self.note(code, reason, row, severity=severity, cells=cells)
+        self._listed.setdefault(id(row), set()).update(chosen)
+
+    def finish(self) -> tuple[int, int]:
+        """List every cell nobody accounted for; return (non-empty cells, placed cells)."""
+        total = placed = 0
+        for row in self.rows:
+            used = self._placed.get(id(row), set())
+            listed = self._listed.get(id(row), set())
+            forgotten = []
+            for index, text in row.non_empty:
+                total += 1
+                if index in used:
+                    placed += 1
+                elif index not in listed:
+                    forgotten.append(index)
+            if forgotten:
+                self.residue(row, "cells not placed by the structure builder", forgotten)
+        return total, placed

@@ -1,0 +1,207 @@
+"""Structure builder of the *priorisation* (summary) document.
+
+Each table is AXE → OI → OO → FICHES ACTIONS, but cells drift between columns, so cells
+are read by what they say (`OI 2 :`, `OO 3 :`, `Fiche 12 : …`, `N° 3 - 13`), left to
+right, rather than by their column. Produces the hierarchy nodes (with titles) and the
+`Fiche` records.
+"""
+
+from __future__ import annotations
+
+from pgt.build import patterns as pat
+from pgt.build.hierarchy import HierarchyCursor, provenance_of
+from pgt.build.ids import slug, unique
+from pgt.build.ledger import Ledger
+from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
+from pgt.normalize.headers import fold
+from pgt.schema import Fiche, Thematique, ThematiqueCode
+
+STRUCTURAL = ("AXE STRATEGIQUE", "ANNEXE II", "LES AXES STRATEGIQUES DECLINES", "ACTIONS DEJA MISES EN OEUVRE")
+_HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIFS OPERATIONNELS", "FICHES ACTION",
+                 "FICHES ANNEX", "ACTIONS")
+
+
+class SummaryBuilder:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger) -> None:
+        self.document = document
+        self.ledger = ledger
+        self.cursor = HierarchyCursor(ledger)
+        self.fiches: list[Fiche] = []
+        self.ids: set[str] = set()
+        self.pending_axe: pat.Numbered | None = None
+        self.axe_title_open = False  # text lines after an axe heading continue its title
+        self.oo_numbers: list[int] = []
+        self.in_parentalite_list = False
+
+    def build(self) -> tuple[list[Thematique], list[Fiche]]:
+        for row in self.document.rows:
+            if row.is_blank:
+                continue
+            if row.kind is RowKind.TEXT:
+                self._text(row)
+            else:
+                self.axe_title_open = False
+                self._table_row(row)
+        return list(self.cursor.thematiques.values()), self.fiches
+
+    # ---- text lines -------------------------------------------------------------------
+    def _text(self, row: SourceRow) -> None:
+        text = row.cells[0].strip()
+        code = pat.thematique_of_heading(text)
+        if code:
+            self.cursor.open_thematique(code)
+            self.pending_axe = None
+            self.in_parentalite_list = False
+            self.ledger.place(row)
+            return
+        axe = pat.match_axe(text) or pat.match_roman_title(text)
+        if axe and self.cursor.thematique is not None:
+            self.pending_axe = axe
+            self.axe_title_open = True
+            self.ledger.place(row)
+            return
+        folded = fold(text)
+        if folded.startswith(STRUCTURAL) or folded == "AXE STRATEGIQUE":
+            self.in_parentalite_list = folded.startswith("ACTIONS DEJA MISES EN OEUVRE")
+            self.ledger.place(row)
+            return
+        if self.axe_title_open and self.pending_axe is not None:
+            titre = f"{self.pending_axe.titre} {text}".strip()
+            self.pending_axe = pat.Numbered(self.pending_axe.numero, titre)
+            self.ledger.place(row)
+            return
+        if self._thematique_code() == "parentalite" and self.in_parentalite_list and not text.startswith("("):
+            self._add_fiche(None, text, row)
+            self.ledger.place(row)
+            return
+        self.ledger.residue(row, "text line of the summary that is neither a heading nor a fiche", severity="info")
+
+    # ---- tables -----------------------------------------------------------------------
+    def _table_row(self, row: SourceRow) -> None:
+        if all(pat.is_separator(c) for _, c in row.non_empty):
+            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
+            return
+        if self.cursor.thematique is None:
+            self.ledger.residue(row, "table before any thématique heading")
+            return
+        if self._header(row):
+            return
+        self._data(row)
+
+    def _header(self, row: SourceRow) -> bool:
+        axe_number = None
+        words = 0
+        for _, text in row.non_empty:
+            axe = pat.match_axe(text)
+            if axe and not axe.titre:
+                axe_number = axe.numero
+            elif fold(text).startswith(_HEADER_WORDS):
+                words += 1
+        if axe_number is None and words < 2:
+            return False
+        if axe_number is not None:
+            titre = None
+            if self.pending_axe is not None and self.pending_axe.numero in (axe_number, 0):
+                titre = self.pending_axe.titre
+            self.cursor.open_axe(axe_number, titre, row)
+            self.pending_axe = None
+            self.oo_numbers = []
+        self.ledger.place(row)
+        return True
+
+    def _data(self, row: SourceRow) -> None:
+        cells = row.non_empty
+        seen_pattern = False
+        last_fiche: Fiche | None = None
+        expecting_title: Fiche | None = None
+        for position, (index, text) in enumerate(cells):
+            oi = pat.match_oi_cell(text)
+            oos = pat.split_three_digit_oo(text)
+            oo = pat.match_oo_cell(text) if not oos else None
+            fiches = pat.split_fiches(text) if pat.starts_with_fiche(text) else []
+            annexes = pat.match_annexes(text)
+            if oi:
+                self.cursor.open_oi(oi.numero, oi.titre, row)
+                self.oo_numbers = []
+            elif oos:
+                for item in oos:
+                    self.cursor.declare_oo(item.numero, item.titre, row)
+                self.oo_numbers = [item.numero for item in oos]
+            elif oo:
+                self._open_oo(oo, row)
+            elif fiches:
+                for numero, titre in fiches:
+                    last_fiche = self._add_fiche(numero, titre, row)
+                expecting_title = last_fiche if last_fiche is not None and not last_fiche.titre else None
+            elif annexes is not None and last_fiche is not None:
+                last_fiche.fiches_annexees = annexes
+            elif expecting_title is not None:
+                expecting_title.titre = text.strip()
+                expecting_title = None
+            elif not seen_pattern:
+                self._leading_text(text, row, index)
+                continue
+            elif self._thematique_code() == "cohesion_sociale" and self.cursor.oi is not None:
+                last_fiche = self._add_fiche(None, text, row)
+            else:
+                self.ledger.residue(row, "summary cell that is neither OI, OO nor fiche", [index], severity="info")
+                continue
+            seen_pattern = True
+            self.ledger.place(row, [index])
+        if expecting_title is not None:
+            self.ledger.note("missing_title", f"fiche {expecting_title.numero} has no title", row,
+                             record_id=expecting_title.id)
+
+    def _leading_text(self, text: str, row: SourceRow, index: int) -> None:
+        """Text before any OI/OO/fiche cell: the axe title (restated or first printed)."""
+        axe = self.cursor.axe
+        oo = self._current_oo()
+        if oo is not None and oo.titre and oo.titre.endswith("-"):
+            # an OO title cut by a page break (`… projets extra-` / `scolaires`)
+            oo.titre = oo.titre + text.strip()
+            self.ledger.place(row, [index])
+            return
+        titled = pat.match_roman_title(text)
+        titre = titled.titre if titled else text.strip()
+        if axe is not None and not axe.titre:
+            axe.titre = titre
+            self.ledger.place(row, [index])
+        elif axe is not None and axe.titre and (titled or fold(titre)[:30] == fold(axe.titre)[:30]):
+            self.ledger.place(row, [index])  # the axe title restated in its table
+        else:
+            self.ledger.residue(row, "text in the axe column that is not its title", [index], severity="info")
+
+    def _current_oo(self):  # noqa: ANN202 - ObjectifOperationnel | None
+        oi = self.cursor.oi
+        if oi is None or not self.oo_numbers:
+            return None
+        return next((o for o in oi.objectifs_operationnels if o.numero == self.oo_numbers[-1]), None)
+
+    def _open_oo(self, oo: pat.Numbered, row: SourceRow) -> None:
+        cursor = self.cursor
+        if cursor.oi is not None and oo.numero == 1 and 1 in {o.numero for o in cursor.oi.objectifs_operationnels}:
+            # OO numbering restarts with no OI cell: the document skipped the OI
+            numero = max(o.numero for o in cursor.axe.objectifs_intermediaires) + 1  # type: ignore[union-attr]
+            self.ledger.note("inferred_oi", f"OO 1 again with no OI cell: OI {numero} inferred", row)
+            cursor.open_oi(numero, None, row)
+        declared = cursor.declare_oo(oo.numero, oo.titre, row)
+        self.oo_numbers = [declared.numero] if declared else []
+
+    def _add_fiche(self, numero: int | None, titre: str, row: SourceRow) -> Fiche:
+        code = self._thematique_code() or "parentalite"
+        axe = self.cursor.axe.numero if self.cursor.axe else None
+        oi = self.cursor.oi.numero if self.cursor.oi else None
+        if numero is not None:
+            candidate = f"{code}-f{numero}"
+        else:
+            candidate = "-".join([code, "f", *(str(n) for n in (axe, oi) if n is not None), slug(titre)])
+        fiche = Fiche(
+            id=unique(candidate, self.ids), thematique=ThematiqueCode(code), axe=axe, oi=oi,
+            oo=list(self.oo_numbers) if oi is not None else [], numero=numero, titre=titre.strip(),
+            provenance=provenance_of(row),
+        )
+        self.fiches.append(fiche)
+        return fiche
+
+    def _thematique_code(self) -> str | None:
+        return self.cursor.thematique.code.value if self.cursor.thematique else None

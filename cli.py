@@ -1,0 +1,146 @@
+"""The `pgt` command. Each command is a few lines over a library function.
+
+    pgt convert                 # everything in raw/ → output/
+    pgt convert plan.pdf -o out/
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+from pgt.errors import ExitCode, IncompleteCoverage, PgtError
+from pgt.pipeline import ConversionResult, Progress, convert
+from pgt.write import write_outputs
+
+EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
+
+app = typer.Typer(
+    help=(
+        "pgt turns the tables of a CTG / PGT action plan (text exports, PDF, DOCX) into clean, "
+        "validated data: plan.json and CSV files.\n\n"
+        "Example: pgt convert raw/ -o output/"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main_callback() -> None:
+    """pgt: CTG / PGT action plan tables → validated data. Exit codes are listed in the README."""
+
+
+def fail(error: PgtError) -> typer.Exit:
+    typer.echo(f"pgt: error: {error.message}", err=True)
+    return typer.Exit(int(error.exit_code))
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Every failure ends as one line on stderr and its exit code, never a traceback."""
+    try:
+        yield
+    except PgtError as error:
+        raise fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo("pgt: interrupted, nothing written", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as error:  # noqa: BLE001 - a bug must still not print a traceback
+        typer.echo(f"pgt: internal error: {type(error).__name__}: {error} "
+                   f"(please report it with the input file)", err=True)
+        raise typer.Exit(70) from None
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A progress bar on a terminal (pages read, OCR), nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(transient=True) as bar:
+        tasks: dict[str, object] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        yield update
+
+
+def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
+    plan = result.plan
+    lines = [f"Read {len(plan.documents)} document(s):"]
+    for document in plan.documents:
+        size = f"{document.pages} pages" if document.pages else f"{document.lines} lines"
+        lines.append(f"  {document.name}  {document.kind.value}, {document.format}, {size}, "
+                     f"{document.placed_cells}/{document.non_empty_cells} cells placed")
+    lines.append("")
+    lines.append(f"  {'thématique':<18}{'axes':>5}{'OI':>5}{'OO':>5}{'actions':>9}{'offres':>8}{'fiches':>8}")
+    fiches = Counter(f.thematique.value for f in plan.fiches)
+    for thematique in plan.thematiques:
+        ois = [oi for axe in thematique.axes for oi in axe.objectifs_intermediaires]
+        actions = thematique.all_actions()
+        lines.append(
+            f"  {thematique.code.value:<18}{len(thematique.axes):>5}{len(ois):>5}"
+            f"{sum(len(oi.objectifs_operationnels) for oi in ois):>5}{len(actions):>9}"
+            f"{sum(len(a.offres) for a in actions):>8}{fiches.get(thematique.code.value, 0):>8}"
+        )
+    severities = Counter(a.severity for a in plan.anomalies)
+    lines.append("")
+    lines.append(f"Coverage: {plan.coverage:.2%} of non-empty source cells placed in the plan")
+    lines.append(f"Anomalies: {len(plan.anomalies)} ({severities.get('error', 0)} errors, "
+                 f"{severities.get('warning', 0)} warnings, {severities.get('info', 0)} info) — see anomalies.csv")
+    lines.append(f"Corrections: {len(plan.corrections)} — see corrections.csv")
+    if output is not None:
+        lines.append(f"Written to {output}/")
+    return lines
+
+
+@app.command("convert")
+def convert_command(
+    inputs: Optional[list[Path]] = typer.Argument(None, help="Documents or folders (default: raw/)."),
+    output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parallel workers for PDF pages and OCR."),
+    csv_format: str = typer.Option("default", "--csv", help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
+) -> None:
+    """Convert the plan's documents into plan.json, CSV files and the JSON Schema.
+
+    Example: pgt convert raw/pgt-fiches-actions.txt raw/pgt-priorisation.txt -o output/
+    """
+    if csv_format not in ("default", "excel"):
+        raise typer.BadParameter("--csv takes 'default' or 'excel'")
+    with reported_errors():
+        with progress_bar(not quiet) as on_progress:
+            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress)
+        if strict and result.coverage < 1.0:
+            unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
+            raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
+                                     f"see anomalies.csv of a run without --strict")
+        write_outputs(result.plan, output, csv_dialect=csv_format)
+    if not quiet:
+        typer.echo("\n".join(summary_lines(result, output)))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+

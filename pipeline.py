@@ -1,0 +1,82 @@
+"""The library entry point: documents in, a validated plan out.
+
+    read (extract/) → build (build/) → normalize (normalize/) → validate (schema/)
+
+The CLI commands are thin wrappers over `convert`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pgt.build import BuiltDocument, assemble, build_document
+from pgt.errors import InputNotFound, PgtError
+from pgt.extract import read_document
+from pgt.extract.rows import ExtractedDocument
+from pgt.normalize import normalize_plan
+from pgt.schema import Plan
+
+DEFAULT_INPUT = Path("raw")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ConversionResult:
+    plan: Plan
+    documents: list[ExtractedDocument]
+
+    @property
+    def coverage(self) -> float:
+        return self.plan.coverage
+
+
+def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder stands for the documents in it (sorted, hidden files skipped)."""
+    paths: list[Path] = []
+    for item in inputs or [DEFAULT_INPUT]:
+        item = Path(item)
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.is_file() and not p.name.startswith("."))
+            if not found:
+                raise InputNotFound(f"{item}: folder with no document to read")
+            paths.extend(found)
+        elif item.exists():
+            paths.append(item)
+        else:
+            raise InputNotFound(f"{item}: no such file or folder")
+    return paths
+
+
+def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
+             on_progress: Progress | None = None) -> list[ExtractedDocument]:
+    return [read_document(p, password=password, jobs=jobs, on_progress=on_progress) for p in paths]
+
+
+def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
+    built: list[BuiltDocument] = [build_document(document) for document in documents]
+    thematiques, fiches = assemble(built)
+    draft = Plan(
+        documents=[b.source for b in built],
+        thematiques=thematiques,
+        fiches=fiches,
+        corrections=[c for b in built for c in b.corrections],
+        anomalies=[a for b in built for a in b.anomalies],
+    )
+    draft = normalize_plan(draft)
+    try:
+        return Plan.model_validate(draft.model_dump())
+    except ValidationError as error:  # a builder bug, not bad input: say what failed
+        first = error.errors()[0]
+        raise PgtError(f"the plan read from {', '.join(d.name for d in documents)} does not validate: "
+                       f"{first['msg']} at {'/'.join(str(p) for p in first['loc'])}") from None
+
+
+def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
+            on_progress: Progress | None = None) -> ConversionResult:
+    """Read the documents (default: everything in `raw/`) and return the validated plan."""
+    documents = read_all(expand_inputs(inputs), password=password, jobs=jobs, on_progress=on_progress)
+    return ConversionResult(plan_from_documents(documents), documents)

@@ -1,0 +1,15 @@
+"""Helpers shared by the tests (importable: tests/ is on pytest's pythonpath)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+DETAIL = RAW / "pgt-fiches-actions.txt"
+SUMMARY = RAW / "pgt-priorisation.txt"
+SHARED = ROOT.parent / "shared"
+
+
+def actions_by_id(plan):
+    return {a.id: a for a in plan.all_actions()}

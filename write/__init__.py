@@ -1,0 +1,114 @@
+"""Writers: serialise a validated plan into the output folder. They only write.
+
+The folder is written next to its target under a temporary name and moved into place at
+the end, so a failed or interrupted run never leaves a half-written output folder, and an
+existing folder is replaced only on success. Same plan → same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgt.errors import OutputNotWritable
+from pgt.schema import Plan, plan_json_schema
+from pgt.write.tables import TABLES
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """`default`: UTF-8, comma. `excel`: UTF-8 with BOM and `;`, what Excel opens right in a
+    French locale. Multi-line cells are quoted in both."""
+
+    delimiter: str = ","
+    bom: bool = False
+
+
+CSV_DIALECTS = {"default": CsvDialect(), "excel": CsvDialect(delimiter=";", bom=True)}
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
+
+
+def json_text(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str]:
+    """File name → content, for every file of the output contract."""
+    files = {"plan.json": json_text(plan.model_dump(mode="json")),
+             "plan.schema.json": json_text(plan_json_schema())}
+    for name, (columns, make_rows) in TABLES.items():
+        files[f"{name}.csv"] = csv_text(columns, make_rows(plan), dialect)  # type: ignore[operator]
+    return files
+
+
+def write_folder(files: dict[str, str | bytes], target: Path) -> None:
+    """Write `files` into `target` atomically: all of them, or none and `target` untouched."""
+    target = Path(target)
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as error:
+        raise OutputNotWritable(f"{target}: cannot write the output folder ({error.strerror})") from None
+    try:
+        for name, content in sorted(files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_bytes(content.encode("utf-8"))
+        os.chmod(staging, 0o755)
+        _swap_into_place(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputNotWritable(f"{target}: cannot write the output folder ({error.strerror})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise OutputNotWritable(f"{target}: exists and is not a folder")
+    backup = None
+    if target.exists():
+        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, backup)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if backup is not None:
+            os.replace(backup, target)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def write_outputs(plan: Plan, target: Path, *, csv_dialect: str = "default",
+                  extra_files: dict[str, str | bytes] | None = None) -> list[str]:
+    """Write the whole output contract into `target`; return the file names written."""
+    files: dict[str, str | bytes] = dict(render_outputs(plan, CSV_DIALECTS[csv_dialect]))
+    files.update(extra_files or {})
+    write_folder(files, target)
+    return sorted(files)

@@ -1,0 +1,127 @@
+"""Flatten the plan into the tables of the output contract (one list of dicts per CSV).
+
+Column names are the contract analysts rely on (see PLAN_MODEL.md); lists are joined with
+` | `. Pure functions: writers only serialise what these return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pgt.schema import Action, Axe, ObjectifIntermediaire, Offre, Plan, Provenance, Thematique
+
+LIST_SEPARATOR = " | "
+
+FIELD_COLUMNS = [
+    "porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires",
+    "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
+]
+SOURCE_COLUMNS = ["source", "source_ligne", "source_page"]
+ACTION_COLUMNS = [
+    "id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "numero", "titre", *FIELD_COLUMNS,
+    "nb_offres", "fiche_priorisation", *SOURCE_COLUMNS, "fiches_liees",
+]
+OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD_COLUMNS, *SOURCE_COLUMNS]
+OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "nb_actions"]
+FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
+                 *SOURCE_COLUMNS]
+CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule"]
+ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "record_id", "cells"]
+
+Row = dict[str, object]
+
+
+def joined(values: list[object]) -> str:
+    return LIST_SEPARATOR.join(str(v) for v in values)
+
+
+def _source(provenance: Provenance | None) -> Row:
+    if provenance is None:
+        return {"source": None, "source_ligne": None, "source_page": None}
+    return {"source": provenance.document, "source_ligne": provenance.line, "source_page": provenance.page}
+
+
+def _fields(record: Action | Offre) -> Row:
+    row: Row = {name: getattr(record, name) for name in FIELD_COLUMNS}
+    row["partenaires"] = joined(record.partenaires)
+    row["indicateurs"] = joined(record.indicateurs)
+    return row
+
+
+def walk_actions(plan: Plan) -> Iterator[tuple[Thematique, Axe, ObjectifIntermediaire | None, Action]]:
+    for thematique in plan.thematiques:
+        for axe in thematique.axes:
+            for oi in axe.objectifs_intermediaires:
+                for action in oi.actions:
+                    yield thematique, axe, oi, action
+            for action in axe.actions:
+                yield thematique, axe, None, action
+
+
+def action_rows(plan: Plan) -> list[Row]:
+    rows = []
+    for thematique, axe, oi, action in walk_actions(plan):
+        rows.append({
+            "id": action.id, "thematique": thematique.code.value, "axe": axe.numero, "axe_titre": axe.titre,
+            "oi": oi.numero if oi else None, "oi_titre": oi.titre if oi else None, "oo": joined(action.oo),
+            "numero": action.numero, "titre": action.titre, **_fields(action), "nb_offres": len(action.offres),
+            "fiche_priorisation": action.fiche_priorisation, **_source(action.provenance),
+            "fiches_liees": joined(action.fiches_liees),
+        })
+    return rows
+
+
+def offre_rows(plan: Plan) -> list[Row]:
+    rows = []
+    for thematique, axe, oi, action in walk_actions(plan):
+        for rank, offre in enumerate(action.offres, start=1):
+            rows.append({
+                "id": f"{action.id}-o{rank}", "action_id": action.id, "thematique": thematique.code.value,
+                "axe": axe.numero, "oi": oi.numero if oi else None, "libelle": offre.libelle,
+                **_fields(offre), **_source(offre.provenance),
+            })
+    return rows
+
+
+def objectif_rows(plan: Plan) -> list[Row]:
+    rows = []
+    for thematique in plan.thematiques:
+        for axe in thematique.axes:
+            for oi in axe.objectifs_intermediaires:
+                for oo in oi.objectifs_operationnels:
+                    rows.append({
+                        "id": f"{thematique.code.value}-{axe.numero}-{oi.numero}-oo{oo.numero}",
+                        "thematique": thematique.code.value, "axe": axe.numero, "axe_titre": axe.titre,
+                        "oi": oi.numero, "oi_titre": oi.titre, "oo": oo.numero, "oo_titre": oo.titre,
+                        "nb_actions": sum(1 for a in oi.actions if oo.numero in a.oo),
+                    })
+    return rows
+
+
+def fiche_rows(plan: Plan) -> list[Row]:
+    return [
+        {
+            "id": f.id, "thematique": f.thematique.value, "axe": f.axe, "oi": f.oi, "oo": joined(f.oo),
+            "numero": f.numero, "titre": f.titre, "fiches_annexees": joined(f.fiches_annexees),
+            "action_id": f.action_id, **_source(f.provenance),
+        }
+        for f in plan.fiches
+    ]
+
+
+def correction_rows(plan: Plan) -> list[Row]:
+    return [c.model_dump() for c in plan.corrections]
+
+
+def anomaly_rows(plan: Plan) -> list[Row]:
+    return [{**a.model_dump(exclude={"cells"}), "cells": joined(a.cells)} for a in plan.anomalies]
+
+
+TABLES: dict[str, tuple[list[str], object]] = {
+    "actions": (ACTION_COLUMNS, action_rows),
+    "offres": (OFFRE_COLUMNS, offre_rows),
+    "objectifs": (OBJECTIF_COLUMNS, objectif_rows),
+    "fiches": (FICHE_COLUMNS, fiche_rows),
+    "corrections": (CORRECTION_COLUMNS, correction_rows),
+    "anomalies": (ANOMALY_COLUMNS, anomaly_rows),
+}
