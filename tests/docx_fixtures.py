@@ -31,8 +31,11 @@ from pgt.extract.rows import RowKind, SourceRow
 _TITLE_ROW = re.compile(
     r"^(OBJECTIF INTERMEDIAIRE|AXE STRATEGIQUE|THEMATIQUE|COHESION SOCIALE|PARENTALITE|SIX GRANDES)"
 )
-# A space before "- Word": where a cell lists bullets that Word would hold as paragraphs.
-_BULLET = re.compile(r"\s(?=- [A-Za-zÀ-ÿ])")
+# Where Word would hold "- item" bullets as paragraphs: after the end of a sentence
+# ("…structures. - Augmenter…"), or anywhere in a cell that is a bullet list ("- familles
+# … - futurs parents"). A dash between two names ("Politique de la ville - CREPI") stays.
+_BULLET_AFTER_SENTENCE = re.compile(r"(?<=[.:;])\s(?=- [A-Za-zÀ-ÿ])")
+_BULLET_IN_LIST = re.compile(r"\s(?=- [A-Za-zÀ-ÿ])")
 
 Merge = tuple[int, int, int, int]  # top row, left column, bottom row, right column
 
@@ -134,8 +137,15 @@ def _offre_merges(cells: list[tuple[str, ...]], headers: set[int]) -> list[Merge
     return merges
 
 
-def layout_tables(rows: list[SourceRow]) -> list[tuple[str, list[str] | TableLayout]]:
-    """The document as a sequence of ("text", lines) and ("table", layout) blocks."""
+def layout_tables(
+    rows: list[SourceRow], *, join_continued: bool = False
+) -> list[tuple[str, list[str] | TableLayout]]:
+    """The document as a sequence of ("text", lines) and ("table", layout) blocks.
+
+    `join_continued`: a table that continues the previous one (its header repeated,
+    nothing between them) is drawn as the rest of that table, without its header copy:
+    one Word table flowing over the page break, as an author writes it.
+    """
     blocks: list[tuple[str, list[str] | TableLayout]] = []
     for (kind, table_index), group in groupby(rows, key=lambda r: (r.kind, r.table_index)):
         group_rows = list(group)
@@ -149,25 +159,50 @@ def layout_tables(rows: list[SourceRow]) -> list[tuple[str, list[str] | TableLay
         }
         merges = _header_merges(cells) + _title_merges(cells) + _offre_merges(cells, header_set)
         continues = bool(blocks) and blocks[-1][0] == "table" and header_rows > 0
+        if continues and join_continued:
+            _append_rows(blocks[-1][1], cells[header_rows:])  # type: ignore[arg-type]
+            continue
         blocks.append(("table", TableLayout(cells, merges, header_rows, continues)))
     return blocks
 
 
+def _append_rows(layout: TableLayout, cells: list[tuple[str, ...]]) -> None:
+    width = max(layout.width, *(len(row) for row in cells))
+    top = len(layout.cells)
+    layout.cells = [row + ("",) * (width - len(row)) for row in layout.cells + cells]
+    headers = {r for r, row in enumerate(layout.cells) if _is_header_row(row)}
+    layout.merges += [
+        (t + top, left, b + top, right)
+        for t, left, b, right in _title_merges(cells) + _offre_merges(cells, set())
+        if not any(r + top in headers for r in range(t, b + 1))
+    ]
+
+
 def split_bullets(text: str) -> list[str]:
     """A cell's paragraphs: its lines, and its "- item" bullets split off."""
-    return [part for line in text.split("\n") for part in _BULLET.split(line)]
+    parts: list[str] = []
+    for line in text.split("\n"):
+        pattern = _BULLET_IN_LIST if line.startswith("- ") else _BULLET_AFTER_SENTENCE
+        parts.extend(pattern.split(line))
+    return parts
 
 
 # --- DOCX --------------------------------------------------------------------------------
 
 
-def render_docx(rows: list[SourceRow], path: Path, *, bullets_as_paragraphs: bool = False) -> Path:
+def render_docx(
+    rows: list[SourceRow],
+    path: Path,
+    *,
+    bullets_as_paragraphs: bool = False,
+    join_continued: bool = False,
+) -> Path:
     import docx
     from docx.enum.text import WD_BREAK
     from docx.oxml import OxmlElement
 
     document = docx.Document()
-    for kind, block in layout_tables(rows):
+    for kind, block in layout_tables(rows, join_continued=join_continued):
         if kind == "text":
             for line in block:  # type: ignore[union-attr]
                 document.add_paragraph(line)
