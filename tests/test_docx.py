@@ -213,3 +213,18 @@ def test_plan_from_one_word_table_over_the_page_break(rendered, detail_plan):
     print(f"plan from docx, continued table joined: {comparison.summary()}")
     assert comparison.share == 1.0, comparison.summary()
     assert comparison.anomalies_only_in_got == []
+
+
+def test_cli_convert_docx_and_odt_summary_says_rows_not_none_lines(rendered, tmp_path):
+    from typer.testing import CliRunner
+
+    from pgt.cli import app
+
+    output = tmp_path / "out"
+    inputs = [str(rendered[("fiches", "docx")]), str(rendered[("priorisation", "odt")])]
+    result = CliRunner().invoke(app, ["convert", *inputs, "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "pgt-fiches-actions.docx  fiches_actions, docx, 612 rows" in result.output
+    assert "pgt-priorisation.odt  priorisation, odt, 211 rows" in result.output
+    assert "None lines" not in result.output
+    assert (output / "actions.csv").read_text(encoding="utf-8").count("pgt-fiches-actions.docx") > 200

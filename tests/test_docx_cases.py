@@ -186,7 +186,8 @@ def test_damaged_docx_is_one_line_unreadable_input(tmp_path, damage):
     assert "Traceback" not in message
 
 
-def test_docm_and_dotx_read_like_docx(tmp_path):
+def test_template_main_part_without_element_is_read(tmp_path):
+    """Bug: python-docx gives a .dotx main part as a plain Part without `.element`."""
     document = docx.Document()
     document.add_paragraph("THEMATIQUE JEUNESSE")
     path = _save(document, tmp_path, "plan.docx")
@@ -384,3 +385,10 @@ def test_list_labels_rendered_as_a_pdf_shows_them(tmp_path):
         ("- familles",),
         ("2. Participation", "1"),
     ]
+
+
+def test_python_docx_not_shadowed_by_a_checkout_folder_named_docx():
+    """Bug: pytest imported the repository root (the pgt package) under its folder's name;
+    in a checkout named `docx` it shadowed python-docx (tests/conftest.py imports it first)."""
+    assert hasattr(docx, "Document")
+    assert "site-packages" in docx.__file__ or "dist-packages" in docx.__file__
