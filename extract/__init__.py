@@ -34,7 +34,7 @@ def detect_format(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-                if "word/document.xml" in names:
+                if "word/document.xml" in names or _word_content_types(archive, names):
                     return "docx"
                 if "mimetype" in names and archive.read("mimetype").startswith(
                     b"application/vnd.oasis.opendocument.text"
@@ -46,6 +46,17 @@ def detect_format(path: Path) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     return "text"
+
+
+def _word_content_types(archive, names: set[str]) -> bool:
+    """A Word main part declared under another name than word/document.xml (some
+    generators write word/document2.xml): the package's content types say what it is."""
+    if "[Content_Types].xml" not in names:
+        return False
+    types = archive.read("[Content_Types].xml")
+    return b"wordprocessingml.document.main" in types or b"wordprocessingml.template.main" in types or (
+        b"ms-word.document.macroEnabled.main" in types
+    )
 
 
 def read_document(path: Path, *, password: str | None = None, jobs: int = 1,

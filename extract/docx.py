@@ -257,6 +257,14 @@ def rows_from_body(
     rows: list[SourceRow] = []
     warnings: list[str] = []
     table_index = -1
+    alt_chunks = sum(1 for _ in body.iter(_w("altChunk")))  # type: ignore[attr-defined]
+    if alt_chunks:
+        # Content a tool pasted as an embedded HTML/RTF/DOCX part: Word shows it, the
+        # package keeps it apart from the body. Not read: say so.
+        warnings.append(
+            f"alt_chunk: {document}: {alt_chunks} embedded document part(s) (altChunk) not "
+            f"read; open the file in Word and save it again to make them part of the body"
+        )
     for block in _blocks(body):
         if block.tag == _P:
             # One TEXT row per line, as the text export has one line per heading.

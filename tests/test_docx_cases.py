@@ -392,3 +392,60 @@ def test_python_docx_not_shadowed_by_a_checkout_folder_named_docx():
     in a checkout named `docx` it shadowed python-docx (tests/conftest.py imports it first)."""
     assert hasattr(docx, "Document")
     assert "site-packages" in docx.__file__ or "dist-packages" in docx.__file__
+
+
+def test_main_part_under_another_name_detected_as_docx(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("THEMATIQUE ENFANCE")
+    good = _save(document, tmp_path, "good.docx")
+    renamed = tmp_path / "renamed.docx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(renamed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            name = item.filename.replace("word/document.xml", "word/document2.xml")
+            data = data.replace(b"/word/document.xml", b"/word/document2.xml")
+            data = data.replace(b'Target="word/document.xml"', b'Target="word/document2.xml"')
+            target.writestr(name, data)
+    assert [r.cells for r in read_document(renamed).rows] == [("THEMATIQUE ENFANCE",)]
+
+
+def test_rows_inside_content_controls_and_alt_chunk_reported(tmp_path):
+    document = docx.Document()
+    table = _table(document, [["ACTIONS"], ["1. Forum"]])
+    tr = table.rows[1]._tr
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent/></w:sdt>')
+    tr.addprevious(sdt)
+    sdt[0].append(tr)  # the row now sits in a repeating-section content control
+    document.element.body.insert(
+        0,
+        parse_xml(
+            f'<w:altChunk {nsdecls("w")} xmlns:r="http://schemas.openxmlformats.org/'
+            f'officeDocument/2006/relationships" r:id="rId99"/>'
+        ),
+    )
+    extracted = read_document(_save(document, tmp_path))
+    assert [r.cells for r in extracted.rows] == [("ACTIONS",), ("1. Forum",)]
+    assert extracted.warnings[0].startswith("alt_chunk: plan.docx: 1 embedded document part")
+
+
+def test_odt_through_libreoffice_when_odfpy_missing(tmp_path, monkeypatch):
+    """The conversion path: `soffice --convert-to docx` then the DOCX reader; rows name the
+    ODT, not the temporary DOCX. A stand-in `soffice` script copies a prepared DOCX."""
+    from odf.opendocument import OpenDocumentText
+
+    odt = tmp_path / "plan.odt"
+    OpenDocumentText().save(str(odt))
+    document = docx.Document()
+    _table(document, [["ACTIONS", "OO"], ["1. Forum", "2"]])
+    prepared = _save(document, tmp_path, "prepared.docx")
+    fake = tmp_path / "soffice"
+    # argv: --headless --convert-to docx --outdir DIR FILE
+    fake.write_text(f'#!/bin/sh\ncp "{prepared}" "$5/plan.docx"\n')
+    fake.chmod(0o755)
+    monkeypatch.setitem(sys.modules, "odf.opendocument", None)
+    monkeypatch.setattr("shutil.which", lambda name: str(fake) if name == "soffice" else None)
+    extracted = read_document(odt)
+    assert extracted.format == "odt"
+    assert [r.cells for r in extracted.rows] == [("ACTIONS", "OO"), ("1. Forum", "2")]
+    assert {r.provenance.document for r in extracted.rows} == {"plan.odt"}
+    assert extracted.warnings[-1].startswith("read through a LibreOffice conversion")
