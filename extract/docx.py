@@ -141,16 +141,20 @@ class _TableReader:
     table_index: int
     numbering: ListNumbering | None = None
     warnings: list[str] = field(default_factory=list)
+    # (row, grid column, non-empty rows) of each nested table, reported once the grid
+    # columns are known.
+    _nested: list[tuple[int, int, int]] = field(default_factory=list)
 
     def rows(self, table: object) -> list[SourceRow]:
         width = len(table.findall(f"{_w('tblGrid')}/{_w('gridCol')}"))  # type: ignore[attr-defined]
         grid_rows: list[tuple[list[str], bool]] = []
+        starts: set[int] = {0}
         in_header_run = True
         for tr in _table_rows(table):
             trpr = tr.find(_w("trPr"))
             if trpr is not None and trpr.find(_w("del")) is not None:
                 continue  # a row deleted with track changes on
-            cells = self._cells(tr, trpr, len(grid_rows))
+            cells = self._cells(tr, trpr, len(grid_rows), starts)
             # Word repeats only the leading run of header rows; a flag further down is
             # ignored by Word, so it is ignored here too.
             is_header = in_header_run and trpr is not None and _on(trpr.find(_w("tblHeader")))
@@ -158,9 +162,14 @@ class _TableReader:
             grid_rows.append((cells, is_header))
         # Rows of one table all get the table's width, as in the text export.
         width = max([width, *(len(cells) for cells, _ in grid_rows)])
+        # A grid column where no cell of any row starts only continues spans: it is
+        # empty in every row and no reader of the page would see a column there (Word
+        # keeps such columns after borders are dragged), so it is left out.
+        kept = [column for column in range(width) if column in starts]
+        self._report_nested(kept)
         return [
             SourceRow(
-                cells=tuple(cells + [""] * (width - len(cells))),
+                cells=tuple((cells[c] if c < len(cells) else "") for c in kept),
                 provenance=Provenance(self.document, table=self.table_index, row=index),
                 kind=RowKind.TABLE,
                 table_index=self.table_index,
@@ -169,13 +178,14 @@ class _TableReader:
             for index, (cells, is_header) in enumerate(grid_rows)
         ]
 
-    def _cells(self, tr: object, trpr: object | None, row_index: int) -> list[str]:
+    def _cells(self, tr: object, trpr: object | None, row_index: int, starts: set[int]) -> list[str]:
         cells: list[str] = []
         if trpr is not None:  # grid columns skipped before the first cell
             cells.extend([""] * _int_attr(trpr.find(_w("gridBefore")), 0))  # type: ignore[attr-defined]
         for tc in _row_cells(tr):
             tcpr = tc.find(_w("tcPr"))
             span = _int_attr(tcpr.find(_w("gridSpan")) if tcpr is not None else None, 1) or 1
+            starts.add(len(cells))
             # A vertical merge continuation (`w:vMerge` without "restart") holds an empty
             # paragraph: its own (empty) text is what the text export shows there.
             cells.append(self._cell_text(tc, row_index, len(cells)))
@@ -184,7 +194,7 @@ class _TableReader:
             cells.extend([""] * _int_attr(trpr.find(_w("gridAfter")), 0))  # type: ignore[attr-defined]
         return cells
 
-    def _cell_text(self, tc: object, row_index: int, cell_index: int) -> str:
+    def _cell_text(self, tc: object, row_index: int, column: int) -> str:
         lines: list[str] = []
         for block in _blocks(tc):
             if block.tag == _P:
@@ -192,12 +202,16 @@ class _TableReader:
             else:  # a table nested in the cell: keep its text, say so
                 nested = _nested_table_lines(block, self.numbering)
                 lines.extend(nested)
-                self.warnings.append(
-                    f"nested_table: {self.document}:table {self.table_index + 1} "
-                    f"row {row_index + 1} cell {cell_index + 1}: a table nested in the cell "
-                    f"({len(nested)} non-empty rows) was read into the cell text"
-                )
+                self._nested.append((row_index, column, len(nested)))
         return fold_lines("\n".join(lines))
+
+    def _report_nested(self, kept: list[int]) -> None:
+        for row_index, column, count in self._nested:
+            self.warnings.append(
+                f"nested_table: {self.document}:table {self.table_index + 1} "
+                f"row {row_index + 1} cell {kept.index(column) + 1}: a table nested in the "
+                f"cell ({count} non-empty rows) was read into the cell text"
+            )
 
 
 def _nested_table_lines(table: object, numbering: ListNumbering | None) -> list[str]:

@@ -449,3 +449,15 @@ def test_odt_through_libreoffice_when_odfpy_missing(tmp_path, monkeypatch):
     assert [r.cells for r in extracted.rows] == [("ACTIONS", "OO"), ("1. Forum", "2")]
     assert {r.provenance.document for r in extracted.rows} == {"plan.odt"}
     assert extracted.warnings[-1].startswith("read through a LibreOffice conversion")
+
+
+def test_grid_columns_where_no_cell_starts_are_left_out(tmp_path):
+    """A grid finer than every row (borders dragged in Word): no empty phantom columns."""
+    document = docx.Document()
+    table = _table(document, [["A", "", "B", "", "C", ""], ["x", "y", "", "", "z", ""]])
+    table.cell(0, 0).merge(table.cell(0, 1))
+    table.cell(0, 2).merge(table.cell(0, 3))
+    table.cell(0, 4).merge(table.cell(0, 5))
+    table.cell(1, 2).merge(table.cell(1, 3))
+    table.cell(1, 4).merge(table.cell(1, 5))
+    assert _table_rows(_save(document, tmp_path)) == [("A", "", "B", "C"), ("x", "y", "", "z")]
