@@ -16,7 +16,9 @@ order and yields the same row stream as the text export (`extract/text.py`):
 
 The text read is what Word shows with tracked changes accepted: deleted runs, hidden runs
 and rows marked deleted are left out. Automatic list labels (Word numbering: "1.", "III",
-bullets) are rendered before their paragraph, as a PDF shows them. Headers, footers and footnotes are not part of the row stream.
+bullets) are rendered before their paragraph, as a PDF shows them. Headers, footers and
+footnotes are not part of the row stream. A grid column where no cell of any row starts
+(it only continues spans) is left out: it is empty everywhere and invisible on the page.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from pathlib import Path
 
 from pgt.errors import UnreadableInput
 from pgt.extract.docx_numbering import ListNumbering
-from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+from pgt.extract.rows import (
+    ExtractedDocument,
+    Provenance,
+    RowKind,
+    SourceRow,
+    sha256_of,
+)
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -296,10 +304,11 @@ def rows_from_body(
 def _load_body(path: Path) -> tuple[object, ListNumbering]:
     """The `w:body` element of a Word file and its list numbering, or a one-line
     `UnreadableInput`."""
+    from lxml.etree import XMLSyntaxError
+
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.exceptions import PackageNotFoundError
     from docx.package import Package
-    from lxml.etree import XMLSyntaxError
 
     try:
         # Package.open accepts every Word main-document type (.docx, .docm, .dotx), where

@@ -25,7 +25,13 @@ from pathlib import Path
 
 from pgt.errors import UnreadableInput
 from pgt.extract.docx import fold_lines
-from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+from pgt.extract.rows import (
+    ExtractedDocument,
+    Provenance,
+    RowKind,
+    SourceRow,
+    sha256_of,
+)
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"

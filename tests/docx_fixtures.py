@@ -147,7 +147,7 @@ def layout_tables(
     one Word table flowing over the page break, as an author writes it.
     """
     blocks: list[tuple[str, list[str] | TableLayout]] = []
-    for (kind, table_index), group in groupby(rows, key=lambda r: (r.kind, r.table_index)):
+    for (kind, _table), group in groupby(rows, key=lambda r: (r.kind, r.table_index)):
         group_rows = list(group)
         if kind is RowKind.TEXT:
             blocks.append(("text", [row.cells[0] for row in group_rows]))

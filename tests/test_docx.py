@@ -10,13 +10,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import docx_fixtures  # tests/ is on pytest's pythonpath
 import pytest
-
-from pgt.errors import EncryptedInput, UnreadableInput
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-
-import docx_fixtures  # tests/ is on pytest's pythonpath
 from plan_compare import compare_plans, fold
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -216,9 +213,8 @@ def test_plan_from_one_word_table_over_the_page_break(rendered, detail_plan):
 
 
 def test_cli_convert_docx_and_odt_summary_says_rows_not_none_lines(rendered, tmp_path):
-    from typer.testing import CliRunner
-
     from pgt.cli import app
+    from typer.testing import CliRunner
 
     output = tmp_path / "out"
     inputs = [str(rendered[("fiches", "docx")]), str(rendered[("priorisation", "odt")])]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import sys
 import zipfile
 from pathlib import Path
@@ -11,7 +10,6 @@ import docx
 import pytest
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-
 from pgt.errors import EncryptedInput, UnreadableInput
 from pgt.extract import read_document
 from pgt.extract.rows import RowKind
@@ -77,10 +75,12 @@ def test_deleted_and_hidden_text_left_out_inserted_text_kept(tmp_path):
     document = docx.Document()
     paragraph = document.add_paragraph("Mont de ")
     p = paragraph._p
-    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>Mersan</w:delText></w:r></w:del>'))
+    deleted = "<w:r><w:delText>Mersan</w:delText></w:r>"
+    p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a">{deleted}</w:del>'))
     p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>Marsan</w:t></w:r></w:ins>'))
     p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish/></w:rPr><w:t> caché</w:t></w:r>'))
-    p.append(parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish w:val="false"/></w:rPr><w:t> Agglo</w:t></w:r>'))
+    shown = '<w:rPr><w:vanish w:val="false"/></w:rPr><w:t> Agglo</w:t>'
+    p.append(parse_xml(f'<w:r {nsdecls("w")}>{shown}</w:r>'))
     rows = read_document(_save(document, tmp_path)).rows
     assert [r.cells for r in rows] == [("Mont de Marsan Agglo",)]
 
