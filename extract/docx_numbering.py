@@ -92,17 +92,24 @@ class ListNumbering:
         self._style_num: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._counters: dict[str, dict[int, int]] = {}
         self._started: set[str] = set()
+        # abstractNum → numbering style whose list it uses (`w:numStyleLink`)
+        self._style_links: dict[str, str] = {}
         if numbering is not None:
             self._read_numbering(numbering)
         if styles is not None:
             self._read_styles(styles)
+        self._resolve_style_links()
 
     def _read_numbering(self, numbering: object) -> None:
         for abstract in numbering.iterfind(_w("abstractNum")):  # type: ignore[attr-defined]
             levels = {
                 _int(lvl.get(_w("ilvl")), 0): _Level(lvl) for lvl in abstract.iterfind(_w("lvl"))
             }
-            self._abstract[abstract.get(_w("abstractNumId"), "")] = levels
+            abstract_id = abstract.get(_w("abstractNumId"), "")
+            self._abstract[abstract_id] = levels
+            link = _val(_find(abstract, "numStyleLink"))
+            if link is not None:
+                self._style_links[abstract_id] = link
         for num in numbering.iterfind(_w("num")):  # type: ignore[attr-defined]
             starts: dict[int, int] = {}
             overrides: dict[int, _Level] = {}
@@ -125,6 +132,18 @@ class ListNumbering:
             num_id = _val(_find(num_pr, "numId"))
             ilvl = _val(_find(num_pr, "ilvl"))
             self._style_num[style.get(_w("styleId"), "")] = (num_id, ilvl, based_on)
+
+    def _resolve_style_links(self) -> None:
+        """A list defined by a numbering style: its abstractNum only names the style, whose
+        numPr gives the num that holds the levels. Point such nums to that abstractNum."""
+        for num_id, (abstract_id, starts, overrides) in list(self._nums.items()):
+            for _ in range(5):  # links of links, guarded against loops
+                style = self._style_links.get(abstract_id)
+                target_num = self._style_num.get(style, (None, None, None))[0] if style else None
+                if target_num is None or target_num not in self._nums:
+                    break
+                abstract_id = self._nums[target_num][0]
+            self._nums[num_id] = (abstract_id, starts, overrides)
 
     def _numbering_of(self, paragraph: object) -> tuple[str, int] | None:
         """(numId, level) of a paragraph: its own `w:numPr`, else its style's."""

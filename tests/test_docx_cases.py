@@ -461,3 +461,40 @@ def test_grid_columns_where_no_cell_starts_are_left_out(tmp_path):
     table.cell(1, 2).merge(table.cell(1, 3))
     table.cell(1, 4).merge(table.cell(1, 5))
     assert _table_rows(_save(document, tmp_path)) == [("A", "", "B", "C"), ("x", "y", "", "z")]
+
+
+def test_list_defined_by_a_numbering_style_link(tmp_path):
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="80">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/>'
+            '<w:lvlText w:val="%1)"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.insert(
+        1,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="81">'
+            '<w:numStyleLink w:val="ListeFiches"/></w:abstractNum>'
+        ),
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="80"><w:abstractNumId w:val="80"/></w:num>')
+    )
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="81"><w:abstractNumId w:val="81"/></w:num>')
+    )
+    document.styles.element.append(
+        parse_xml(
+            f'<w:style {nsdecls("w")} w:type="numbering" w:styleId="ListeFiches">'
+            '<w:name w:val="Liste fiches"/><w:pPr><w:numPr><w:numId w:val="80"/></w:numPr>'
+            "</w:pPr></w:style>"
+        )
+    )
+    _numbered(document, "Forum", 81)
+    _numbered(document, "Atelier", 81)
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [("a) Forum",), ("b) Atelier",)]
