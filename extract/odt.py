@@ -10,7 +10,9 @@ Same row stream as the DOCX reader (`extract/docx.py`), read with odfpy:
 - a cell's paragraphs are joined with "\\n", a nested table is read into the cell text and
   reported in `ExtractedDocument.warnings`.
 
-Tracked changes, notes and comments are left out. Without odfpy, a LibreOffice conversion
+List labels (numbers, bullets, outline numbers of headings) are rendered before their
+paragraph, as a PDF shows them (`odt_numbering.py`). Tracked changes, notes and comments
+are left out. Without odfpy, a LibreOffice conversion
 to DOCX is tried when `soffice` is installed.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from pgt.errors import UnreadableInput
 from pgt.extract.docx import fold_lines
+from pgt.extract.odt_numbering import ListLabels, list_styles
 from pgt.extract.rows import (
     ExtractedDocument,
     Provenance,
@@ -73,9 +76,10 @@ def _int_attr(element: object, namespace: str, name: str, default: int = 1) -> i
         return default
 
 
-def _paragraph_text(element: object) -> str:
-    """Visible text of a `text:p`/`text:h`: spans, links, spaces (`text:s`), tabs, breaks."""
-    parts: list[str] = []
+def _paragraph_text(element: object, labels: dict[int, str] | None = None) -> str:
+    """Visible text of a `text:p`/`text:h`: its list label, spans, links, spaces
+    (`text:s`), tabs, breaks."""
+    parts: list[str] = [labels.get(id(element), "")] if labels else []
     for node in element.childNodes:  # type: ignore[attr-defined]
         if node.nodeType == node.TEXT_NODE:
             parts.append(node.data)
@@ -139,9 +143,10 @@ def _table_width(table: object) -> int:
 class _TableReader:
     """Reads one `table:table` into rows of cells, one per column."""
 
-    def __init__(self, document: str, table_index: int) -> None:
+    def __init__(self, document: str, table_index: int, labels: dict[int, str] | None = None) -> None:
         self.document = document
         self.table_index = table_index
+        self.labels = labels
         self.warnings: list[str] = []
 
     def rows(self, table: object) -> list[SourceRow]:
@@ -177,9 +182,9 @@ class _TableReader:
         lines: list[str] = []
         for block in _blocks(cell):
             if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
-                lines.append(_paragraph_text(block))
+                lines.append(_paragraph_text(block, self.labels))
                 continue
-            nested = _nested_table_lines(block)
+            nested = _nested_table_lines(block, self.labels)
             lines.extend(nested)
             self.warnings.append(
                 f"nested_table: {self.document}:table {self.table_index + 1} "
@@ -189,8 +194,8 @@ class _TableReader:
         return fold_lines("\n".join(lines))
 
 
-def _nested_table_lines(table: object) -> list[str]:
-    reader = _TableReader("", 0)
+def _nested_table_lines(table: object, labels: dict[int, str] | None) -> list[str]:
+    reader = _TableReader("", 0, labels)
     lines = []
     for row in reader.rows(table):
         text = " ".join(" ".join(cell.split("\n")) for cell in row.cells if cell)
@@ -199,24 +204,27 @@ def _nested_table_lines(table: object) -> list[str]:
     return lines
 
 
-def rows_from_odf_text(body: object, document: str) -> tuple[list[SourceRow], list[str]]:
+def rows_from_odf_text(
+    body: object, document: str, labels: dict[int, str] | None = None
+) -> tuple[list[SourceRow], list[str]]:
     rows: list[SourceRow] = []
     warnings: list[str] = []
     table_index = -1
     for block in _blocks(body):
         if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
-            for line in fold_lines(_paragraph_text(block)).split("\n"):
+            for line in fold_lines(_paragraph_text(block, labels)).split("\n"):
                 if line:
                     rows.append(SourceRow((line,), Provenance(document), RowKind.TEXT))
             continue
         table_index += 1
-        reader = _TableReader(document, table_index)
+        reader = _TableReader(document, table_index, labels)
         rows.extend(reader.rows(block))
         warnings.extend(reader.warnings)
     return rows, warnings
 
 
-def _load_text_body(path: Path) -> object:
+def _load_text_body(path: Path) -> tuple[object, dict[int, str]]:
+    """The `office:text` body and the list labels of its paragraphs."""
     from odf.opendocument import load
 
     try:
@@ -230,7 +238,8 @@ def _load_text_body(path: Path) -> object:
     body = document.text
     if body is None or body.qname != (_OFFICE, "text"):
         raise UnreadableInput(f"{path}: an OpenDocument file without a text body")
-    return body
+    styles, outline = list_styles(document.styles, document.automaticstyles)
+    return body, ListLabels(styles, outline).walk(body).labels
 
 
 def _via_libreoffice(path: Path) -> ExtractedDocument:
@@ -280,7 +289,8 @@ def read_odt(path: Path) -> ExtractedDocument:
         import odf.opendocument  # noqa: F401
     except ImportError:
         return _via_libreoffice(path)
-    rows, warnings = rows_from_odf_text(_load_text_body(path), path.name)
+    body, labels = _load_text_body(path)
+    rows, warnings = rows_from_odf_text(body, path.name, labels)
     return ExtractedDocument(
         path=path, rows=rows, format="odt", sha256=sha256_of(path), warnings=warnings
     )

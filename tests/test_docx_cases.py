@@ -498,3 +498,68 @@ def test_list_defined_by_a_numbering_style_link(tmp_path):
     _numbered(document, "Atelier", 81)
     rows = read_document(_save(document, tmp_path)).rows
     assert [r.cells for r in rows] == [("a) Forum",), ("b) Atelier",)]
+
+
+def test_odt_list_labels_rendered_as_a_pdf_shows_them(tmp_path):
+    from odf.style import ListLevelProperties
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, List, ListItem, ListLevelStyleBullet, ListLevelStyleNumber, ListStyle, P
+
+    def build(document):
+        numbers = ListStyle(name="Numbers")
+        numbers.addElement(ListLevelStyleNumber(level=1, numformat="1", numsuffix="."))
+        second = ListLevelStyleNumber(level=2, numformat="a", numsuffix=")", displaylevels=2)
+        second.addElement(ListLevelProperties())
+        numbers.addElement(second)
+        axes = ListStyle(name="Axes")
+        axes.addElement(ListLevelStyleNumber(level=1, numformat="I", numprefix="AXE STRATEGIQUE "))
+        bullets = ListStyle(name="Bullets")
+        bullets.addElement(ListLevelStyleBullet(level=1, bulletchar="•"))
+        for style in (numbers, axes, bullets):
+            document.automaticstyles.addElement(style)
+
+        def lst(style, *texts, **attributes):
+            element = List(**({"stylename": style} if style else {}), **attributes)
+            for text in texts:
+                item = ListItem()
+                if isinstance(text, str):
+                    item.addElement(P(text=text))
+                else:
+                    item.addElement(P(text=text[0]))
+                    item.addElement(lst(None, *text[1:]))
+                element.addElement(item)
+            return element
+
+        document.text.addElement(lst(axes, "Améliorer l'offre"))
+        document.text.addElement(lst(numbers, "Maintenir", ("Recruter", "Elargir", "Communiquer")))
+        document.text.addElement(P(text="entre deux"))
+        document.text.addElement(lst(numbers, "Intégrer", continuenumbering="true"))
+        document.text.addElement(lst(bullets, "familles"))
+        document.text.addElement(lst(numbers, "Nouveau départ"))
+        document.text.addElement(H(outlinelevel=1, text="Sans numérotation de plan"))
+        table = Table(name="T")
+        table.addElement(TableColumn(numbercolumnsrepeated=2))
+        row = TableRow()
+        cell = TableCell()
+        cell.addElement(lst(numbers, "Forum", continuenumbering="true"))
+        row.addElement(cell)
+        cell = TableCell()
+        cell.addElement(P(text="4"))
+        row.addElement(cell)
+        table.addElement(row)
+        document.text.addElement(table)
+
+    rows = read_document(_odt(tmp_path, build)).rows
+    assert [r.cells for r in rows] == [
+        ("AXE STRATEGIQUE I Améliorer l'offre",),
+        ("1. Maintenir",),
+        ("2. Recruter",),
+        ("2.a) Elargir",),
+        ("2.b) Communiquer",),
+        ("entre deux",),
+        ("3. Intégrer",),
+        ("- familles",),
+        ("1. Nouveau départ",),
+        ("Sans numérotation de plan",),
+        ("2. Forum", "4"),
+    ]
