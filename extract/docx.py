@@ -287,7 +287,7 @@ def rows_from_body(
             f"alt_chunk: {document}: {alt_chunks} embedded document part(s) (altChunk) not "
             f"read; open the file in Word and save it again to make them part of the body"
         )
-    for block in _blocks(body):
+    for block in _flattened_frames(body, document, warnings):
         if block.tag == _P:
             # One TEXT row per line, as the text export has one line per heading.
             for line in fold_lines(_paragraph_text(block, numbering)).split("\n"):
@@ -299,6 +299,31 @@ def rows_from_body(
             rows.extend(reader.rows(block))
             warnings.extend(reader.warnings)
     return rows, warnings
+
+
+def _frame_cell(table: object) -> object | None:
+    """The cell of a one-cell table that holds tables: a frame drawn around the content
+    (a page border made with a table), not a table of the plan."""
+    rows = list(_table_rows(table))
+    cells = list(_row_cells(rows[0])) if len(rows) == 1 else []
+    if len(cells) == 1 and any(block.tag == _TBL for block in _blocks(cells[0])):
+        return cells[0]
+    return None
+
+
+def _flattened_frames(container: object, document: str, warnings: list[str]) -> Iterator[object]:
+    """Blocks of the body, reading the content of frame tables in place (said once each):
+    otherwise the whole plan would be one cell holding nested tables."""
+    for block in _blocks(container):
+        frame = _frame_cell(block) if block.tag == _TBL else None
+        if frame is None:
+            yield block
+            continue
+        warnings.append(
+            f"frame_table: {document}: a one-cell table framing other tables was read as "
+            f"part of the body (its tables and paragraphs in order)"
+        )
+        yield from _flattened_frames(frame, document, warnings)
 
 
 def _load_body(path: Path) -> tuple[object, ListNumbering]:

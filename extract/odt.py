@@ -204,13 +204,36 @@ def _nested_table_lines(table: object, labels: dict[int, str] | None) -> list[st
     return lines
 
 
+def _frame_cell(table: object) -> object | None:
+    """The cell of a one-cell table that holds tables: a frame around the content."""
+    rows = [row for row, _ in _table_rows(table)]
+    cells = [c for c in _children(rows[0]) if c.qname == (_TABLE, "table-cell")] if len(rows) == 1 else []
+    if len(cells) == 1 and any(b.qname == (_TABLE, "table") for b in _blocks(cells[0])):
+        return cells[0]
+    return None
+
+
+def _flattened_frames(container: object, document: str, warnings: list[str]) -> Iterator[object]:
+    """Blocks of the body, reading the content of frame tables in place (said once each)."""
+    for block in _blocks(container):
+        frame = _frame_cell(block) if block.qname == (_TABLE, "table") else None  # type: ignore[attr-defined]
+        if frame is None:
+            yield block
+            continue
+        warnings.append(
+            f"frame_table: {document}: a one-cell table framing other tables was read as "
+            f"part of the body (its tables and paragraphs in order)"
+        )
+        yield from _flattened_frames(frame, document, warnings)
+
+
 def rows_from_odf_text(
     body: object, document: str, labels: dict[int, str] | None = None
 ) -> tuple[list[SourceRow], list[str]]:
     rows: list[SourceRow] = []
     warnings: list[str] = []
     table_index = -1
-    for block in _blocks(body):
+    for block in _flattened_frames(body, document, warnings):
         if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
             for line in fold_lines(_paragraph_text(block, labels)).split("\n"):
                 if line:

@@ -563,3 +563,64 @@ def test_odt_list_labels_rendered_as_a_pdf_shows_them(tmp_path):
         ("Sans numérotation de plan",),
         ("2. Forum", "4"),
     ]
+
+
+def test_one_cell_frame_table_around_the_plan_read_as_body(tmp_path):
+    """A page frame drawn as a one-cell table holding the plan's tables must not turn the
+    whole plan into one cell of nested tables."""
+    document = docx.Document()
+    document.add_paragraph("THEMATIQUE ENFANCE")
+    frame = document.add_table(rows=1, cols=1)
+    cell = frame.cell(0, 0)
+    cell.paragraphs[0].add_run("AXE STRATEGIQUE I")
+    inner = cell.add_table(rows=2, cols=2)
+    inner.cell(0, 0).text, inner.cell(0, 1).text = "ACTIONS", "OO"
+    inner.cell(1, 0).text, inner.cell(1, 1).text = "1. Forum", "2"
+    cell.add_paragraph("")
+    after = _table(document, [["ACTIONS", "OO"], ["2. Atelier", "1"]])
+    assert after is not None
+    extracted = read_document(_save(document, tmp_path))
+    assert [(r.kind, r.table_index, r.cells) for r in extracted.rows] == [
+        (RowKind.TEXT, None, ("THEMATIQUE ENFANCE",)),
+        (RowKind.TEXT, None, ("AXE STRATEGIQUE I",)),
+        (RowKind.TABLE, 0, ("ACTIONS", "OO")),
+        (RowKind.TABLE, 0, ("1. Forum", "2")),
+        (RowKind.TABLE, 1, ("ACTIONS", "OO")),
+        (RowKind.TABLE, 1, ("2. Atelier", "1")),
+    ]
+    assert [w.split(":")[0] for w in extracted.warnings] == ["frame_table"]
+
+
+def test_odt_one_cell_frame_table_read_as_body(tmp_path):
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import P
+
+    def table_of(rows):
+        table = Table()
+        table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+        for texts in rows:
+            row = TableRow()
+            for text in texts:
+                cell = TableCell()
+                cell.addElement(P(text=text))
+                row.addElement(cell)
+            table.addElement(row)
+        return table
+
+    def build(document):
+        frame = Table()
+        frame.addElement(TableColumn())
+        row = TableRow()
+        cell = TableCell()
+        cell.addElement(P(text="AXE STRATEGIQUE I"))
+        cell.addElement(table_of([["ACTIONS", "OO"], ["1. Forum", "2"]]))
+        row.addElement(cell)
+        frame.addElement(row)
+        document.text.addElement(frame)
+
+    extracted = read_document(_odt(tmp_path, build))
+    assert [r.cells for r in extracted.rows] == [
+        ("AXE STRATEGIQUE I",), ("ACTIONS", "OO"), ("1. Forum", "2")
+    ]
+    assert extracted.rows[1].table_index == 0
+    assert [w.split(":")[0] for w in extracted.warnings] == ["frame_table"]
