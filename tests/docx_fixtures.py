@@ -197,12 +197,19 @@ def render_docx(
     bullets_as_paragraphs: bool = False,
     join_continued: bool = False,
 ) -> Path:
+    blocks = layout_tables(rows, join_continued=join_continued)
+    return render_docx_blocks(blocks, path, bullets_as_paragraphs=bullets_as_paragraphs)
+
+
+def render_docx_blocks(
+    blocks: list[tuple[str, list[str] | TableLayout]], path: Path, *, bullets_as_paragraphs: bool = False
+) -> Path:
     import docx
     from docx.enum.text import WD_BREAK
     from docx.oxml import OxmlElement
 
     document = docx.Document()
-    for kind, block in layout_tables(rows, join_continued=join_continued):
+    for kind, block in blocks:
         if kind == "text":
             for line in block:  # type: ignore[union-attr]
                 document.add_paragraph(line)
@@ -212,7 +219,8 @@ def render_docx(
         # holding the page break when the second table continues the first.
         if layout.after_page_break:
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        elif document.element.body[-2].tag.endswith("}tbl"):  # last element is sectPr
+        elif len(document.element.body) > 1 and document.element.body[-2].tag.endswith("}tbl"):
+            # (the body's last element is its sectPr)
             document.add_paragraph()
         table = document.add_table(rows=len(layout.cells), cols=layout.width)
         table.style = "Table Grid"
@@ -237,6 +245,12 @@ def render_docx(
 
 
 def render_odt(rows: list[SourceRow], path: Path, *, bullets_as_paragraphs: bool = False) -> Path:
+    return render_odt_blocks(layout_tables(rows), path, bullets_as_paragraphs=bullets_as_paragraphs)
+
+
+def render_odt_blocks(
+    blocks: list[tuple[str, list[str] | TableLayout]], path: Path, *, bullets_as_paragraphs: bool = False
+) -> Path:
     from odf.opendocument import OpenDocumentText
     from odf.style import ParagraphProperties, Style
     from odf.table import (
@@ -259,7 +273,7 @@ def render_odt(rows: list[SourceRow], path: Path, *, bullets_as_paragraphs: bool
         return [P(text=part) for part in parts if part] or [P()]
 
     previous = ""
-    for number, (kind, block) in enumerate(layout_tables(rows)):
+    for number, (kind, block) in enumerate(blocks):
         if kind == "text":
             for line in block:  # type: ignore[union-attr]
                 document.text.addElement(P(text=line))
