@@ -56,10 +56,9 @@ _T, _TAB, _BR, _CR, _NB_HYPHEN, _PTAB = (
 )
 _VAL = _w("val")
 _TYPE = _w("type")
-# Text under these is not shown by Word (tracked deletions, the fallback copy of an
-# alternate content block, paragraph/run properties) or belongs to a nested table, which
-# is read separately.
-_SKIPPED = {_w("del"), _w("moveFrom"), f"{{{_MC}}}Fallback", _w("pPr"), _w("rPr"), _TBL}
+# Text under these is not shown by Word: tracked deletions, the fallback copy of an
+# alternate content block, paragraph/run properties.
+_SKIPPED = {_w("del"), _w("moveFrom"), f"{{{_MC}}}Fallback", _w("pPr"), _w("rPr")}
 _FALSE = {"0", "false", "off"}
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 
@@ -134,6 +133,8 @@ def _collect_runs(element: object, parts: list[str], numbering: ListNumbering | 
             _collect_runs(child, parts, numbering)
         elif tag == _P:
             parts.append("\n" + _paragraph_text(child, numbering))
+        elif tag == _TBL:  # a table in a text box: its text, one line per row
+            parts.extend("\n" + line for line in _nested_table_lines(child, numbering))
         else:
             _collect_runs(child, parts, numbering)
 

@@ -624,3 +624,15 @@ def test_odt_one_cell_frame_table_read_as_body(tmp_path):
     ]
     assert extracted.rows[1].table_index == 0
     assert [w.split(":")[0] for w in extracted.warnings] == ["frame_table"]
+
+
+def test_table_inside_a_text_box_keeps_its_text(tmp_path):
+    document = docx.Document()
+    paragraph = document.add_paragraph("Encadré")
+    box = (
+        "<w:txbxContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>CAF</w:t></w:r></w:p></w:tc>"
+        "<w:tc><w:p><w:r><w:t>PMI</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:txbxContent>"
+    )
+    paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:pict>{box}</w:pict></w:r>'))
+    rows = read_document(_save(document, tmp_path)).rows
+    assert [r.cells for r in rows] == [("Encadré",), ("CAF PMI",)]
