@@ -7,6 +7,7 @@ rows, repeated header rows, multi-paragraph cells, a table split by a page break
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,19 @@ from plan_compare import compare_plans, fold
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 SOURCES = {"fiches": RAW / "pgt-fiches-actions.txt", "priorisation": RAW / "pgt-priorisation.txt"}
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # git-ignored, kept by CI
+
+
+def _record_figure(name: str, value: str) -> None:
+    """Keep the equality figures where a reader of the CI run finds them (and print them)."""
+    print(f"{name}: {value}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / "docx_equality.json"
+    figures = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    figures[name] = value
+    path.write_text(json.dumps(figures, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
 
 
 def _row_key(row: SourceRow) -> tuple:
@@ -77,7 +91,7 @@ def plans(rendered) -> dict[str, object]:
 def test_rows_equal_text_export(name, fmt, text_rows, read_back):
     expected, got = text_rows[name].rows, read_back[(name, fmt)].rows
     share = share_of_equal_rows(expected, got)
-    print(f"{name} {fmt}: {share:.2%} of {len(expected)} rows equal to the text export")
+    _record_figure(f"rows {name} {fmt}", f"{share:.2%} of {len(expected)} rows equal to the text export")
     assert len(got) == len(expected)
     assert share == 1.0
     assert read_back[(name, fmt)].format == fmt
@@ -174,7 +188,7 @@ def test_text_rows_in_document_order(text_rows, read_back):
 @pytest.mark.parametrize("fmt", ["docx", "odt"])
 def test_plan_from_word_equals_plan_from_text_export(fmt, plans, raw_plan):
     comparison = compare_plans(raw_plan, plans[fmt])
-    print(f"plan from {fmt}: {comparison.summary()}")
+    _record_figure(f"plan {fmt}", comparison.summary().split("\n")[0])
     assert comparison.total > 7000
     assert comparison.share >= 0.995  # issue #8 target; these renderings reach 100 %
     assert comparison.share == 1.0, comparison.summary()
@@ -189,7 +203,7 @@ def test_plan_from_word_with_bullet_paragraphs(plans, raw_plan):
     """Bullets as paragraphs read as "\n" in the cell: the only differing fields are those
     line breaks, above the 99.5 % target, and none once line breaks read as spaces."""
     comparison = compare_plans(raw_plan, plans["docx-bullets"])
-    print(f"plan from docx with bullet paragraphs: {comparison.summary()}")
+    _record_figure("plan docx, bullets as paragraphs", comparison.summary().split("\n")[0])
     assert comparison.share >= 0.995
     assert comparison.differences  # the bullets did make paragraphs
     assert all(fold(got) == expected for _, expected, got in comparison.differences)
@@ -207,7 +221,7 @@ def test_plan_from_one_word_table_over_the_page_break(rendered, detail_plan):
     assert len(joined.rows) == 610  # two header rows fewer than the text export
     plan = convert([rendered[("fiches", "docx-joined")]]).plan
     comparison = compare_plans(detail_plan, plan)
-    print(f"plan from docx, continued table joined: {comparison.summary()}")
+    _record_figure("plan docx, continued table joined (detail only)", comparison.summary().split("\n")[0])
     assert comparison.share == 1.0, comparison.summary()
     assert comparison.anomalies_only_in_got == []
 
