@@ -23,7 +23,7 @@ __all__ = [
 
 
 def detect_format(path: Path) -> str:
-    """`pdf`, `docx`, `odt`, `doc` or `text`, from the first bytes of the file."""
+    """`pdf`, `docx`, `odt`, `doc`, `rtf`, `flat_xml` or `text`, from the first bytes."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
@@ -45,6 +45,12 @@ def detect_format(path: Path) -> str:
         raise UnreadableInput(f"{path}: a ZIP archive that is neither DOCX nor ODT")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if head.lstrip().startswith(b"<?xml") and (
+        b"opendocument" in head or b"schemas.microsoft.com/office/word" in head
+    ):
+        return "flat_xml"  # Flat ODT (.fodt) or Word 2003 XML: one XML file, no package
     return "text"
 
 
@@ -84,6 +90,12 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         from pgt.extract.odt import read_odt
 
         return read_odt(path)
+    if fmt in ("rtf", "flat_xml"):
+        kind = "RTF" if fmt == "rtf" else "single-file XML (Flat ODT or Word 2003 XML)"
+        raise UnreadableInput(
+            f"{path}: {kind} is not read directly; save it as .docx or .odt (or run "
+            f"`soffice --headless --convert-to docx {path.name}`) and read that"
+        )
     raise _refuse_ole(path)
 
 

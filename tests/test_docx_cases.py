@@ -636,3 +636,24 @@ def test_table_inside_a_text_box_keeps_its_text(tmp_path):
     paragraph._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:pict>{box}</w:pict></w:r>'))
     rows = read_document(_save(document, tmp_path)).rows
     assert [r.cells for r in rows] == [("Encadré",), ("CAF PMI",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        ("plan.rtf", b"{\\rtf1\\ansi PGT}", "RTF"),
+        (
+            "plan.fodt",
+            b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:'
+            b'opendocument:xmlns:office:1.0"/>',
+            "single-file XML",
+        ),
+    ],
+)
+def test_rtf_and_flat_xml_refused_with_conversion_hint(tmp_path, name, content, kind):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableInput) as caught:
+        read_document(path)
+    assert caught.value.message.startswith(f"{path}: {kind}")
+    assert f"soffice --headless --convert-to docx {name}" in caught.value.message
