@@ -112,9 +112,11 @@ def _refuse_ole(path: Path) -> PgtError:
             f"(File › Info › Protect Document) and save it again as .docx"
         )
     if "WordDocument".encode("utf-16-le") not in data:
+        # No Word stream found (Excel, PowerPoint, or a truncated .doc): say both.
         return UnreadableInput(
-            f"{path}: an OLE compound file that is not a Word document (Excel or "
-            f"PowerPoint?); export the plan as .docx, .odt, PDF or text"
+            f"{path}: a legacy Office file (OLE) with no Word document stream (Excel or "
+            f"PowerPoint, or a damaged .doc?); export the plan as .docx, .odt, PDF or text "
+            f"(a Word .doc converts with `soffice --headless --convert-to docx {path.name}`)"
         )
     return UnreadableInput(
         f"{path}: legacy Word .doc is not read directly; convert it to .docx (Word: Save "

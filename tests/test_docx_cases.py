@@ -657,3 +657,14 @@ def test_rtf_and_flat_xml_refused_with_conversion_hint(tmp_path, name, content, 
         read_document(path)
     assert caught.value.message.startswith(f"{path}: {kind}")
     assert f"soffice --headless --convert-to docx {name}" in caught.value.message
+
+
+def test_bare_ole_file_still_gets_the_conversion_hint(tmp_path):
+    """Only the OLE magic bytes: no Word stream to be sure it is a .doc."""
+    doc = tmp_path / "plan.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
+    with pytest.raises(UnreadableInput) as caught:
+        read_document(doc)
+    message = caught.value.message
+    assert message.startswith(f"{doc}: a legacy Office file (OLE)")
+    assert "soffice --headless --convert-to docx plan.doc" in message and "\n" not in message
