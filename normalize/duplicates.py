@@ -49,12 +49,11 @@ class Pair:
 
 
 def merge_duplicates_rule(plan: Plan, log: CorrectionLog) -> None:
-    merged_ids: set[str] = set()
     for thematique in plan.thematiques:
         for axe in thematique.axes:
             for block in _blocks(axe):
-                merged_ids.update(_merge_block(plan, thematique, axe, block, log))
-    _report_not_merged(plan, merged_ids)
+                _merge_block(plan, thematique, axe, block, log)
+    _report_not_merged(plan)
 
 
 # ---- finding blocks -------------------------------------------------------------------------
@@ -106,7 +105,7 @@ def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
     scored = [(similarity(titre, f.titre), f.id, f) for f in plan.fiches
               if f.thematique.value == thematique and (axe is None or f.axe in (None, axe))]
     scored = [s for s in scored if s[0] >= threshold]
-    return max(scored, key=lambda s: (s[0], [-ord(c) for c in s[1]]))[2] if scored else None
+    return min(scored, key=lambda s: (-s[0], s[1]))[2] if scored else None  # ties: the first id
 
 
 def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair], log: CorrectionLog) -> list[str]:
@@ -189,7 +188,7 @@ def _ensure_oo(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire, acti
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 
-def _report_not_merged(plan: Plan, merged_ids: set[str]) -> None:
+def _report_not_merged(plan: Plan) -> None:
     """Same words, no evidence: equal titles with different numbers or places, and actions
     named by the same acronym (CLAS) in several thématiques."""
     actions = [(t.code.value, a) for t in plan.thematiques for a in t.all_actions() if a.titre]
