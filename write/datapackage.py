@@ -10,8 +10,10 @@ a validator then checks each item (e.g. every OO number is an integer).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from pgt.errors import OutputNotWritable
 from pgt.schema.model import SCHEMA_VERSION, ThematiqueCode
 from pgt.write.tables import LIST_SEPARATOR, TABLES
 
@@ -146,3 +148,28 @@ def datapackage(*, delimiter: str = ",", bom: bool = False) -> Descriptor:
         "version": SCHEMA_VERSION,
         "resources": resources,
     }
+
+
+def schema_files() -> dict[str, str]:
+    """`pgt schema`: the JSON Schema of plan.json and one Table Schema per CSV file."""
+    from pgt.schema import plan_json_schema
+    from pgt.write import json_text
+
+    files = {"plan.schema.json": json_text(plan_json_schema())}
+    for table, schema in table_schemas().items():
+        files[f"{table}.tableschema.json"] = json_text(schema)
+    return files
+
+
+def write_schemas(target: Path) -> list[Path]:
+    """Write the schema files into `target` (created if needed; other files there are kept)."""
+    try:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, content in schema_files().items():
+            path = Path(target) / name
+            path.write_text(content, encoding="utf-8")
+            written.append(path)
+    except OSError as error:
+        raise OutputNotWritable(f"{target}: cannot write the schemas ({error.strerror})") from None
+    return written
