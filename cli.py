@@ -189,6 +189,46 @@ def schema_command(
     typer.echo("\n".join(str(path) for path in written))
 
 
+DIFF_HELP = """Compare two versions of a plan: actions added, removed, renumbered, moved (other
+axe/OI/OO) and changed field by field (before → after).
+
+OLD and NEW are documents, folders of documents (converted in memory), output folders of
+pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
+within a thématique when the numbering changed.
+
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
+2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found.
+
+Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
+"""
+
+
+@app.command("diff", help=DIFF_HELP)
+def diff_command(
+    old: Path = typer.Argument(..., help="The earlier version: documents, folder or output folder."),
+    new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
+    json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
+    fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+) -> None:
+    from pgt.diff import diff_json, diff_sources, diff_text
+
+    with reported_errors():
+        result = diff_sources(old, new)
+        if json_report is not None:
+            write_text_file(json_report, diff_json(result))
+    if not quiet:
+        typer.echo(diff_text(result), nl=False)
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+
+
+def write_text_file(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise PgtError(f"{path}: cannot write ({error.strerror})", exit_code=ExitCode.OUTPUT_NOT_WRITABLE) from None
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 
