@@ -127,9 +127,10 @@ def expectations_from(table: dict[str, Any], source: str = "config") -> Expectat
 # --- the expectations -----------------------------------------------------------------------
 
 def located(action: Action) -> str:
-    where = action.provenance.line and f"line {action.provenance.line}" or (
-        action.provenance.page and f"page {action.provenance.page}") or "?"
-    return f"{action.id} ({action.provenance.document}, {where})"
+    """`id (document, line n)`: enough to open the source at the right place."""
+    source = action.provenance
+    where = f"line {source.line}" if source.line else f"page {source.page}" if source.page else "?"
+    return f"{action.id} ({source.document}, {where})"
 
 
 def check_thematiques(plan: Plan, expect: Expectations) -> Outcome | None:
@@ -172,7 +173,12 @@ def check_numbering(plan: Plan, expect: Expectations) -> Outcome | None:
 
 
 def anomaly_detail(plan: Plan, severity: str | None) -> list[str]:
-    return [f"{a.severity} {a.code}: {a.message} ({a.document or '?'}, line {a.line or '?'})"
+    def where(document: str | None, line: int | None, page: int | None) -> str:
+        if document is None:  # found on the assembled plan: the message names the record
+            return ""
+        return f" ({document}, " + (f"line {line})" if line else f"page {page})" if page else "?)")
+
+    return [f"{a.severity} {a.code}: {a.message}{where(a.document, a.line, a.page)}"
             for a in plan.anomalies if severity is None or a.severity == severity]
 
 
