@@ -46,8 +46,11 @@ def without_parentalite(lines):
 
 
 def garbled_first_header(lines):
+    """The first action table's header beyond recognition (a misspelling the pipeline must
+    tolerate, like ECHANGES for ÉCHÉANCES, is not damage)."""
     index = next(i for i, line in enumerate(lines) if line.startswith("ACTIONS\tOO\tPORTEUR DE PROJETS"))
-    lines[index] = lines[index].replace("PORTEUR DE PROJETS", "PXRTQZR DE PRXJTS").replace("PUBLIC VISE", "PBLC VZ")
+    lines[index] = "\t".join(["AKTZ", "QQ", "PXRTQZR DE PRXJTS", "PBLC VZ", "EKHXX DE RLZTN", "PRTNRS",
+                              "HMNS", "TKNQS", "FNNCRS", "NDCTRS"])
     return lines
 
 
