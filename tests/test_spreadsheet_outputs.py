@@ -129,3 +129,19 @@ def test_schema_command_writes_json_and_table_schemas(tmp_path):
         written = json.loads((tmp_path / "schemas" / f"{table}.tableschema.json").read_text(encoding="utf-8"))
         assert written == schema and [f["name"] for f in written["fields"]] == TABLES[table][0]
         assert frictionless.Schema.validate_descriptor(written).valid, table
+
+
+def test_workbook_cells_are_text_never_formulas():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from pgt.write.xlsx import fill_sheet
+
+    book = Workbook()
+    fill_sheet(book.active, ["titre", "axe"], [{"titre": "=1+1", "axe": "2"}, {"titre": "- familles", "axe": None}])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [(2, "n"), ("=1+1", "s")], [(None, "n"), ("- familles", "s")]]

@@ -67,7 +67,11 @@ def fill_sheet(sheet: Worksheet, columns: list[str], rows: list[dict[str, object
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and ("\n" in cell.value or len(cell.value) > MAX_WIDTH):
+            if not isinstance(cell.value, str):
+                continue
+            if cell.value.startswith("="):
+                cell.data_type = "s"  # source text, never a formula openpyxl would write as one
+            if "\n" in cell.value or len(cell.value) > MAX_WIDTH:
                 cell.alignment = wrap
     for index, column in enumerate(ordered, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column_width(
