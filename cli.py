@@ -144,7 +144,7 @@ no anomaly of severity error).
 
 Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
 met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
-7 no plan found in the input.
+7 no plan found in the input; 8 a report file cannot be written.
 
 Example: pgt check raw/ --config pgt-check.toml --junit check.xml
 """
@@ -197,7 +197,8 @@ pgt convert or plan.json files. Actions are paired by stable id, then by title s
 within a thématique when the numbering changed.
 
 Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
-2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found.
+2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the JSON file
+cannot be written.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -211,22 +212,15 @@ def diff_command(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
 ) -> None:
-    from pgt.diff import diff_json, diff_sources, diff_text
+    from pgt.diff import diff_sources, diff_text, write_diff_json
 
     with reported_errors():
         result = diff_sources(old, new)
         if json_report is not None:
-            write_text_file(json_report, diff_json(result))
+            write_diff_json(result, json_report)
     if not quiet:
         typer.echo(diff_text(result), nl=False)
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
-
-
-def write_text_file(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise PgtError(f"{path}: cannot write ({error.strerror})", exit_code=ExitCode.OUTPUT_NOT_WRITABLE) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point

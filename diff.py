@@ -224,6 +224,14 @@ def diff_json(diff: PlanDiff) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def write_diff_json(diff: PlanDiff, path: Path) -> None:
+    try:
+        Path(path).write_text(diff_json(diff), encoding="utf-8")
+    except OSError as error:
+        raise PgtError(f"{path}: cannot write the changes ({error.strerror})",
+                       exit_code=ExitCode.OUTPUT_NOT_WRITABLE) from None
+
+
 def change_tuples(changes: Iterable[Change]) -> list[tuple[Any, ...]]:
     """(kind, id, field, before, after): the compact form tests and scripts compare."""
     return [(c.kind, c.id, c.field, c.before, c.after) for c in changes]
