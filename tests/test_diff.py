@@ -135,3 +135,16 @@ def test_diff_input_errors_keep_their_codes(tmp_path):
     broken.write_text('{"thematiques": 3}', encoding="utf-8")
     result = runner.invoke(app, ["diff", str(broken), str(RAW)])
     assert result.exit_code == 4 and "not a plan.json written by pgt" in result.output
+
+
+def test_other_oo_is_a_move_with_the_same_id(tmp_path, old_plan):
+    def oo_3_for_action_2(lines):
+        index = index_of(lines, "2. Maintenir l'offre d'accueil familial")
+        title, oo, rest = lines[index].split("\t", 2)
+        assert oo == "2"
+        lines[index] = "\t".join([title, "3", rest])
+
+    result = diff_plans(old_plan, load_plan(modified_copy(tmp_path, oo_3_for_action_2)))
+    assert change_tuples(result.changes) == [
+        ("moved", "petite_enfance-1-1-2", "place", "axe 1 / OI 1 / OO 2", "axe 1 / OI 1 / OO 3")]
+    assert result.changes[0].old_id is None
