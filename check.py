@@ -9,7 +9,7 @@ validate, when there are more anomalies than allowed, or when an expectation of 
     numbering_without_gaps = true                 # numbered thématiques: 1..n, every action numbered
     max_errors = 0                                # anomalies of severity error
     max_warnings = 40
-    max_anomalies = 250
+    max_anomalies = 300
     min_coverage = 0.98                           # share of non-empty source cells placed
     require_porteur = false                       # every action names its porteur
     require_titre = false                         # every action has a title
