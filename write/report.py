@@ -67,11 +67,17 @@ def roman(number: int) -> str:
     return out
 
 
+NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
 def folded(text: str) -> str:
-    """Lower case without accents: officers type "echeances" as often as "échéances".
-    The page's script folds the query the same way."""
+    """Words in lower case without accents or punctuation: officers type "echeances" as often
+    as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
+    and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
     decomposed = unicodedata.normalize("NFD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).lower().split())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    bare = bare.replace("œ", "oe").replace("æ", "ae")
+    return NON_WORD.sub(" ", bare).strip()
 
 
 def _text(value: object) -> str:
