@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up pgt on a fresh Debian machine: the system packages it uses (Tesseract OCR with
 # French data, Ghostscript, Poppler, Chromium for the report.html test), a virtual
-# environment in .venv, the project and its dev extras. Safe to run again. Set PGT_SKIP_APT=1 to leave system packages alone.
+# environment in .venv, the project and its dev extras. Safe to run again. Set
+# PGT_SKIP_APT=1 to leave system packages alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
