@@ -312,7 +312,10 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionVi
     fields: list[FieldView] = []
     for name, label in FIELD_LABELS:
         mine = [c for c in corrections if c.field == name]
-        fields.append(FieldView(name, label, _text(getattr(action, name)), mine))
+        value = getattr(action, name)
+        # numbers read better as "4, 5"; text lists keep the CSV separator, commas occur inside them
+        text = ", ".join(str(v) for v in value) if name in ("oo", "fiches_liees") else _text(value)
+        fields.append(FieldView(name, label, text, mine))
     shown = {name for name, _ in FIELD_LABELS}
     offres = []
     for rank, offre in enumerate(action.offres, start=1):
