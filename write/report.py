@@ -80,6 +80,11 @@ def folded(text: str) -> str:
     return NON_WORD.sub(" ", bare).strip()
 
 
+def plural(count: int, word: str) -> str:
+    """"1 action", "2 actions" (the page's nouns all take an s)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -351,7 +356,10 @@ def _groups(oi: ObjectifIntermediaire | None, actions: list[ActionView]) -> list
     for numero in sorted(n for n in by_oo if n is not None):
         groups.append(OOGroup(f"OO {numero}", "not printed in this OI", False, by_oo.pop(numero)))
     if None in by_oo:
-        groups.append(OOGroup("No OO", "actions that name no objectif opérationnel", False, by_oo.pop(None)))
+        if oi is None:  # parentalité: no OI and no OO by design, nothing to point out
+            groups.append(OOGroup("", "", True, by_oo.pop(None)))
+        else:
+            groups.append(OOGroup("No OO", "actions that name no objectif opérationnel", False, by_oo.pop(None)))
     return groups
 
 
@@ -463,6 +471,7 @@ def _environment() -> Environment:
     environment.filters["roman"] = roman
     environment.filters["where"] = where
     environment.filters["text"] = _text
+    environment.filters["plural"] = plural
     return environment
 
 
