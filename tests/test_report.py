@@ -65,10 +65,17 @@ def test_every_anomaly_and_correction_has_a_place(raw_plan):
     report = build_report(raw_plan)
     on_actions = sum(v.n_anomalies for t in report.thematiques for ax in t.axes for oi in ax.ois
                      for g in oi.groups for v in g.actions)
-    on_fiches = sum(len(row.anomalies) for row in report.crosswalk)
-    assert on_actions + on_fiches + len(report.unplaced_anomalies) == len(raw_plan.anomalies)
+    on_fiches = sum(len(row.marks.anomalies) for row in report.crosswalk)
+    on_nodes = sum(len(m.anomalies) for t in report.thematiques for ax in t.axes
+                   for m in [ax.marks] + [oi.marks for oi in ax.ois] + [g.marks for oi in ax.ois for g in oi.groups])
+    assert on_actions + on_fiches + on_nodes + len(report.unplaced_anomalies) == len(raw_plan.anomalies)
     assert on_actions > 0
-    assert len(report.header_corrections) + len(report.other_corrections) == len(raw_plan.corrections)
+    in_place = sum(v.n_corrections for t in report.thematiques for ax in t.axes for oi in ax.ois
+                   for g in oi.groups for v in g.actions)
+    in_place += sum(len(row.marks.corrections) for row in report.crosswalk)
+    in_place += sum(len(m.corrections) for t in report.thematiques for ax in t.axes
+                    for m in [ax.marks] + [oi.marks for oi in ax.ois] + [g.marks for oi in ax.ois for g in oi.groups])
+    assert in_place + len(report.header_corrections) + len(report.other_corrections) == len(raw_plan.corrections)
 
 
 def with_crosswalk_and_corrections(plan: Plan) -> Plan:
@@ -84,6 +91,13 @@ def with_crosswalk_and_corrections(plan: Plan) -> Plan:
     plan.corrections.append(Correction(record_id=f"{clas.id}-o1", field="libelle", before="CLAS <b>",
                                        after="CLAS", rule="markup"))
     plan.anomalies.append(Anomaly(code="test", message="on the offer", record_id=f"{clas.id}-o1"))
+    # the ids the normalizers log for the hierarchy's nodes and for fiches
+    plan.corrections.append(Correction(record_id="enfance-3-2-oo1", field="titre", before="Acompagner",
+                                       after="Accompagner", rule="typo"))
+    plan.corrections.append(Correction(record_id=fiche.id, field="action_id", before=None, after=first.id,
+                                       rule="crosswalk"))
+    plan.anomalies.append(Anomaly(code="node_only_in_summary", message="OI only in the summary",
+                                  severity="info", record_id="enfance-3-2"))
     return Plan.model_validate(plan.model_dump())
 
 
@@ -99,6 +113,12 @@ def test_corrections_and_crosswalk_shown_in_place(raw_plan):
     assert clas.n_corrections == 1 and clas.offres[0].anomalies[0].code == "test"
     assert views[first.id].fiche is not None and clas.fiche is not None and clas.fiche.numero == 72
     assert report.n_matched_fiches == 2
+    enfance_3 = report.thematiques[1].axes[2]
+    oi_2 = next(oi for oi in enfance_3.ois if oi.oi and oi.oi.numero == 2)
+    assert [a.code for a in oi_2.marks.anomalies] == ["node_only_in_summary"]
+    assert [c.before for g in oi_2.groups for c in g.marks.corrections] == ["Acompagner"]
+    assert [c.field for row in report.crosswalk for c in row.marks.corrections] == ["action_id"]
+    assert not report.other_corrections
     assert len(report.unmatched_actions) == len(plan.all_actions()) - 2
     html = render_report(plan)
     assert "<del>RAM Mont de Mersan</del>" in html and "<del>CLAS &lt;b&gt;</del>" in html

@@ -152,6 +152,17 @@ class ActionView:
 
 
 @dataclass
+class Marks:
+    """Corrections and anomalies logged on a node of the hierarchy (axe, OI, OO) or a fiche."""
+
+    corrections: list[Correction] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.corrections or self.anomalies)
+
+
+@dataclass
 class OOGroup:
     """Actions grouped under the first OO they serve (each action appears once in the tree)."""
 
@@ -159,6 +170,7 @@ class OOGroup:
     titre: str
     declared: bool
     actions: list[ActionView]
+    marks: Marks = field(default_factory=Marks)
 
 
 @dataclass
@@ -166,6 +178,7 @@ class OIView:
     oi: ObjectifIntermediaire | None
     label: str
     groups: list[OOGroup]
+    marks: Marks = field(default_factory=Marks)
 
     @property
     def n_actions(self) -> int:
@@ -177,6 +190,7 @@ class AxeView:
     axe: Axe
     label: str
     ois: list[OIView]
+    marks: Marks = field(default_factory=Marks)
 
     @property
     def n_actions(self) -> int:
@@ -214,7 +228,7 @@ class CrosswalkRow:
     action: Action | None
     anchor: str | None
     how: str  # fiche.action_id, action.fiche_priorisation, or "" when unmatched
-    anomalies: list[Anomaly]
+    marks: Marks
 
 
 @dataclass
@@ -244,8 +258,9 @@ class Report:
 
 
 class _Index:
-    """Where each correction and anomaly goes: an action, one of its offers, a fiche, or the
-    "not placed" lists (with their location) so that nothing is dropped from the page."""
+    """Where each correction and anomaly goes: an action, one of its offers, a fiche, a node
+    of the hierarchy (`<thematique>-<axe>[-<oi>[-oo<n>]]`, the ids the normalizers log), or
+    the "not placed" lists (with their location) so that nothing is dropped from the page."""
 
     def __init__(self, plan: Plan) -> None:
         self.action_of: dict[str, str] = {}
@@ -260,13 +275,15 @@ class _Index:
                 self.offre_ids.add(offre_id)
                 self._own_line(offre.provenance, offre_id)
         self.fiche_ids = {f.id for f in plan.fiches}
+        self.node_ids = {node_id for thematique in plan.thematiques for node_id in _node_ids(thematique)}
+        placed_ids = set(self.action_of) | self.fiche_ids | self.node_ids
         self.corrections: dict[str, list[Correction]] = defaultdict(list)
         self.anomalies: dict[str, list[Anomaly]] = defaultdict(list)
         self.header_corrections: list[Correction] = []
         self.other_corrections: list[Correction] = []
         self.unplaced_anomalies: list[Anomaly] = []
         for correction in plan.corrections:
-            if correction.record_id in self.action_of:
+            if correction.record_id in placed_ids:
                 self.corrections[correction.record_id].append(correction)
             elif correction.record_id.startswith("header:"):
                 self.header_corrections.append(correction)
@@ -285,11 +302,34 @@ class _Index:
             self.line_owner.setdefault((provenance.document, provenance.line), record_id)
 
     def _anomaly_owner(self, anomaly: Anomaly) -> str | None:
-        if anomaly.record_id and (anomaly.record_id in self.action_of or anomaly.record_id in self.fiche_ids):
+        if anomaly.record_id and (anomaly.record_id in self.action_of or anomaly.record_id in self.fiche_ids
+                                  or anomaly.record_id in self.node_ids):
             return anomaly.record_id
         if anomaly.document and anomaly.line is not None:
             return self.line_owner.get((anomaly.document, anomaly.line))
         return None
+
+
+    def marks(self, record_id: str) -> Marks:
+        return Marks(list(self.corrections.get(record_id, [])), list(self.anomalies.get(record_id, [])))
+
+
+def axe_id(thematique: Thematique, axe: Axe) -> str:
+    return f"{thematique.code.value}-{axe.numero}"
+
+
+def oi_id(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire) -> str:
+    return f"{axe_id(thematique, axe)}-{oi.numero}"
+
+
+def _node_ids(thematique: Thematique) -> list[str]:
+    ids = []
+    for axe in thematique.axes:
+        ids.append(axe_id(thematique, axe))
+        for oi in axe.objectifs_intermediaires:
+            ids.append(oi_id(thematique, axe, oi))
+            ids += [f"{oi_id(thematique, axe, oi)}-oo{oo.numero}" for oo in oi.objectifs_operationnels]
+    return ids
 
 
 def offre_id_of(action: Action, rank: int) -> str:
@@ -346,12 +386,14 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionVi
     )
 
 
-def _groups(oi: ObjectifIntermediaire | None, actions: list[ActionView]) -> list[OOGroup]:
+def _groups(oi: ObjectifIntermediaire | None, actions: list[ActionView], index: _Index,
+            node_id: str = "") -> list[OOGroup]:
     declared: list[ObjectifOperationnel] = oi.objectifs_operationnels if oi else []
     by_oo: dict[int | None, list[ActionView]] = defaultdict(list)
     for view in actions:
         by_oo[view.action.oo[0] if view.action.oo else None].append(view)
-    groups = [OOGroup(f"OO {oo.numero}", oo.titre or "", True, by_oo.pop(oo.numero, [])) for oo in declared]
+    groups = [OOGroup(f"OO {oo.numero}", oo.titre or "", True, by_oo.pop(oo.numero, []),
+                      index.marks(f"{node_id}-oo{oo.numero}")) for oo in declared]
     # OO numbers the actions cite but the OI table does not print (reported as undeclared_oo).
     for numero in sorted(n for n in by_oo if n is not None):
         groups.append(OOGroup(f"OO {numero}", "not printed in this OI", False, by_oo.pop(numero)))
@@ -380,7 +422,7 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
         if action is not None:
             fiche_of.setdefault(action.id, fiche)
         rows.append(CrosswalkRow(fiche, action, anchor_of(action.id) if action else None, how,
-                                 list(index.anomalies.get(fiche.id, []))))
+                                 index.marks(fiche.id)))
     return rows, fiche_of
 
 
@@ -431,12 +473,13 @@ def build_report(plan: Plan) -> Report:
             for oi in axe.objectifs_intermediaires:
                 views = [_action_view(a, index, fiche_of.get(a.id)) for a in oi.actions]
                 all_views += views
-                ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views)))
+                node_id = oi_id(thematique, axe, oi)
+                ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views, index, node_id), index.marks(node_id)))
             if axe.actions:  # parentalité: the actions sit on the axe, under no OI
                 views = [_action_view(a, index, fiche_of.get(a.id)) for a in axe.actions]
                 all_views += views
-                ois.append(OIView(None, "", _groups(None, views)))
-            axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois))
+                ois.append(OIView(None, "", _groups(None, views, index)))
+            axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
         thematiques.append(ThematiqueView(thematique, axes))
     documents = [
         DocumentView(d, f"{d.pages} pages" if d.pages else f"{d.lines} lines" if d.lines else "", d.coverage)
