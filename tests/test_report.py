@@ -72,32 +72,41 @@ def test_every_anomaly_and_correction_has_a_place(raw_plan):
     assert on_actions > 0
     in_place = sum(v.n_corrections for t in report.thematiques for ax in t.axes for oi in ax.ois
                    for g in oi.groups for v in g.actions)
-    in_place += sum(len(row.marks.corrections) for row in report.crosswalk)
+    in_place += sum(len(row.marks.corrections) + len(row.link_corrections) for row in report.crosswalk)
     in_place += sum(len(m.corrections) for t in report.thematiques for ax in t.axes
                     for m in [ax.marks] + [oi.marks for oi in ax.ois] + [g.marks for oi in ax.ois for g in oi.groups])
     assert in_place + len(report.header_corrections) + len(report.other_corrections) == len(raw_plan.corrections)
 
 
 def with_crosswalk_and_corrections(plan: Plan) -> Plan:
-    """The raw plan as the normalizers will leave it: a crosswalk either way, field corrections."""
+    """The raw plan with a known crosswalk (one link each way) and known corrections, whatever
+    the normalizers already did: their links and corrections are cleared first."""
     plan = plan.model_copy(deep=True)
-    clas = next(a for a in plan.thematique("enfance").all_actions() if a.numero == 69)
-    clas.fiche_priorisation = 72
+    plan.corrections = []
+    for fiche in plan.fiches:
+        fiche.action_id = None
+    for action in plan.all_actions():
+        action.fiche_priorisation = None
     first = plan.all_actions()[0]
     fiche = next(f for f in plan.fiches if f.thematique.value == first.id.split("-")[0] and f.numero == first.numero)
     fiche.action_id = first.id
+    with_offres = next(a for a in plan.thematique("enfance").all_actions() if a.offres)
+    enfance_fiche = next(f for f in plan.fiches if f.thematique.value == "enfance" and f.numero)
+    with_offres.fiche_priorisation = enfance_fiche.numero
     plan.corrections.append(Correction(record_id=first.id, field="porteur", before="RAM Mont de Mersan",
                                        after=first.porteur, rule="typo"))
-    plan.corrections.append(Correction(record_id=f"{clas.id}-o1", field="libelle", before="CLAS <b>",
+    plan.corrections.append(Correction(record_id=f"{with_offres.id}-o1", field="libelle", before="CLAS <b>",
                                        after="CLAS", rule="markup"))
-    plan.anomalies.append(Anomaly(code="test", message="on the offer", record_id=f"{clas.id}-o1"))
+    plan.anomalies.append(Anomaly(code="test", message="on the offer", record_id=f"{with_offres.id}-o1"))
     # the ids the normalizers log for the hierarchy's nodes and for fiches
-    plan.corrections.append(Correction(record_id="enfance-3-2-oo1", field="titre", before="Acompagner",
-                                       after="Accompagner", rule="typo"))
+    oi = plan.thematique("enfance").axes[2].objectifs_intermediaires[1]
+    node = f"enfance-3-{oi.numero}"
+    plan.corrections.append(Correction(record_id=f"{node}-oo{oi.objectifs_operationnels[0].numero}", field="titre",
+                                       before="Acompagner", after="Accompagner", rule="typo"))
     plan.corrections.append(Correction(record_id=fiche.id, field="action_id", before=None, after=first.id,
                                        rule="crosswalk"))
-    plan.anomalies.append(Anomaly(code="node_only_in_summary", message="OI only in the summary",
-                                  severity="info", record_id="enfance-3-2"))
+    plan.anomalies.append(Anomaly(code="test_node", message="OI only in the summary", severity="info",
+                                  record_id=node))
     return Plan.model_validate(plan.model_dump())
 
 
@@ -109,17 +118,19 @@ def test_corrections_and_crosswalk_shown_in_place(raw_plan):
     first = plan.all_actions()[0]
     porteur = next(f for f in views[first.id].fields if f.name == "porteur")
     assert [c.before for c in porteur.corrections] == ["RAM Mont de Mersan"]
-    clas = next(v for v in views.values() if v.action.fiche_priorisation == 72)
-    assert clas.n_corrections == 1 and clas.offres[0].anomalies[0].code == "test"
-    assert views[first.id].fiche is not None and clas.fiche is not None and clas.fiche.numero == 72
+    linked = next(v for v in views.values() if v.action.fiche_priorisation)
+    assert linked.n_corrections == 1 and "test" in [a.code for a in linked.offres[0].anomalies]
+    assert views[first.id].fiche is not None and linked.fiche is not None
+    assert linked.fiche.numero == linked.action.fiche_priorisation
     assert report.n_matched_fiches == 2
-    enfance_3 = report.thematiques[1].axes[2]
-    oi_2 = next(oi for oi in enfance_3.ois if oi.oi and oi.oi.numero == 2)
-    assert [a.code for a in oi_2.marks.anomalies] == ["node_only_in_summary"]
-    assert [c.before for g in oi_2.groups for c in g.marks.corrections] == ["Acompagner"]
-    assert [c.field for row in report.crosswalk for c in row.marks.corrections] == ["action_id"]
-    assert not report.other_corrections
     assert len(report.unmatched_actions) == len(plan.all_actions()) - 2
+    oi = report.thematiques[1].axes[2].ois[1]
+    assert "test_node" in [a.code for a in oi.marks.anomalies]
+    assert [c.before for g in oi.groups for c in g.marks.corrections] == ["Acompagner"]
+    # the crosswalk's own correction is the row's link, not repeated under the title
+    assert [c.field for row in report.crosswalk for c in row.link_corrections] == ["action_id"]
+    assert not [c for row in report.crosswalk for c in row.marks.corrections]
+    assert not report.other_corrections and not report.header_corrections
     html = render_report(plan)
     assert "<del>RAM Mont de Mersan</del>" in html and "<del>CLAS &lt;b&gt;</del>" in html
     assert html.count('<tr class="unmatched">') == len(plan.fiches) - 2 + len(plan.all_actions()) - 2
@@ -209,6 +220,13 @@ def test_report_in_chromium(browser, raw_plan, tmp_path):
     assert page.locator("[data-action]:not([hidden])").count() == total
 
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
+
+    # printed, every entry is expanded and the controls are gone
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    assert page.locator(".abody").last.is_visible() and page.locator("details.oi").last.locator(".oo").first.is_visible()
+    page.emulate_media(media="screen")
+    assert not page.locator(".abody").last.is_visible()
     assert not errors, errors
     assert all(url.startswith("file://") for url in requests), requests
     page.close()

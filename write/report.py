@@ -229,6 +229,8 @@ class CrosswalkRow:
     anchor: str | None
     how: str  # fiche.action_id, action.fiche_priorisation, or "" when unmatched
     marks: Marks
+    # the crosswalk's own "action_id: ∅ → <id>" corrections: the row's link already says it
+    link_corrections: list[Correction] = field(default_factory=list)
 
 
 @dataclass
@@ -421,8 +423,10 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
             action, how = by_number[(fiche.thematique.value, fiche.numero)], "action.fiche_priorisation"
         if action is not None:
             fiche_of.setdefault(action.id, fiche)
-        rows.append(CrosswalkRow(fiche, action, anchor_of(action.id) if action else None, how,
-                                 index.marks(fiche.id)))
+        marks = index.marks(fiche.id)
+        link = [c for c in marks.corrections if action is not None and c.field == "action_id" and c.after == action.id]
+        marks.corrections = [c for c in marks.corrections if c not in link]
+        rows.append(CrosswalkRow(fiche, action, anchor_of(action.id) if action else None, how, marks, link))
     return rows, fiche_of
 
 
