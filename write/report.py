@@ -55,6 +55,7 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
                 "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def roman(number: int) -> str:
@@ -65,9 +66,6 @@ def roman(number: int) -> str:
             out += letters
             number -= value
     return out
-
-
-NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def folded(text: str) -> str:
@@ -344,13 +342,19 @@ def anchor_of(action_id: str) -> str:
 
 
 def _years(action: Action) -> list[int]:
-    """Years the action runs: its stated range, plus any year printed in its échéances."""
+    """Years the action runs, for the year filter: its stated range, and the span of the
+    years printed in its échéances ("2023-2026" runs in 2024 too) when the normalizers have
+    not parsed them."""
     years: set[int] = set()
     for record in [action, *action.offres]:
-        if record.annee_debut and record.annee_fin:
-            years.update(range(record.annee_debut, record.annee_fin + 1))
-        years.update(y for y in (record.annee_debut, record.annee_fin) if y)
-        years.update(int(y) for y in YEAR.findall(record.echeances or ""))
+        spans = [(record.annee_debut or record.annee_fin, record.annee_fin or record.annee_debut)]
+        printed = [int(y) for y in YEAR.findall(record.echeances or "")]
+        if printed:
+            spans.append((min(printed), max(printed)))
+        for start, end in spans:
+            if start and end and 0 <= end - start <= 15:
+                years.update(range(start, end + 1))
+        years.update(printed)
     return sorted(years)
 
 
