@@ -218,6 +218,10 @@ def test_report_in_chromium(browser, raw_plan, tmp_path):
     assert by_year and all(year in y.split() for y in by_year)
     page.select_option("#q-year", "")
     assert page.locator("[data-action]:not([hidden])").count() == total
+    page.select_option("#q-show", "error warning")
+    flags = page.locator("[data-action]:not([hidden])").evaluate_all("els => els.map(e => e.dataset.flags)")
+    assert 0 < len(flags) < total and all({"error", "warning"} & set(f.split()) for f in flags)
+    page.select_option("#q-show", "")
 
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=False)
 

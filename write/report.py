@@ -144,6 +144,13 @@ class ActionView:
         return len(self.anomalies) + sum(len(o.anomalies) for o in self.offres)
 
     @property
+    def flags(self) -> str:
+        """What the "show" filter selects on: the severities of its anomalies, "corrected"."""
+        found = {a.severity for a in self.anomalies} | {a.severity for o in self.offres for a in o.anomalies}
+        return " ".join([s for s in ("error", "warning", "info") if s in found]
+                        + (["corrected"] if self.n_corrections else []))
+
+    @property
     def worst_severity(self) -> str:
         found = {a.severity for a in self.anomalies} | {a.severity for o in self.offres for a in o.anomalies}
         return next((s for s in ("error", "warning", "info") if s in found), "")
