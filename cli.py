@@ -17,6 +17,7 @@ import typer
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
 from pgt.pipeline import ConversionResult, Progress, convert
 from pgt.write import write_outputs
+from pgt.write.report import render_report
 
 EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
@@ -119,8 +120,9 @@ def convert_command(
     csv_format: str = typer.Option("default", "--csv", help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
 ) -> None:
-    """Convert the plan's documents into plan.json, CSV files and the JSON Schema.
+    """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
     Example: pgt convert raw/pgt-fiches-actions.txt raw/pgt-priorisation.txt -o output/
     """
@@ -133,7 +135,8 @@ def convert_command(
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        write_outputs(result.plan, output, csv_dialect=csv_format)
+        extra_files = {"report.html": render_report(result.plan)} if report else {}
+        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
