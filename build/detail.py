@@ -47,6 +47,11 @@ def _is_header_cell(text: str) -> str | None:
     return match.field if upper >= 0.6 or known else None
 
 
+def _capitalised(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and len(text) <= 60 and sum(ch.isupper() for ch in letters) / len(letters) >= 0.8
+
+
 @dataclass
 class Titleless:
     """A row with fields but no title, settled after the walk (lost title or continuation)."""
@@ -96,11 +101,7 @@ class DetailBuilder:
             self._text_line(row)
             return
         self.title_target = None
-        if all(pat.is_separator(c) for _, c in row.non_empty):
-            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
-            return
-        if self.cursor.thematique is None:
-            self.ledger.residue(row, "table before any thématique heading")
+        if self.cursor.set_aside(row):
             return
         for handler in (self._oo_row, self._header_row, self._restated_oi_row, self._number_row, self._data_row):
             if handler(row):
@@ -227,7 +228,12 @@ class DetailBuilder:
     def _header_row(self, row: SourceRow) -> bool:
         named = [(i, _is_header_cell(c), c) for i, c in row.non_empty]
         fields = [(i, f, c) for i, f, c in named if f is not None]
-        if not fields or len(fields) < len(named) - sum(1 for _, c in row.non_empty if pat.bare_number(c) is not None):
+        unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
+        if unknown and len(fields) >= HEADER_FIELDS_MIN and all(_capitalised(c) for _, c in unknown):
+            # a header row with a column name the vocabulary does not know: reported, not read as data
+            self.ledger.note("unknown_header", f"header cell(s) matching no known column: "
+                             f"{', '.join(c for _, c in unknown)}", row, cells=[c for _, c in unknown])
+        elif not fields or unknown:
             return False
         kinds = {f for _, f, _ in fields}
         if kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS):
@@ -346,8 +352,9 @@ class DetailBuilder:
         self.ledger.place(row, placed_positions)
         if placement.overflow:
             self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])
-        if placement.shift:
-            self.ledger.note("realigned_cells", f"cells shifted by {placement.shift:+d} column(s) put back in their fields",
+        if placement.moved:
+            self.ledger.note("realigned_cells", f"{placement.moved} cell(s) printed in another column put back in "
+                             f"their field by content (offset up to {placement.shift:+d})",
                              row, severity="info", record_id=record_id)
         for text, source, target in placement.moves:
             self.ledger.note("realigned_cells", f"cell moved from {source} to {target} by its content", row,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Set up pgt on a fresh Debian machine: the system packages it uses (Tesseract OCR with
-# French data, Ghostscript, Poppler), a virtual environment in .venv, the project and its
-# dev extras. Safe to run again. Set PGT_SKIP_APT=1 to leave system packages alone.
+# French data, Ghostscript, Poppler, Chromium for the report.html test), a virtual
+# environment in .venv, the project and its dev extras. Safe to run again. Set
+# PGT_SKIP_APT=1 to leave system packages alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # fonts-dejavu-core: the TrueType font the tests render PDFs with (French accents, – œ « »).
-apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils fonts-dejavu-core"
+apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils chromium fonts-dejavu-core"
 if [ "${PGT_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   for pkg in $apt_packages; do

@@ -152,9 +152,10 @@ def test_plan_from_born_digital_pdf_equals_plan_from_text_export(detail_pdf):
     expected = convert([DETAIL]).plan
     found = convert([detail_pdf]).plan
     comparison = compare_plans(expected, found)
-    print(f"born-digital PDF plan: {comparison.summary()}")
-    assert not comparison.missing and not comparison.extra
-    assert comparison.share_equal >= 0.99, comparison.differences[:5]
+    actions = len(found.all_actions())
+    print(f"born-digital PDF plan: {actions} actions, {comparison.equal}/{comparison.total} fields equal ({comparison.share:.2%})")
+    assert not comparison.actions_only_in_expected and not comparison.actions_only_in_got
+    assert comparison.share >= 0.99, comparison.summary()
 
 
 def test_repeated_header_does_not_cut_offers_of_an_action(detail_pdf, pdf_document):
