@@ -54,20 +54,6 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
-<<<<<<< HEAD
-def read_document(
-    path: Path,
-    *,
-    password: str | None = None,
-    jobs: int = 1,
-    on_progress: Callable[[str, int, int], None] | None = None,
-) -> ExtractedDocument:
-    """Read one document into rows with provenance, whatever its format.
-
-    `jobs` and `on_progress(stage, done, total)` (stage "pages" or "ocr") serve the PDF
-    reader, the one slow enough to need them.
-    """
-=======
 def _word_content_types(archive, names: set[str]) -> bool:
     """A Word main part declared under another name than word/document.xml (some
     generators write word/document2.xml): the package's content types say what it is."""
@@ -82,7 +68,6 @@ def _word_content_types(archive, names: set[str]) -> bool:
 def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
                   on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
     """Read one document into rows with provenance, whatever its format."""
->>>>>>> main
     path = Path(path)
     if not path.exists():
         raise InputNotFound(f"{path}: no such file")
