@@ -78,6 +78,7 @@ class DetailBuilder:
         self.ids: set[str] = set()
         self.titleless: list[Titleless] = []
         self.last_numbered: Action | None = None
+        self.tables_with_body: set[int | None] = set()  # tables past their header rows
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
@@ -90,11 +91,14 @@ class DetailBuilder:
     def feed(self, row: SourceRow) -> None:
         if row.is_blank:
             return
-        if row.repeated_header:
-            # a header the reader saw repeated after a page break (PDF, DOCX): structure
-            # already known; reading it as a new header would end the current action.
+        if row.repeated_header and row.table_index in self.tables_with_body:
+            # a header repeated after a page break inside a table (PDF): a duplicate of the
+            # header already read; read again it would end the current action. (A header
+            # flagged at the top of its table, as DOCX marks them, is read as usual.)
             self.ledger.place(row)
             return
+        if row.kind is RowKind.TABLE and not row.repeated_header:
+            self.tables_with_body.add(row.table_index)
         if self._heading(row):
             return
         if row.kind is RowKind.TEXT:
