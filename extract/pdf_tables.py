@@ -78,31 +78,35 @@ def grid_of(table: Any) -> tuple[list[list[BBox | None]], list[float]]:
 
 
 def fill_cells(
-    boxes: list[list[BBox | None]], chars: list[dict], text_of
+    boxes: list[list[BBox | None]], chars: list[tuple[float, float, dict]], text_of
 ) -> tuple[list[list[str]], int]:
-    """Put each character in the cell holding its centre (as pdfplumber's Table.extract does,
-    but by bisection instead of a scan per row); return cell texts and the number of
-    characters inside the grid's rows that fell in no cell."""
+    """Put each character (given with its centre) in the cell holding that centre, as
+    pdfplumber's Table.extract does, but found by bisection on the rows' tops and the
+    cells' left edges instead of a scan of every cell; return the cell texts and the number
+    of characters inside the grid that fell in no cell."""
     row_tops = []
+    row_lefts: list[list[tuple[float, int]]] = []
     for row in boxes:
         tops = [c[1] for c in row if c]
         row_tops.append(min(tops) if tops else float("inf"))
+        row_lefts.append(sorted((c[0], i) for i, c in enumerate(row) if c))
+    lefts_only = [[x for x, _ in lefts] for lefts in row_lefts]
     buckets: list[list[list[dict]]] = [[[] for _ in row] for row in boxes]
     lost = 0
-    for char in chars:
-        x, y = _center(char)
+    for x, y, char in chars:
         r = bisect.bisect_right(row_tops, y) - 1
         placed = False
         for ri in (r, r - 1):  # a row's top may sit a hair below its neighbour's
             if ri < 0 or ri >= len(boxes):
                 continue
-            for ci, cell in enumerate(boxes[ri]):
+            k = bisect.bisect_right(lefts_only[ri], x) - 1
+            if k >= 0:
+                ci = row_lefts[ri][k][1]
+                cell = boxes[ri][ci]
                 if cell and _inside(x, y, cell):
                     buckets[ri][ci].append(char)
                     placed = True
                     break
-            if placed:
-                break
         if not placed and char.get("text", "x").strip():
             lost += 1
     texts = [[clean_cell_text(text_of(cell)) if cell else "" for cell in row] for row in buckets]
@@ -130,12 +134,15 @@ def table_report(cells: list[list[str]], lost: int, placed: int, method: str, pa
 
 def plumber_tables(page: Any, settings: PdfSettings, number: int) -> list[PageTable]:
     tables: list[PageTable] = []
-    for found in page.find_tables(settings.table_settings()):
+    found_tables = page.find_tables(settings.table_settings())
+    centred = [(*_center(c), c) for c in page.chars] if found_tables else []
+    for found in found_tables:
         boxes, xs = grid_of(found)
         x0, top, x1, bottom = found.bbox
-        chars = [c for c in page.chars if _inside(*_center(c), (x0, top, x1 + 0.01, bottom + 0.01))]
+        frame = (x0, top, x1 + 0.01, bottom + 0.01)
+        chars = [item for item in centred if _inside(item[0], item[1], frame)]
         cells, lost = fill_cells(boxes, chars, _plumber_text)
-        placed = sum(1 for c in chars if c["text"].strip()) - lost
+        placed = sum(1 for _, _, c in chars if c["text"].strip()) - lost
         report = table_report(cells, lost, placed, "pdfplumber-lines", number)
         tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report))
     return tables
