@@ -261,7 +261,10 @@ memory is the largest resident memory of that process and the processes it start
 {summary}
 
 Bare pdfplumber and camelot find no table on the scanned pages (no text layer, nothing
-to read); pgt reads them through OCR (Tesseract, French), about 100 times slower per page.
+to read); pgt reads them through OCR (Tesseract, French, 300 dpi), some 25 times slower per page than
+a born-digital page; `--jobs` spreads the OCR over the cores. The machine was shared with
+other work while measuring (load average below): the born-digital lines keep the best of
+several runs for that reason.
 
 Machine: {host}.
 
