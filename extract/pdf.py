@@ -15,6 +15,7 @@ Steps, each a small function:
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -290,6 +291,9 @@ def read_pdf(
     """Read a PDF into the row stream (see module doc)."""
     path = Path(path)
     settings = settings or PdfSettings()
+    # pdfminer logs malformed-but-readable structures (odd font dictionaries…) as warnings
+    # on stderr; the reader copes with them, and the CLI must stay quiet.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     if path.stat().st_size == 0:
         raise UnreadableInput(f"{path}: empty file")
     surveys = survey(path, password, settings)
