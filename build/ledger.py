@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from pgt.extract.rows import SourceRow
 from pgt.schema import Anomaly
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def loose_key(text: str) -> str:
+    """Text compared loosely: accents, case, punctuation and spacing ignored (any script
+    kept). Empty for a cell with no letter or digit — callers then compare exactly."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", bare).split()).casefold()
 
 
 class Ledger:
@@ -48,6 +61,10 @@ class Ledger:
         if cells:
             self.note(code, reason, row, severity=severity, cells=cells)
         self._listed.setdefault(id(row), set()).update(chosen)
+
+    def is_placed(self, row: SourceRow, index: int) -> bool:
+        """Whether cell `index` of `row` was placed (for audits: `pgt.accounting`)."""
+        return index in self._placed.get(id(row), set())
 
     def finish(self) -> tuple[int, int]:
         """List every cell nobody accounted for; return (non-empty cells, placed cells)."""

@@ -1,0 +1,61 @@
+"""Cell accounting checked from the outside (`pgt.accounting`): every non-empty source cell
+is in the plan or listed with its location, and the ledger's `placed_cells` is honest."""
+
+from __future__ import annotations
+
+from helpers import DETAIL, RAW, SUMMARY
+
+from pgt.accounting import audit, audit_ledger
+from pgt.extract import read_document
+from pgt.pipeline import convert
+
+
+def test_raw_every_cell_found_or_listed():
+    result = convert([RAW])
+    report = audit(result.plan, result.documents)
+    assert report.unaccounted == [], [c.location() for c in report.unaccounted[:10]]
+    assert report.total == report.declared_total == 3557
+    assert report.found + report.listed == report.total
+    # the summary's titles worded otherwise than the detail's are listed (summary_title_differs),
+    # so fewer cells are found verbatim than the summary's ledger placed
+    assert report.found >= report.declared_placed - report.listed
+
+
+def test_raw_ledger_is_honest_cell_by_cell():
+    for path in (DETAIL, SUMMARY):
+        ledger = audit_ledger(read_document(path))
+        assert ledger.placed_not_found == [], [c.location() for c in ledger.placed_not_found]
+        assert ledger.unplaced_not_listed == [], [c.location() for c in ledger.unplaced_not_listed]
+
+
+def test_coverage_reported_matches_the_ledger():
+    plan = convert([RAW]).plan
+    for document in plan.documents:
+        assert 0 < document.placed_cells <= document.non_empty_cells
+    assert plan.coverage == sum(d.placed_cells for d in plan.documents) / sum(d.non_empty_cells for d in plan.documents)
+
+
+# ---- regression tests for holes the audit found ------------------------------------------
+
+def test_hole_free_text_in_oo_column_was_counted_placed_but_dropped():
+    """Line 151 (enfance action 7): after realignment a free-text cell sat in the OO column;
+    it was counted as placed and silently dropped. Now it is listed at its line."""
+    plan = convert([DETAIL]).plan
+    listed = [a for a in plan.anomalies if a.line == 151 and a.code == "unplaced_cells"]
+    assert any(c.startswith("Programmation des animations") for a in listed for c in a.cells)
+    assert any(c.startswith("Socle commun") for a in plan.anomalies if a.line == 337 for c in a.cells)
+
+
+def test_hole_summary_titles_dropped_when_the_detail_has_the_node():
+    """With both documents, the summary's axes/OI/OO were discarded whenever the detail had
+    the thématique: their titles (placed in the summary's ledger) vanished from the plan.
+    Now missing nodes and titles are added and differing wordings listed."""
+    plan = convert([RAW]).plan
+    cohesion = plan.thematique("cohesion_sociale")
+    oi = next(o for o in cohesion.axes[1].objectifs_intermediaires if o.numero == 2)
+    assert 4 in [oo.numero for oo in oi.objectifs_operationnels]  # only the summary prints it
+    jeunesse = plan.thematique("jeunesse")
+    oo = next(o for o in jeunesse.axes[2].objectifs_intermediaires[0].objectifs_operationnels if o.numero == 1)
+    assert oo.titre  # untitled in the detail, titled by the summary
+    differs = [a for a in plan.anomalies if a.code == "summary_title_differs"]
+    assert differs and all(a.document == "pgt-priorisation.txt" and a.line and a.cells for a in differs)
