@@ -62,14 +62,26 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
 
         return read_text_export(path)
     if fmt == "pdf":
-        from pgt.extract.pdf import read_pdf
-
+        read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
         return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
     if fmt in ("docx", "odt"):
-        from pgt.extract.docx import read_docx
-
+        read_docx = _reader(path, "docx", "read_docx", fmt.upper())
         return read_docx(path)
     raise UnreadableInput(
         f"{path}: legacy Word .doc is not read directly; convert it with "
         f"`soffice --headless --convert-to docx {path.name}` and read the .docx"
     )
+
+
+def _reader(path: Path, module: str, function: str, label: str) -> Callable[..., ExtractedDocument]:
+    """The reader of a format, or a clear error when this installation lacks it (the reader
+    module not shipped yet, or a library it needs not installed) — never an ImportError."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(f"pgt.extract.{module}"), function)
+    except ModuleNotFoundError as error:
+        if error.name == f"pgt.extract.{module}":
+            raise UnreadableInput(f"{path}: {label} input is not supported yet by this version of pgt") from None
+        raise UnreadableInput(f"{path}: reading {label} needs the Python package '{error.name}', "
+                              f"which is not installed (run scripts/setup.sh)") from None
