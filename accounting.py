@@ -78,7 +78,7 @@ class PlanText:
         for correction in plan.corrections:
             for value in (correction.before, correction.after):
                 if value:
-                    strings.add(norm(value))
+                    _collect(value, strings)
                     strings.update(norm(part) for part in value.split(" | "))
         self.strings = strings
         self.blob = "\n".join(sorted(strings))
@@ -104,6 +104,7 @@ def _collect(value: object, into: set[str], key: str | None = None) -> None:
             _collect(item, into, key)
     elif isinstance(value, str):
         into.add(norm(value))
+        into.add(" ".join(value.split()).casefold())  # as printed: emoji and symbols kept
 
 
 def _titles(text: str) -> list[str] | None:

@@ -126,4 +126,6 @@ def _same_title(a: str, b: str) -> bool:
 
     from pgt.normalize.headers import fold
 
+    if not fold(a) or not fold(b):  # no letter or digit (emoji, symbols): compare as printed
+        return a.strip() == b.strip()
     return fuzz.ratio(fold(a), fold(b)) >= 85

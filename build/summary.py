@@ -166,7 +166,7 @@ class SummaryBuilder:
         if axe is not None and not axe.titre:
             axe.titre = titre
             self.ledger.place(row, [index])
-        elif axe is not None and axe.titre and (titled or fold(titre)[:30] == fold(axe.titre)[:30]):
+        elif axe is not None and axe.titre and (titled or fold(titre) and fold(titre)[:30] == fold(axe.titre)[:30]):
             self.ledger.place(row, [index])  # the axe title restated in its table
         else:
             self.ledger.residue(row, "text in the axe column that is not its title", [index], severity="info")

@@ -59,3 +59,34 @@ def test_hole_summary_titles_dropped_when_the_detail_has_the_node():
     assert oo.titre  # untitled in the detail, titled by the summary
     differs = [a for a in plan.anomalies if a.code == "summary_title_differs"]
     assert differs and all(a.document == "pgt-priorisation.txt" and a.line and a.cells for a in differs)
+
+
+def test_hole_cell_without_letters_taken_for_the_restated_oi_title(tmp_path):
+    """A cell with no letter or digit (an emoji) under an OI whose title has none either
+    compared equal once folded (`'' == ''`): it was placed as the OI title restated and lost."""
+    text = ("THEMATIQUE ENFANCE\n\nAXE STRATEGIQUE I : Axe\n\nOBJECTIF INTERMEDIAIRE 1\n\u202e\n\n"
+            "OBJECTIFS OPERATIONNELS\t1\tOO1. Premier\t\n"
+            "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHEANCES DE REALISATION\tPARTENAIRES\tHUMAINS\t"
+            "TECHNIQUES\tFINANCIERS\tINDICATEURS EVALUATION\n\t\t🇫🇷\t\t\t\t\t\t\t\n")
+    path = tmp_path / "emoji.txt"
+    path.write_text(text, encoding="utf-8")
+    result = convert([path])
+    report = audit(result.plan, result.documents)
+    assert report.unaccounted == []
+    ledger = audit_ledger(result.documents[0])
+    assert ledger.honest, (ledger.placed_not_found, ledger.unplaced_not_listed)
+    assert any(a.porteur == "🇫🇷" for a in result.plan.all_actions())
+
+
+def test_hole_number_zero_crashed_the_builder(tmp_path):
+    """`0. …`, `OO0`, `AXE STRATEGIQUE IIII`, an OO column of `0`: numbers below 1 made
+    records the model refuses — an internal error (exit 70). Now they are read as text."""
+    text = ("THEMATIQUE ENFANCE\n\nAXE STRATEGIQUE IIII : Axe\n\nOBJECTIF INTERMEDIAIRE 0\n\n"
+            "OBJECTIFS OPERATIONNELS\t0\tOO0. Premier\t\n"
+            "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHEANCES DE REALISATION\tPARTENAIRES\tHUMAINS\t"
+            "TECHNIQUES\tFINANCIERS\tINDICATEURS EVALUATION\n0. Titre\t0 0\tPorteur\t\t\t\t\t\t\t\n"
+            "0,0. Liste\t\tPorteur\t\t\t\t\t\t\t\n")
+    path = tmp_path / "zero.txt"
+    path.write_text(text, encoding="utf-8")
+    result = convert([path])
+    assert audit(result.plan, result.documents).unaccounted == []
