@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
@@ -275,7 +274,7 @@ def test_pdf_reader_missing_is_a_clear_error(tmp_path, monkeypatch):
 
     monkeypatch.setitem(sys.modules, "pgt.extract.pdf", None)  # import fails as if not shipped
     pdf = tmp_path / "plan.pdf"
-    shutil.copy(corpus_pdf("foo.pdf"), pdf)
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
     result = CliRunner().invoke(app, ["convert", str(pdf), "-o", str(tmp_path / "o")])
     assert result.exit_code == ExitCode.UNREADABLE_INPUT, result.output
     assert "plan.pdf" in result.output and "not supported yet" in result.output
