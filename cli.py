@@ -83,7 +83,9 @@ def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
     plan = result.plan
     lines = [f"Read {len(plan.documents)} document(s):"]
     for document in plan.documents:
-        size = f"{document.pages} pages" if document.pages else f"{document.lines} lines"
+        size = (f"{document.pages} pages" if document.pages
+                else f"{document.lines} lines" if document.lines
+                else f"{document.rows} rows")  # DOCX/ODT: neither lines nor pages
         lines.append(f"  {document.name}  {document.kind.value}, {document.format}, {size}, "
                      f"{document.placed_cells}/{document.non_empty_cells} cells placed")
     lines.append("")

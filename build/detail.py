@@ -91,11 +91,7 @@ class DetailBuilder:
             self._text_line(row)
             return
         self.title_target = None
-        if all(pat.is_separator(c) for _, c in row.non_empty):
-            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
-            return
-        if self.cursor.thematique is None:
-            self.ledger.residue(row, "table before any thématique heading")
+        if self.cursor.set_aside(row):
             return
         for handler in (self._oo_row, self._header_row, self._restated_oi_row, self._number_row, self._data_row):
             if handler(row):
@@ -349,8 +345,9 @@ class DetailBuilder:
         self.ledger.place(row, placed_positions)
         if placement.overflow:
             self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])
-        if placement.shift:
-            self.ledger.note("realigned_cells", f"cells shifted by {placement.shift:+d} column(s) put back in their fields",
+        if placement.moved:
+            self.ledger.note("realigned_cells", f"{placement.moved} cell(s) printed in another column put back in "
+                             f"their field by content (offset up to {placement.shift:+d})",
                              row, severity="info", record_id=record_id)
         for text, source, target in placement.moves:
             self.ledger.note("realigned_cells", f"cell moved from {source} to {target} by its content", row,

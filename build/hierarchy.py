@@ -34,6 +34,19 @@ class HierarchyCursor:
         self.axe: Axe | None = None
         self.oi: ObjectifIntermediaire | None = None
 
+    def set_aside(self, row: SourceRow) -> bool:
+        """List table rows no builder can place (export separators, tables before any
+        thématique heading) as residue; True when the row was set aside."""
+        from pgt.build.patterns import is_separator
+
+        if all(is_separator(c) for _, c in row.non_empty):
+            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
+            return True
+        if self.thematique is None:
+            self.ledger.residue(row, "table before any thématique heading")
+            return True
+        return False
+
     def open_thematique(self, code: str) -> Thematique:
         if code not in self.thematiques:
             self.thematiques[code] = Thematique(code=ThematiqueCode(code), titre=THEMATIQUE_TITLES[code])

@@ -9,9 +9,14 @@ from pgt.normalize.headers import fold
 _STOP_WORDS = {"DE", "DU", "DES", "LA", "LE", "LES", "L", "D", "ET", "A", "AU", "AUX", "EN", "UN", "UNE", "POUR", "SUR", "PAR"}
 
 
+_LEADING_NOISE = {"ECHELLE", "AGGLOMERATION", "SEIN"}
+
+
 def slug(text: str, words: int = 5) -> str:
     """Short ascii slug of a title: its first significant words."""
     tokens = [t for t in fold(text).split() if t not in _STOP_WORDS]
+    while tokens and tokens[0] in _LEADING_NOISE:  # "A l'échelle de l'Agglomération : …"
+        tokens.pop(0)
     return "-".join(tokens[:words]).lower() or "sans-titre"
 
 

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 
 from pgt.build.patterns import parse_oo_refs
 
-MAX_SHIFT = 2
-
 _PERIOD = re.compile(
     r"\b(19|20)\d\d\b|\bann[ée]e\s+(scolaire|civile)\b|\bsur\s+l.ann[ée]e\b|\bvacances\b|\bmercredis?\b"
     r"|\btrimestre\b|\bsemaine\b|\b(janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre"
@@ -37,8 +35,8 @@ _PUBLIC = re.compile(
     re.IGNORECASE,
 )
 _HUMAINS = re.compile(
-    r"\b([ée]quipes|enseignants|agents|animat|intervenants?|coordinat|r[ée]f[ée]rent|b[ée]n[ée]voles|"
-    r"formateurs|recrutement)\b",
+    r"\b([ée]quipes|enseignants|agents|animat\w*|intervenants?|coordinat\w*|r[ée]f[ée]rent\w*|"
+    r"b[ée]n[ée]voles|formateurs|recrutements?|ETP)\b",
     re.IGNORECASE,
 )
 
@@ -79,34 +77,63 @@ def affinity(text: str, target: str) -> float:
 @dataclass
 class Placement:
     values: dict[str, str]  # field → cell text
-    shift: int  # offset applied to the whole row (0: as printed)
+    shift: int  # largest offset applied to a cell (0: every cell as printed)
+    moved: int = 0  # cells placed in another column than printed
     moves: list[tuple[str, str, str]] = field(default_factory=list)  # (text, from, to)
-    overflow: list[tuple[int, str]] = field(default_factory=list)  # cells beyond the fields
+    overflow: list[tuple[int, str]] = field(default_factory=list)  # cells no field could take
+
+
+DISPLACEMENT_COST = 0.05  # per column a cell is moved from where it was printed
+CHANGE_COST = 0.5  # per column the offset changes between neighbouring cells (or from 0)
+UNPLACED_COST = 3.0
 
 
 def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
     """Place `(position, text)` cells (positions relative to the first data column) on
-    `fields`, choosing the whole-row shift that fits the contents best, then moving
-    strongly typed cells that are still out of place."""
+    `fields`, keeping their order. The offset between printed column and field may change
+    along the row (rows shifted from some column on), each change and each moved column
+    paying a cost against what the content says (a monotonic alignment, by dynamic
+    programming); then strongly typed cells still out of place move to their field."""
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
-
-    def score(shift: int) -> float:
-        total = 0.5 if shift == 0 else -0.25 * abs(shift)
-        for pos, text in non_empty:
-            index = pos + shift
-            total += affinity(text, fields[index]) if 0 <= index < len(fields) else -3.0
-        return total
-
-    best = max(range(-MAX_SHIFT, MAX_SHIFT + 1), key=lambda s: (score(s), -abs(s), s == 0))
-    placement = Placement(values={}, shift=best)
-    for pos, text in non_empty:
-        index = pos + best
-        if 0 <= index < len(fields):
-            placement.values[fields[index]] = text
-        else:
+    assignment = _align(non_empty, fields)
+    placement = Placement(values={}, shift=0)
+    for (pos, text), index in zip(non_empty, assignment):
+        if index is None:
             placement.overflow.append((pos, text))
+            continue
+        placement.values[fields[index]] = text
+        placement.moved += index != pos
+        if abs(index - pos) > abs(placement.shift):
+            placement.shift = index - pos
     _move_strong_cells(placement, fields)
     return placement
+
+
+def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
+    """Best strictly increasing field index for each cell (None: left unplaced)."""
+    n, m = len(cells), len(fields)
+    if n == 0:
+        return []
+    scores = [[affinity(text, f) - DISPLACEMENT_COST * abs(j - pos) for j, f in enumerate(fields)]
+              for pos, text in cells]
+    # state: (cell i, last field used j or -1, last offset) → best score; small, so a dict DP
+    best: dict[tuple[int, int], tuple[float, list[int | None]]] = {(-1, 0): (0.0, [])}
+    for i, (pos, _) in enumerate(cells):
+        step: dict[tuple[int, int], tuple[float, list[int | None]]] = {}
+        for (last, offset), (score, path) in best.items():
+            skip_key = (last, offset)
+            candidate = (score - UNPLACED_COST, [*path, None])
+            if skip_key not in step or candidate[0] > step[skip_key][0]:
+                step[skip_key] = candidate
+            for j in range(last + 1, m):
+                new_offset = j - pos
+                change = CHANGE_COST * abs(new_offset - offset)
+                total = score + scores[i][j] - change
+                key = (j, new_offset)
+                if key not in step or total > step[key][0]:
+                    step[key] = (total, [*path, j])
+        best = step
+    return max(best.values(), key=lambda item: (item[0], [-(x if x is not None else 99) for x in item[1]]))[1]
 
 
 def _misplaced(text: str, current: str) -> str | None:

@@ -78,11 +78,7 @@ class SummaryBuilder:
 
     # ---- tables -----------------------------------------------------------------------
     def _table_row(self, row: SourceRow) -> None:
-        if all(pat.is_separator(c) for _, c in row.non_empty):
-            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
-            return
-        if self.cursor.thematique is None:
-            self.ledger.residue(row, "table before any thématique heading")
+        if self.cursor.set_aside(row):
             return
         if self._header(row):
             return

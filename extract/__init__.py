@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pgt.errors import InputNotFound, UnreadableInput
+from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 
 __all__ = [
@@ -23,7 +23,7 @@ __all__ = [
 
 
 def detect_format(path: Path) -> str:
-    """`pdf`, `docx`, `odt`, `doc` or `text`, from the first bytes of the file."""
+    """`pdf`, `docx`, `odt`, `doc`, `rtf`, `flat_xml` or `text`, from the first bytes."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
@@ -34,7 +34,7 @@ def detect_format(path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-                if "word/document.xml" in names:
+                if "word/document.xml" in names or _word_content_types(archive, names):
                     return "docx"
                 if "mimetype" in names and archive.read("mimetype").startswith(
                     b"application/vnd.oasis.opendocument.text"
@@ -45,7 +45,24 @@ def detect_format(path: Path) -> str:
         raise UnreadableInput(f"{path}: a ZIP archive that is neither DOCX nor ODT")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if head.lstrip().startswith(b"<?xml") and (
+        b"opendocument" in head or b"schemas.microsoft.com/office/word" in head
+    ):
+        return "flat_xml"  # Flat ODT (.fodt) or Word 2003 XML: one XML file, no package
     return "text"
+
+
+def _word_content_types(archive, names: set[str]) -> bool:
+    """A Word main part declared under another name than word/document.xml (some
+    generators write word/document2.xml): the package's content types say what it is."""
+    if "[Content_Types].xml" not in names:
+        return False
+    types = archive.read("[Content_Types].xml")
+    return b"wordprocessingml.document.main" in types or b"wordprocessingml.template.main" in types or (
+        b"ms-word.document.macroEnabled.main" in types
+    )
 
 
 def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
@@ -64,12 +81,44 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
     if fmt == "pdf":
         read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
         return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
-    if fmt in ("docx", "odt"):
-        read_docx = _reader(path, "docx", "read_docx", fmt.upper())
+    if fmt == "docx":
+        read_docx = _reader(path, "docx", "read_docx", "DOCX")
         return read_docx(path)
-    raise UnreadableInput(
-        f"{path}: legacy Word .doc is not read directly; convert it with "
-        f"`soffice --headless --convert-to docx {path.name}` and read the .docx"
+    if fmt == "odt":
+        read_odt = _reader(path, "odt", "read_odt", "ODT")
+        return read_odt(path)
+    if fmt in ("rtf", "flat_xml"):
+        kind = "RTF" if fmt == "rtf" else "single-file XML (Flat ODT or Word 2003 XML)"
+        raise UnreadableInput(
+            f"{path}: {kind} is not read directly; save it as .docx or .odt (or run "
+            f"`soffice --headless --convert-to docx {path.name}`) and read that"
+        )
+    raise _refuse_ole(path)
+
+
+def _refuse_ole(path: Path) -> PgtError:
+    """The error for an OLE compound file: legacy .doc, password-protected DOCX, or other.
+
+    A password-protected DOCX is stored in an OLE container too (an "EncryptedPackage"
+    stream), so the stream names decide what to tell the user.
+    """
+    data = path.read_bytes()
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return EncryptedInput(
+            f"{path}: password-protected Word document; open it, remove the password "
+            f"(File › Info › Protect Document) and save it again as .docx"
+        )
+    if "WordDocument".encode("utf-16-le") not in data:
+        # No Word stream found (Excel, PowerPoint, or a truncated .doc): say both.
+        return UnreadableInput(
+            f"{path}: a legacy Office file (OLE) with no Word document stream (Excel or "
+            f"PowerPoint, or a damaged .doc?); export the plan as .docx, .odt, PDF or text "
+            f"(a Word .doc converts with `soffice --headless --convert-to docx {path.name}`)"
+        )
+    return UnreadableInput(
+        f"{path}: legacy Word .doc is not read directly; convert it to .docx (Word: Save "
+        f"As › Word Document, or `soffice --headless --convert-to docx {path.name}`) and "
+        f"read the .docx"
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -53,6 +54,7 @@ FUZZY_THRESHOLD = 80.0
 _CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Upper case, accents removed, punctuation to spaces, spaces folded."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -68,6 +70,7 @@ class HeaderMatch:
     rule: str  # "keyword" or "fuzzy"
 
 
+@lru_cache(maxsize=1 << 14)
 def canonical_header(text: str) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none."""
     folded = fold(text)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The repository root is the `pgt` package and holds an `__init__.py`, so pytest imports it
+# as a package named after the checkout folder: a checkout in a folder named `docx` would
+# shadow python-docx (`import docx` finding the repository root). Importing python-docx
+# here, before pytest sets the root package up, keeps the real one in `sys.modules`.
+import docx  # noqa: F401
 import pytest
 from helpers import DETAIL, RAW
 

@@ -1,0 +1,53 @@
+"""The text export reader: encodings, line endings, markup leftovers, tables and text rows."""
+
+from __future__ import annotations
+
+import pytest
+
+from pgt.errors import UnreadableInput
+from pgt.extract.rows import RowKind
+from pgt.extract.text import clean_cell, decode_bytes, read_text_export, rows_from_text
+
+SAMPLE = "THEMATIQUE ENFANCE\r\n\r\nACTIONS\tPORTEUR DE PROJETS\r\n1. Écrire\tCAF des Landes\r\n"
+
+
+@pytest.mark.parametrize("encoding, expected", [
+    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252")])
+def test_encodings_detected(encoding, expected):
+    text, used = decode_bytes(SAMPLE.encode(encoding), "sample.txt")
+    assert used == expected and "Écrire" in text and not text.startswith("\ufeff")
+
+
+def test_latin1_only_bytes_fall_back():
+    text, used = decode_bytes("Pôle\x81 Éducation".encode("latin-1"), "x.txt")
+    assert used == "latin-1" and text.startswith("Pôle")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_line_endings(newline):
+    rows = rows_from_text(SAMPLE.replace("\r\n", newline), "s.txt")
+    assert [r.kind for r in rows] == [RowKind.TEXT, RowKind.TABLE, RowKind.TABLE]
+    assert rows[2].cells == ("1. Écrire", "CAF des Landes")
+    assert rows[2].provenance.line == 4 and rows[2].table_index == 0
+
+
+def test_markup_leftovers_removed_paragraphs_kept():
+    assert clean_cell("<p>Fiche 1 : a</p> <p>Fiche 2 : <i>b</i></p>") == "Fiche 1 : a\nFiche 2 : b"
+    assert clean_cell("**OBJECTIF INTERMEDIAIRE 1") == "OBJECTIF INTERMEDIAIRE 1"
+    assert clean_cell("  a \u00a0 b  ") == "a b"
+    assert clean_cell("A &amp; B") == "A & B"
+
+
+def test_blank_line_separates_tables():
+    rows = rows_from_text("a\tb\nc\td\n\ne\tf\n", "t.txt")
+    assert [r.table_index for r in rows] == [0, 0, 1]
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "empty file"), (b"  \n\n", "empty file"), (b"\x00\x01\x02binary", "binary"),
+    (bytes(range(1, 32)) * 40, "binary")])
+def test_refused_content(tmp_path, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(UnreadableInput, match=message):
+        read_text_export(path)
