@@ -162,7 +162,7 @@ class DetailBuilder:
             return False
         declared = []
         for index, match in found:
-            oo = self.cursor.declare_oo(match.numero, match.titre, row)
+            oo = self.cursor.declare_oo(match.numero, match.titre, row, index)
             if oo is not None:
                 declared.append(oo.numero)
             self.ledger.place(row, [index])

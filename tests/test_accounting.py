@@ -95,3 +95,21 @@ def test_hole_number_zero_crashed_the_builder(tmp_path):
     path.write_text(text, encoding="utf-8")
     result = convert([path])
     assert audit(result.plan, result.documents).unaccounted == []
+
+
+def test_hole_conflicting_oo_title_counted_placed_but_dropped(tmp_path):
+    """`OO 1` printed again (after OO 2) in the same OI with another title (what a PDF page break does to
+    the summary): the first title is kept, and the second was counted as placed though it is
+    nowhere in the plan. Now it is listed (oo_title_conflict) and not counted as placed."""
+    text = ("THEMATIQUE ENFANCE\n\nAXE STRATEGIQUE I : Axe\n\nOBJECTIF INTERMEDIAIRE 1\nTitre\n\n"
+            "OBJECTIFS OPERATIONNELS\t1\tOO1. Premier objectif\t\n"
+            "\t2\tOO2. Deuxième objectif\t\n\t1\tOO1. Un tout autre intitulé\t\n"
+            "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHEANCES DE REALISATION\tPARTENAIRES\tHUMAINS\t"
+            "TECHNIQUES\tFINANCIERS\tINDICATEURS EVALUATION\n1. Action\t1\tPorteur\t\t\t\t\t\t\t\n")
+    path = tmp_path / "conflict.txt"
+    path.write_text(text, encoding="utf-8")
+    result = convert([path])
+    ledger = audit_ledger(result.documents[0])
+    assert ledger.honest, (ledger.placed_not_found, ledger.unplaced_not_listed)
+    conflict = [a for a in result.plan.anomalies if a.code == "oo_title_conflict"]
+    assert conflict and conflict[0].cells == ["OO1. Un tout autre intitulé"] and conflict[0].line == 10
