@@ -83,8 +83,22 @@ class PlanText:
         self.strings = strings
         self.blob = "\n".join(sorted(strings))
         self._cache: dict[str, bool] = {}
+        # word-level corrections (`Mersan` → `Marsan`, `REAPP` → `REAAP`): a source cell is
+        # found once the same corrections are applied to it
+        self.word_fixes = sorted({(c.before, c.after) for c in plan.corrections
+                                  if c.before and c.after and len(c.before) <= 40 and "\n" not in c.before},
+                                 key=lambda pair: (-len(pair[0]), pair))
 
     def contains(self, text: str) -> bool:
+        if self._contains(text):
+            return True
+        fixed = text
+        for before, after in self.word_fixes:
+            if before in fixed:
+                fixed = fixed.replace(before, after)
+        return fixed != text and self._contains(fixed)
+
+    def _contains(self, text: str) -> bool:
         key = norm(text)
         if not key:
             return True

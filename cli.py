@@ -17,6 +17,7 @@ import typer
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
 from pgt.pipeline import ConversionResult, Progress, convert
 from pgt.write import write_outputs
+from pgt.write.report import render_report
 
 EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
@@ -131,8 +132,9 @@ def convert_command(
     csv_format: str = typer.Option("default", "--csv", help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
+    report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
 ) -> None:
-    """Convert the plan's documents into plan.json, CSV files and the JSON Schema.
+    """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
     Example: pgt convert raw/pgt-fiches-actions.txt raw/pgt-priorisation.txt -o output/
     """
@@ -145,9 +147,97 @@ def convert_command(
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        write_outputs(result.plan, output, csv_dialect=csv_format)
+        extra_files = {"report.html": render_report(result.plan)} if report else {}
+        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
+
+
+CHECK_HELP = """Convert in memory and check the plan against the expectations of a TOML config.
+
+Prints a report; --json and --junit also write it for CI (one testcase per expectation).
+The config defaults to ./pgt-check.toml, else the built-in expectations (the plan validates,
+no anomaly of severity error).
+
+Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
+met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
+7 no plan found in the input; 8 a report file cannot be written.
+
+Example: pgt check raw/ --config pgt-check.toml --junit check.xml
+"""
+
+
+@app.command("check", help=CHECK_HELP)
+def check_command(
+    inputs: Optional[list[Path]] = typer.Argument(None, help="Documents or folders (default: raw/)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Expectations (default: ./pgt-check.toml)."),
+    json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the report as JSON."),
+    junit_report: Optional[Path] = typer.Option(None, "--junit", help="Also write the report as JUnit XML."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
+) -> None:
+    from pgt.check import report_text, run_check, write_report
+
+    with reported_errors():
+        report = run_check(inputs or [], config, password=password)
+        for kind, path in (("json", json_report), ("junit", junit_report)):
+            if path is not None:
+                write_report(report, kind, path)
+    if not quiet:
+        typer.echo(report_text(report), nl=False)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command("schema")
+def schema_command(
+    output: Path = typer.Option(Path("schemas"), "--output", "-o", help="Folder to write the schemas into."),
+) -> None:
+    """Write the JSON Schema of plan.json and the Frictionless Table Schema of each CSV file.
+
+    Files: plan.schema.json, actions.tableschema.json, offres…, objectifs…, fiches…,
+    corrections…, anomalies.tableschema.json. Exit codes: 0 written; 8 folder not writable.
+
+    Example: pgt schema -o schemas/
+    """
+    from pgt.write.datapackage import write_schemas
+
+    with reported_errors():
+        written = write_schemas(output)
+    typer.echo("\n".join(str(path) for path in written))
+
+
+DIFF_HELP = """Compare two versions of a plan: actions added, removed, renumbered, moved (other
+axe/OI/OO) and changed field by field (before → after).
+
+OLD and NEW are documents, folders of documents (converted in memory), output folders of
+pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
+within a thématique when the numbering changed.
+
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
+2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the JSON file
+cannot be written.
+
+Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
+"""
+
+
+@app.command("diff", help=DIFF_HELP)
+def diff_command(
+    old: Path = typer.Argument(..., help="The earlier version: documents, folder or output folder."),
+    new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
+    json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
+    fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+) -> None:
+    from pgt.diff import diff_sources, diff_text, write_diff_json
+
+    with reported_errors():
+        result = diff_sources(old, new)
+        if json_report is not None:
+            write_diff_json(result, json_report)
+    if not quiet:
+        typer.echo(diff_text(result), nl=False)
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
 
 
 def main() -> None:  # pragma: no cover - console entry point

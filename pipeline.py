@@ -18,7 +18,7 @@ from pgt.errors import InputNotFound, PgtError
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
-from pgt.schema import Plan
+from pgt.schema import DocumentKind, Plan
 
 DEFAULT_INPUT = Path("raw")
 Progress = Callable[[str, int, int], None]
@@ -66,7 +66,8 @@ def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
         corrections=[c for b in built for c in b.corrections],
         anomalies=[a for b in built for a in b.anomalies],
     )
-    draft = normalize_plan(draft)
+    summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
+    draft = normalize_plan(draft, summary=summary)
     try:
         return Plan.model_validate(draft.model_dump())
     except ValidationError as error:  # a builder bug, not bad input: say what failed

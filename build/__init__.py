@@ -99,41 +99,32 @@ def _merge_axes(target: Thematique, extra: Thematique) -> None:
 
 
 def _merge_summary_nodes(target: Thematique, summary: Thematique, document: str) -> list[Anomaly]:
-    """The summary's axes, OI and OO into the detail's hierarchy, so that no cell the summary
-    placed is lost: nodes the detail lacks are added, titles it lacks are filled, and a title
-    worded otherwise is listed (info anomaly at the summary's row); the detail's is kept."""
+    """Titles the summary words otherwise than the detail, listed (info anomaly at the
+    summary's row) so that no cell the summary placed disappears without a trace: the
+    detail's wording is kept. Nodes and titles only one document has are the normalizers'
+    (normalize/hierarchy.py); nothing is changed here."""
     notes: list[Anomaly] = []
+    code = target.code.value
     for axe in summary.axes:
         mine = next((a for a in target.axes if a.numero == axe.numero), None)
         if mine is None:
-            target.axes.append(axe)
             continue
-        notes += _merge_title(mine, axe, f"{target.code.value} axe {axe.numero}", document)
+        notes += _merge_title(mine, axe, f"{code} axe {axe.numero}", document)
         for oi in axe.objectifs_intermediaires:
             my_oi = next((o for o in mine.objectifs_intermediaires if o.numero == oi.numero), None)
             if my_oi is None:
-                mine.objectifs_intermediaires.append(oi)
                 continue
-            notes += _merge_title(my_oi, oi, f"{target.code.value} axe {axe.numero} OI {oi.numero}", document)
+            notes += _merge_title(my_oi, oi, f"{code} axe {axe.numero} OI {oi.numero}", document)
             for oo in oi.objectifs_operationnels:
                 my_oo = next((o for o in my_oi.objectifs_operationnels if o.numero == oo.numero), None)
-                if my_oo is None:
-                    my_oi.objectifs_operationnels.append(oo)
-                    continue
-                notes += _merge_title(my_oo, oo, f"{target.code.value} axe {axe.numero} OI {oi.numero} "
-                                      f"OO {oo.numero}", document)
-            my_oi.objectifs_operationnels.sort(key=lambda o: o.numero)
-        mine.objectifs_intermediaires.sort(key=lambda o: o.numero)
-        mine.actions.extend(axe.actions)
-    target.axes.sort(key=lambda a: a.numero)
+                if my_oo is not None:
+                    notes += _merge_title(my_oo, oo, f"{code} axe {axe.numero} OI {oi.numero} OO {oo.numero}",
+                                          document)
     return notes
 
 
 def _merge_title(mine, theirs, where: str, document: str) -> list[Anomaly]:  # noqa: ANN001 - Axe | OI | OO
-    if not theirs.titre:
-        return []
-    if not mine.titre:
-        mine.titre = theirs.titre
+    if not theirs.titre or not mine.titre:
         return []
     if loose_key(mine.titre) == loose_key(theirs.titre):
         return []

@@ -47,6 +47,11 @@ def _is_header_cell(text: str) -> str | None:
     return match.field if upper >= 0.6 or known else None
 
 
+def _capitalised(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and len(text) <= 60 and sum(ch.isupper() for ch in letters) / len(letters) >= 0.8
+
+
 @dataclass
 class Titleless:
     """A row with fields but no title, settled after the walk (lost title or continuation)."""
@@ -218,7 +223,12 @@ class DetailBuilder:
     def _header_row(self, row: SourceRow) -> bool:
         named = [(i, _is_header_cell(c), c) for i, c in row.non_empty]
         fields = [(i, f, c) for i, f, c in named if f is not None]
-        if not fields or len(fields) < len(named) - sum(1 for _, c in row.non_empty if pat.bare_number(c) is not None):
+        unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
+        if unknown and len(fields) >= HEADER_FIELDS_MIN and all(_capitalised(c) for _, c in unknown):
+            # a header row with a column name the vocabulary does not know: reported, not read as data
+            self.ledger.note("unknown_header", f"header cell(s) matching no known column: "
+                             f"{', '.join(c for _, c in unknown)}", row, cells=[c for _, c in unknown])
+        elif not fields or unknown:
             return False
         kinds = {f for _, f, _ in fields}
         if kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS):

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pgt.schema import Correction, Plan
+from pgt.schema import Correction, Plan, Thematique
 
 
 class CorrectionLog:
-    """Appends corrections to the plan's log; the only way a rule reports a change."""
+    """Appends corrections to the plan's log; the only way a rule reports a change.
 
-    def __init__(self, corrections: list[Correction]) -> None:
+    It also carries what the reconciling rules compare the plan with: `summary`, the
+    hierarchy the *priorisation* document printed (axe, OI and OO titles), which the
+    assembled plan does not keep when a detail document is read too."""
+
+    def __init__(self, corrections: list[Correction], summary: list[Thematique] | None = None) -> None:
         self.corrections = corrections
+        self.summary = summary or []
 
     def record(self, record_id: str, field: str, before: object, after: object, rule: str) -> None:
         self.corrections.append(
@@ -34,12 +39,33 @@ def _text(value: object) -> str | None:
 
 Rule = Callable[[Plan, CorrectionLog], None]
 
-# The rules, in the order they run (filled by the normalizer modules).
-RULES: list[Rule] = []
+def default_rules() -> list[Rule]:
+    """The rules, in the order they run: parse fields, fix typos, merge duplicates, then
+    reconcile the two documents (which compares the cleaned titles)."""
+    from pgt.normalize import crosswalk, duplicates, fields, hierarchy, typos
+
+    return [
+        fields.parse_years_rule,
+        fields.fiche_prefix_rule,
+        fields.split_partenaires_rule,
+        fields.split_indicateurs_rule,
+        typos.fix_typos_rule,
+        duplicates.merge_duplicates_rule,
+        hierarchy.fill_hierarchy_rule,
+        crosswalk.crosswalk_rule,
+    ]
 
 
-def normalize_plan(plan: Plan, rules: list[Rule] | None = None) -> Plan:
-    log = CorrectionLog(plan.corrections)
+
+
+def normalize_plan(plan: Plan, rules: list[Rule] | None = None, *,
+                   summary: list[Thematique] | None = None) -> Plan:
+    """Run the rules on the plan (in place). `summary`: the summary document's hierarchy."""
+    log = CorrectionLog(plan.corrections, summary)
     for rule in RULES if rules is None else rules:
         rule(plan, log)
     return plan
+
+
+# The rules, in the order they run. Filled last: the rule modules import CorrectionLog from here.
+RULES: list[Rule] = default_rules()

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/bench_stress.py            # prints a table (and --markdown)
 
 Each size is generated from raw/ (`scaled_plan`): every thématique section of both documents
-is printed `factor` times in a row; in copy k the OI are renumbered (n → n + 100·k) so the
-copies are new objectives with new action ids, not duplicates. Each size converts in its own
+is printed `factor` times in a row; in copy k the OI, the action numbers and the fiche numbers
+are renumbered (n → n + 100·k) so the copies are new objectives and actions, not duplicates
+(the normalizers would merge those). Each size converts in its own
 process (convert + write the output folder) and reports wall time and peak memory (max RSS).
 Not a test: figures go to docs/benchmark-stress.md.
 """
@@ -23,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
 OI = re.compile(r"(OBJECTIFS? INTERM[EÉ]DIAIRES? |\bOI ?)(\d+)")
+FICHE = re.compile(r"(\bFiche )(\d{1,2})\b")
+ACTION = re.compile(r"^(\s*(?:<p>)?\s*)(\d{1,2})(\s*\.\s*[^\d\s.,])")
 
 
 def is_heading(line: str) -> bool:
@@ -39,6 +42,14 @@ def sections(lines: list[str]) -> list[list[str]]:
     return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+def renumber(line: str, k: int) -> str:
+    """Copy k of a line: OI n → n + 100·k, action `n.` → n + 100·k, `Fiche n` → n + 100·k."""
+    line = OI.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 100 * k}", line)
+    line = FICHE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 100 * k}", line)
+    return "\t".join(ACTION.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 100 * k}{m.group(3)}", cell)
+                     for cell in line.split("\t"))
+
+
 def scaled_text(text: str, factor: int) -> str:
     out: list[str] = []
     for index, section in enumerate(sections(text.split("\n"))):
@@ -48,7 +59,7 @@ def scaled_text(text: str, factor: int) -> str:
                 out += section
             else:
                 body = section[1:]  # the heading once: copies continue the same thématique
-                out += [OI.sub(lambda m, k=k: f"{m.group(1)}{int(m.group(2)) + 100 * k}", line) for line in body]
+                out += [renumber(line, k) for line in body]
     return "\n".join(out)
 
 

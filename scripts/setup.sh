@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Set up pgt on a fresh Debian machine: the system packages it uses (Tesseract OCR with
-# French data, Ghostscript, Poppler), a virtual environment in .venv, the project and its
-# dev extras. Safe to run again. Set PGT_SKIP_APT=1 to leave system packages alone.
+# French data, Ghostscript, Poppler, Chromium for the report.html test), a virtual
+# environment in .venv, the project and its dev extras. Safe to run again. Set
+# PGT_SKIP_APT=1 to leave system packages alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils"
+apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils chromium"
 if [ "${PGT_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   for pkg in $apt_packages; do

@@ -54,16 +54,17 @@ def test_hole_free_text_in_oo_column_was_counted_placed_but_dropped():
 def test_hole_summary_titles_dropped_when_the_detail_has_the_node():
     """With both documents, the summary's axes/OI/OO were discarded whenever the detail had
     the thématique: their titles (placed in the summary's ledger) vanished from the plan.
-    Now missing nodes and titles are added and differing wordings listed."""
-    plan = convert([RAW]).plan
-    cohesion = plan.thematique("cohesion_sociale")
-    oi = next(o for o in cohesion.axes[1].objectifs_intermediaires if o.numero == 2)
-    assert 4 in [oo.numero for oo in oi.objectifs_operationnels]  # only the summary prints it
+    Titles only the summary has are now filled by the normalizers (fill_from_summary), and a
+    title the summary words otherwise is listed at the summary's row."""
+    result = convert([RAW])
+    plan = result.plan
     jeunesse = plan.thematique("jeunesse")
     oo = next(o for o in jeunesse.axes[2].objectifs_intermediaires[0].objectifs_operationnels if o.numero == 1)
-    assert oo.titre  # untitled in the detail, titled by the summary
+    assert oo.titre  # untitled in the detail, titled from the summary
     differs = [a for a in plan.anomalies if a.code == "summary_title_differs"]
     assert differs and all(a.document == "pgt-priorisation.txt" and a.line and a.cells for a in differs)
+    summary_cells = audit(plan, [d for d in result.documents if d.name == "pgt-priorisation.txt"])
+    assert summary_cells.unaccounted == []
 
 
 def test_hole_cell_without_letters_taken_for_the_restated_oi_title(tmp_path):

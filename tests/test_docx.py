@@ -193,7 +193,7 @@ def test_plan_from_word_equals_plan_from_text_export(fmt, plans, raw_plan):
     assert comparison.share >= 0.995  # issue #8 target; these renderings reach 100 %
     assert comparison.share == 1.0, comparison.summary()
     assert comparison.actions_only_in_expected == comparison.actions_only_in_got == []
-    assert len(plans[fmt].all_actions()) == len(raw_plan.all_actions()) == 211
+    assert len(plans[fmt].all_actions()) == len(raw_plan.all_actions()) == 206  # 211 read, the 5 actions printed twice (enfance axe III) merged
     # No anomaly that the text export does not also have.
     assert comparison.anomalies_only_in_got == []
     assert [d.format for d in plans[fmt].documents] == [fmt, fmt]

@@ -52,13 +52,23 @@ def json_text(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str]:
+def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:
     """File name → content, for every file of the output contract."""
-    files = {"plan.json": json_text(plan.model_dump(mode="json")),
-             "plan.schema.json": json_text(plan_json_schema())}
+    files: dict[str, str | bytes] = {"plan.json": json_text(plan.model_dump(mode="json")),
+                                     "plan.schema.json": json_text(plan_json_schema())}
     for name, (columns, make_rows) in TABLES.items():
         files[f"{name}.csv"] = csv_text(columns, make_rows(plan), dialect)  # type: ignore[operator]
+    files.update(spreadsheet_outputs(plan, dialect))
     return files
+
+
+def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:
+    """The workbook and the Frictionless data package describing the CSV files as written."""
+    from pgt.write.datapackage import datapackage
+    from pgt.write.xlsx import xlsx_bytes
+
+    return {"actions.xlsx": xlsx_bytes(plan),
+            "datapackage.json": json_text(datapackage(delimiter=dialect.delimiter, bom=dialect.bom))}
 
 
 def write_folder(files: dict[str, str | bytes], target: Path) -> None:

@@ -1,0 +1,242 @@
+"""Field parsing: years out of échéances, OO references and fiche prefixes as numbers,
+partenaires and indicateurs split into lists on their real separators.
+
+Each parser is a pure function on text (pinned by tests on the printed forms); the rules
+apply them to every action and offer and log what they change.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pgt.normalize import CorrectionLog
+from pgt.normalize.headers import fold
+from pgt.normalize.records import Record, data_lines, records
+from pgt.schema import Plan
+
+# ---- years ------------------------------------------------------------------------------
+# `2023-2026`, `2022/2026`, `2021-27`, `2023 - 27`, `2022-23 : …`, `2021 à 27`, `2021/22`
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2})\s*(?:-|–|/|à|au)\s*(20\d{2}|\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def parse_years(text: str | None) -> tuple[int | None, int | None]:
+    """First and last year an échéances text states; (None, None) when it states none
+    (`toute la durée du PGT`, `année scolaire`). One year alone is both."""
+    if not text:
+        return None, None
+    years: list[int] = []
+    for match in _YEAR_RANGE.finditer(text):
+        start = int(match.group(1))
+        end_text = match.group(2)
+        end = int(end_text) if len(end_text) == 4 else start // 100 * 100 + int(end_text)
+        years.append(start)
+        if end >= start:  # `2022-15` is not a range: keep the start only
+            years.append(end)
+    years.extend(int(m.group(1)) for m in _YEAR.finditer(text))
+    if not years:
+        return None, None
+    return min(years), max(years)
+
+
+def parse_years_rule(plan: Plan, log: CorrectionLog) -> None:
+    """`annee_debut` / `annee_fin` from the échéances text, when it states years."""
+    for record_id, record in records(plan):
+        debut, fin = parse_years(record.echeances)
+        for field, value in (("annee_debut", debut), ("annee_fin", fin)):
+            if value is not None and getattr(record, field) != value:
+                log.record(record_id, field, getattr(record, field), value, "parse_years")
+                setattr(record, field, value)
+
+
+# ---- OO references and fiche prefixes ---------------------------------------------------
+def parse_oo(text: str) -> list[int] | None:
+    """`1 2 3`, `4 5`, `1, 2` → [1, 2, 3]; None when the text is not a list of OO numbers."""
+    from pgt.build.patterns import parse_oo_refs  # here: pgt.build imports pgt.normalize
+
+    return parse_oo_refs(text)
+
+
+def parse_fiche_prefix(text: str) -> tuple[list[int], str] | None:
+    """`3.13.10. A l'échelle…`, `1,2,3,7,9,10,13. …`, `12,10. …` → (fiche numbers, rest)."""
+    from pgt.build.patterns import match_fiche_list  # here: pgt.build imports pgt.normalize
+
+    return match_fiche_list(text)
+
+
+def fiche_prefix_rule(plan: Plan, log: CorrectionLog) -> None:
+    """A title still led by a list of fiche numbers: the numbers go to `fiches_liees`."""
+    for record_id, record in records(plan):
+        titre = getattr(record, "titre", None)
+        found = parse_fiche_prefix(titre) if titre else None
+        if found is None:
+            continue
+        numbers, rest = found
+        merged = sorted(set(record.fiches_liees) | set(numbers))  # type: ignore[union-attr]
+        log.record(record_id, "fiches_liees", record.fiches_liees, merged, "fiche_prefix")  # type: ignore[union-attr]
+        log.record(record_id, "titre", titre, rest, "fiche_prefix")
+        record.fiches_liees = merged  # type: ignore[union-attr]
+        record.titre = rest  # type: ignore[union-attr]
+
+
+# ---- lists ------------------------------------------------------------------------------
+# a dash with a space before it separates items (`CAF des Landes – PMI`, `justice -ADIL 40`);
+# a dash inside a word does not (`CAF-MSA`, `péri-scolaires`, `Mont-de-Marsan`)
+_DASH = r"\s+[–—-]+\s*|^\s*[–—-]+\s*|(?<=[A-Z]{2})-\s+"
+_PARTENAIRE_SEPARATORS = re.compile(rf",|;|\s\+\s|\s/\s*|\s*/\s|(?<=[A-Z])/(?=[A-Z])|{_DASH}")
+_INDICATEUR_SEPARATORS = re.compile(rf",|;|(?<=\w)\.\s+(?=[A-ZÉ])|{_DASH}")
+_CONNECTOR = re.compile(r"^(?:et|and|\+)\s+", re.IGNORECASE)
+_TRIM = " \t\n.;:-–—"
+
+
+def _split_outside_parentheses(text: str, separators: re.Pattern[str]) -> list[str]:
+    """Split on the separators, never inside `( … )` (`lieux (crèches, RPE, etc)`)."""
+    pieces, depth, start = [], 0, 0
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if depth == 0:
+            match = separators.match(text, position)
+            if match and match.end() > position:
+                pieces.append(text[start:position])
+                start = position = match.end()
+                continue
+        position += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _clean_item(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(_TRIM)
+    return _CONNECTOR.sub("", text).strip(_TRIM)
+
+
+@lru_cache(maxsize=1)
+def _known_partenaires() -> tuple[tuple[str, ...], ...]:
+    """Known partner names as folded token tuples, longest first."""
+    names = {tuple(fold(token) for token in line.split()) for line in data_lines("partenaires.txt")}
+    return tuple(sorted((n for n in names if n), key=lambda n: (-len(n), n)))
+
+
+@lru_cache(maxsize=1)
+def known_acronyms() -> frozenset[str]:
+    return frozenset(line.upper() for line in data_lines("acronymes.txt"))
+
+
+def is_known_acronym(token: str) -> bool:
+    """`CAF`, `CAF40`, `CD40`: a known acronym, with or without a department number."""
+    return re.sub(r"\d+$", "", token.strip("()[],.;:")) in known_acronyms()
+
+
+def _is_acronym(token: str) -> bool:
+    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", token)
+    return len(letters) >= 2 and letters.isupper()
+
+
+def split_run_together(item: str) -> list[str]:
+    """Several partners printed in one run (`CRU Établissements scolaires Communes rurales
+    Politique de la Ville`): cut where a known partner name starts or ends, or around an
+    acronym that follows a cut. Every piece must start with a capital, else no cut."""
+    tokens = item.split()
+    folded = [fold(t) for t in tokens]
+    cuts: set[int] = set()
+    position = 0
+    while position < len(tokens):
+        name = next((n for n in _known_partenaires()
+                     if tuple(folded[position:position + len(n)]) == n), None)
+        if name is not None:
+            cuts.update({position, position + len(name)})
+            position += len(name)
+            continue
+        position += 1
+    # known acronyms (with a department number: `PEP 04`) after a cut and before another
+    # cut, another acronym or the end: `CRU CROUS CIAS`, but `SM Omnisport` stays one name
+    for position in range(len(tokens) - 1, -1, -1):
+        if not is_known_acronym(tokens[position]) or not (position == 0 or position in cuts
+                                                           or is_known_acronym(tokens[position - 1])):
+            continue
+        end = position + 1
+        if end < len(tokens) and tokens[end].isdigit():
+            end += 1
+        if end == len(tokens) or end in cuts or is_known_acronym(tokens[end]):
+            cuts.update({position, end})
+    # the opening word printed again, capitalised, opens the next item (`Mairie de Bostens
+    # Mairie de Pouydesseaux`)
+    if tokens and tokens[0][:1].isupper() and not is_known_acronym(tokens[0]):
+        cuts.update(i for i in range(1, len(tokens)) if tokens[i] == tokens[0])
+    bounds = sorted(c for c in cuts if 0 < c < len(tokens))
+    if not bounds:
+        return [item]
+    pieces = [" ".join(tokens[a:b]) for a, b in zip([0, *bounds], [*bounds, len(tokens)])]
+    merged = [pieces[0]]
+    for piece in pieces[1:]:
+        if not piece[:1].isupper() or merged[-1].split()[-1].lower() in _LINKS:
+            merged[-1] = f"{merged[-1]} {piece}"  # a cut inside a phrase (`Services de | Mont …`): undone
+        else:
+            merged.append(piece)
+    return merged
+
+
+def split_partenaires(text: str) -> list[str]:
+    items: list[str] = []
+    for piece in _split_outside_parentheses(text, _PARTENAIRE_SEPARATORS):
+        piece = _clean_item(piece)
+        if piece:
+            items.extend(_clean_item(p) for p in split_run_together(piece))
+    return [i for i in items if i]
+
+
+@lru_cache(maxsize=1)
+def _indicateur_heads() -> frozenset[str]:
+    return frozenset(fold(line) for line in data_lines("indicateurs.txt"))
+
+
+def split_indicateurs(text: str) -> list[str]:
+    """On commas, dashes, sentence ends, and before a capitalised word that opens an
+    indicator (`… inscrits Degrés de participation …`, `… projet Taux de …`)."""
+    items: list[str] = []
+    for piece in _split_outside_parentheses(text, _INDICATEUR_SEPARATORS):
+        piece = _clean_item(piece)
+        if not piece:
+            continue
+        tokens = piece.split()
+        start = 0
+        for index in range(1, len(tokens)):
+            token = tokens[index]
+            if token[:1].isupper() and not _is_acronym(token) and fold(token) in _indicateur_heads() \
+                    and not tokens[index - 1].endswith(("'", "’")) and tokens[index - 1].lower() not in _LINKS:
+                items.append(" ".join(tokens[start:index]))
+                start = index
+        items.append(" ".join(tokens[start:]))
+    return [c for c in (_clean_item(i) for i in items) if c]
+
+
+_LINKS = {"de", "des", "du", "la", "le", "les", "et", "à", "au", "aux", "en", "par", "pour", "sur", "d'", "l'"}
+
+
+def _split_rule(field: str, splitter, rule: str):  # noqa: ANN001, ANN202 - a Rule
+    def rule_function(plan: Plan, log: CorrectionLog) -> None:
+        for record_id, record in records(plan):
+            _split_field(record_id, record, field, splitter, rule, log)
+
+    rule_function.__name__ = rule
+    return rule_function
+
+
+def _split_field(record_id: str, record: Record, field: str, splitter, rule: str, log: CorrectionLog) -> None:  # noqa: ANN001
+    before: list[str] = getattr(record, field)
+    after: list[str] = []
+    for value in before:
+        after.extend(item for item in splitter(value) if item not in after)
+    if after != before:
+        log.record(record_id, field, before, after, rule)
+        setattr(record, field, after)
+
+
+split_partenaires_rule = _split_rule("partenaires", split_partenaires, "split_partenaires")
+split_indicateurs_rule = _split_rule("indicateurs", split_indicateurs, "split_indicateurs")

@@ -1,0 +1,147 @@
+"""Spreadsheet-ready outputs: Excel CSV, actions.xlsx, datapackage.json, pgt schema."""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+
+import frictionless
+import openpyxl
+import pytest
+from helpers import RAW
+from typer.testing import CliRunner
+
+from pgt.cli import app
+from pgt.schema import plan_json_schema
+from pgt.write.datapackage import table_schemas
+from pgt.write.tables import TABLES
+from pgt.write.xlsx import SHEETS, xlsx_bytes
+
+
+def converted(folder, *args):
+    result = CliRunner().invoke(app, ["convert", str(RAW), "-o", str(folder), "-q", *args])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    return converted(tmp_path_factory.mktemp("spreadsheet") / "out")
+
+
+@pytest.fixture(scope="module")
+def out_excel(tmp_path_factory):
+    return converted(tmp_path_factory.mktemp("spreadsheet") / "excel", "--csv", "excel")
+
+
+def read_rows(path, **dialect):
+    with path.open(encoding=dialect.pop("encoding", "utf-8"), newline="") as handle:
+        return list(csv.DictReader(handle, **dialect))
+
+
+def test_excel_csv_reads_back_the_same_rows(out, out_excel):
+    for table in TABLES:
+        default = read_rows(out / f"{table}.csv")
+        excel = read_rows(out_excel / f"{table}.csv", delimiter=";", encoding="utf-8-sig")
+        assert excel == default, table
+    # multi-line cells are quoted, so a fiche title keeps its paragraph breaks
+    raw_text = (out_excel / "fiches.csv").read_text(encoding="utf-8-sig")
+    multi = [f["titre"] for f in read_rows(out_excel / "fiches.csv", delimiter=";", encoding="utf-8-sig")
+             if "\n" in f["titre"]]
+    assert multi and f'"{multi[0]}"' in raw_text.replace('""', '"')
+
+
+def test_workbook_sheets_frozen_header_filters(out):
+    book = openpyxl.load_workbook(out / "actions.xlsx")
+    assert book.sheetnames == SHEETS == ["actions", "offres", "objectifs", "fiches", "corrections", "anomalies"]
+    actions_csv = read_rows(out / "actions.csv")
+    for name in SHEETS:
+        sheet = book[name]
+        rows = read_rows(out / f"{name}.csv")
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}{len(rows) + 1}"
+        assert sheet.max_row == len(rows) + 1
+        assert sorted(c.value for c in sheet[1]) == sorted(TABLES[name][0])
+        widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
+                  for i in range(1, sheet.max_column + 1)]
+        assert all(6 <= w <= 60 for w in widths), name
+    sheet = book["actions"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == ["thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "numero", "titre"]
+    first = dict(zip(header, [c.value for c in sheet[2]]))
+    assert first["id"] == actions_csv[0]["id"] and first["axe"] == 1 and first["numero"] == 1  # numbers, not text
+    row = next(dict(zip(header, [c.value for c in r])) for r in sheet.iter_rows(min_row=2)
+               if r[header.index("id")].value == "petite_enfance-1-1-4")
+    assert row["oo"] == "4 | 5" and row["porteur"].startswith("Pôle Petite Enfance")
+
+
+def test_workbook_bytes_are_fixed(raw_plan):
+    data = xlsx_bytes(raw_plan)
+    assert data == xlsx_bytes(raw_plan)
+    archive = zipfile.ZipFile(__import__("io").BytesIO(data))
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    core = archive.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z</dcterms:modified>" in core
+
+
+@pytest.mark.parametrize("folder", ["out", "out_excel"])
+def test_datapackage_is_valid_frictionless(folder, request):
+    path = request.getfixturevalue(folder) / "datapackage.json"
+    report = frictionless.validate(str(path))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:5]
+    package = json.loads(path.read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == [f"{t}.csv" for t in TABLES]  # relative paths
+    actions = package["resources"][0]["schema"]
+    fields = {f["name"]: f for f in actions["fields"]}
+    assert fields["thematique"]["constraints"]["enum"] == ["petite_enfance", "enfance", "jeunesse",
+                                                          "cohesion_sociale", "parentalite"]
+    assert fields["id"]["constraints"]["required"] is True and actions["primaryKey"] == ["id"]
+    assert (fields["oo"]["type"], fields["oo"]["delimiter"], fields["oo"]["itemType"]) == ("list", " | ", "integer")
+    assert fields["numero"]["type"] == "integer"
+    offres = package["resources"][1]["schema"]
+    assert offres["foreignKeys"] == [{"fields": ["action_id"], "reference": {"resource": "actions", "fields": ["id"]}}]
+    dialect = package["resources"][0]["dialect"]
+    assert dialect["delimiter"] == ("," if folder == "out" else ";")
+
+
+def test_datapackage_catches_broken_data(out, tmp_path):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    offres = (broken / "offres.csv").read_text(encoding="utf-8")
+    (broken / "offres.csv").write_text(offres.replace(",enfance-1-1-1,", ",enfance-1-1-999,", 1), encoding="utf-8")
+    actions = (broken / "actions.csv").read_text(encoding="utf-8")
+    (broken / "actions.csv").write_text(actions.replace(",petite_enfance,", ",petite-enfance,", 1), encoding="utf-8")
+    report = frictionless.validate(str(broken / "datapackage.json"))
+    types = {error[0] for error in report.flatten(["type"])}
+    assert not report.valid and {"foreign-key", "constraint-error"} <= types
+
+
+def test_schema_command_writes_json_and_table_schemas(tmp_path):
+    result = CliRunner().invoke(app, ["schema", "-o", str(tmp_path / "schemas")])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert names == sorted(["plan.schema.json", *(f"{t}.tableschema.json" for t in TABLES)])
+    assert json.loads((tmp_path / "schemas" / "plan.schema.json").read_text()) == plan_json_schema()
+    for table, schema in table_schemas().items():
+        written = json.loads((tmp_path / "schemas" / f"{table}.tableschema.json").read_text(encoding="utf-8"))
+        assert written == schema and [f["name"] for f in written["fields"]] == TABLES[table][0]
+        assert frictionless.Schema.validate_descriptor(written).valid, table
+
+
+def test_workbook_cells_are_text_never_formulas():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from pgt.write.xlsx import fill_sheet
+
+    book = Workbook()
+    fill_sheet(book.active, ["titre", "axe"], [{"titre": "=1+1", "axe": "2"}, {"titre": "- familles", "axe": None}])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        [(2, "n"), ("=1+1", "s")], [(None, "n"), ("- familles", "s")]]

@@ -1,0 +1,538 @@
+"""`report.html`: one self-contained page where a data officer reviews a conversion.
+
+The page is rendered from the validated plan only (no server, no network, no timestamp:
+same plan → same bytes). This module gathers what the template shows — where each
+correction and anomaly belongs, the crosswalk fiche ↔ action, the counts — and the Jinja2
+template (autoescaped: source cells are untrusted text) lays it out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from pgt.schema import (
+    Action,
+    Anomaly,
+    Axe,
+    Correction,
+    Fiche,
+    ObjectifIntermediaire,
+    ObjectifOperationnel,
+    Offre,
+    Plan,
+    Provenance,
+    SourceDocument,
+    Thematique,
+)
+
+TEMPLATE = "report.html.j2"
+
+# The action fields in the order the detail document prints them, with the labels its readers use.
+FIELD_LABELS: list[tuple[str, str]] = [
+    ("titre", "Titre"),
+    ("porteur", "Porteur"),
+    ("public_vise", "Public visé"),
+    ("echeances", "Échéances"),
+    ("annee_debut", "Année début"),
+    ("annee_fin", "Année fin"),
+    ("partenaires", "Partenaires"),
+    ("moyens_humains", "Moyens humains"),
+    ("moyens_techniques", "Moyens techniques"),
+    ("moyens_financiers", "Moyens financiers"),
+    ("parcours", "Parcours"),
+    ("indicateurs", "Indicateurs"),
+    ("oo", "OO"),
+    ("fiches_liees", "Fiches liées"),
+    ("fiche_priorisation", "Fiche priorisation"),
+]
+OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires", "moyens_humains",
+                "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
+YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def roman(number: int) -> str:
+    """Axes are printed in roman numerals in the documents; the page says them the same way."""
+    out = ""
+    for value, letters in ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def folded(text: str) -> str:
+    """Words in lower case without accents or punctuation: officers type "echeances" as often
+    as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
+    and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    bare = bare.replace("œ", "oe").replace("æ", "ae")
+    return NON_WORD.sub(" ", bare).strip()
+
+
+def plural(count: int, word: str) -> str:
+    """"1 action", "2 actions" (the page's nouns all take an s)."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " | ".join(str(v) for v in value)
+    return str(value)
+
+
+def where(provenance: Provenance | Anomaly | None) -> str:
+    """"file, line 12" or "file, page 3": how the page points at a source row."""
+    if provenance is None or not provenance.document:
+        return ""
+    if provenance.line is not None:
+        return f"{provenance.document}, line {provenance.line}"
+    if provenance.page is not None:
+        return f"{provenance.document}, page {provenance.page}"
+    return provenance.document
+
+
+@dataclass
+class FieldView:
+    name: str
+    label: str
+    value: str
+    corrections: list[Correction] = field(default_factory=list)
+
+
+@dataclass
+class OffreView:
+    id: str
+    offre: Offre
+    values: dict[str, str]
+    corrections: list[Correction] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+
+@dataclass
+class ActionView:
+    action: Action
+    anchor: str
+    fields: list[FieldView]
+    offres: list[OffreView]
+    corrections: list[Correction]  # on the action, for a field the table does not show
+    anomalies: list[Anomaly]
+    fiche: Fiche | None
+    search_text: str
+    search_porteur: str
+    search_partenaires: str
+    years: str
+    source: str
+
+    @property
+    def n_corrections(self) -> int:
+        return (len(self.corrections) + sum(len(f.corrections) for f in self.fields)
+                + sum(len(o.corrections) for o in self.offres))
+
+    @property
+    def n_anomalies(self) -> int:
+        return len(self.anomalies) + sum(len(o.anomalies) for o in self.offres)
+
+    @property
+    def flags(self) -> str:
+        """What the "show" filter selects on: the severities of its anomalies, "corrected"."""
+        found = {a.severity for a in self.anomalies} | {a.severity for o in self.offres for a in o.anomalies}
+        return " ".join([s for s in ("error", "warning", "info") if s in found]
+                        + (["corrected"] if self.n_corrections else []))
+
+    @property
+    def worst_severity(self) -> str:
+        found = {a.severity for a in self.anomalies} | {a.severity for o in self.offres for a in o.anomalies}
+        return next((s for s in ("error", "warning", "info") if s in found), "")
+
+
+@dataclass
+class Marks:
+    """Corrections and anomalies logged on a node of the hierarchy (axe, OI, OO) or a fiche."""
+
+    corrections: list[Correction] = field(default_factory=list)
+    anomalies: list[Anomaly] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.corrections or self.anomalies)
+
+
+@dataclass
+class OOGroup:
+    """Actions grouped under the first OO they serve (each action appears once in the tree)."""
+
+    label: str
+    titre: str
+    declared: bool
+    actions: list[ActionView]
+    marks: Marks = field(default_factory=Marks)
+
+
+@dataclass
+class OIView:
+    oi: ObjectifIntermediaire | None
+    label: str
+    groups: list[OOGroup]
+    marks: Marks = field(default_factory=Marks)
+
+    @property
+    def n_actions(self) -> int:
+        return sum(len(g.actions) for g in self.groups)
+
+
+@dataclass
+class AxeView:
+    axe: Axe
+    label: str
+    ois: list[OIView]
+    marks: Marks = field(default_factory=Marks)
+
+    @property
+    def n_actions(self) -> int:
+        return sum(oi.n_actions for oi in self.ois)
+
+
+@dataclass
+class ThematiqueView:
+    thematique: Thematique
+    axes: list[AxeView]
+
+    @property
+    def n_actions(self) -> int:
+        return sum(axe.n_actions for axe in self.axes)
+
+
+@dataclass
+class CountRow:
+    level: str  # thematique | axe | oi
+    label: str
+    titre: str
+    axes: int | None
+    ois: int | None
+    oos: int
+    actions: int
+    offres: int
+    fiches: int
+    anomalies: int
+    corrections: int
+
+
+@dataclass
+class CrosswalkRow:
+    fiche: Fiche
+    action: Action | None
+    anchor: str | None
+    how: str  # fiche.action_id, action.fiche_priorisation, or "" when unmatched
+    marks: Marks
+    # the crosswalk's own "action_id: ∅ → <id>" corrections: the row's link already says it
+    link_corrections: list[Correction] = field(default_factory=list)
+
+
+@dataclass
+class DocumentView:
+    document: SourceDocument
+    size: str
+    coverage: float
+
+
+@dataclass
+class Report:
+    plan: Plan
+    documents: list[DocumentView]
+    counts: list[CountRow]
+    thematiques: list[ThematiqueView]
+    crosswalk: list[CrosswalkRow]
+    unmatched_actions: list[ActionView]
+    header_corrections: list[Correction]
+    other_corrections: list[Correction]
+    unplaced_anomalies: list[Anomaly]
+    severities: dict[str, int]
+    rules: list[tuple[str, int]]
+    n_actions: int
+    n_offres: int
+    n_matched_fiches: int
+    years: list[int]
+
+
+class _Index:
+    """Where each correction and anomaly goes: an action, one of its offers, a fiche, a node
+    of the hierarchy (`<thematique>-<axe>[-<oi>[-oo<n>]]`, the ids the normalizers log), or
+    the "not placed" lists (with their location) so that nothing is dropped from the page."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.action_of: dict[str, str] = {}
+        self.offre_ids: set[str] = set()
+        self.line_owner: dict[tuple[str, int], str] = {}
+        for action in plan.all_actions():
+            self.action_of[action.id] = action.id
+            self._own_line(action.provenance, action.id)
+            for rank, offre in enumerate(action.offres, start=1):
+                offre_id = offre_id_of(action, rank)
+                self.action_of[offre_id] = action.id
+                self.offre_ids.add(offre_id)
+                self._own_line(offre.provenance, offre_id)
+        self.fiche_ids = {f.id for f in plan.fiches}
+        self.node_ids = {node_id for thematique in plan.thematiques for node_id in _node_ids(thematique)}
+        placed_ids = set(self.action_of) | self.fiche_ids | self.node_ids
+        self.corrections: dict[str, list[Correction]] = defaultdict(list)
+        self.anomalies: dict[str, list[Anomaly]] = defaultdict(list)
+        self.header_corrections: list[Correction] = []
+        self.other_corrections: list[Correction] = []
+        self.unplaced_anomalies: list[Anomaly] = []
+        for correction in plan.corrections:
+            if correction.record_id in placed_ids:
+                self.corrections[correction.record_id].append(correction)
+            elif correction.record_id.startswith("header:"):
+                self.header_corrections.append(correction)
+            else:
+                self.other_corrections.append(correction)
+        for anomaly in plan.anomalies:
+            owner = self._anomaly_owner(anomaly)
+            if owner is None:
+                self.unplaced_anomalies.append(anomaly)
+            else:
+                self.anomalies[owner].append(anomaly)
+
+    def _own_line(self, provenance: Provenance, record_id: str) -> None:
+        # Page numbers are shared by many rows: only a line identifies a record.
+        if provenance.line is not None:
+            self.line_owner.setdefault((provenance.document, provenance.line), record_id)
+
+    def _anomaly_owner(self, anomaly: Anomaly) -> str | None:
+        if anomaly.record_id and (anomaly.record_id in self.action_of or anomaly.record_id in self.fiche_ids
+                                  or anomaly.record_id in self.node_ids):
+            return anomaly.record_id
+        if anomaly.document and anomaly.line is not None:
+            return self.line_owner.get((anomaly.document, anomaly.line))
+        return None
+
+
+    def marks(self, record_id: str) -> Marks:
+        return Marks(list(self.corrections.get(record_id, [])), list(self.anomalies.get(record_id, [])))
+
+
+def axe_id(thematique: Thematique, axe: Axe) -> str:
+    return f"{thematique.code.value}-{axe.numero}"
+
+
+def oi_id(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire) -> str:
+    return f"{axe_id(thematique, axe)}-{oi.numero}"
+
+
+def _node_ids(thematique: Thematique) -> list[str]:
+    ids = []
+    for axe in thematique.axes:
+        ids.append(axe_id(thematique, axe))
+        for oi in axe.objectifs_intermediaires:
+            ids.append(oi_id(thematique, axe, oi))
+            ids += [f"{oi_id(thematique, axe, oi)}-oo{oo.numero}" for oo in oi.objectifs_operationnels]
+    return ids
+
+
+def offre_id_of(action: Action, rank: int) -> str:
+    """The offer id offres.csv uses, so that a correction logged on an offer finds it."""
+    return f"{action.id}-o{rank}"
+
+
+def anchor_of(action_id: str) -> str:
+    return f"a-{action_id}"
+
+
+def _years(action: Action) -> list[int]:
+    """Years the action runs, for the year filter: its stated range, and the span of the
+    years printed in its échéances ("2023-2026" runs in 2024 too) when the normalizers have
+    not parsed them."""
+    years: set[int] = set()
+    for record in [action, *action.offres]:
+        spans = [(record.annee_debut or record.annee_fin, record.annee_fin or record.annee_debut)]
+        printed = [int(y) for y in YEAR.findall(record.echeances or "")]
+        if printed:
+            spans.append((min(printed), max(printed)))
+        for start, end in spans:
+            if start and end and 0 <= end - start <= 15:
+                years.update(range(start, end + 1))
+        years.update(printed)
+    return sorted(years)
+
+
+def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionView:
+    corrections = list(index.corrections.get(action.id, []))
+    fields: list[FieldView] = []
+    for name, label in FIELD_LABELS:
+        mine = [c for c in corrections if c.field == name]
+        value = getattr(action, name)
+        # numbers read better as "4, 5"; text lists keep the CSV separator, commas occur inside them
+        text = ", ".join(str(v) for v in value) if name in ("oo", "fiches_liees") else _text(value)
+        fields.append(FieldView(name, label, text, mine))
+    shown = {name for name, _ in FIELD_LABELS}
+    offres = []
+    for rank, offre in enumerate(action.offres, start=1):
+        offre_id = offre_id_of(action, rank)
+        offres.append(OffreView(offre_id, offre, {n: _text(getattr(offre, n)) for n in OFFRE_FIELDS},
+                                list(index.corrections.get(offre_id, [])), list(index.anomalies.get(offre_id, []))))
+    records: list[Action | Offre] = [action, *action.offres]
+    texts = [action.id, _text(action.numero)] + [_text(getattr(action, n)) for n, _ in FIELD_LABELS]
+    texts += [_text(getattr(o, n)) for o in action.offres for n in OFFRE_FIELDS]
+    return ActionView(
+        action=action,
+        anchor=anchor_of(action.id),
+        fields=fields,
+        offres=offres,
+        corrections=[c for c in corrections if c.field not in shown],
+        anomalies=list(index.anomalies.get(action.id, [])),
+        fiche=fiche,
+        search_text=folded(" ".join(t for t in texts if t)),
+        search_porteur=folded(" | ".join(r.porteur for r in records if r.porteur)),
+        search_partenaires=folded(" | ".join(p for r in records for p in r.partenaires)),
+        years=" ".join(str(y) for y in _years(action)),
+        source=where(action.provenance),
+    )
+
+
+def _groups(oi: ObjectifIntermediaire | None, actions: list[ActionView], index: _Index,
+            node_id: str = "") -> list[OOGroup]:
+    declared: list[ObjectifOperationnel] = oi.objectifs_operationnels if oi else []
+    by_oo: dict[int | None, list[ActionView]] = defaultdict(list)
+    for view in actions:
+        by_oo[view.action.oo[0] if view.action.oo else None].append(view)
+    groups = [OOGroup(f"OO {oo.numero}", oo.titre or "", True, by_oo.pop(oo.numero, []),
+                      index.marks(f"{node_id}-oo{oo.numero}")) for oo in declared]
+    # OO numbers the actions cite but the OI table does not print (reported as undeclared_oo).
+    for numero in sorted(n for n in by_oo if n is not None):
+        groups.append(OOGroup(f"OO {numero}", "not printed in this OI", False, by_oo.pop(numero)))
+    if None in by_oo:
+        if oi is None:  # parentalité: no OI and no OO by design, nothing to point out
+            groups.append(OOGroup("", "", True, by_oo.pop(None)))
+        else:
+            groups.append(OOGroup("No OO", "actions that name no objectif opérationnel", False, by_oo.pop(None)))
+    return groups
+
+
+def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str, Fiche]]:
+    """Each fiche with the action it is. The crosswalk may be recorded on the fiche
+    (`action_id`) or on the action (`fiche_priorisation`, its number in the same thématique):
+    either is enough."""
+    actions = {a.id: (t.code.value, a) for t in plan.thematiques for a in t.all_actions()}
+    by_number = {(code, a.fiche_priorisation): a for code, a in actions.values() if a.fiche_priorisation}
+    rows: list[CrosswalkRow] = []
+    fiche_of: dict[str, Fiche] = {}
+    for fiche in plan.fiches:
+        action, how = None, ""
+        if fiche.action_id and fiche.action_id in actions:
+            action, how = actions[fiche.action_id][1], "fiche.action_id"
+        elif fiche.numero is not None and (fiche.thematique.value, fiche.numero) in by_number:
+            action, how = by_number[(fiche.thematique.value, fiche.numero)], "action.fiche_priorisation"
+        if action is not None:
+            fiche_of.setdefault(action.id, fiche)
+        marks = index.marks(fiche.id)
+        link = [c for c in marks.corrections if action is not None and c.field == "action_id" and c.after == action.id]
+        marks.corrections = [c for c in marks.corrections if c not in link]
+        rows.append(CrosswalkRow(fiche, action, anchor_of(action.id) if action else None, how, marks, link))
+    return rows, fiche_of
+
+
+def _counts(plan: Plan, index: _Index) -> list[CountRow]:
+    fiches = Counter((f.thematique.value, f.axe, f.oi) for f in plan.fiches)
+
+    def fiche_count(code: str, axe: int | None = None, oi: int | None = None) -> int:
+        return sum(n for (c, a, o), n in fiches.items()
+                   if c == code and (axe is None or a == axe) and (oi is None or o == oi))
+
+    def marks(actions: list[Action]) -> tuple[int, int]:
+        ids = {a.id for a in actions} | {offre_id_of(a, r) for a in actions for r in range(1, len(a.offres) + 1)}
+        return (sum(len(index.anomalies.get(i, [])) for i in ids), sum(len(index.corrections.get(i, [])) for i in ids))
+
+    rows: list[CountRow] = []
+    for thematique in plan.thematiques:
+        code = thematique.code.value
+        ois = [oi for axe in thematique.axes for oi in axe.objectifs_intermediaires]
+        actions = thematique.all_actions()
+        rows.append(CountRow("thematique", code, thematique.titre, len(thematique.axes), len(ois),
+                             sum(len(oi.objectifs_operationnels) for oi in ois), len(actions),
+                             sum(len(a.offres) for a in actions), fiche_count(code), *marks(actions)))
+        for axe in thematique.axes:
+            actions = axe.all_actions()
+            rows.append(CountRow("axe", f"Axe {roman(axe.numero)}", axe.titre or "", None,
+                                 len(axe.objectifs_intermediaires),
+                                 sum(len(oi.objectifs_operationnels) for oi in axe.objectifs_intermediaires),
+                                 len(actions), sum(len(a.offres) for a in actions),
+                                 fiche_count(code, axe.numero), *marks(actions)))
+            for oi in axe.objectifs_intermediaires:
+                rows.append(CountRow("oi", f"OI {oi.numero}", oi.titre or "", None, None,
+                                     len(oi.objectifs_operationnels), len(oi.actions),
+                                     sum(len(a.offres) for a in oi.actions),
+                                     fiche_count(code, axe.numero, oi.numero), *marks(oi.actions)))
+    return rows
+
+
+def build_report(plan: Plan) -> Report:
+    """Everything the template shows, in the plan's own order."""
+    index = _Index(plan)
+    crosswalk, fiche_of = _crosswalk(plan, index)
+    thematiques: list[ThematiqueView] = []
+    all_views: list[ActionView] = []
+    for thematique in plan.thematiques:
+        axes: list[AxeView] = []
+        for axe in thematique.axes:
+            ois: list[OIView] = []
+            for oi in axe.objectifs_intermediaires:
+                views = [_action_view(a, index, fiche_of.get(a.id)) for a in oi.actions]
+                all_views += views
+                node_id = oi_id(thematique, axe, oi)
+                ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views, index, node_id), index.marks(node_id)))
+            if axe.actions:  # parentalité: the actions sit on the axe, under no OI
+                views = [_action_view(a, index, fiche_of.get(a.id)) for a in axe.actions]
+                all_views += views
+                ois.append(OIView(None, "", _groups(None, views, index)))
+            axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
+        thematiques.append(ThematiqueView(thematique, axes))
+    documents = [
+        DocumentView(d, f"{d.pages} pages" if d.pages else f"{d.lines} lines" if d.lines else "", d.coverage)
+        for d in plan.documents
+    ]
+    years = sorted({int(y) for v in all_views for y in v.years.split()})
+    return Report(
+        plan=plan,
+        documents=documents,
+        counts=_counts(plan, index),
+        thematiques=thematiques,
+        crosswalk=crosswalk,
+        unmatched_actions=[v for v in all_views if v.action.id not in fiche_of] if plan.fiches else [],
+        header_corrections=index.header_corrections,
+        other_corrections=index.other_corrections,
+        unplaced_anomalies=index.unplaced_anomalies,
+        severities={s: sum(1 for a in plan.anomalies if a.severity == s) for s in ("error", "warning", "info")},
+        rules=sorted(Counter(c.rule for c in plan.corrections).items()),
+        n_actions=len(all_views),
+        n_offres=sum(len(v.offres) for v in all_views),
+        n_matched_fiches=sum(1 for row in crosswalk if row.action is not None),
+        years=years,
+    )
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # autoescape on for every template whatever its extension: all source text is untrusted.
+    environment = Environment(loader=PackageLoader("pgt.write", "templates"), autoescape=True,
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+    environment.filters["roman"] = roman
+    environment.filters["where"] = where
+    environment.filters["text"] = _text
+    environment.filters["plural"] = plural
+    return environment
+
+
+def render_report(plan: Plan) -> str:
+    """The review page of `plan` as one HTML string (inline CSS and script, no external resource)."""
+    return _environment().get_template(TEMPLATE).render(report=build_report(plan), plan=plan)
