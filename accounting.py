@@ -69,33 +69,43 @@ class Audit:
 
 
 class PlanText:
-    """Every string of a plan (fields, titles, labels, corrections' before/after), for lookups."""
+    """Every string of a plan (fields, titles, labels, corrections' before/after), for lookups.
+
+    Word-level corrections a normalizer logged (`Mersan` → `Marsan`, `REAPP` → `REAAP`) are
+    applied to both sides before comparing, so a source cell is found whichever of its words
+    were corrected in which field."""
 
     def __init__(self, plan: Plan) -> None:
-        strings: set[str] = set()
-        data = plan.model_dump(mode="json", exclude={"anomalies", "documents"})
-        _collect(data, strings)
+        raw: set[str] = set()
+        _collect(plan.model_dump(mode="json", exclude={"anomalies", "documents"}), raw)
         for correction in plan.corrections:
             for value in (correction.before, correction.after):
                 if value:
-                    _collect(value, strings)
-                    strings.update(norm(part) for part in value.split(" | "))
+                    raw.add(value)
+                    raw.update(value.split(" | "))
+        self.word_fixes = sorted({(c.before, c.after) for c in plan.corrections
+                                  if c.before and c.after and len(c.before) <= 40 and "\n" not in c.before
+                                  and c.before != c.after},
+                                 key=lambda pair: (-len(pair[0]), pair))
+        strings: set[str] = set()
+        for value in raw:
+            for form in {value, self.canonical(value)}:
+                strings.add(norm(form))
+                strings.add(" ".join(form.split()).casefold())  # as printed: emoji and symbols kept
         self.strings = strings
         self.blob = "\n".join(sorted(strings))
         self._cache: dict[str, bool] = {}
-        # word-level corrections (`Mersan` → `Marsan`, `REAPP` → `REAAP`): a source cell is
-        # found once the same corrections are applied to it
-        self.word_fixes = sorted({(c.before, c.after) for c in plan.corrections
-                                  if c.before and c.after and len(c.before) <= 40 and "\n" not in c.before},
-                                 key=lambda pair: (-len(pair[0]), pair))
+
+    def canonical(self, text: str) -> str:
+        for before, after in self.word_fixes:
+            if before in text:
+                text = text.replace(before, after)
+        return text
 
     def contains(self, text: str) -> bool:
         if self._contains(text):
             return True
-        fixed = text
-        for before, after in self.word_fixes:
-            if before in fixed:
-                fixed = fixed.replace(before, after)
+        fixed = self.canonical(text)
         return fixed != text and self._contains(fixed)
 
     def _contains(self, text: str) -> bool:
@@ -103,7 +113,9 @@ class PlanText:
         if not key:
             return True
         if key not in self._cache:
-            self._cache[key] = key in self.strings or key in self.blob
+            exact = " ".join(text.split()).casefold()
+            self._cache[key] = key in self.strings or key in self.blob or (
+                not loose_key(text) and exact in self.blob)
         return self._cache[key]
 
 
@@ -117,8 +129,7 @@ def _collect(value: object, into: set[str], key: str | None = None) -> None:
         for item in value:
             _collect(item, into, key)
     elif isinstance(value, str):
-        into.add(norm(value))
-        into.add(" ".join(value.split()).casefold())  # as printed: emoji and symbols kept
+        into.add(value)
 
 
 def _titles(text: str) -> list[str] | None:
