@@ -114,3 +114,37 @@ def test_hole_conflicting_oo_title_counted_placed_but_dropped(tmp_path):
     assert ledger.honest, (ledger.placed_not_found, ledger.unplaced_not_listed)
     conflict = [a for a in result.plan.anomalies if a.code == "oo_title_conflict"]
     assert conflict and conflict[0].cells == ["OO1. Un tout autre intitulé"] and conflict[0].line == 10
+
+
+# ---- the figure pgt convert reports, and --strict ------------------------------------------
+
+def test_convert_prints_the_coverage_and_strict_fails_below_100_percent(tmp_path):
+    from cli_run import assert_one_line_error, run_pgt
+
+    from pgt.errors import ExitCode
+
+    done = run_pgt("convert", RAW, "-o", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    plan = convert([RAW]).plan
+    assert f"Coverage: {plan.coverage:.2%} of non-empty source cells placed" in done.stdout
+    assert "/3055 cells placed" in done.stdout  # per document: placed/non-empty
+    line = assert_one_line_error(run_pgt("convert", RAW, "-o", tmp_path / "strict", "--strict"),
+                                 ExitCode.INCOMPLETE_COVERAGE, "not placed")
+    unplaced = sum(d.non_empty_cells - d.placed_cells for d in plan.documents)
+    assert line.startswith(f"pgt: error: {unplaced} source cell(s) not placed")
+    assert not (tmp_path / "strict").exists()  # nothing written
+
+
+def test_strict_passes_when_every_cell_is_placed(tmp_path):
+    from cli_run import run_pgt
+
+    text = ("THEMATIQUE ENFANCE\n\nAXE STRATEGIQUE I : Axe\n\nOBJECTIF INTERMEDIAIRE 1\nTitre\n\n"
+            "OBJECTIFS OPERATIONNELS\t1\tOO1. Premier\t\n"
+            "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHEANCES DE REALISATION\tPARTENAIRES\tHUMAINS\t"
+            "TECHNIQUES\tFINANCIERS\tINDICATEURS EVALUATION\n"
+            "1. Titre\t1\tPorteur\tFamilles\t2023\tCAF\tAnimateurs\tSalle\tBudget CAF\tTaux de participation\n")
+    path = tmp_path / "complete.txt"
+    path.write_text(text, encoding="utf-8")
+    done = run_pgt("convert", path, "-o", tmp_path / "out", "--strict")
+    assert done.returncode == 0, done.stderr
+    assert "Coverage: 100.00%" in done.stdout
