@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,39 @@ def test_pdf_reader_missing_is_a_clear_error(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["convert", str(pdf), "-o", str(tmp_path / "o")])
     assert result.exit_code == ExitCode.UNREADABLE_INPUT, result.output
     assert "plan.pdf" in result.output and "not supported yet" in result.output
+
+
+# ---- an output folder that is not an output: never replaced ------------------------------
+
+def test_output_is_the_input_folder(tmp_path):
+    """`pgt convert raw -o raw` used to replace the documents with the output (exit 0)."""
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    before = sorted(p.name for p in folder.iterdir())
+    assert_one_line_error(run_pgt("convert", folder, "-o", folder, "-q"), ExitCode.OUTPUT_NOT_WRITABLE,
+                          str(folder), "refusing to replace")
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_output_is_the_current_folder(tmp_path):
+    """`-o .` used to end in an internal error (exit 70: '.' has no name)."""
+    shutil.copytree(RAW, tmp_path / "raw")
+    assert_one_line_error(run_pgt("convert", "raw", "-o", ".", "-q", cwd=tmp_path), ExitCode.OUTPUT_NOT_WRITABLE,
+                          "refusing to replace")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+
+
+def test_output_is_a_folder_of_other_files(tmp_path):
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    (documents / "budget.ods").write_bytes(b"keep me")
+    assert_one_line_error(run_pgt("convert", RAW, "-o", documents, "-q"), ExitCode.OUTPUT_NOT_WRITABLE,
+                          "Documents")
+    assert (documents / "budget.ods").read_bytes() == b"keep me"
+
+
+def test_output_is_an_empty_folder_or_a_previous_output(tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert run_pgt("convert", RAW, "-o", tmp_path / "empty", "-q").returncode == 0
+    assert run_pgt("convert", RAW, "-o", tmp_path / "empty", "-q").returncode == 0  # now a previous output
+    assert (tmp_path / "empty" / "plan.json").exists()

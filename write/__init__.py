@@ -73,8 +73,10 @@ def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[
 
 def write_folder(files: dict[str, str | bytes], target: Path) -> None:
     """Write `files` into `target` atomically: all of them, or none and `target` untouched."""
-    target = Path(target)
-    parent = target.parent if str(target.parent) else Path(".")
+    shown = Path(target)
+    target = Path(os.path.abspath(shown))  # `.` and `..` have no name to stage beside
+    parent = target.parent
+    refuse_foreign_folder(target, shown)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(parent, target.name)
@@ -97,6 +99,23 @@ def write_folder(files: dict[str, str | bytes], target: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def refuse_foreign_folder(target: Path, shown: Path | None = None) -> None:
+    """Replacing the output folder must never delete anything else: an existing folder is
+    replaced only when it is empty or a previous output (it holds `plan.json`). `-o raw`,
+    `-o .` or `-o ~/Documents` by mistake is refused, and nothing is touched."""
+    if not target.is_dir() or (target / "plan.json").is_file():
+        return
+    try:
+        if next(target.iterdir(), None) is None:
+            return
+    except OSError:
+        return  # unreadable: the write itself will say why
+    raise OutputNotWritable(
+        f"{shown or target}: is a folder with other files and no plan.json, not a previous output; "
+        f"refusing to replace it (choose another output folder, or empty it)"
+    )
 
 
 def _remove_stale_staging(parent: Path, name: str) -> None:
