@@ -73,6 +73,8 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         raise InputNotFound(f"{path}: no such file")
     if path.is_dir():
         raise InputNotFound(f"{path}: is a folder, not a document")
+    if not path.is_file():  # /dev/zero would be read forever, a FIFO would block
+        raise UnreadableInput(f"{path}: not a regular file (device, FIFO or socket)")
     fmt = detect_format(path)
     if fmt == "text":
         from pgt.extract.text import read_text_export

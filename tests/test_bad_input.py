@@ -315,3 +315,18 @@ def test_output_is_an_empty_folder_or_a_previous_output(tmp_path):
     assert run_pgt("convert", RAW, "-o", tmp_path / "empty", "-q").returncode == 0
     assert run_pgt("convert", RAW, "-o", tmp_path / "empty", "-q").returncode == 0  # now a previous output
     assert (tmp_path / "empty" / "plan.json").exists()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_device_as_input_is_refused_not_read_forever(tmp_path, device):
+    if not Path(device).exists():
+        pytest.skip(f"no {device}")
+    assert_one_line_error(run_pgt("convert", device, "-o", tmp_path / "o", timeout=60),
+                          ExitCode.UNREADABLE_INPUT, device)
+
+
+def test_fifo_as_input_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    assert_one_line_error(run_pgt("convert", fifo, "-o", tmp_path / "o", timeout=60),
+                          ExitCode.UNREADABLE_INPUT, "plan.txt")
