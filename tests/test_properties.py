@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import DETAIL
+from helpers import DETAIL, SUMMARY
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -154,15 +154,22 @@ def test_generated_detail_tables(tmp_path_factory, export, encoding, newline):
         check_invariants(*result)
 
 
-RAW_LINES = DETAIL.read_text(encoding="utf-8").split("\n")
-SECTIONS = [i for i, line in enumerate(RAW_LINES) if line.startswith(("THEMATIQUE", "PGT ", "COHÉSION", "Le Thème"))]
+def heading_lines(lines: list[str]) -> list[int]:
+    from pgt.build.patterns import thematique_of_heading
+
+    return [i for i, line in enumerate(lines)
+            if line.split("\t")[0].strip() and thematique_of_heading(line.split("\t")[0].strip())]
+
+
+RAW_LINES = {path.name: path.read_text(encoding="utf-8").split("\n") for path in (DETAIL, SUMMARY)}
+SECTIONS = {name: heading_lines(lines) for name, lines in RAW_LINES.items()}
 
 
 @st.composite
-def mutated_raw(draw) -> str:
-    """A stretch of the real detail document with random damage."""
-    start = draw(st.sampled_from(SECTIONS))
-    lines = RAW_LINES[start : start + draw(st.integers(20, 120))]
+def mutated_raw(draw, name: str = DETAIL.name) -> str:
+    """A stretch of a real document of raw/ with random damage."""
+    start = draw(st.sampled_from(SECTIONS[name]))
+    lines = RAW_LINES[name][start : start + draw(st.integers(20, 120))]
     for _ in range(draw(st.integers(1, 12))):
         index = draw(st.integers(0, len(lines) - 1))
         cells = lines[index].split("\t")
@@ -212,3 +219,11 @@ def test_text_reader_on_any_bytes(data):
     rows = rows_from_text(text, "any.txt")
     assert all(row.provenance.line >= 1 for row in rows)
     assert all("\t" not in cell for row in rows for cell in row.cells)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=30)
+@given(export=mutated_raw(SUMMARY.name))
+def test_damaged_real_summary_tables(tmp_path_factory, export):
+    result = convert_bytes(export.encode("utf-8"), tmp_path_factory.mktemp("summary"))
+    if result is not None:
+        check_invariants(*result)
