@@ -19,13 +19,22 @@ PDFS = SHARED / "corpus" / "pdfs"
 FILES = sorted(PDFS.glob("*.pdf")) + sorted((PDFS / "icdar2013").glob("*.pdf"))
 PASSWORDS = {"health_protected.pdf": "userpass"}  # from SOURCES.md
 
+try:
+    import pgt.extract.pdf  # noqa: F401
+
+    HAS_PDF_READER = True
+except ImportError:
+    HAS_PDF_READER = False
+
+# With the PDF reader, none of these files is damaged: each ends in a plan, "no plan found",
+# a password error, or (image-only page, no Tesseract) "OCR unavailable". Without it, every
+# PDF is "not supported yet" (exit 4) — still one clear line, never a traceback.
 ALLOWED = {
     ExitCode.OK: "a plan",
     ExitCode.NO_PLAN: "no plan found",
     ExitCode.ENCRYPTED: "password error",
-    ExitCode.UNREADABLE_INPUT: "unreadable (or PDF not supported by this version)",
     ExitCode.OCR_UNAVAILABLE: "scanned, no OCR engine",
-}
+} if HAS_PDF_READER else {ExitCode.UNREADABLE_INPUT: "PDF not supported by this version"}
 
 
 def test_the_corpus_is_there():
@@ -48,8 +57,8 @@ def check_outcome(result, pdf):
 def test_corpus_pdf_converts_or_fails_clearly(tmp_path, pdf):
     result = run_pgt("convert", pdf, "-o", tmp_path / "out", "-q", timeout=600)
     code = check_outcome(result, pdf)
-    if pdf.name in PASSWORDS:
-        assert code in (ExitCode.ENCRYPTED, ExitCode.UNREADABLE_INPUT)
+    if pdf.name in PASSWORDS and HAS_PDF_READER:
+        assert code == ExitCode.ENCRYPTED
     if code == ExitCode.OK:
         assert (tmp_path / "out" / "plan.json").exists()
     else:
@@ -62,3 +71,5 @@ def test_corpus_pdf_with_its_password(tmp_path, name):
     result = run_pgt("convert", pdf, "--password", PASSWORDS[name], "-o", tmp_path / "out", "-q", timeout=600)
     code = check_outcome(result, pdf)
     assert code != ExitCode.ENCRYPTED, result.stderr  # the right password opens it
+    if HAS_PDF_READER:
+        assert code in (ExitCode.OK, ExitCode.NO_PLAN)
