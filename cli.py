@@ -36,6 +36,18 @@ app = typer.Typer(
 @app.callback()
 def main_callback() -> None:
     """pgt: CTG / PGT action plan tables → validated data. Exit codes are listed in the README."""
+    quiet_libraries()
+
+
+def quiet_libraries() -> None:
+    """Libraries' own log lines (pdfminer's font warnings on odd PDFs…) are not pgt's output:
+    what pgt could not read is in anomalies.csv, and errors are one line. Without a handler,
+    Python would print their warnings on stderr (logging.lastResort)."""
+    import logging
+
+    logging.getLogger().addHandler(logging.NullHandler())
+    for name in ("pdfminer", "pdfplumber", "camelot", "pypdf", "PIL"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def fail(error: PgtError) -> typer.Exit:

@@ -29,7 +29,6 @@ from pgt.errors import ExitCode, InputNotFound, PgtError
 from pgt.pipeline import convert
 from pgt.schema import Action, Plan
 from pgt.schema.model import THEMATIQUE_ORDER
-from pgt.write.tables import walk_actions
 
 SAME_ID_MIN_SIMILARITY = 50.0  # below: the number now names another action (numbers swapped)
 TITLE_MIN_SIMILARITY = 85.0  # pairing by title alone needs titles this close (0-100)
@@ -125,7 +124,7 @@ def load_plan(source: Path) -> Plan:
 
 def placed_actions(plan: Plan) -> list[Placed]:
     return [Placed(action, thematique.code.value, axe.numero, oi.numero if oi else None)
-            for thematique, axe, oi, action in walk_actions(plan)]
+            for thematique, axe, oi, action in plan.walk_actions()]
 
 
 # --- pairing --------------------------------------------------------------------------------

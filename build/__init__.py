@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pgt.build.detail import DetailBuilder
-from pgt.build.ledger import Ledger
+from pgt.build.ledger import Ledger, loose_key
 from pgt.build.summary import SummaryBuilder
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument
@@ -43,6 +43,7 @@ class BuiltDocument:
     fiches: list[Fiche] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
+    ledger: Ledger | None = field(default=None, repr=False, compare=False)  # for audits (pgt.accounting)
 
 
 def build_document(document: ExtractedDocument) -> BuiltDocument:
@@ -69,7 +70,7 @@ def build_document(document: ExtractedDocument) -> BuiltDocument:
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
         for note in document.warnings
     ] + ledger.anomalies
-    return BuiltDocument(source, thematiques, fiches, corrections, anomalies)
+    return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
 
 
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
@@ -85,6 +86,8 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
                 thematiques[code] = thematique
             elif document.source.kind is DocumentKind.fiches_actions:
                 _merge_axes(thematiques[code], thematique)
+            else:
+                document.anomalies.extend(_merge_summary_nodes(thematiques[code], thematique, document.source.name))
     fiches = [fiche for document in ordered for fiche in document.fiches]
     return [thematiques[c] for c in THEMATIQUE_ORDER if c in thematiques], fiches
 
@@ -93,3 +96,45 @@ def _merge_axes(target: Thematique, extra: Thematique) -> None:
     known = {axe.numero for axe in target.axes}
     target.axes.extend(axe for axe in extra.axes if axe.numero not in known)
     target.axes.sort(key=lambda axe: axe.numero)
+
+
+def _merge_summary_nodes(target: Thematique, summary: Thematique, document: str) -> list[Anomaly]:
+    """Titles the summary words otherwise than the detail, listed (info anomaly at the
+    summary's row) so that no cell the summary placed disappears without a trace: the
+    detail's wording is kept. Nodes and titles only one document has are the normalizers'
+    (normalize/hierarchy.py); nothing is changed here."""
+    notes: list[Anomaly] = []
+    code = target.code.value
+    for axe in summary.axes:
+        mine = next((a for a in target.axes if a.numero == axe.numero), None)
+        if mine is None:
+            continue
+        notes += _merge_title(mine, axe, f"{code} axe {axe.numero}", document)
+        for oi in axe.objectifs_intermediaires:
+            my_oi = next((o for o in mine.objectifs_intermediaires if o.numero == oi.numero), None)
+            if my_oi is None:
+                continue
+            notes += _merge_title(my_oi, oi, f"{code} axe {axe.numero} OI {oi.numero}", document)
+            for oo in oi.objectifs_operationnels:
+                my_oo = next((o for o in my_oi.objectifs_operationnels if o.numero == oo.numero), None)
+                if my_oo is not None:
+                    notes += _merge_title(my_oo, oo, f"{code} axe {axe.numero} OI {oi.numero} OO {oo.numero}",
+                                          document)
+    return notes
+
+
+def _merge_title(mine, theirs, where: str, document: str) -> list[Anomaly]:  # noqa: ANN001 - Axe | OI | OO
+    if not theirs.titre or not mine.titre:
+        return []
+    if loose_key(mine.titre) == loose_key(theirs.titre):
+        return []
+    provenance = theirs.provenance
+    key = loose_key(theirs.titre)[:40]
+    cells = [c for c in (provenance.cells if provenance else []) if key in loose_key(c)]
+    return [Anomaly(
+        code="summary_title_differs", severity="info",
+        message=f"{where}: the summary words its title otherwise; the detail's title is kept",
+        document=provenance.document if provenance else document,
+        line=provenance.line if provenance else None, page=provenance.page if provenance else None,
+        cells=cells or [theirs.titre],
+    )]

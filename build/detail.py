@@ -176,7 +176,7 @@ class DetailBuilder:
             return False
         declared = []
         for index, match in found:
-            oo = self.cursor.declare_oo(match.numero, match.titre, row)
+            oo = self.cursor.declare_oo(match.numero, match.titre, row, index)
             if oo is not None:
                 declared.append(oo.numero)
             self.ledger.place(row, [index])
@@ -211,7 +211,7 @@ class DetailBuilder:
                 oi.titre = restated.titre
             self.ledger.place(row)
             return True
-        if oi is not None and oi.titre and index > 0 and fuzz.ratio(fold(text), fold(oi.titre)) >= 85:
+        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= 85:
             self.ledger.place(row)
             return True
         return False
@@ -353,6 +353,14 @@ class DetailBuilder:
         cells = [(i - start, row.cells[i]) for i in range(start, len(row.cells))]
         placement = place_cells(cells, fields)
         placed_positions = {start + pos for pos, text in cells if text.strip()} - {start + pos for pos, _ in placement.overflow}
+        oo_text = placement.values.get("oo")
+        if oo_text is not None and not pat.parse_oo_refs(oo_text):
+            # free text laid on the OO column: no OO number to read, and no field to keep it
+            # in — listed, not counted as placed (it used to vanish while counted placed)
+            del placement.values["oo"]
+            at = next(start + pos for pos, text in cells if text == oo_text)
+            placed_positions.discard(at)
+            self.ledger.residue(row, "text in the OO column that is not OO numbers", [at])
         self.ledger.place(row, placed_positions)
         if placement.overflow:
             self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])

@@ -98,11 +98,13 @@ class HierarchyCursor:
         self.oi = existing
         return existing
 
-    def declare_oo(self, numero: int, titre: str | None, row: SourceRow) -> ObjectifOperationnel | None:
+    def declare_oo(self, numero: int, titre: str | None, row: SourceRow,
+                   cell: int | None = None) -> ObjectifOperationnel | None:
         """Add an OO to the current OI. A number printed twice in a row with another title
-        is the next number misprinted (`OO4. … OO4. …` → OO4, OO5), reported."""
+        is the next number misprinted (`OO4. … OO4. …` → OO4, OO5), reported. `cell`, the
+        index of the cell it was read from, is listed (not placed) when the OO cannot be kept."""
         if self.oi is None:
-            self.ledger.note("oo_outside_oi", f"OO {numero} outside any OI", row)
+            self._not_kept(row, cell, "oo_outside_oi", f"OO {numero} outside any OI")
             return None
         existing = next((o for o in self.oi.objectifs_operationnels if o.numero == numero), None)
         if existing is not None:
@@ -121,11 +123,9 @@ class HierarchyCursor:
                     )
                     numero = last + 1
                 else:
-                    self.ledger.note(
-                        "oo_title_conflict",
-                        f"OO {numero} of OI {self.oi.numero} printed again with another title; first title kept",
-                        row,
-                    )
+                    self._not_kept(row, cell, "oo_title_conflict",
+                                   f"OO {numero} of OI {self.oi.numero} printed again with another title; "
+                                   f"first title kept")
                     return existing
             else:
                 return existing
@@ -133,10 +133,18 @@ class HierarchyCursor:
         self.oi.objectifs_operationnels.append(oo)
         return oo
 
+    def _not_kept(self, row: SourceRow, cell: int | None, code: str, message: str) -> None:
+        if cell is None:
+            self.ledger.note(code, message, row)
+        else:
+            self.ledger.refuse(row, cell, message, code=code)
+
 
 def _same_title(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
     from pgt.normalize.headers import fold
 
+    if not fold(a) or not fold(b):  # no letter or digit (emoji, symbols): compare as printed
+        return a.strip() == b.strip()
     return fuzz.ratio(fold(a), fold(b)) >= 85

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from pgt.extract.rows import SourceRow
 from pgt.schema import Anomaly
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def loose_key(text: str) -> str:
+    """Text compared loosely: accents, case, punctuation and spacing ignored (any script
+    kept). Empty for a cell with no letter or digit — callers then compare exactly."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOT_WORD.sub(" ", bare).split()).casefold()
 
 
 class Ledger:
@@ -15,12 +28,14 @@ class Ledger:
         self.rows = rows
         self._placed: dict[int, set[int]] = {}
         self._listed: dict[int, set[int]] = {}  # residue: listed as anomalies, not placed
+        self._refused: dict[int, set[int]] = {}  # residue a later place() must not override
         self.anomalies: list[Anomaly] = []
 
     def place(self, row: SourceRow, indices: Iterable[int] | None = None) -> None:
         """Mark cells of `row` as placed (all non-empty cells when `indices` is None)."""
         chosen = [i for i, _ in row.non_empty] if indices is None else list(indices)
-        self._placed.setdefault(id(row), set()).update(chosen)
+        refused = self._refused.get(id(row), set())
+        self._placed.setdefault(id(row), set()).update(i for i in chosen if i not in refused)
 
     def note(self, code: str, message: str, row: SourceRow | None = None, *,
              severity: str = "warning", record_id: str | None = None,
@@ -48,6 +63,18 @@ class Ledger:
         if cells:
             self.note(code, reason, row, severity=severity, cells=cells)
         self._listed.setdefault(id(row), set()).update(chosen)
+
+    def refuse(self, row: SourceRow, index: int, reason: str, *, code: str, severity: str = "warning") -> None:
+        """A cell read but whose content the plan cannot keep (an OO title conflicting with
+        the one already read, an OO outside any OI): listed, and not placed even if the
+        caller places the cell afterwards."""
+        self.residue(row, reason, [index], severity=severity, code=code)
+        self._refused.setdefault(id(row), set()).add(index)
+        self._placed.get(id(row), set()).discard(index)
+
+    def is_placed(self, row: SourceRow, index: int) -> bool:
+        """Whether cell `index` of `row` was placed (for audits: `pgt.accounting`)."""
+        return index in self._placed.get(id(row), set())
 
     def finish(self) -> tuple[int, int]:
         """List every cell nobody accounted for; return (non-empty cells, placed cells)."""

@@ -34,6 +34,13 @@ class Numbered:
     titre: str
 
 
+def _numbered(found: re.Match[str] | None) -> Numbered | None:
+    """(number, title) of a match; None for number 0 — plan numbers start at 1."""
+    if not found or int(found.group(1)) < 1:
+        return None
+    return Numbered(int(found.group(1)), _clean_title(found.group(2)))
+
+
 def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lstrip(":.–- ").rstrip(" :") if text else ""
 
@@ -71,7 +78,8 @@ def match_axe(text: str) -> Numbered | None:
     found = _AXE.match(text.strip())
     if not found:
         return None
-    return Numbered(ROMAN.get(found.group(1).upper(), 0), _clean_title(found.group(2)))
+    numero = ROMAN.get(found.group(1).upper(), 0)
+    return Numbered(numero, _clean_title(found.group(2))) if numero else None  # `IIII`: not a numeral
 
 
 def match_roman_title(text: str) -> Numbered | None:
@@ -84,22 +92,24 @@ def match_roman_title(text: str) -> Numbered | None:
 
 def match_oi_heading(text: str) -> Numbered | None:
     found = _OI_HEADING.match(text.strip())
-    return Numbered(int(found.group(1)), _clean_title(found.group(2))) if found else None
+    return _numbered(found)
 
 
 def match_oi_cell(text: str) -> Numbered | None:
     found = _OI_CELL.match(text.strip())
-    return Numbered(int(found.group(1)), _clean_title(found.group(2))) if found else None
+    return _numbered(found)
 
 
 def match_oo_cell(text: str) -> Numbered | None:
     found = _OO_CELL.match(text.strip())
-    return Numbered(int(found.group(1)), _clean_title(found.group(2))) if found else None
+    return _numbered(found)
 
 
 def split_three_digit_oo(text: str) -> list[Numbered]:
     """Cohésion sociale's OO cells: `001 : Développer … 002 : Créer …`."""
     marks = list(_OO_THREE_DIGITS.finditer(text))
+    if any(int(m.group(1)) < 1 for m in marks):
+        return []
     return [
         Numbered(int(m.group(1)), _clean_title(text[m.end() : marks[i + 1].start() if i + 1 < len(marks) else None]))
         for i, m in enumerate(marks)
@@ -109,7 +119,7 @@ def split_three_digit_oo(text: str) -> list[Numbered]:
 def match_group(text: str) -> Numbered | None:
     """Parentalité's `THEMATIQUE 3 Poursuivre le CLAS …` groups."""
     found = _GROUP.match(text.strip())
-    return Numbered(int(found.group(1)), _clean_title(found.group(2))) if found else None
+    return _numbered(found)
 
 
 def match_action_number(text: str) -> Numbered | None:
@@ -120,6 +130,8 @@ def match_action_number(text: str) -> Numbered | None:
     found = _ACTION_NUMBER.match(stripped)
     if not found or not found.group(2)[:1].isalpha() and found.group(2)[:1] not in "«\"'(":
         return None
+    if int(found.group(1)) < 1:  # numbers in the plan start at 1: `0. …` is text
+        return None
     return Numbered(int(found.group(1)), found.group(2).strip())
 
 
@@ -129,6 +141,8 @@ def match_fiche_list(text: str) -> tuple[list[int], str] | None:
     if not found:
         return None
     numbers = [int(n) for n in re.findall(r"\d+", found.group(1))]
+    if any(n < 1 for n in numbers):
+        return None
     return numbers, found.group(2).strip()
 
 
@@ -139,7 +153,7 @@ def split_fiches(text: str) -> list[tuple[int, str]]:
     for i, mark in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
         result.append((int(mark.group(1)), _clean_title(text[mark.end() : end])))
-    return result
+    return result if all(numero >= 1 for numero, _ in result) else []
 
 
 def starts_with_fiche(text: str) -> bool:
@@ -150,7 +164,7 @@ def match_annexes(text: str) -> list[int] | None:
     """`N° 1 - 2 - 3 – 13` → [1, 2, 3, 13]."""
     if not _ANNEXES.match(text.strip()):
         return None
-    return [int(n) for n in re.findall(r"\d+", text)]
+    return [int(n) for n in re.findall(r"\d+", text) if int(n) >= 1]
 
 
 def parse_oo_refs(text: str) -> list[int] | None:
@@ -158,7 +172,8 @@ def parse_oo_refs(text: str) -> list[int] | None:
     stripped = text.strip()
     if not _OO_REFS.match(stripped):
         return None
-    return [int(n) for n in re.findall(r"\d+", stripped)]
+    numbers = [int(n) for n in re.findall(r"\d+", stripped)]
+    return numbers if all(n >= 1 for n in numbers) else None  # OO are numbered from 1
 
 
 def is_separator(text: str) -> bool:
@@ -168,4 +183,4 @@ def is_separator(text: str) -> bool:
 
 def bare_number(text: str) -> int | None:
     stripped = text.strip()
-    return int(stripped) if stripped.isdigit() and len(stripped) <= 2 else None
+    return int(stripped) if stripped.isdigit() and len(stripped) <= 2 and int(stripped) >= 1 else None

@@ -121,10 +121,10 @@ class SummaryBuilder:
                 self.oo_numbers = []
             elif oos:
                 for item in oos:
-                    self.cursor.declare_oo(item.numero, item.titre, row)
+                    self.cursor.declare_oo(item.numero, item.titre, row, index)
                 self.oo_numbers = [item.numero for item in oos]
             elif oo:
-                self._open_oo(oo, row)
+                self._open_oo(oo, row, index)
             elif fiches:
                 for numero, titre in fiches:
                     last_fiche = self._add_fiche(numero, titre, row)
@@ -162,7 +162,7 @@ class SummaryBuilder:
         if axe is not None and not axe.titre:
             axe.titre = titre
             self.ledger.place(row, [index])
-        elif axe is not None and axe.titre and (titled or fold(titre)[:30] == fold(axe.titre)[:30]):
+        elif axe is not None and axe.titre and (titled or fold(titre) and fold(titre)[:30] == fold(axe.titre)[:30]):
             self.ledger.place(row, [index])  # the axe title restated in its table
         else:
             self.ledger.residue(row, "text in the axe column that is not its title", [index], severity="info")
@@ -173,14 +173,14 @@ class SummaryBuilder:
             return None
         return next((o for o in oi.objectifs_operationnels if o.numero == self.oo_numbers[-1]), None)
 
-    def _open_oo(self, oo: pat.Numbered, row: SourceRow) -> None:
+    def _open_oo(self, oo: pat.Numbered, row: SourceRow, index: int | None = None) -> None:
         cursor = self.cursor
         if cursor.oi is not None and oo.numero == 1 and 1 in {o.numero for o in cursor.oi.objectifs_operationnels}:
             # OO numbering restarts with no OI cell: the document skipped the OI
             numero = max(o.numero for o in cursor.axe.objectifs_intermediaires) + 1  # type: ignore[union-attr]
             self.ledger.note("inferred_oi", f"OO 1 again with no OI cell: OI {numero} inferred", row)
             cursor.open_oi(numero, None, row)
-        declared = cursor.declare_oo(oo.numero, oo.titre, row)
+        declared = cursor.declare_oo(oo.numero, oo.titre, row, index)
         self.oo_numbers = [declared.numero] if declared else []
 
     def _add_fiche(self, numero: int | None, titre: str, row: SourceRow) -> Fiche:

@@ -73,22 +73,21 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         raise InputNotFound(f"{path}: no such file")
     if path.is_dir():
         raise InputNotFound(f"{path}: is a folder, not a document")
+    if not path.is_file():  # /dev/zero would be read forever, a FIFO would block
+        raise UnreadableInput(f"{path}: not a regular file (device, FIFO or socket)")
     fmt = detect_format(path)
     if fmt == "text":
         from pgt.extract.text import read_text_export
 
         return read_text_export(path)
     if fmt == "pdf":
-        from pgt.extract.pdf import read_pdf
-
+        read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
         return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
     if fmt == "docx":
-        from pgt.extract.docx import read_docx
-
+        read_docx = _reader(path, "docx", "read_docx", "DOCX")
         return read_docx(path)
     if fmt == "odt":
-        from pgt.extract.odt import read_odt
-
+        read_odt = _reader(path, "odt", "read_odt", "ODT")
         return read_odt(path)
     if fmt in ("rtf", "flat_xml"):
         kind = "RTF" if fmt == "rtf" else "single-file XML (Flat ODT or Word 2003 XML)"
@@ -123,3 +122,17 @@ def _refuse_ole(path: Path) -> PgtError:
         f"As › Word Document, or `soffice --headless --convert-to docx {path.name}`) and "
         f"read the .docx"
     )
+
+
+def _reader(path: Path, module: str, function: str, label: str) -> Callable[..., ExtractedDocument]:
+    """The reader of a format, or a clear error when this installation lacks it (the reader
+    module not shipped yet, or a library it needs not installed) — never an ImportError."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(f"pgt.extract.{module}"), function)
+    except ModuleNotFoundError as error:
+        if error.name == f"pgt.extract.{module}":
+            raise UnreadableInput(f"{path}: {label} input is not supported yet by this version of pgt") from None
+        raise UnreadableInput(f"{path}: reading {label} needs the Python package '{error.name}', "
+                              f"which is not installed (run scripts/setup.sh)") from None

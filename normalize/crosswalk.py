@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pgt.normalize import CorrectionLog
-from pgt.normalize.records import walk_actions
 from pgt.normalize.similarity import similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Action, Anomaly, Fiche, Plan
@@ -91,7 +90,7 @@ def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
     for thematique in plan.thematiques:
         code = thematique.code.value
         fiches = [f for f in plan.fiches if f.thematique.value == code]
-        actions = [(axe, oi, a) for t, axe, oi, a in walk_actions(plan) if t is thematique]
+        actions = [(axe, oi, a) for t, axe, oi, a in plan.walk_actions() if t is thematique]
         placed = [Placed(a, axe.numero, oi.numero if oi else None, i / max(1, len(actions) - 1))
                   for i, (axe, oi, a) in enumerate(actions)]
         if not fiches or not placed:

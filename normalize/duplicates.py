@@ -121,6 +121,8 @@ def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair]
     block_oi = max(votes.items(), key=lambda v: (v[1], -v[0]))[0] if votes else None
     kept_ids = []
     for pair in block:
+        if not all(any(a is c.action for a in c.oi.actions) for c in (pair.first, pair.second)):
+            continue  # a block printed three times: this copy was merged by an earlier pair
         lines = (pair.first.action.provenance.line, pair.second.action.provenance.line)
         aligned, other = (pair.first, pair.second) if side == "first" else (pair.second, pair.first)
         fiche = fiches[id(pair)]

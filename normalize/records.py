@@ -6,24 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import resources
 
-from pgt.schema import Action, Axe, ObjectifIntermediaire, Offre, Plan, Thematique
+from pgt.schema import Action, Offre, Plan
 
 Record = Action | Offre
 
 
-def walk_actions(plan: Plan) -> Iterator[tuple[Thematique, Axe, ObjectifIntermediaire | None, Action]]:
-    for thematique in plan.thematiques:
-        for axe in thematique.axes:
-            for oi in axe.objectifs_intermediaires:
-                for action in oi.actions:
-                    yield thematique, axe, oi, action
-            for action in axe.actions:
-                yield thematique, axe, None, action
-
-
 def records(plan: Plan) -> Iterator[tuple[str, Record]]:
     """(record id, record) for every action, then its offers, in plan order."""
-    for _, _, _, action in walk_actions(plan):
+    for _, _, _, action in plan.walk_actions():
         yield action.id, action
         for rank, offre in enumerate(action.offres, start=1):
             yield f"{action.id}-o{rank}", offre

@@ -4,6 +4,8 @@ and `des` do not make unrelated titles look alike."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import fuzz
 
 from pgt.normalize.headers import fold
@@ -13,6 +15,7 @@ STOP_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # the crosswalk compares every fiche with every action: fold each title once
 def significant(text: str | None) -> str:
     return " ".join(t for t in fold(text or "").split() if t not in STOP_WORDS)
 

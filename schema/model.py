@@ -8,6 +8,7 @@ crosswalk. Validators enforce what must hold for the data to be trusted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
 from typing import Literal
 
@@ -239,6 +240,16 @@ class Plan(Strict):
 
     def all_actions(self) -> list[Action]:
         return [a for t in self.thematiques for a in t.all_actions()]
+
+    def walk_actions(self) -> Iterator[tuple[Thematique, Axe, ObjectifIntermediaire | None, Action]]:
+        """Every action with its place, in plan order (OI actions, then the axe's own)."""
+        for thematique in self.thematiques:
+            for axe in thematique.axes:
+                for oi in axe.objectifs_intermediaires:
+                    for action in oi.actions:
+                        yield thematique, axe, oi, action
+                for action in axe.actions:
+                    yield thematique, axe, None, action
 
     def thematique(self, code: str) -> Thematique | None:
         return next((t for t in self.thematiques if t.code.value == code), None)

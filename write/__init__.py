@@ -73,11 +73,14 @@ def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[
 
 def write_folder(files: dict[str, str | bytes], target: Path) -> None:
     """Write `files` into `target` atomically: all of them, or none and `target` untouched."""
-    target = Path(target)
-    parent = target.parent if str(target.parent) else Path(".")
+    shown = Path(target)
+    target = Path(os.path.abspath(shown))  # `.` and `..` have no name to stage beside
+    parent = target.parent
+    refuse_foreign_folder(target, shown)
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+        _remove_stale_staging(parent, target.name)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=parent))
     except OSError as error:
         raise OutputNotWritable(f"{target}: cannot write the output folder ({error.strerror})") from None
     try:
@@ -96,6 +99,46 @@ def write_folder(files: dict[str, str | bytes], target: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def refuse_foreign_folder(target: Path, shown: Path | None = None) -> None:
+    """Replacing the output folder must never delete anything else: an existing folder is
+    replaced only when it is empty or a previous output (it holds `plan.json`). `-o raw`,
+    `-o .` or `-o ~/Documents` by mistake is refused, and nothing is touched."""
+    if not target.is_dir() or (target / "plan.json").is_file():
+        return
+    try:
+        if next(target.iterdir(), None) is None:
+            return
+    except OSError:
+        return  # unreadable: the write itself will say why
+    raise OutputNotWritable(
+        f"{shown or target}: is a folder with other files and no plan.json, not a previous output; "
+        f"refusing to replace it (choose another output folder, or empty it)"
+    )
+
+
+def _remove_stale_staging(parent: Path, name: str) -> None:
+    """Remove what a killed run (SIGKILL, power cut) left beside the target: staging and
+    backup folders named after a process that no longer runs."""
+    for leftover in parent.glob(f".{name}.*"):
+        pid = leftover.name[len(name) + 2 :].split(".")[0].split("-")[-1]
+        if not leftover.is_dir() or not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        if ".old-" in leftover.name and not (parent / name).exists():
+            os.replace(leftover, parent / name)  # killed between the two renames: put the old folder back
+        elif leftover.name.endswith(".tmp") or ".old-" in leftover.name:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

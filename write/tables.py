@@ -6,9 +6,8 @@ Column names are the contract analysts rely on (see PLAN_MODEL.md); lists are jo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
-from pgt.schema import Action, Axe, ObjectifIntermediaire, Offre, Plan, Provenance, Thematique
+from pgt.schema import Action, Offre, Plan, Provenance
 
 LIST_SEPARATOR = " | "
 
@@ -48,19 +47,9 @@ def _fields(record: Action | Offre) -> Row:
     return row
 
 
-def walk_actions(plan: Plan) -> Iterator[tuple[Thematique, Axe, ObjectifIntermediaire | None, Action]]:
-    for thematique in plan.thematiques:
-        for axe in thematique.axes:
-            for oi in axe.objectifs_intermediaires:
-                for action in oi.actions:
-                    yield thematique, axe, oi, action
-            for action in axe.actions:
-                yield thematique, axe, None, action
-
-
 def action_rows(plan: Plan) -> list[Row]:
     rows = []
-    for thematique, axe, oi, action in walk_actions(plan):
+    for thematique, axe, oi, action in plan.walk_actions():
         rows.append({
             "id": action.id, "thematique": thematique.code.value, "axe": axe.numero, "axe_titre": axe.titre,
             "oi": oi.numero if oi else None, "oi_titre": oi.titre if oi else None, "oo": joined(action.oo),
@@ -73,7 +62,7 @@ def action_rows(plan: Plan) -> list[Row]:
 
 def offre_rows(plan: Plan) -> list[Row]:
     rows = []
-    for thematique, axe, oi, action in walk_actions(plan):
+    for thematique, axe, oi, action in plan.walk_actions():
         for rank, offre in enumerate(action.offres, start=1):
             rows.append({
                 "id": f"{action.id}-o{rank}", "action_id": action.id, "thematique": thematique.code.value,
