@@ -53,7 +53,22 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
              on_progress: Progress | None = None) -> list[ExtractedDocument]:
-    return [read_document(p, password=password, jobs=jobs, on_progress=on_progress) for p in paths]
+    """Read every document. With several files and `jobs` > 1 the files are read in
+    parallel processes (each reading its pages with one worker); a single file spreads its
+    pages over the `jobs` workers instead. Documents come back in the order given."""
+    paths = list(paths)
+    if jobs <= 1 or len(paths) <= 1:
+        return [read_document(p, password=password, jobs=jobs, on_progress=on_progress) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    documents: list[ExtractedDocument] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        futures = [pool.submit(read_document, p, password=password) for p in paths]
+        for done, future in enumerate(futures, start=1):
+            documents.append(future.result())  # a reader's PgtError is raised here, as in order
+            if on_progress is not None:
+                on_progress("files", done, len(paths))
+    return documents
 
 
 def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:

@@ -81,3 +81,24 @@ def test_missing_input_is_one_line_with_exit_3(tmp_path):
 def test_help_explains_with_an_example():
     result = CliRunner().invoke(app, ["convert", "--help"])
     assert result.exit_code == 0 and "Example: pgt convert" in result.output
+
+
+def test_jobs_reads_several_files_in_parallel_same_plan(tmp_path):
+    from pgt.pipeline import convert
+
+    sequential = convert([RAW]).plan
+    calls = []
+    parallel = convert([RAW], jobs=2, on_progress=lambda stage, done, total: calls.append((stage, done, total))).plan
+    assert parallel.model_dump() == sequential.model_dump()
+    assert calls[-1] == ("files", 2, 2)
+
+
+def test_jobs_parallel_files_keep_the_error_of_a_bad_one(tmp_path):
+    import pytest
+
+    from pgt.errors import UnreadableInput
+    from pgt.pipeline import convert
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(UnreadableInput, match="empty.txt: empty file"):
+        convert([RAW / "pgt-priorisation.txt", tmp_path / "empty.txt"], jobs=2)
