@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -288,7 +288,7 @@ def rows_from_body(
             f"alt_chunk: {document}: {alt_chunks} embedded document part(s) (altChunk) not "
             f"read; open the file in Word and save it again to make them part of the body"
         )
-    for block in _flattened_frames(body, document, warnings):
+    for block in flatten_frames(body, document, warnings, _blocks, _docx_frame):
         if block.tag == _P:
             # One TEXT row per line, as the text export has one line per heading.
             for line in fold_lines(_paragraph_text(block, numbering)).split("\n"):
@@ -312,11 +312,19 @@ def _frame_cell(table: object) -> object | None:
     return None
 
 
-def _flattened_frames(container: object, document: str, warnings: list[str]) -> Iterator[object]:
+def flatten_frames(
+    container: object,
+    document: str,
+    warnings: list[str],
+    blocks: Callable[[object], Iterator[object]],
+    frame_of: Callable[[object], object | None],
+) -> Iterator[object]:
     """Blocks of the body, reading the content of frame tables in place (said once each):
-    otherwise the whole plan would be one cell holding nested tables."""
-    for block in _blocks(container):
-        frame = _frame_cell(block) if block.tag == _TBL else None
+    otherwise the whole plan would be one cell holding nested tables. `frame_of(block)` is
+    the frame's cell when the block is a one-cell table framing tables, else None. Shared
+    by the DOCX and ODT readers."""
+    for block in blocks(container):
+        frame = frame_of(block)
         if frame is None:
             yield block
             continue
@@ -324,7 +332,11 @@ def _flattened_frames(container: object, document: str, warnings: list[str]) -> 
             f"frame_table: {document}: a one-cell table framing other tables was read as "
             f"part of the body (its tables and paragraphs in order)"
         )
-        yield from _flattened_frames(frame, document, warnings)
+        yield from flatten_frames(frame, document, warnings, blocks, frame_of)
+
+
+def _docx_frame(block: object) -> object | None:
+    return _frame_cell(block) if block.tag == _TBL else None  # type: ignore[attr-defined]
 
 
 def _load_body(path: Path) -> tuple[object, ListNumbering]:

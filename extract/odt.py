@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
-from pgt.extract.docx import fold_lines
+from pgt.extract.docx import flatten_frames, fold_lines
 from pgt.extract.odt_numbering import ListLabels, list_styles
 from pgt.extract.rows import (
     ExtractedDocument,
@@ -213,18 +213,8 @@ def _frame_cell(table: object) -> object | None:
     return None
 
 
-def _flattened_frames(container: object, document: str, warnings: list[str]) -> Iterator[object]:
-    """Blocks of the body, reading the content of frame tables in place (said once each)."""
-    for block in _blocks(container):
-        frame = _frame_cell(block) if block.qname == (_TABLE, "table") else None  # type: ignore[attr-defined]
-        if frame is None:
-            yield block
-            continue
-        warnings.append(
-            f"frame_table: {document}: a one-cell table framing other tables was read as "
-            f"part of the body (its tables and paragraphs in order)"
-        )
-        yield from _flattened_frames(frame, document, warnings)
+def _odt_frame(block: object) -> object | None:
+    return _frame_cell(block) if block.qname == (_TABLE, "table") else None  # type: ignore[attr-defined]
 
 
 def rows_from_odf_text(
@@ -233,7 +223,7 @@ def rows_from_odf_text(
     rows: list[SourceRow] = []
     warnings: list[str] = []
     table_index = -1
-    for block in _flattened_frames(body, document, warnings):
+    for block in flatten_frames(body, document, warnings, _blocks, _odt_frame):
         if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
             for line in fold_lines(_paragraph_text(block, labels)).split("\n"):
                 if line:
