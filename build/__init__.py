@@ -134,7 +134,6 @@ def _merge_title(mine, theirs, where: str, document: str) -> list[Anomaly]:  # n
     return [Anomaly(
         code="summary_title_differs", severity="info",
         message=f"{where}: the summary words its title otherwise; the detail's title is kept",
-        document=provenance.document if provenance else document,
-        line=provenance.line if provenance else None, page=provenance.page if provenance else None,
+        **{**Anomaly.located(provenance), "document": provenance.document if provenance else document},
         cells=cells or [theirs.titre],
     )]

@@ -47,9 +47,7 @@ class Ledger:
                 code=code,
                 message=message,
                 severity=severity,  # type: ignore[arg-type]
-                document=provenance.document if provenance else None,
-                line=provenance.line if provenance else None,
-                page=provenance.page if provenance else None,
+                **Anomaly.located(provenance),  # type: ignore[arg-type]
                 record_id=record_id,
                 cells=cells if cells is not None else ([c for _, c in row.non_empty] if row else []),
             )

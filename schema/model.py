@@ -211,8 +211,26 @@ class Anomaly(Strict):
     document: str | None = None
     line: int | None = None
     page: int | None = None
+    table: int | None = Field(default=None, ge=1)  # 1-based, as a person counts (DOCX/ODT, PDF)
+    row: int | None = Field(default=None, ge=1)  # 1-based row of that table
     record_id: str | None = None
     cells: list[str] = Field(default_factory=list)
+
+    @staticmethod
+    def located(provenance: object | None) -> dict[str, int | str | None]:
+        """The location fields of an anomaly read from a row's provenance (either the
+        reader's or the plan's: same attribute names, table and row 0-based there)."""
+        if provenance is None:
+            return {}
+        table = getattr(provenance, "table", None)
+        row = getattr(provenance, "row", None)
+        return {
+            "document": getattr(provenance, "document", None),
+            "line": getattr(provenance, "line", None),
+            "page": getattr(provenance, "page", None),
+            "table": table + 1 if table is not None else None,
+            "row": row + 1 if row is not None and table is not None else None,
+        }
 
 
 class Plan(Strict):

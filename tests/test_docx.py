@@ -238,3 +238,16 @@ def test_cli_convert_docx_and_odt_summary_says_rows_not_none_lines(rendered, tmp
     assert "pgt-priorisation.odt  priorisation, odt, 211 rows" in result.output
     assert "None lines" not in result.output
     assert (output / "actions.csv").read_text(encoding="utf-8").count("pgt-fiches-actions.docx") > 200
+
+
+def test_anomalies_of_a_word_file_name_table_and_row(rendered):
+    """A DOCX has no lines: its anomalies are located by table and row (counted from 1)."""
+    from pgt.pipeline import convert
+
+    plan = convert([rendered[("fiches", "docx")]]).plan
+    located = [a for a in plan.anomalies if a.code == "realigned_cells"]
+    assert located and all(a.line is None and a.table and a.row for a in located)
+    assert {(a.table, a.row) for a in located} >= {(a.table, a.row) for a in located[:1]}
+    # paragraphs between tables carry no table: their anomalies name the document only
+    inferred = next(a for a in plan.anomalies if a.code == "inferred_axe")
+    assert inferred.document == "pgt-fiches-actions.docx" and inferred.table is None

@@ -65,6 +65,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "document": ("string", "Source document name"),
     "line": ("integer", "Line of the source document"),
     "page": ("integer", "Page of the source document"),
+    "table": ("integer", "Table of the source document, counted from 1 (where lines do not apply: DOCX, ODT; PDF too)"),
+    "row": ("integer", "Row of that table, counted from 1"),
     "cells": ("list:string", "Raw cells of the source row"),
 }
 

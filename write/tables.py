@@ -25,7 +25,7 @@ OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "o
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
                  *SOURCE_COLUMNS]
 CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule"]
-ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "record_id", "cells"]
+ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
 
 Row = dict[str, object]
 
