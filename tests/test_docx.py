@@ -254,3 +254,13 @@ def test_anomalies_of_a_word_file_name_table_and_row(rendered):
     # paragraphs between tables carry no table: their anomalies name the document only
     inferred = next(a for a in plan.anomalies if a.code == "inferred_axe")
     assert inferred.document == "pgt-fiches-actions.docx" and inferred.table is None
+
+
+def test_actions_of_a_word_file_carry_table_and_row_in_csv(rendered):
+    from pgt.pipeline import convert
+    from pgt.write.tables import action_rows
+
+    rows = action_rows(convert([rendered[("fiches", "docx")]]).plan)
+    assert rows and all(r["source_ligne"] is None and r["source_table"] and r["source_row"] for r in rows)
+    first = next(r for r in rows if r["id"] == "petite_enfance-1-1-1")
+    assert (first["source"], first["source_row"]) == ("pgt-fiches-actions.docx", 8)

@@ -55,6 +55,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "source": ("string", "Source document name"),
     "source_ligne": ("integer", "Line of the source document (text exports)"),
     "source_page": ("integer", "Page of the source document (PDF)"),
+    "source_table": ("integer", "Table of the source document the record was read from, counted from 1"),
+    "source_row": ("integer", "Row of that table, counted from 1"),
     "field": ("string", "Field changed"),
     "before": ("string", "Value before the correction"),
     "after": ("string", "Value after the correction"),

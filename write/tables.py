@@ -16,14 +16,18 @@ FIELD_COLUMNS = [
     "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
 ]
 SOURCE_COLUMNS = ["source", "source_ligne", "source_page"]
+# where a document has no lines (DOCX, ODT) or to find the table on a PDF page: counted from 1,
+# kept at the end of each table so the contract's columns keep their places
+TABLE_COLUMNS = ["source_table", "source_row"]
 ACTION_COLUMNS = [
     "id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "numero", "titre", *FIELD_COLUMNS,
-    "nb_offres", "fiche_priorisation", *SOURCE_COLUMNS, "fiches_liees",
+    "nb_offres", "fiche_priorisation", *SOURCE_COLUMNS, "fiches_liees", *TABLE_COLUMNS,
 ]
-OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD_COLUMNS, *SOURCE_COLUMNS]
+OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD_COLUMNS, *SOURCE_COLUMNS,
+                 *TABLE_COLUMNS]
 OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "nb_actions"]
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
-                 *SOURCE_COLUMNS]
+                 *SOURCE_COLUMNS, *TABLE_COLUMNS]
 CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule"]
 ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
 
@@ -36,8 +40,11 @@ def joined(values: list[object]) -> str:
 
 def _source(provenance: Provenance | None) -> Row:
     if provenance is None:
-        return {"source": None, "source_ligne": None, "source_page": None}
-    return {"source": provenance.document, "source_ligne": provenance.line, "source_page": provenance.page}
+        return dict.fromkeys([*SOURCE_COLUMNS, *TABLE_COLUMNS])
+    table, row = provenance.table, provenance.row
+    return {"source": provenance.document, "source_ligne": provenance.line, "source_page": provenance.page,
+            "source_table": table + 1 if table is not None else None,
+            "source_row": row + 1 if row is not None and table is not None else None}
 
 
 def _fields(record: Action | Offre) -> Row:
