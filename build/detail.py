@@ -19,7 +19,7 @@ from pgt.build.ledger import Ledger
 from pgt.build.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.normalize.headers import HEADER_VOCABULARY, canonical_header, canonical_spelling, fold
-from pgt.schema import Action, Correction, Offre, Thematique
+from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
 DEFAULT_FIELDS = {
@@ -127,37 +127,32 @@ class DetailBuilder:
         code = pat.thematique_of_heading(text)
         if code:
             self.cursor.open_thematique(code)
-            self._reset_table()
-            self.ledger.place(row)
-            return True
+            return self._opened(row)
         if self.cursor.thematique is None:
             return False
         group = pat.match_group(text) if self.cursor.thematique.code.value == "parentalite" else None
         if group:
             self.cursor.open_axe(group.numero, group.titre, row)
-            self._reset_table()
-            self.ledger.place(row)
-            return True
+            return self._opened(row)
         axe = pat.match_axe(text)
         if axe:
-            self.title_target = self.cursor.open_axe(axe.numero, axe.titre, row)
-            self._reset_table()
-            self.ledger.place(row)
-            return True
+            return self._opened(row, title_target=self.cursor.open_axe(axe.numero, axe.titre, row))
         oi = pat.match_oi_heading(text)
         if oi:
-            self.title_target = self.cursor.open_oi(oi.numero, oi.titre, row)
-            self._reset_table()
-            self.ledger.place(row)
-            return True
+            return self._opened(row, title_target=self.cursor.open_oi(oi.numero, oi.titre, row))
         if fold(text) in STRUCTURAL_TEXT:
             self.ledger.place(row)
             return True
         return False
 
-    def _reset_table(self) -> None:
+    def _opened(self, row: SourceRow, title_target: object | None = None) -> bool:
+        """A heading opened a node: a new table context, its title may continue below."""
+        if title_target is not None:
+            self.title_target = title_target
         self.fields = None
         self.action = None
+        self.ledger.place(row)
+        return True
 
     def _text_line(self, row: SourceRow) -> None:
         target = self.title_target
@@ -240,9 +235,8 @@ class DetailBuilder:
         elif not fields or unknown:
             return False
         kinds = {f for _, f, _ in fields}
-        if kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS):
-            self._refine_moyens()
-        elif len(fields) >= HEADER_FIELDS_MIN:
+        sub_header = kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS)  # already expanded from MOYENS
+        if not sub_header and len(fields) >= HEADER_FIELDS_MIN:
             self._set_fields([f for _, f, _ in fields])
         # fewer: a header fragment (a merged cell alone on its line): structure, nothing to read
         for _, field, text in fields:
@@ -263,13 +257,6 @@ class DetailBuilder:
         sequence += [f for f in expected if f not in sequence]  # columns the header forgot
         self.fields = sequence
         self.action = None
-
-    def _refine_moyens(self) -> None:
-        if self.fields is None:
-            return
-        if "moyens" in self.fields:  # pragma: no cover - moyens is always expanded
-            index = self.fields.index("moyens")
-            self.fields[index : index + 1] = MOYENS
 
     def _layout_kind(self, sequence: list[str]) -> str:
         if "offre" in sequence or "parcours" in sequence:
@@ -452,8 +439,6 @@ class DetailBuilder:
                         for numero in action.oo:
                             if numero not in known:
                                 known.add(numero)
-                                from pgt.schema import ObjectifOperationnel
-
                                 oi.objectifs_operationnels.append(ObjectifOperationnel(numero=numero))
                                 self.ledger.note("undeclared_oo", f"action {action.id} refers to OO {numero}, "
                                                  f"not printed in OI {oi.numero}", None, record_id=action.id,
