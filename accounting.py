@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pgt.build import patterns as pat
-from pgt.build.ledger import loose_key
+from pgt.settings import headings as pat
+from pgt.structure import build_document
+from pgt.structure.ledger import loose_key
 from pgt.extract.rows import ExtractedDocument, SourceRow
-from pgt.normalize.headers import canonical_header, fold
+from pgt.settings.headers import canonical_header, fold
 from pgt.schema import Plan
 
 STRUCTURAL_WORDS = (
@@ -228,8 +229,6 @@ class LedgerAudit:
 
 def audit_ledger(document: ExtractedDocument) -> LedgerAudit:
     """Build `document` alone, then check every cell the ledger counted."""
-    from pgt.build import build_document
-
     built = build_document(document)
     plan = Plan(documents=[built.source], thematiques=built.thematiques, fiches=built.fiches,
                 corrections=built.corrections, anomalies=built.anomalies)

@@ -103,14 +103,14 @@ def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
                      f"{document.placed_cells}/{document.non_empty_cells} cells placed")
     lines.append("")
     lines.append(f"  {'thématique':<18}{'axes':>5}{'OI':>5}{'OO':>5}{'actions':>9}{'offres':>8}{'fiches':>8}")
-    fiches = Counter(f.thematique.value for f in plan.fiches)
+    fiches = Counter(f.thematique for f in plan.fiches)
     for thematique in plan.thematiques:
         ois = [oi for axe in thematique.axes for oi in axe.objectifs_intermediaires]
         actions = thematique.all_actions()
         lines.append(
-            f"  {thematique.code.value:<18}{len(thematique.axes):>5}{len(ois):>5}"
+            f"  {thematique.code:<18}{len(thematique.axes):>5}{len(ois):>5}"
             f"{sum(len(oi.objectifs_operationnels) for oi in ois):>5}{len(actions):>9}"
-            f"{sum(len(a.offres) for a in actions):>8}{fiches.get(thematique.code.value, 0):>8}"
+            f"{sum(len(a.offres) for a in actions):>8}{fiches.get(thematique.code, 0):>8}"
         )
     severities = Counter(a.severity for a in plan.anomalies)
     lines.append("")

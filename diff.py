@@ -28,7 +28,6 @@ from rapidfuzz import fuzz, utils
 from pgt.errors import ExitCode, InputNotFound, PgtError
 from pgt.pipeline import convert
 from pgt.schema import Action, Plan
-from pgt.schema.model import THEMATIQUE_ORDER
 
 SAME_ID_MIN_SIMILARITY = 50.0  # below: the number now names another action (numbers swapped)
 TITLE_MIN_SIMILARITY = 85.0  # pairing by title alone needs titles this close (0-100)
@@ -123,7 +122,7 @@ def load_plan(source: Path) -> Plan:
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
-    return [Placed(action, thematique.code.value, axe.numero, oi.numero if oi else None)
+    return [Placed(action, thematique.code, axe.numero, oi.numero if oi else None)
             for thematique, axe, oi, action in plan.walk_actions()]
 
 
@@ -187,9 +186,16 @@ def compare(old: Placed, new: Placed) -> list[Change]:
     return changes
 
 
-def sort_key(change: Change) -> tuple[int, int, str, str]:
-    order = THEMATIQUE_ORDER.index(change.thematique) if change.thematique in THEMATIQUE_ORDER else 99
-    return KINDS.index(change.kind), order, change.id, change.field or ""
+def sort_key(order: list[str]):  # noqa: ANN201 - a key function
+    """Changes by kind, then thématique in the plans' own order, then id and field."""
+    def key(change: Change) -> tuple[int, int, str, str]:
+        rank = order.index(change.thematique) if change.thematique in order else len(order)
+        return KINDS.index(change.kind), rank, change.id, change.field or ""
+    return key
+
+
+def thematique_order(*plans: Plan) -> list[str]:
+    return list(dict.fromkeys(t.code for plan in plans for t in plan.thematiques))
 
 
 def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "NEW") -> PlanDiff:
@@ -199,7 +205,7 @@ def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "
     changes += [Change("added", p.thematique, p.action.id, titre=p.action.titre) for p in added]
     for o, n in pairs:
         changes += compare(o, n)
-    return PlanDiff(old_name, new_name, len(old_actions), len(new_actions), sorted(changes, key=sort_key))
+    return PlanDiff(old_name, new_name, len(old_actions), len(new_actions), sorted(changes, key=sort_key(thematique_order(old, new))))
 
 
 def diff_sources(old: Path, new: Path) -> PlanDiff:

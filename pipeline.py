@@ -1,6 +1,6 @@
 """The library entry point: documents in, a validated plan out.
 
-    read (extract/) → build (build/) → normalize (normalize/) → validate (schema/)
+    read (extract/) → build (structure/) → normalize (normalize/) → validate (schema/)
 
 The CLI commands are thin wrappers over `convert`.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pgt.build import BuiltDocument, assemble, build_document
+from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import InputNotFound, PgtError
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument

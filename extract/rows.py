@@ -32,10 +32,15 @@ class Provenance:
     row: int | None = None  # 0-based index of the row in its table
     bbox: BBox | None = None  # bounding box of the row on its page (PDF)
     cell_bboxes: tuple[BBox | None, ...] | None = None  # one per cell (PDF)
+    sheet: str | None = None  # spreadsheet sources: the sheet's name
+    cell_refs: tuple[str | None, ...] | None = None  # one per cell: its A1 reference (`D4`)
 
     def location(self) -> str:
         """Human-readable location: `file:line 12`, `file:page 3` or `file:table 2 row 5`."""
         where: list[str] = []
+        if self.sheet is not None:
+            first = next((ref for ref in self.cell_refs or () if ref), None)
+            return f"{self.document}:{self.sheet}!{first}" if first else f"{self.document}:{self.sheet}"
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.page is not None:

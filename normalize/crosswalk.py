@@ -88,8 +88,8 @@ def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
     if not plan.fiches:
         return
     for thematique in plan.thematiques:
-        code = thematique.code.value
-        fiches = [f for f in plan.fiches if f.thematique.value == code]
+        code = thematique.code
+        fiches = [f for f in plan.fiches if f.thematique == code]
         actions = [(axe, oi, a) for t, axe, oi, a in plan.walk_actions() if t is thematique]
         placed = [Placed(a, axe.numero, oi.numero if oi else None, i / max(1, len(actions) - 1))
                   for i, (axe, oi, a) in enumerate(actions)]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from pgt.normalize import CorrectionLog
 from pgt.normalize.fields import known_acronyms
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
 from pgt.normalize.similarity import STOP_WORDS, containment, similarity
 from pgt.schema import Action, Anomaly, Axe, Fiche, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique
 
@@ -103,13 +103,13 @@ def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
                threshold: float = FICHE_EVIDENCE) -> Fiche | None:
     """The summary fiche of the same thématique (and axe) whose title is most alike."""
     scored = [(similarity(titre, f.titre), f.id, f) for f in plan.fiches
-              if f.thematique.value == thematique and (axe is None or f.axe in (None, axe))]
+              if f.thematique == thematique and (axe is None or f.axe in (None, axe))]
     scored = [s for s in scored if s[0] >= threshold]
     return min(scored, key=lambda s: (-s[0], s[1]))[2] if scored else None  # ties: the first id
 
 
 def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair], log: CorrectionLog) -> list[str]:
-    code = thematique.code.value
+    code = thematique.code
     side = _aligned_side(block)
     fiches = {id(p): best_fiche(plan, code, axe.numero, p.first.action.titre) for p in block}
     votes = Counter(f.oi for f in fiches.values() if f is not None and f.oi is not None)
@@ -178,10 +178,10 @@ def _ensure_oo(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire, acti
     for numero in action.oo:
         if numero in known:
             continue
-        titre = summary_oo_title(log.summary, thematique.code.value, axe.numero, oi.numero, numero)
+        titre = summary_oo_title(log.summary, thematique.code, axe.numero, oi.numero, numero)
         oi.objectifs_operationnels.append(ObjectifOperationnel(numero=numero, titre=titre))
         oi.objectifs_operationnels.sort(key=lambda o: o.numero)
-        log.record(f"{thematique.code.value}-{axe.numero}-{oi.numero}-oo{numero}", "titre", None, titre or "",
+        log.record(f"{thematique.code}-{axe.numero}-{oi.numero}-oo{numero}", "titre", None, titre or "",
                    "oo_added_for_merge")
         known.add(numero)
 
@@ -193,7 +193,7 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 def _report_not_merged(plan: Plan) -> None:
     """Same words, no evidence: equal titles with different numbers or places, and actions
     named by the same acronym (CLAS) in several thématiques."""
-    actions = [(t.code.value, a) for t in plan.thematiques for a in t.all_actions() if a.titre]
+    actions = [(t.code, a) for t in plan.thematiques for a in t.all_actions() if a.titre]
     groups: dict[str, list[Action]] = {}
     for code, action in actions:
         groups.setdefault("title:" + " ".join(sorted(set(fold(action.titre).split()))), []).append(action)

@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 
 from pgt.normalize import CorrectionLog
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
+from pgt.settings.headings import match_fiche_list, parse_oo_refs
 from pgt.normalize.records import Record, data_lines, records
 from pgt.schema import Plan
 
@@ -53,15 +54,11 @@ def parse_years_rule(plan: Plan, log: CorrectionLog) -> None:
 # ---- OO references and fiche prefixes ---------------------------------------------------
 def parse_oo(text: str) -> list[int] | None:
     """`1 2 3`, `4 5`, `1, 2` → [1, 2, 3]; None when the text is not a list of OO numbers."""
-    from pgt.build.patterns import parse_oo_refs  # here: pgt.build imports pgt.normalize
-
     return parse_oo_refs(text)
 
 
 def parse_fiche_prefix(text: str) -> tuple[list[int], str] | None:
     """`3.13.10. A l'échelle…`, `1,2,3,7,9,10,13. …`, `12,10. …` → (fiche numbers, rest)."""
-    from pgt.build.patterns import match_fiche_list  # here: pgt.build imports pgt.normalize
-
     return match_fiche_list(text)
 
 

@@ -24,7 +24,7 @@ def _find(items, numero):  # noqa: ANN001, ANN202 - a node with that number, or 
 
 
 def summary_node(summary: list[Thematique], code: str, axe: int, oi: int | None = None, oo: int | None = None):  # noqa: ANN201
-    thematique = next((t for t in summary if t.code.value == code), None)
+    thematique = next((t for t in summary if t.code == code), None)
     node = _find(thematique.axes, axe) if thematique else None
     if node is not None and oi is not None:
         node = _find(node.objectifs_intermediaires, oi)
@@ -42,7 +42,7 @@ def fill_hierarchy_rule(plan: Plan, log: CorrectionLog) -> None:
     if not log.summary:
         return
     for thematique in plan.thematiques:
-        code = thematique.code.value
+        code = thematique.code
         for axe in thematique.axes:
             _fill(f"{code}-{axe.numero}", axe, summary_node(log.summary, code, axe.numero), log)
             for oi in axe.objectifs_intermediaires:
@@ -90,7 +90,7 @@ def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> N
     reference = next((t for t in log.summary if t.code == thematique.code), None)
     if reference is None or reference is thematique:
         return
-    code = thematique.code.value
+    code = thematique.code
     for axe in reference.axes:
         mine: Axe | None = _find(thematique.axes, axe.numero)
         if mine is None:

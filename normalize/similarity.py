@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
 
 STOP_WORDS = frozenset(
     "A AU AUX AVEC D DANS DE DES DU EN ET L LA LE LES OU PAR POUR SUR UN UNE".split()

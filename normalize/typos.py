@@ -27,7 +27,7 @@ from importlib import resources
 from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
 
 from pgt.normalize import CorrectionLog
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
 
@@ -224,7 +224,7 @@ def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog) -
 
 def _titled_nodes(plan: Plan):  # noqa: ANN202 - iterator of (record id, node)
     for thematique in plan.thematiques:
-        code = thematique.code.value
+        code = thematique.code
         for axe in thematique.axes:
             yield f"{code}-{axe.numero}", axe
             for oi in axe.objectifs_intermediaires:

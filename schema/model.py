@@ -10,22 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from enum import Enum
-from typing import Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
 
 
-class ThematiqueCode(str, Enum):
-    petite_enfance = "petite_enfance"
-    enfance = "enfance"
-    jeunesse = "jeunesse"
-    cohesion_sociale = "cohesion_sociale"
-    parentalite = "parentalite"
-
-
-THEMATIQUE_ORDER = [t.value for t in ThematiqueCode]
+# A thématique code is an open slug, never a closed list: the CAF's usual domains get stable
+# codes from their headings (the profile), any other thématique the slug of its title.
+THEMATIQUE_CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+ThematiqueCode = Annotated[str, StringConstraints(pattern=THEMATIQUE_CODE_PATTERN, max_length=60)]
 
 
 class DocumentKind(str, Enum):
@@ -37,6 +33,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
+class CellBox(Strict):
+    """Where a cell sits on a PDF page, in PDF points (origin top left, as pdfplumber)."""
+
+    page: int = Field(ge=1)
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class Provenance(Strict):
     """Where a record was read; `cells` are the raw cells of its source row(s)."""
 
@@ -45,6 +51,10 @@ class Provenance(Strict):
     page: int | None = Field(default=None, ge=1)
     table: int | None = Field(default=None, ge=0)
     row: int | None = Field(default=None, ge=0)
+    sheet: str | None = None  # spreadsheet sources: sheet name and cell (`Fichier dimport`, `D4`)
+    cell: str | None = None
+    pages: list[int] = Field(default_factory=list)  # every page a row spans (a row broken across pages)
+    boxes: list[CellBox] = Field(default_factory=list)
     cells: list[str] = Field(default_factory=list)
 
 
@@ -62,6 +72,16 @@ class ActionFields(Strict):
     moyens_financiers: str | None = None
     parcours: str | None = None
     indicateurs: list[str] = Field(default_factory=list)
+    # fields other plans print (CTG_PLANS.md); kept after the contract's columns in CSV
+    description: str | None = None
+    objectifs: str | None = None
+    statut: str | None = None
+    budget: float | None = Field(default=None, ge=0)  # euros, when the text states one amount
+    budget_texte: str | None = None  # the budget as printed
+    territoire: str | None = None
+    date_debut: date | None = None  # when the source states dates (spreadsheets)
+    date_fin: date | None = None
+    autres: dict[str, str] = Field(default_factory=dict)  # header or label that maps to no field → value
 
     @model_validator(mode="after")
     def _years_in_order(self) -> ActionFields:
@@ -150,7 +170,7 @@ class Thematique(Strict):
     def _unique_axes(self) -> Thematique:
         numbers = [axe.numero for axe in self.axes]
         if len(numbers) != len(set(numbers)):
-            raise ValueError(f"{self.code.value}: axe numbers repeated {numbers}")
+            raise ValueError(f"{self.code}: axe numbers repeated {numbers}")
         return self
 
     def all_actions(self) -> list[Action]:
@@ -270,7 +290,7 @@ class Plan(Strict):
                     yield thematique, axe, None, action
 
     def thematique(self, code: str) -> Thematique | None:
-        return next((t for t in self.thematiques if t.code.value == code), None)
+        return next((t for t in self.thematiques if t.code == code), None)
 
     @property
     def coverage(self) -> float:

@@ -29,7 +29,7 @@ ACTION = re.compile(r"^(\s*(?:<p>)?\s*)(\d{1,2})(\s*\.\s*[^\d\s.,])")
 
 
 def is_heading(line: str) -> bool:
-    from pgt.build.patterns import thematique_of_heading
+    from pgt.settings.headings import thematique_of_heading
 
     cells = [c for c in line.split("\t") if c.strip()]
     return len(cells) == 1 and line.split("\t")[0].strip() != "" and thematique_of_heading(cells[0]) is not None

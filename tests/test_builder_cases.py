@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pgt.build import patterns as pat
-from pgt.build.realign import place_cells
-from pgt.normalize.headers import canonical_header
+from pgt.settings import headings as pat
+from pgt.structure.realign import place_cells
+from pgt.settings.headers import canonical_header
 from pgt.pipeline import convert
 
 HEADER = "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHANGES DE REALISATION CALENDRIER\tPARTENAIRES\tHUMAINS\tTECHNIQUES\tFINANCIERS\tINDICATEURS EVALUATION"

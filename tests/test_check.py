@@ -123,8 +123,17 @@ def test_missing_input_exit_3_and_bad_config_exit_2(tmp_path):
     bad.write_text("[expect]\nmax_anomalys = 3\n", encoding="utf-8")
     result = run(RAW, "--config", bad)
     assert result.exit_code == 2 and "unknown key(s) in [expect]: max_anomalys" in result.output
-    bad.write_text("[expect]\nthematiques = ['enfance', 'sport']\n", encoding="utf-8")
-    assert run(RAW, "--config", bad).exit_code == 2
+    bad.write_text("[expect]\nthematiques = ['enfance', 'Sport et loisirs']\n", encoding="utf-8")
+    result = run(RAW, "--config", bad)
+    assert result.exit_code == 2 and "not a thématique code: Sport et loisirs" in result.output
+
+
+def test_any_thematique_code_is_accepted_and_checked(tmp_path):
+    # the list of thématiques is open (issue 11): a code no plan has is a failed expectation, not a config error
+    config = tmp_path / "open.toml"
+    config.write_text("[expect]\nthematiques = ['enfance', 'acces_aux_droits']\n", encoding="utf-8")
+    result = run(RAW, "--config", config)
+    assert result.exit_code == 1 and "acces_aux_droits" in result.output
 
 
 def test_limits_and_required_fields_from_a_small_config(tmp_path):

@@ -9,7 +9,7 @@ from pgt.normalize import CorrectionLog, normalize_plan
 from pgt.normalize.crosswalk import Placed, match
 from pgt.normalize.duplicates import merge_duplicates_rule
 from pgt.normalize.fields import parse_fiche_prefix, parse_oo, parse_years, split_indicateurs, split_partenaires
-from pgt.normalize.headers import canonical_header
+from pgt.settings.headers import canonical_header
 from pgt.normalize.typos import fix_text
 from pgt.schema import (
     Action, Axe, Fiche, ObjectifIntermediaire, ObjectifOperationnel, Offre, Plan, Provenance, Thematique,
@@ -302,7 +302,7 @@ def test_crosswalk_matches_by_title_across_numbering():
 
 # ---- nothing fires where it should not ------------------------------------------------------
 def test_second_run_changes_nothing(raw_plan):
-    from pgt.build import build_document
+    from pgt.structure import build_document
     from pgt.extract import read_document
 
     summary = build_document(read_document(SUMMARY)).thematiques
@@ -412,7 +412,7 @@ def test_regression_import_cycle_when_build_is_imported_first():
     import subprocess
     import sys
 
-    for module in ("pgt.build", "pgt.build.patterns", "pgt.normalize.fields"):
+    for module in ("pgt.structure", "pgt.settings.headings", "pgt.normalize.fields"):
         done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
 

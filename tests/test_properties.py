@@ -155,7 +155,7 @@ def test_generated_detail_tables(tmp_path_factory, export, encoding, newline):
 
 
 def heading_lines(lines: list[str]) -> list[int]:
-    from pgt.build.patterns import thematique_of_heading
+    from pgt.settings.headings import thematique_of_heading
 
     return [i for i, line in enumerate(lines)
             if line.split("\t")[0].strip() and thematique_of_heading(line.split("\t")[0].strip())]

@@ -18,7 +18,7 @@ def test_document_kinds_detected_from_content(raw_plan):
 
 
 def test_five_thematiques_in_order(raw_plan):
-    assert [t.code.value for t in raw_plan.thematiques] == [
+    assert [t.code for t in raw_plan.thematiques] == [
         "petite_enfance", "enfance", "jeunesse", "cohesion_sociale", "parentalite"]
 
 
@@ -90,8 +90,8 @@ def test_enfance_actions_carry_their_offers(raw_plan):
 
 
 def test_summary_fiches(raw_plan):
-    by_thematique = Counter(f.thematique.value for f in raw_plan.fiches)
-    enfance = sorted(f.numero for f in raw_plan.fiches if f.thematique.value == "enfance")
+    by_thematique = Counter(f.thematique for f in raw_plan.fiches)
+    enfance = sorted(f.numero for f in raw_plan.fiches if f.thematique == "enfance")
     assert enfance == list(range(1, 94))
     assert by_thematique["petite_enfance"] == 23
     fiche = next(f for f in raw_plan.fiches if f.id == "enfance-f72")
@@ -99,7 +99,7 @@ def test_summary_fiches(raw_plan):
     assert (fiche.axe, fiche.oi, fiche.oo) == (3, 2, [2])
     jeunesse = next(f for f in raw_plan.fiches if f.id == "jeunesse-f1")
     assert jeunesse.titre == "Recensement/ actualisation des dispositifs locaux"
-    annexed = [f for f in raw_plan.fiches if f.thematique.value == "cohesion_sociale"]
+    annexed = [f for f in raw_plan.fiches if f.thematique == "cohesion_sociale"]
     assert annexed[1].fiches_annexees == [1, 2, 3, 7, 9, 13, 10]
 
 

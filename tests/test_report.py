@@ -88,10 +88,10 @@ def with_crosswalk_and_corrections(plan: Plan) -> Plan:
     for action in plan.all_actions():
         action.fiche_priorisation = None
     first = plan.all_actions()[0]
-    fiche = next(f for f in plan.fiches if f.thematique.value == first.id.split("-")[0] and f.numero == first.numero)
+    fiche = next(f for f in plan.fiches if f.thematique == first.id.split("-")[0] and f.numero == first.numero)
     fiche.action_id = first.id
     with_offres = next(a for a in plan.thematique("enfance").all_actions() if a.offres)
-    enfance_fiche = next(f for f in plan.fiches if f.thematique.value == "enfance" and f.numero)
+    enfance_fiche = next(f for f in plan.fiches if f.thematique == "enfance" and f.numero)
     with_offres.fiche_priorisation = enfance_fiche.numero
     plan.corrections.append(Correction(record_id=first.id, field="porteur", before="RAM Mont de Mersan",
                                        after=first.porteur, rule="typo"))

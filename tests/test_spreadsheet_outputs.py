@@ -94,8 +94,9 @@ def test_datapackage_is_valid_frictionless(folder, request):
     assert [r["path"] for r in package["resources"]] == [f"{t}.csv" for t in TABLES]  # relative paths
     actions = package["resources"][0]["schema"]
     fields = {f["name"]: f for f in actions["fields"]}
-    assert fields["thematique"]["constraints"]["enum"] == ["petite_enfance", "enfance", "jeunesse",
-                                                          "cohesion_sociale", "parentalite"]
+    # thématiques are an open list (issue 11): a slug pattern, not an enum of this plan's five
+    assert "enum" not in fields["thematique"]["constraints"]
+    assert fields["thematique"]["constraints"]["pattern"] == "^[a-z][a-z0-9_]*$"
     assert fields["id"]["constraints"]["required"] is True and actions["primaryKey"] == ["id"]
     assert (fields["oo"]["type"], fields["oo"]["delimiter"], fields["oo"]["itemType"]) == ("list", " | ", "integer")
     assert fields["numero"]["type"] == "integer"

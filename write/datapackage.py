@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import OutputNotWritable
-from pgt.schema.model import SCHEMA_VERSION, ThematiqueCode
+from pgt.schema.model import SCHEMA_VERSION, THEMATIQUE_CODE_PATTERN
 from pgt.write.tables import LIST_SEPARATOR, TABLES
 
 Descriptor = dict[str, Any]
@@ -47,6 +47,17 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "moyens_financiers": ("string", "Moyens financiers"),
     "parcours": ("string", "Parcours (enfance)"),
     "indicateurs": ("list:string", "Indicateurs d'évaluation"),
+    "description": ("string", "Description of the action"),
+    "objectifs": ("string", "Objectives of the action as printed"),
+    "statut": ("string", "Status (À venir, En cours, Réalisé…)"),
+    "budget": ("number", "Budget in euros, when the source states one amount"),
+    "budget_texte": ("string", "Budget as printed"),
+    "territoire": ("string", "Territory or place of the action"),
+    "date_debut": ("date", "Start date, when the source states one"),
+    "date_fin": ("date", "End date, when the source states one"),
+    "autres": ("object", "Headers or labels that map to no field, with their values (JSON object)"),
+    "source_sheet": ("string", "Sheet of the source workbook"),
+    "source_cell": ("string", "Cell of that sheet (A1 notation)"),
     "nb_offres": ("integer", "Number of offers of the action (rows of offres.csv)"),
     "nb_actions": ("integer", "Number of actions attached to the objectif opérationnel"),
     "fiche_priorisation": ("integer", "Number of the action in the priorisation (summary) document"),
@@ -87,7 +98,6 @@ REQUIRED: dict[str, set[str]] = {
     "anomalies": {"code", "severity", "message"},
 }
 ENUMS: dict[str, list[str]] = {
-    "thematique": [t.value for t in ThematiqueCode],
     "severity": ["info", "warning", "error"],
 }
 PRIMARY_KEYS = {"actions": "id", "offres": "id", "objectifs": "id", "fiches": "id"}
@@ -107,6 +117,8 @@ def field_descriptor(table: str, column: str) -> Descriptor:
         constraints["required"] = True
     if column in ENUMS:
         constraints["enum"] = ENUMS[column]
+    if column == "thematique":  # an open list: any slug (CTG_PLANS.md), not an enum
+        constraints["pattern"] = THEMATIQUE_CODE_PATTERN
     if constraints:
         field["constraints"] = constraints
     return field

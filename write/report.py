@@ -322,7 +322,7 @@ class _Index:
 
 
 def axe_id(thematique: Thematique, axe: Axe) -> str:
-    return f"{thematique.code.value}-{axe.numero}"
+    return f"{thematique.code}-{axe.numero}"
 
 
 def oi_id(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire) -> str:
@@ -422,7 +422,7 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
     """Each fiche with the action it is. The crosswalk may be recorded on the fiche
     (`action_id`) or on the action (`fiche_priorisation`, its number in the same thématique):
     either is enough."""
-    actions = {a.id: (t.code.value, a) for t in plan.thematiques for a in t.all_actions()}
+    actions = {a.id: (t.code, a) for t in plan.thematiques for a in t.all_actions()}
     by_number = {(code, a.fiche_priorisation): a for code, a in actions.values() if a.fiche_priorisation}
     rows: list[CrosswalkRow] = []
     fiche_of: dict[str, Fiche] = {}
@@ -430,8 +430,8 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
         action, how = None, ""
         if fiche.action_id and fiche.action_id in actions:
             action, how = actions[fiche.action_id][1], "fiche.action_id"
-        elif fiche.numero is not None and (fiche.thematique.value, fiche.numero) in by_number:
-            action, how = by_number[(fiche.thematique.value, fiche.numero)], "action.fiche_priorisation"
+        elif fiche.numero is not None and (fiche.thematique, fiche.numero) in by_number:
+            action, how = by_number[(fiche.thematique, fiche.numero)], "action.fiche_priorisation"
         if action is not None:
             fiche_of.setdefault(action.id, fiche)
         marks = index.marks(fiche.id)
@@ -442,7 +442,7 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
 
 
 def _counts(plan: Plan, index: _Index) -> list[CountRow]:
-    fiches = Counter((f.thematique.value, f.axe, f.oi) for f in plan.fiches)
+    fiches = Counter((f.thematique, f.axe, f.oi) for f in plan.fiches)
 
     def fiche_count(code: str, axe: int | None = None, oi: int | None = None) -> int:
         return sum(n for (c, a, o), n in fiches.items()
@@ -454,7 +454,7 @@ def _counts(plan: Plan, index: _Index) -> list[CountRow]:
 
     rows: list[CountRow] = []
     for thematique in plan.thematiques:
-        code = thematique.code.value
+        code = thematique.code
         ois = [oi for axe in thematique.axes for oi in axe.objectifs_intermediaires]
         actions = thematique.all_actions()
         rows.append(CountRow("thematique", code, thematique.titre, len(thematique.axes), len(ois),

@@ -6,6 +6,7 @@ Column names are the contract analysts rely on (see PLAN_MODEL.md); lists are jo
 
 from __future__ import annotations
 
+import json
 
 from pgt.schema import Action, Offre, Plan, Provenance
 
@@ -15,19 +16,27 @@ FIELD_COLUMNS = [
     "porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires",
     "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
 ]
+# fields other plans print (issue 11/12), after the contract's columns so those keep their places;
+# `autres` is one JSON object (header → value) of what maps to no field
+EXTRA_FIELD_COLUMNS = [
+    "description", "objectifs", "statut", "budget", "budget_texte", "territoire", "date_debut", "date_fin",
+    "autres",
+]
 SOURCE_COLUMNS = ["source", "source_ligne", "source_page"]
 # where a document has no lines (DOCX, ODT) or to find the table on a PDF page: counted from 1,
 # kept at the end of each table so the contract's columns keep their places
 TABLE_COLUMNS = ["source_table", "source_row"]
+SHEET_COLUMNS = ["source_sheet", "source_cell"]  # spreadsheet sources: sheet and cell (`D4`)
 ACTION_COLUMNS = [
     "id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "numero", "titre", *FIELD_COLUMNS,
-    "nb_offres", "fiche_priorisation", *SOURCE_COLUMNS, "fiches_liees", *TABLE_COLUMNS,
+    "nb_offres", "fiche_priorisation", *SOURCE_COLUMNS, "fiches_liees", *TABLE_COLUMNS, *EXTRA_FIELD_COLUMNS,
+    *SHEET_COLUMNS,
 ]
 OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD_COLUMNS, *SOURCE_COLUMNS,
-                 *TABLE_COLUMNS]
+                 *TABLE_COLUMNS, *EXTRA_FIELD_COLUMNS, *SHEET_COLUMNS]
 OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "nb_actions"]
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
-                 *SOURCE_COLUMNS, *TABLE_COLUMNS]
+                 *SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS]
 CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule"]
 ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
 
@@ -40,17 +49,24 @@ def joined(values: list[object]) -> str:
 
 def _source(provenance: Provenance | None) -> Row:
     if provenance is None:
-        return dict.fromkeys([*SOURCE_COLUMNS, *TABLE_COLUMNS])
+        return dict.fromkeys([*SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS])
     table, row = provenance.table, provenance.row
     return {"source": provenance.document, "source_ligne": provenance.line, "source_page": provenance.page,
             "source_table": table + 1 if table is not None else None,
-            "source_row": row + 1 if row is not None and table is not None else None}
+            "source_row": row + 1 if row is not None and table is not None else None,
+            "source_sheet": provenance.sheet, "source_cell": provenance.cell}
 
 
 def _fields(record: Action | Offre) -> Row:
     row: Row = {name: getattr(record, name) for name in FIELD_COLUMNS}
     row["partenaires"] = joined(record.partenaires)
     row["indicateurs"] = joined(record.indicateurs)
+    row.update({name: getattr(record, name) for name in EXTRA_FIELD_COLUMNS})
+    if isinstance(record.budget, float) and record.budget.is_integer():
+        row["budget"] = int(record.budget)  # 5000000, not 5000000.0
+    for name in ("date_debut", "date_fin"):
+        row[name] = row[name].isoformat() if row[name] is not None else None
+    row["autres"] = json.dumps(record.autres, ensure_ascii=False, sort_keys=True) if record.autres else None
     return row
 
 
@@ -58,7 +74,7 @@ def action_rows(plan: Plan) -> list[Row]:
     rows = []
     for thematique, axe, oi, action in plan.walk_actions():
         rows.append({
-            "id": action.id, "thematique": thematique.code.value, "axe": axe.numero, "axe_titre": axe.titre,
+            "id": action.id, "thematique": thematique.code, "axe": axe.numero, "axe_titre": axe.titre,
             "oi": oi.numero if oi else None, "oi_titre": oi.titre if oi else None, "oo": joined(action.oo),
             "numero": action.numero, "titre": action.titre, **_fields(action), "nb_offres": len(action.offres),
             "fiche_priorisation": action.fiche_priorisation, **_source(action.provenance),
@@ -72,7 +88,7 @@ def offre_rows(plan: Plan) -> list[Row]:
     for thematique, axe, oi, action in plan.walk_actions():
         for rank, offre in enumerate(action.offres, start=1):
             rows.append({
-                "id": f"{action.id}-o{rank}", "action_id": action.id, "thematique": thematique.code.value,
+                "id": f"{action.id}-o{rank}", "action_id": action.id, "thematique": thematique.code,
                 "axe": axe.numero, "oi": oi.numero if oi else None, "libelle": offre.libelle,
                 **_fields(offre), **_source(offre.provenance),
             })
@@ -86,8 +102,8 @@ def objectif_rows(plan: Plan) -> list[Row]:
             for oi in axe.objectifs_intermediaires:
                 for oo in oi.objectifs_operationnels:
                     rows.append({
-                        "id": f"{thematique.code.value}-{axe.numero}-{oi.numero}-oo{oo.numero}",
-                        "thematique": thematique.code.value, "axe": axe.numero, "axe_titre": axe.titre,
+                        "id": f"{thematique.code}-{axe.numero}-{oi.numero}-oo{oo.numero}",
+                        "thematique": thematique.code, "axe": axe.numero, "axe_titre": axe.titre,
                         "oi": oi.numero, "oi_titre": oi.titre, "oo": oo.numero, "oo_titre": oo.titre,
                         "nb_actions": sum(1 for a in oi.actions if oo.numero in a.oo),
                     })
@@ -97,7 +113,7 @@ def objectif_rows(plan: Plan) -> list[Row]:
 def fiche_rows(plan: Plan) -> list[Row]:
     return [
         {
-            "id": f.id, "thematique": f.thematique.value, "axe": f.axe, "oi": f.oi, "oo": joined(f.oo),
+            "id": f.id, "thematique": f.thematique, "axe": f.axe, "oi": f.oi, "oo": joined(f.oo),
             "numero": f.numero, "titre": f.titre, "fiches_annexees": joined(f.fiches_annexees),
             "action_id": f.action_id, **_source(f.provenance),
         }

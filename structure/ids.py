@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
 
 _STOP_WORDS = {"DE", "DU", "DES", "LA", "LE", "LES", "L", "D", "ET", "A", "AU", "AUX", "EN", "UN", "UNE", "POUR", "SUR", "PAR"}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pgt.build.patterns import parse_oo_refs
+from pgt.settings.headings import parse_oo_refs
 
 _PERIOD = re.compile(
     r"\b(19|20)\d\d\b|\bann[ée]e\s+(scolaire|civile)\b|\bsur\s+l.ann[ée]e\b|\bvacances\b|\bmercredis?\b"

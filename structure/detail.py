@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pgt.build import patterns as pat
-from pgt.build.hierarchy import HierarchyCursor, provenance_of
-from pgt.build.ids import action_id, unique
-from pgt.build.ledger import Ledger
-from pgt.build.realign import cell_type, place_cells
+from pgt.settings import headings as pat
+from pgt.structure.hierarchy import HierarchyCursor, provenance_of
+from pgt.structure.ids import action_id, unique
+from pgt.structure.ledger import Ledger
+from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.normalize.headers import HEADER_VOCABULARY, canonical_header, canonical_spelling, fold
+from pgt.settings.headers import HEADER_VOCABULARY, canonical_header, canonical_spelling, fold
 from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
@@ -130,7 +130,7 @@ class DetailBuilder:
             return self._opened(row)
         if self.cursor.thematique is None:
             return False
-        group = pat.match_group(text) if self.cursor.thematique.code.value == "parentalite" else None
+        group = pat.match_group(text) if self.cursor.thematique.code == "parentalite" else None
         if group:
             self.cursor.open_axe(group.numero, group.titre, row)
             return self._opened(row)
@@ -280,8 +280,8 @@ class DetailBuilder:
     # ---- data rows ----------------------------------------------------------------------
     def _data_row(self, row: SourceRow) -> bool:
         fields = self.fields or DEFAULT_FIELDS[
-            "enfance" if self.cursor.thematique.code.value == "enfance" else  # type: ignore[union-attr]
-            "parentalite" if self.cursor.thematique.code.value == "parentalite" else "standard"  # type: ignore[union-attr]
+            "enfance" if self.cursor.thematique.code == "enfance" else  # type: ignore[union-attr]
+            "parentalite" if self.cursor.thematique.code == "parentalite" else "standard"  # type: ignore[union-attr]
         ]
         first_index, first_text = row.non_empty[0]
         number = pat.match_action_number(first_text) if first_index <= 2 else None
@@ -320,7 +320,7 @@ class DetailBuilder:
     def _new_action(self, numero: int | None, titre: str | None, row: SourceRow) -> Action:
         cursor = self.cursor
         axe = cursor.ensure_axe(row)
-        code = cursor.thematique.code.value  # type: ignore[union-attr]
+        code = cursor.thematique.code  # type: ignore[union-attr]
         oi = cursor.oi
         candidate = action_id(code, axe.numero, oi.numero if oi else None, numero, titre)
         if candidate in self.ids and (numero is not None or titre):
@@ -398,7 +398,7 @@ class DetailBuilder:
         container = (self.cursor.oi.actions if self.cursor.oi else self.cursor.axe.actions)  # type: ignore[union-attr]
         self._fill(action, row, 1, fields[1:], fields)
         self.titleless.append(Titleless(
-            action, container, previous, row, thematique=self.cursor.thematique.code.value,  # type: ignore[union-attr]
+            action, container, previous, row, thematique=self.cursor.thematique.code,  # type: ignore[union-attr]
             axe=self.cursor.axe.numero, oi=self.cursor.oi.numero if self.cursor.oi else None))  # type: ignore[union-attr]
         self.action = previous if previous is not None else action
 

@@ -3,9 +3,13 @@ with the rules for opening them (including headings the document forgot to print
 
 from __future__ import annotations
 
-from pgt.build.ledger import Ledger
+from rapidfuzz import fuzz
+
+from pgt.settings.headers import fold
+from pgt.settings.headings import is_separator
+from pgt.structure.ledger import Ledger
 from pgt.extract.rows import SourceRow
-from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique, ThematiqueCode
+from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique
 
 THEMATIQUE_TITLES = {
     "petite_enfance": "Petite enfance",
@@ -37,8 +41,6 @@ class HierarchyCursor:
     def set_aside(self, row: SourceRow) -> bool:
         """List table rows no builder can place (export separators, tables before any
         thématique heading) as residue; True when the row was set aside."""
-        from pgt.build.patterns import is_separator
-
         if all(is_separator(c) for _, c in row.non_empty):
             self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
             return True
@@ -49,7 +51,7 @@ class HierarchyCursor:
 
     def open_thematique(self, code: str) -> Thematique:
         if code not in self.thematiques:
-            self.thematiques[code] = Thematique(code=ThematiqueCode(code), titre=THEMATIQUE_TITLES[code])
+            self.thematiques[code] = Thematique(code=code, titre=THEMATIQUE_TITLES[code])
         self.thematique = self.thematiques[code]
         self.axe = None
         self.oi = None
@@ -141,10 +143,6 @@ class HierarchyCursor:
 
 
 def _same_title(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
-
-    from pgt.normalize.headers import fold
-
     if not fold(a) or not fold(b):  # no letter or digit (emoji, symbols): compare as printed
         return a.strip() == b.strip()
     return fuzz.ratio(fold(a), fold(b)) >= 85

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pgt.build.detail import DetailBuilder
-from pgt.build.ledger import Ledger, loose_key
-from pgt.build.summary import SummaryBuilder
+from pgt.structure.detail import DetailBuilder
+from pgt.structure.ledger import Ledger, loose_key
+from pgt.structure.summary import SummaryBuilder
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument
-from pgt.normalize.headers import fold
+from pgt.settings.headers import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
-from pgt.schema.model import THEMATIQUE_ORDER
 
 
 def detect_kind(document: ExtractedDocument) -> DocumentKind | None:
@@ -81,7 +80,7 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
     thematiques: dict[str, Thematique] = {}
     for document in ordered:
         for thematique in document.thematiques:
-            code = thematique.code.value
+            code = thematique.code
             if code not in thematiques:
                 thematiques[code] = thematique
             elif document.source.kind is DocumentKind.fiches_actions:
@@ -89,7 +88,7 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
             else:
                 document.anomalies.extend(_merge_summary_nodes(thematiques[code], thematique, document.source.name))
     fiches = [fiche for document in ordered for fiche in document.fiches]
-    return [thematiques[c] for c in THEMATIQUE_ORDER if c in thematiques], fiches
+    return list(thematiques.values()), fiches  # in the order the documents print them
 
 
 def _merge_axes(target: Thematique, extra: Thematique) -> None:
@@ -104,7 +103,7 @@ def _merge_summary_nodes(target: Thematique, summary: Thematique, document: str)
     detail's wording is kept. Nodes and titles only one document has are the normalizers'
     (normalize/hierarchy.py); nothing is changed here."""
     notes: list[Anomaly] = []
-    code = target.code.value
+    code = target.code
     for axe in summary.axes:
         mine = next((a for a in target.axes if a.numero == axe.numero), None)
         if mine is None:

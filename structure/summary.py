@@ -8,13 +8,13 @@ right, rather than by their column. Produces the hierarchy nodes (with titles) a
 
 from __future__ import annotations
 
-from pgt.build import patterns as pat
-from pgt.build.hierarchy import HierarchyCursor, provenance_of
-from pgt.build.ids import slug, unique
-from pgt.build.ledger import Ledger
+from pgt.settings import headings as pat
+from pgt.structure.hierarchy import HierarchyCursor, provenance_of
+from pgt.structure.ids import slug, unique
+from pgt.structure.ledger import Ledger
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.normalize.headers import fold
-from pgt.schema import Fiche, Thematique, ThematiqueCode
+from pgt.settings.headers import fold
+from pgt.schema import Fiche, Thematique
 
 STRUCTURAL = ("AXE STRATEGIQUE", "ANNEXE II", "LES AXES STRATEGIQUES DECLINES", "ACTIONS DEJA MISES EN OEUVRE")
 _HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIFS OPERATIONNELS", "FICHES ACTION",
@@ -192,7 +192,7 @@ class SummaryBuilder:
         else:
             candidate = "-".join([code, "f", *(str(n) for n in (axe, oi) if n is not None), slug(titre)])
         fiche = Fiche(
-            id=unique(candidate, self.ids), thematique=ThematiqueCode(code), axe=axe, oi=oi,
+            id=unique(candidate, self.ids), thematique=code, axe=axe, oi=oi,
             oo=list(self.oo_numbers) if oi is not None else [], numero=numero, titre=titre.strip(),
             provenance=provenance_of(row),
         )
@@ -200,4 +200,4 @@ class SummaryBuilder:
         return fiche
 
     def _thematique_code(self) -> str | None:
-        return self.cursor.thematique.code.value if self.cursor.thematique else None
+        return self.cursor.thematique.code if self.cursor.thematique else None
