@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 import typer
 
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
-from pgt.pipeline import ConversionResult, Progress, convert
+from pgt.pipeline import ConversionResult, Progress, convert, source_row_images
 from pgt.write import write_outputs
 from pgt.write.report import render_report
 
@@ -133,6 +133,8 @@ def convert_command(
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
+    images: bool = typer.Option(True, "--images/--no-images",
+                                help="Show on report.html the picture of each action's row cut from its PDF page."),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
@@ -147,7 +149,8 @@ def convert_command(
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        extra_files = {"report.html": render_report(result.plan)} if report else {}
+        pictures = source_row_images(result, password=password) if report and images else {}
+        extra_files = {"report.html": render_report(result.plan, pictures)} if report else {}
         write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))

@@ -91,6 +91,26 @@ def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
                        f"{first['msg']} at {'/'.join(str(p) for p in first['loc'])}") from None
 
 
+def source_row_images(result: ConversionResult, *, password: str | None = None) -> dict[str, list[str]]:
+    """action id → pictures (data URIs) of its source row cut from the PDF page(s) it was
+    read from, for the review page; actions from text or Word sources have none."""
+    from pgt.extract.page_images import row_images
+
+    paths = {d.name: d.path for d in result.documents if d.format == "pdf"}
+    wanted: dict[str, dict[str, list]] = {name: {} for name in paths}
+    for action in result.plan.all_actions():
+        provenance = action.provenance
+        if provenance.document in paths and provenance.boxes:
+            wanted[provenance.document][action.id] = [
+                (b.page, (b.x0, b.top, b.x1, b.bottom)) for b in provenance.boxes
+            ]
+    images: dict[str, list[str]] = {}
+    for name, boxes in wanted.items():
+        if boxes:
+            images.update(row_images(paths[name], boxes, password))
+    return images
+
+
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
             on_progress: Progress | None = None) -> ConversionResult:
     """Read the documents (default: everything in `raw/`) and return the validated plan."""

@@ -51,6 +51,17 @@ class Provenance:
                 where.append(f"row {self.row + 1}")
         return f"{self.document}:{' '.join(where)}" if where else self.document
 
+    def located_boxes(self) -> list[tuple[int, int, BBox]]:
+        """(cell index, page, box) of each cell whose place on a PDF page is known, in cell
+        order: what the review page cuts from the page. A row read from one page has one
+        piece per cell; a reader that joins a row broken across pages gives a cell one piece
+        per page. A text line (no cells' boxes) is one piece: its own box."""
+        if self.page is None:
+            return []
+        if self.cell_bboxes is None:
+            return [(0, self.page, self.bbox)] if self.bbox else []
+        return [(index, self.page, box) for index, box in enumerate(self.cell_bboxes) if box]
+
 
 @dataclass(frozen=True)
 class SourceRow:

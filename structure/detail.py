@@ -472,3 +472,6 @@ def _merge_continuation(target: Action, extra: Action) -> None:
         current.extend(v for v in getattr(extra, field) if v not in current)
     target.oo = sorted(set(target.oo) | set(extra.oo))
     target.provenance.cells.extend(extra.provenance.cells)
+    # the continuation may sit on the next page: the action's image shows both pieces
+    target.provenance.boxes.extend(extra.provenance.boxes)
+    target.provenance.pages = sorted(set(target.provenance.pages) | set(extra.provenance.pages))

@@ -10,6 +10,7 @@ from pgt.settings.headings import is_separator
 from pgt.structure.ledger import Ledger
 from pgt.extract.rows import SourceRow
 from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique
+from pgt.schema.model import CellBox
 
 THEMATIQUE_TITLES = {
     "petite_enfance": "Petite enfance",
@@ -22,10 +23,22 @@ THEMATIQUE_TITLES = {
 
 def provenance_of(row: SourceRow) -> Provenance:
     p = row.provenance
+    boxes = cell_boxes(row)
     return Provenance(
         document=p.document, line=p.line, page=p.page, table=p.table, row=p.row,
         cells=[c for c in row.cells if c.strip()],
+        boxes=boxes, pages=sorted({b.page for b in boxes} | ({p.page} if p.page else set())),
     )
+
+
+def cell_boxes(row: SourceRow) -> list[CellBox]:
+    """Where the row's non-empty cells sit on the page(s), in cell order (PDF and scanned
+    sources; none for text exports and Word files, which have no page geometry)."""
+    return [
+        CellBox(page=page, x0=box[0], top=box[1], x1=box[2], bottom=box[3])
+        for index, page, box in row.provenance.located_boxes()
+        if index < len(row.cells) and row.cells[index].strip()
+    ]
 
 
 class HierarchyCursor:

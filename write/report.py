@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -133,6 +134,8 @@ class ActionView:
     search_partenaires: str
     years: str
     source: str
+    # pictures of the source row cut from its PDF page(s) (data URIs), one per page it spans
+    images: list[str] = field(default_factory=list)
 
     @property
     def n_corrections(self) -> int:
@@ -365,7 +368,8 @@ def _years(action: Action) -> list[int]:
     return sorted(years)
 
 
-def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionView:
+def _action_view(action: Action, index: _Index, fiche: Fiche | None,
+                 images: Mapping[str, list[str]] | None = None) -> ActionView:
     corrections = list(index.corrections.get(action.id, []))
     fields: list[FieldView] = []
     for name, label in FIELD_LABELS:
@@ -396,6 +400,7 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionVi
         search_partenaires=folded(" | ".join(p for r in records for p in r.partenaires)),
         years=" ".join(str(y) for y in _years(action)),
         source=where(action.provenance),
+        images=list((images or {}).get(action.id, [])),
     )
 
 
@@ -475,8 +480,9 @@ def _counts(plan: Plan, index: _Index) -> list[CountRow]:
     return rows
 
 
-def build_report(plan: Plan) -> Report:
-    """Everything the template shows, in the plan's own order."""
+def build_report(plan: Plan, images: Mapping[str, list[str]] | None = None) -> Report:
+    """Everything the template shows, in the plan's own order; `images`: action id → the
+    pictures of its source row (`pipeline.source_row_images`), shown beside its cells."""
     index = _Index(plan)
     crosswalk, fiche_of = _crosswalk(plan, index)
     thematiques: list[ThematiqueView] = []
@@ -486,12 +492,12 @@ def build_report(plan: Plan) -> Report:
         for axe in thematique.axes:
             ois: list[OIView] = []
             for oi in axe.objectifs_intermediaires:
-                views = [_action_view(a, index, fiche_of.get(a.id)) for a in oi.actions]
+                views = [_action_view(a, index, fiche_of.get(a.id), images) for a in oi.actions]
                 all_views += views
                 node_id = oi_id(thematique, axe, oi)
                 ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views, index, node_id), index.marks(node_id)))
             if axe.actions:  # parentalité: the actions sit on the axe, under no OI
-                views = [_action_view(a, index, fiche_of.get(a.id)) for a in axe.actions]
+                views = [_action_view(a, index, fiche_of.get(a.id), images) for a in axe.actions]
                 all_views += views
                 ois.append(OIView(None, "", _groups(None, views, index)))
             axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
@@ -533,6 +539,7 @@ def _environment() -> Environment:
     return environment
 
 
-def render_report(plan: Plan) -> str:
-    """The review page of `plan` as one HTML string (inline CSS and script, no external resource)."""
-    return _environment().get_template(TEMPLATE).render(report=build_report(plan), plan=plan)
+def render_report(plan: Plan, images: Mapping[str, list[str]] | None = None) -> str:
+    """The review page of `plan` as one HTML string (inline CSS and script, no external
+    resource; `images` are data URIs, see `build_report`)."""
+    return _environment().get_template(TEMPLATE).render(report=build_report(plan, images), plan=plan)

@@ -1,0 +1,108 @@
+"""Pictures of source rows cut from their PDF pages, for the review page.
+
+A data officer checks a record read from a PDF against what the page really shows (a scan
+above all: OCR may misread it). Given, for each record, the boxes of its cells (page, PDF
+points), each needed page is rendered once with pdfium, the record's cells on that page are
+cut as one strip (a row broken across two pages gives two strips, in page order), scaled
+down to at most `max_width` pixels and encoded as a small grayscale image in a data URI, so
+the page stays one self-contained file.
+
+Reading, not writing: the writers receive the URIs as data. Same PDF and boxes → same bytes
+(pdfium renders deterministically, the encoder is run with fixed settings and no metadata).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pgt.extract.rows import BBox
+
+Piece = tuple[int, BBox]  # page (1-based), box in PDF points (x0, top, x1, bottom; origin top left)
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    scale: float = 1.5  # pixels per PDF point when rendering (108 dpi): 7-point cell text stays legible
+    max_width: int = 900  # pixels: wider strips (a 17-column row) are scaled down to this
+    margin: float = 2.0  # points kept around the row, so its rules show
+    quality: int = 60  # WebP quality: text stays readable, a strip weighs a few kB
+    format: str = "WEBP"
+
+    @property
+    def mime(self) -> str:
+        return f"image/{self.format.lower()}"
+
+
+def row_pieces(boxes: Sequence[Piece]) -> list[Piece]:
+    """One box per page, pages in order: the rows of a record's cell boxes there, across the
+    width of all its cells (a row broken by a page break goes on in the same columns, even
+    where its piece on the next page holds text in one cell only)."""
+    by_page: dict[int, list[BBox]] = defaultdict(list)
+    for page, box in boxes:
+        by_page[page].append(box)
+    left = min((b[0] for _, b in boxes), default=0.0)
+    right = max((b[2] for _, b in boxes), default=0.0)
+    return [
+        (page, (left, min(b[1] for b in found), right, max(b[3] for b in found)))
+        for page, found in sorted(by_page.items())
+    ]
+
+
+def row_images(
+    path: Path,
+    boxes: Mapping[str, Sequence[Piece]],
+    password: str | None = None,
+    settings: ImageSettings = ImageSettings(),
+) -> dict[str, list[str]]:
+    """record id → data URIs of its row's pieces on the pages of the PDF at `path`."""
+    import pypdfium2 as pdfium
+
+    wanted: dict[int, list[tuple[str, int, BBox]]] = defaultdict(list)
+    images: dict[str, list[str]] = {}
+    for record_id, record_boxes in boxes.items():
+        pieces = row_pieces(record_boxes)
+        images[record_id] = [""] * len(pieces)
+        for rank, (page, box) in enumerate(pieces):
+            wanted[page].append((record_id, rank, box))
+    document = pdfium.PdfDocument(str(path), password=password)
+    try:
+        for number in sorted(wanted):
+            if not 1 <= number <= len(document):
+                continue
+            page = document[number - 1]
+            bitmap = page.render(scale=settings.scale, grayscale=True).to_pil().convert("L")
+            page.close()
+            for record_id, rank, box in wanted[number]:
+                images[record_id][rank] = _data_uri(_crop(bitmap, box, settings), settings)
+    finally:
+        document.close()
+    return {record_id: [uri for uri in uris if uri] for record_id, uris in images.items() if any(uris)}
+
+
+def _crop(bitmap, box: BBox, settings: ImageSettings):
+    k, m = settings.scale, settings.margin
+    left = max(0, int((box[0] - m) * k))
+    top = max(0, int((box[1] - m) * k))
+    right = min(bitmap.width, int((box[2] + m) * k) + 1)
+    bottom = min(bitmap.height, int((box[3] + m) * k) + 1)
+    strip = bitmap.crop((left, top, max(right, left + 1), max(bottom, top + 1)))
+    if strip.width > settings.max_width:
+        from PIL import Image
+
+        height = max(1, round(strip.height * settings.max_width / strip.width))
+        strip = strip.resize((settings.max_width, height), Image.Resampling.LANCZOS)
+    return strip
+
+
+def _data_uri(image, settings: ImageSettings) -> str:
+    buffer = io.BytesIO()
+    if settings.format == "WEBP":
+        image.save(buffer, format="WEBP", quality=settings.quality, method=4)
+    else:
+        image.save(buffer, format=settings.format, quality=settings.quality, optimize=True)
+    return f"data:{settings.mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
