@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import InputNotFound, PgtError
-from pgt.extract import read_document
+from pgt.extract import read_documents
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.schema import DocumentKind, Plan
@@ -53,22 +53,10 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
              on_progress: Progress | None = None) -> list[ExtractedDocument]:
-    """Read every document. With several files and `jobs` > 1 the files are read in
-    parallel processes (each reading its pages with one worker); a single file spreads its
-    pages over the `jobs` workers instead. Documents come back in the order given."""
-    paths = list(paths)
-    if jobs <= 1 or len(paths) <= 1:
-        return [read_document(p, password=password, jobs=jobs, on_progress=on_progress) for p in paths]
-    from concurrent.futures import ProcessPoolExecutor
-
-    documents: list[ExtractedDocument] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(read_document, p, password=password) for p in paths]
-        for done, future in enumerate(futures, start=1):
-            documents.append(future.result())  # a reader's PgtError is raised here, as in order
-            if on_progress is not None:
-                on_progress("files", done, len(paths))
-    return documents
+    """Read every document. With `jobs` > 1 the pages of all files (OCR pages first) and
+    the other documents share one pool of `jobs` processes (`extract.read_documents`).
+    Documents come back in the order given, the same as with one worker."""
+    return read_documents(list(paths), password=password, jobs=jobs, on_progress=on_progress)
 
 
 def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:

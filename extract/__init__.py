@@ -19,6 +19,7 @@ __all__ = [
     "SourceRow",
     "detect_format",
     "read_document",
+    "read_documents",
 ]
 
 
@@ -65,17 +66,60 @@ def _word_content_types(archive, names: set[str]) -> bool:
     )
 
 
-def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
-                  on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
-    """Read one document into rows with provenance, whatever its format."""
-    path = Path(path)
+def _checked_format(path: Path) -> str:
     if not path.exists():
         raise InputNotFound(f"{path}: no such file")
     if path.is_dir():
         raise InputNotFound(f"{path}: is a folder, not a document")
     if not path.is_file():  # /dev/zero would be read forever, a FIFO would block
         raise UnreadableInput(f"{path}: not a regular file (device, FIFO or socket)")
-    fmt = detect_format(path)
+    return detect_format(path)
+
+
+def read_documents(paths: list[Path], *, password: str | None = None, jobs: int = 1,
+                   on_progress: Callable[[str, int, int], None] | None = None) -> list[ExtractedDocument]:
+    """Read every document, in the order given. With `jobs` > 1 the pages of all the PDFs
+    and the other documents are tasks of one process pool (`pool.run_tasks`: scanned pages
+    first); each PDF is surveyed here first, in order, so a bad file fails before any work."""
+    paths = [Path(p) for p in paths]
+    if jobs <= 1 or not paths:
+        return [read_document(p, password=password, on_progress=on_progress) for p in paths]
+    from pgt.extract.pool import Task, run_tasks
+
+    formats = [_checked_format(p) for p in paths]
+    pdf_jobs = {}
+    if "pdf" in formats:
+        prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")
+        pdf_jobs = {i: prepare_pdf(p, password) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
+    pages = sum(len(job.surveys) for job in pdf_jobs.values())
+    if len(paths) == 1 and pages <= 1:
+        return [read_document(paths[0], password=password, on_progress=on_progress)]
+    from pgt.extract.pdf import chunk_size, finish_pdf
+
+    size = chunk_size(pages, jobs)
+    tasks: list[Task] = []
+    for index, path in enumerate(paths):
+        if index in pdf_jobs:
+            tasks += pdf_jobs[index].page_tasks(size, document=index)
+        else:
+            tasks.append(Task(key=(index, 0), function=read_document, args=(path,), kwargs={"password": password},
+                              where=str(path), document=index))
+    results = run_tasks(tasks, jobs, on_progress)
+    documents: list[ExtractedDocument] = []
+    for index in range(len(paths)):
+        if index in pdf_jobs:
+            keys = sorted(k for k in results if k[0] == index)
+            documents.append(finish_pdf(pdf_jobs[index], [c for k in keys for c in results[k]]))
+        else:
+            documents.append(results[(index, 0)])
+    return documents
+
+
+def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
+                  on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
+    """Read one document into rows with provenance, whatever its format."""
+    path = Path(path)
+    fmt = _checked_format(path)
     if fmt == "text":
         from pgt.extract.text import read_text_export
 

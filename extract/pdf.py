@@ -7,7 +7,9 @@ Steps, each a small function:
 2. Each page is read into a `PageContent` (tables + text lines in reading order):
    born-digital pages by `pdf_tables.read_text_page` (pdfplumber, camelot when measured
    better), scanned pages by `ocr.read_scanned_page` (Tesseract, grid from the image).
-   With `jobs > 1` pages are read in worker processes, in chunks of consecutive pages.
+   With `jobs > 1` pages are read in worker processes (`pool`), in chunks of consecutive
+   pages, each scanned page alone; `prepare_pdf` / `PdfJob.page_tasks` / `finish_pdf` let
+   the pages of several files share one pool (`extract.read_documents`).
 3. `rows_from_pages` turns the pages into rows: text lines rebuilt into paragraphs become
    TEXT rows; a table that goes on at the top of the next page with the same columns keeps
    its table index, and its header rows repeated there are flagged `repeated_header`.
@@ -16,9 +18,7 @@ Steps, each a small function:
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from pgt.extract.pdf_layout import (
     same_row,
 )
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
+from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
 
 Progress = Callable[[str, int, int], None]
@@ -116,8 +117,11 @@ def _iter_pages(
                 else:
                     content = read_text_page(page, number, settings, path, password)
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
-            except PgtError:
-                raise
+            except PgtError as error:
+                if str(path) in error.message:
+                    raise
+                # (Tesseract failing on a page says what failed, not where)
+                raise type(error)(f"{path}: page {number}: {error.message}") from None
             except Exception as error:
                 raise UnreadableInput(
                     f"{path}: page {number} cannot be read ({type(error).__name__}: {error})"
@@ -125,10 +129,10 @@ def _iter_pages(
             yield content
 
 
-def _read_chunk(
+def read_page_run(
     path: str, password: str | None, numbers: list[int], scanned: set[int], settings: PdfSettings
 ) -> list[PageContent]:
-    """Read some pages in a worker process (jobs > 1)."""
+    """Read some pages in a worker process (jobs > 1): one pool task."""
     return list(_iter_pages(path, password, numbers, scanned, settings))
 
 
@@ -150,56 +154,84 @@ def _chunks(numbers: list[int], size: int, scanned: set[int]) -> Iterator[list[i
         yield chunk
 
 
-def read_pages(
-    path: Path,
-    password: str | None,
-    surveys: list[PageSurvey],
-    settings: PdfSettings,
-    jobs: int = 1,
-    on_progress: Progress | None = None,
-) -> list[PageContent]:
-    numbers = [s.number for s in surveys]
-    scanned = {s.number for s in surveys if s.scanned}
-    total, ocr_total = len(numbers), len(scanned)
-    done = ocr_done = 0
+@dataclass
+class PdfJob:
+    """A PDF surveyed and ready to read: its pages become pool tasks (`page_tasks`), and
+    the pages read become the document (`finish_pdf`)."""
 
-    def progress(contents: list[PageContent]) -> None:
-        nonlocal done, ocr_done
-        done += len(contents)
-        ocr_done += sum(1 for c in contents if c.ocr)
-        if on_progress:
-            on_progress("pages", done, total)
-            if ocr_total and any(c.ocr for c in contents):
-                on_progress("ocr", ocr_done, ocr_total)
+    path: Path
+    password: str | None
+    surveys: list[PageSurvey]
+    settings: PdfSettings
+    warnings: list[str]
 
-    pages: list[PageContent] = []
-    jobs = max(1, min(jobs, total))
-    if jobs == 1:
-        for content in _iter_pages(str(path), password, numbers, scanned, settings):
+    @property
+    def scanned(self) -> set[int]:
+        return {s.number for s in self.surveys if s.scanned}
+
+    def page_tasks(self, chunk_size: int, document: object = None) -> list[Task]:
+        """Tasks of consecutive born-digital pages (at most `chunk_size`), each scanned page
+        alone; a task's key is (document, its first page)."""
+        scanned = self.scanned
+        numbers = [s.number for s in self.surveys]
+        return [
+            Task(
+                key=(document, chunk[0]),
+                function=read_page_run,
+                args=(str(self.path), self.password, chunk, scanned & set(chunk), self.settings),
+                where=f"{self.path}: page {chunk[0]}" + (f"-{chunk[-1]}" if len(chunk) > 1 else ""),
+                pages=len(chunk),
+                ocr_pages=len(scanned & set(chunk)),
+                document=document,
+            )
+            for chunk in _chunks(numbers, chunk_size, scanned)
+        ]
+
+
+def chunk_size(pages: int, jobs: int) -> int:
+    """Small chunks keep the cores busy to the end and the progress bar moving; each task
+    opens the file once (cheap next to reading its pages)."""
+    return max(1, min(8, pages // (jobs * 4) or 1))
+
+
+def prepare_pdf(path: Path, password: str | None = None, settings: PdfSettings | None = None) -> PdfJob:
+    """Open and survey the PDF (refusing corrupt, encrypted and OCR-less cases with their
+    one-line error), before any page is read."""
+    path = Path(path)
+    settings = settings or PdfSettings()
+    # pdfminer logs malformed-but-readable structures (odd font dictionaries…) as warnings
+    # on stderr; the reader copes with them, and the CLI must stay quiet.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path}: empty file")
+    surveys = survey(path, password, settings)
+    scanned = [s.number for s in surveys if s.scanned]
+    warnings: list[str] = []
+    if scanned:
+        from pgt.extract.ocr import ensure_ocr
+
+        ensure_ocr(path, scanned, settings.ocr_language)
+        warnings.append(f"OCR used on {len(scanned)} scanned page(s): {_ranges(scanned)}")
+    return PdfJob(path, password, surveys, settings, warnings)
+
+
+def read_pages(job: PdfJob, jobs: int = 1, on_progress: Progress | None = None) -> list[PageContent]:
+    """The pages of one PDF in page order, on `jobs` workers (see `pool`)."""
+    total, ocr_total = len(job.surveys), len(job.scanned)
+    if max(1, min(jobs, total)) == 1:
+        pages: list[PageContent] = []
+        ocr_done = 0
+        for content in _iter_pages(str(job.path), job.password, [s.number for s in job.surveys], job.scanned,
+                                   job.settings):
             pages.append(content)
-            progress([content])
+            if on_progress:
+                on_progress("pages", len(pages), total)
+                if content.ocr:
+                    ocr_done += 1
+                    on_progress("ocr", ocr_done, ocr_total)
         return pages
-    # Small chunks keep the cores busy to the end and the progress bar moving; each worker
-    # opens the file once per chunk (cheap next to reading the pages).
-    size = max(1, min(8, total // (jobs * 4) or 1))
-    env_ocr = os.environ.get("OMP_THREAD_LIMIT")
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # one Tesseract thread per worker: jobs share the cores
-    try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(_read_chunk, str(path), password, chunk, scanned, settings)
-                for chunk in _chunks(numbers, size, scanned)
-            ]
-            for future in as_completed(futures):
-                contents = future.result()
-                pages += contents
-                progress(contents)
-    finally:
-        if env_ocr is None:
-            os.environ.pop("OMP_THREAD_LIMIT", None)
-        else:
-            os.environ["OMP_THREAD_LIMIT"] = env_ocr
-    return sorted(pages, key=lambda p: p.number)
+    results = run_tasks(job.page_tasks(chunk_size(total, jobs)), jobs, on_progress)
+    return [content for key in sorted(results, key=lambda k: k[1]) for content in results[key]]
 
 
 def _union(boxes: list[BBox | None]) -> BBox | None:
@@ -280,6 +312,24 @@ def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[Sourc
     return rows, notes
 
 
+def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
+    """The document from its pages read (in page order)."""
+    rows, notes = rows_from_pages(pages, job.path.name)
+    warnings = list(job.warnings) + [note for page in pages for note in page.notes] + notes
+    reports = [dict(t.report) for page in pages for t in page.items if isinstance(t, PageTable)]
+    if not rows:
+        warnings.append("no text found in the PDF")
+    return ExtractedDocument(
+        path=job.path,
+        rows=rows,
+        format="pdf",
+        sha256=sha256_of(job.path),
+        pages=len(job.surveys),
+        warnings=warnings,
+        tables_report=reports,
+    )
+
+
 def read_pdf(
     path: Path,
     password: str | None = None,
@@ -289,36 +339,8 @@ def read_pdf(
     settings: PdfSettings | None = None,
 ) -> ExtractedDocument:
     """Read a PDF into the row stream (see module doc)."""
-    path = Path(path)
-    settings = settings or PdfSettings()
-    # pdfminer logs malformed-but-readable structures (odd font dictionaries…) as warnings
-    # on stderr; the reader copes with them, and the CLI must stay quiet.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    if path.stat().st_size == 0:
-        raise UnreadableInput(f"{path}: empty file")
-    surveys = survey(path, password, settings)
-    scanned = [s.number for s in surveys if s.scanned]
-    warnings: list[str] = []
-    if scanned:
-        from pgt.extract.ocr import ensure_ocr
-
-        ensure_ocr(path, scanned, settings.ocr_language)
-        warnings.append(f"OCR used on {len(scanned)} scanned page(s): {_ranges(scanned)}")
-    pages = read_pages(path, password, surveys, settings, jobs, on_progress)
-    rows, notes = rows_from_pages(pages, path.name)
-    warnings += [note for page in pages for note in page.notes] + notes
-    reports = [dict(t.report) for page in pages for t in page.items if isinstance(t, PageTable)]
-    if not rows:
-        warnings.append("no text found in the PDF")
-    return ExtractedDocument(
-        path=path,
-        rows=rows,
-        format="pdf",
-        sha256=sha256_of(path),
-        pages=len(surveys),
-        warnings=warnings,
-        tables_report=reports,
-    )
+    job = prepare_pdf(path, password, settings)
+    return finish_pdf(job, read_pages(job, jobs, on_progress))
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -1,0 +1,110 @@
+"""One process pool for all the reading work of a run (`--jobs N`).
+
+The work is cut into tasks — a scanned page to OCR, a run of born-digital pages, a whole
+text or Word document — of every file together, and the tasks share one
+`ProcessPoolExecutor`. The slowest (OCR pages, seconds each) are submitted first, so the
+workers finish together instead of one of them grinding through a 45-page scan while the
+other has long read the summary. Results come back keyed, for the caller to reassemble per
+document in page order: the rows are the same as with one worker, byte for byte.
+
+A task that fails in a worker raises its own one-line `PgtError` (naming file and page)
+here; a worker that dies (killed, out of memory) is reported the same way, never as a
+traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from pgt.errors import UnreadableInput
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    key: Hashable  # where the result goes back (document, first page)
+    function: Callable[..., Any]  # a module-level function: it is pickled to the worker
+    args: tuple = ()
+    where: str = ""  # "file: page 3", for the error when the worker dies
+    pages: int = 0  # PDF pages it reads (the "pages" progress)
+    ocr_pages: int = 0  # of which scanned (the "ocr" progress, and the order of submission)
+    document: Hashable = None  # the document it belongs to (the "files" progress)
+    kwargs: dict = field(default_factory=dict)
+
+
+@contextmanager
+def one_thread_per_tesseract() -> Iterator[None]:
+    """Tesseract's own OpenMP threads would fight the other workers for the cores: each
+    worker's Tesseract runs on one thread, the parallelism comes from the pool."""
+    before = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("OMP_THREAD_LIMIT", None)
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = before
+
+
+def submission_order(tasks: Sequence[Task]) -> list[Task]:
+    """OCR pages first (longest first), then the rest in the order given."""
+    return sorted(tasks, key=lambda task: -task.ocr_pages)
+
+
+def run_tasks(tasks: Sequence[Task], jobs: int, on_progress: Progress | None = None) -> dict[Hashable, Any]:
+    """Run the tasks on `jobs` worker processes; their results by task key."""
+    results: dict[Hashable, Any] = {}
+    if not tasks:
+        return results
+    pages_total = sum(t.pages for t in tasks)
+    ocr_total = sum(t.ocr_pages for t in tasks)
+    remaining: dict[Hashable, int] = {}
+    for task in tasks:
+        remaining[task.document] = remaining.get(task.document, 0) + 1
+    files_total = len(remaining)
+    pages_done = ocr_done = files_done = 0
+
+    def progress(task: Task) -> None:
+        nonlocal pages_done, ocr_done, files_done
+        remaining[task.document] -= 1
+        if remaining[task.document] == 0:
+            files_done += 1
+        if on_progress is None:
+            return
+        if task.pages:
+            pages_done += task.pages
+            on_progress("pages", pages_done, pages_total)
+        if task.ocr_pages:
+            ocr_done += task.ocr_pages
+            on_progress("ocr", ocr_done, ocr_total)
+        if files_total > 1 and remaining[task.document] == 0:
+            on_progress("files", files_done, files_total)
+
+    ordered = submission_order(tasks)
+    with one_thread_per_tesseract(), ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ordered)))) as pool:
+        futures = {pool.submit(t.function, *t.args, **t.kwargs): t for t in ordered}
+        try:
+            for future in as_completed(futures):
+                task = futures[future]
+                try:
+                    results[task.key] = future.result()
+                except BrokenProcessPool:
+                    raise UnreadableInput(
+                        f"{task.where}: the worker process reading it stopped unexpectedly "
+                        f"(out of memory or killed?); try again with fewer --jobs"
+                    ) from None
+                progress(task)
+        except BaseException:
+            for pending in futures:
+                pending.cancel()  # a failed run stops: the queued tasks are dropped
+            raise
+    return results
+

@@ -1,0 +1,107 @@
+"""`--jobs N`: the pages of all files share one process pool, scanned pages first, and the
+outputs are the same bytes as with one worker; a task failing in a worker is one line.
+
+Two PDFs are made at test time: the summary of raw/ rendered as a Word export would print
+it, and the first pages of the detail with page 2 turned into a scan (read through OCR).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import DETAIL, SUMMARY
+from pdf_fixtures import mixed_copy, render_rows_pdf
+from typer.testing import CliRunner
+
+from pgt.cli import app
+from pgt.extract import read_document, read_documents
+from pgt.extract.pdf import chunk_size, prepare_pdf
+from pgt.extract.pool import submission_order
+
+SCANNED_PAGE = 2
+
+
+@pytest.fixture(scope="session")
+def two_pdfs(tmp_path_factory) -> list[Path]:
+    if shutil.which("tesseract") is None:
+        pytest.fail("Tesseract is missing (scripts/setup.sh installs it)")
+    folder = tmp_path_factory.mktemp("pool")
+    summary = render_rows_pdf(read_document(SUMMARY).rows, folder / "priorisation.pdf")
+    rows = read_document(DETAIL).rows
+    end = next(i for i, r in enumerate(rows) if r.cells[0] == "THEMATIQUE ENFANCE")
+    detail = render_rows_pdf(rows[:end], folder / "fiches-born.pdf")
+    return [summary, mixed_copy(detail, folder / "fiches.pdf", [SCANNED_PAGE])]
+
+
+def test_jobs_1_and_2_write_the_same_bytes(tmp_path, two_pdfs):
+    runner = CliRunner()
+    for jobs in ("1", "2"):
+        result = runner.invoke(app, ["convert", *map(str, two_pdfs), "-o", str(tmp_path / jobs), "-q", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert {"plan.json", "actions.csv", "report.html"} <= set(names)
+    assert names == sorted(p.name for p in (tmp_path / "2").iterdir())
+    for name in names:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+    plan = (tmp_path / "2" / "plan.json").read_text(encoding="utf-8")
+    assert '"kind": "priorisation"' in plan and '"kind": "fiches_actions"' in plan
+
+
+def test_documents_come_back_in_order_with_pages_in_order(two_pdfs):
+    seen: list[tuple[str, int, int]] = []
+    documents = read_documents([*two_pdfs, SUMMARY], jobs=2, on_progress=lambda *a: seen.append(a))
+    assert [d.name for d in documents] == ["priorisation.pdf", "fiches.pdf", SUMMARY.name]
+    pages = [r.provenance.page for r in documents[1].rows]
+    assert pages == sorted(pages) and set(pages) == set(range(1, documents[1].pages + 1))
+    total = documents[0].pages + documents[1].pages
+    assert ("pages", total, total) in seen and ("ocr", 1, 1) in seen and seen[-1][0] == "files"
+    assert [s[1] for s in seen if s[0] == "pages"] == sorted(s[1] for s in seen if s[0] == "pages")
+
+
+def test_scanned_pages_of_every_file_are_submitted_first(two_pdfs):
+    summary, detail = (prepare_pdf(p) for p in two_pdfs)
+    size = chunk_size(len(summary.surveys) + len(detail.surveys), 2)
+    tasks = summary.page_tasks(size, document=0) + detail.page_tasks(size, document=1)
+    ordered = submission_order(tasks)
+    assert ordered[0].key == (1, SCANNED_PAGE) and ordered[0].ocr_pages == 1
+    assert all(t.ocr_pages == 0 for t in ordered[1:])
+    # the rest keeps file and page order, and every page is in exactly one task
+    assert [t.key for t in ordered[1:]] == [t.key for t in tasks if t.ocr_pages == 0]
+    assert sum(t.pages for t in tasks) == len(summary.surveys) + len(detail.surveys)
+
+
+def _fails_on_page_3(page, number, *args, **kwargs):
+    if number == 3:
+        raise RuntimeError("boom in the table finder")
+    from pgt.extract.pdf_tables import read_text_page
+
+    return read_text_page(page, number, *args, **kwargs)
+
+
+def _dies_on_page_3(page, number, *args, **kwargs):
+    if number == 3:
+        os._exit(3)  # the worker process vanishes (as when the kernel kills it)
+    from pgt.extract.pdf_tables import read_text_page
+
+    return read_text_page(page, number, *args, **kwargs)
+
+
+@pytest.mark.parametrize("failure, words", [
+    (_fails_on_page_3, ["priorisation.pdf: page 3 cannot be read (RuntimeError: boom"]),
+    # a dead worker breaks the whole pool: the first task to report it is named
+    (_dies_on_page_3, ["priorisation.pdf: page ", "worker process reading it stopped unexpectedly"]),
+])
+def test_task_failure_in_a_worker_is_one_line(tmp_path, two_pdfs, monkeypatch, failure, words):
+    # workers are forked from this process: they run the patched reader
+    monkeypatch.setattr("pgt.extract.pdf.read_text_page", failure)
+    result = CliRunner().invoke(app, ["convert", str(two_pdfs[0]), str(DETAIL), "-o", str(tmp_path / "out"),
+                                      "-q", "--jobs", "2"])
+    assert result.exit_code == 4, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pgt: error: "), result.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
