@@ -4,6 +4,9 @@
 - bare pdfplumber table extraction (`page.extract_tables()` on every page),
 - bare camelot (lattice, pdfium backend, all pages),
 - pgt's whole pipeline (`pgt.pipeline.convert`: read, build, normalise, validate),
+- OCRmyPDF on the scanned pages (`--force-ocr -l fra --output-type pdf --optimize 0`: OCR
+  and a text layer, no image optimisation nor PDF/A conversion), the reference for pgt's
+  OCR wall time at the same `--jobs`, in the same run, on the same machine,
 
 on a PDF rendering of the detail document (raw/pgt-fiches-actions.txt, A4 landscape, ruled
 tables, see tests/pdf_fixtures.py), born-digital and scanned (pages turned into 300 dpi
@@ -13,6 +16,9 @@ sampled every 20 ms.
 
     .venv/bin/python scripts/bench_pdf.py                      # print the table
     .venv/bin/python scripts/bench_pdf.py --scan-pages 12 --output docs/benchmark.md
+    .venv/bin/python scripts/bench_pdf.py --ocr-only --scan-pages 45 --jobs 2   # pgt vs OCRmyPDF only
+
+Importable (`scripts/bench.py` calls it): `build_inputs`, `run_isolated`, `ocr_comparison`.
 
 Bare pdfplumber and camelot read no text on scanned pages (no text layer): their figures
 on the scan show the cost of finding nothing; only pgt reads those pages (OCR).
@@ -91,10 +97,21 @@ class MemorySampler:
         self.peak_kib = max(self.peak_kib, own_hwm)
 
 
+def _cpu_seconds() -> float:
+    """User + system time of this process and of every process it started and waited for
+    (workers, Tesseract, OCRmyPDF and its own children)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(kind: str, path: str, jobs: int) -> dict:
     """Run one measurement in this (fresh) process."""
     with MemorySampler() as memory:
+        cpu_before = _cpu_seconds()
         figures = _measure(kind, path, jobs)
+        figures["cpu_seconds"] = _cpu_seconds() - cpu_before
     figures["peak_mib"] = memory.peak_kib / 1024
     return figures
 
@@ -121,11 +138,18 @@ def _measure(kind: str, path: str, jobs: int) -> dict:
     elif kind == "pgt":
         from pgt.pipeline import convert
 
-        result = convert([Path(path)], jobs=jobs)
-        document = result.documents[0]
-        pages = document.pages
-        tables = len(document.tables_report)
+        # several PDFs (the summary and a scan) are given joined by os.pathsep
+        result = convert([Path(p) for p in path.split(os.pathsep)], jobs=jobs)
+        pages = sum(d.pages or 0 for d in result.documents)
+        tables = sum(len(d.tables_report) for d in result.documents)
         actions = len(result.plan.all_actions())
+    elif kind == "ocrmypdf":
+        import pypdfium2
+
+        pages = len(pypdfium2.PdfDocument(path))
+        with tempfile.TemporaryDirectory(prefix="pgt-bench-ocrmypdf-") as folder:
+            subprocess.run(ocrmypdf_command(path, str(Path(folder) / "out.pdf"), jobs), check=True,
+                           capture_output=True)
     else:
         raise SystemExit(f"unknown measurement {kind}")
     elapsed = time.perf_counter() - start
@@ -133,6 +157,33 @@ def _measure(kind: str, path: str, jobs: int) -> dict:
     if kind == "pgt":
         out["actions"] = actions
     return out
+
+
+def ocrmypdf_command(source: str, target: str, jobs: int) -> list[str]:
+    """OCRmyPDF doing only the work comparable to pgt's: rasterise, OCR in French, add the
+    text layer; no optimisation, no PDF/A (Ghostscript) conversion."""
+    return ["ocrmypdf", "--jobs", str(jobs), "--force-ocr", "-l", "fra", "--output-type", "pdf",
+            "--optimize", "0", "--quiet", source, target]
+
+
+def ocrmypdf_version() -> str | None:
+    try:
+        done = subprocess.run(["ocrmypdf", "--version"], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() or None
+
+
+def ocr_comparison(scan: Path, jobs: int, repeat: int = 1) -> dict:
+    """pgt's OCR and OCRmyPDF's on the same scanned pages, same `jobs`, alternated in the
+    same run (each best of `repeat`); `ratio` = pgt seconds / OCRmyPDF seconds."""
+    pgt_runs, ref_runs = [], []
+    for _ in range(repeat):
+        pgt_runs.append(run_isolated("pgt", scan, jobs))
+        ref_runs.append(run_isolated("ocrmypdf", scan, jobs))
+    pgt = min(pgt_runs, key=lambda r: r["seconds"])
+    ref = min(ref_runs, key=lambda r: r["seconds"])
+    return {"pgt": pgt, "ocrmypdf": ref, "jobs": jobs, "ratio": pgt["seconds"] / ref["seconds"]}
 
 
 def run_isolated(kind: str, path: Path, jobs: int = 1, repeat: int = 1) -> dict:
@@ -171,36 +222,64 @@ def machine() -> str:
     )
 
 
-def build_inputs(folder: Path, scan_pages: int) -> tuple[Path, Path]:
+def build_inputs(folder: Path, scan_pages: int) -> tuple[Path, Path, Path]:
+    """The detail rendered as a born-digital PDF, its scan (the first `scan_pages` pages, 0:
+    all) and the summary rendered as a born-digital PDF."""
     from pdf_fixtures import render_rows_pdf, scanned_copy
 
     from pgt.extract import read_document
 
     rows = read_document(ROOT / "raw" / "pgt-fiches-actions.txt").rows
     born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
+    summary = render_rows_pdf(read_document(ROOT / "raw" / "pgt-priorisation.txt").rows, folder / "priorisation.pdf")
     import pypdfium2
 
     total = len(pypdfium2.PdfDocument(str(born)))
     pages = list(range(1, min(scan_pages, total) + 1)) if scan_pages else None
     scan = scanned_copy(born, folder / "fiches-actions-scan.pdf", pages)
-    return born, scan
+    return born, scan, summary
+
+
+def ocr_only(args: argparse.Namespace) -> None:
+    """pgt's OCR against OCRmyPDF's, same pages, same jobs, alternated in this run."""
+    jobs = args.jobs if args.jobs > 1 else (os.cpu_count() or 1)
+    if ocrmypdf_version() is None:
+        raise SystemExit("ocrmypdf is not installed (apt-get install ocrmypdf, or bash scripts/setup.sh)")
+    with tempfile.TemporaryDirectory(prefix="pgt-bench-") as folder:
+        _, scan, _ = build_inputs(Path(folder), args.scan_pages)
+        load_before = os.getloadavg()[0]
+        found = ocr_comparison(scan, jobs, args.ocr_repeat)
+        load_after = os.getloadavg()[0]
+    pgt, ref = found["pgt"], found["ocrmypdf"]
+    print("| reader | pages | seconds | pages/s | CPU seconds | peak memory (MiB) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    for label, f in ((f"pgt convert (OCR), --jobs {jobs}", pgt), (f"OCRmyPDF --jobs {jobs}", ref)):
+        print(f"| {label} | {f['pages']} | {f['seconds']:.1f} | {f['pages'] / f['seconds']:.2f} "
+              f"| {f['cpu_seconds']:.1f} | {f['peak_mib']:.0f} |")
+    print(f"OCR wall time ratio pgt / OCRmyPDF: {found['ratio']:.2f}× (target ≤ 1.0×); "
+          f"CPU time ratio {pgt['cpu_seconds'] / ref['cpu_seconds']:.2f}×")
+    print(f"{machine()}; {ocrmypdf_version()}; load average {load_before:.1f} before, {load_after:.1f} after")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "PDF"), help=argparse.SUPPRESS)
-    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help="workers for --ocr-only (default: the cores)")
     parser.add_argument("--scan-pages", type=int, default=0, help="scan only the first N pages (default: all)")
     parser.add_argument("--output", type=Path, help="write the figures as Markdown here")
     parser.add_argument("--repeat", type=int, default=3, help="runs per born-digital measurement, best kept (default 3)")
+    parser.add_argument("--ocr-only", action="store_true", help="only pgt's OCR against OCRmyPDF's (--jobs, default: cores)")
+    parser.add_argument("--ocr-repeat", type=int, default=1, help="runs of each OCR measurement, best kept (default 1)")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure[0], args.measure[1], args.jobs)))
         return
+    if args.ocr_only:
+        ocr_only(args)
+        return
 
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="pgt-bench-") as folder:
-        born, scan = build_inputs(Path(folder), args.scan_pages)
+        born, scan, summary = build_inputs(Path(folder), args.scan_pages)
         plan = [
             ("born-digital", "bare pdfplumber extract_tables", "pdfplumber", born, 1),
             ("born-digital", "bare camelot lattice", "camelot", born, 1),
@@ -210,7 +289,12 @@ def main() -> None:
             ("scanned", "bare camelot lattice", "camelot", scan, 1),
             ("scanned", "pgt convert (OCR), --jobs 1", "pgt", scan, 1),
             ("scanned", f"pgt convert (OCR), --jobs {cores}", "pgt", scan, cores),
+            ("scanned + summary", f"pgt convert (OCR) of 2 files, --jobs {cores}", "pgt",
+             Path(f"{summary}{os.pathsep}{scan}"), cores),
         ]
+        has_ocrmypdf = ocrmypdf_version() is not None
+        if has_ocrmypdf:
+            plan.append(("scanned", f"OCRmyPDF --jobs {cores} (reference)", "ocrmypdf", scan, cores))
         rows = []
         load_before = os.getloadavg()[0]
         for kind, label, what, path, jobs in plan:
@@ -220,13 +304,13 @@ def main() -> None:
             rows.append((kind, label, figures))
         load_after = os.getloadavg()[0]
     lines = [
-        "| input | reader | pages | seconds | pages/s | peak memory (MiB) | tables found |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| input | reader | pages | seconds | pages/s | CPU seconds | peak memory (MiB) | tables found |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for kind, label, f in rows:
         lines.append(
             f"| {kind} | {label} | {f['pages']} | {f['seconds']:.1f} | {f['pages'] / f['seconds']:.2f} "
-            f"| {f['peak_mib']:.0f} | {f['tables']} |"
+            f"| {f['cpu_seconds']:.1f} | {f['peak_mib']:.0f} | {f['tables']} |"
         )
     bare = rows[0][2]
     whole = rows[2][2]
@@ -236,6 +320,13 @@ def main() -> None:
         f"pgt's whole pipeline (jobs 1) takes {ratio:.2f}× the time of bare pdfplumber table "
         f"extraction on the same born-digital pages (target: within 2×)."
     )
+    by_label = {label: f for _, label, f in rows}
+    pgt_ocr = by_label.get(f"pgt convert (OCR), --jobs {cores}")
+    reference = by_label.get(f"OCRmyPDF --jobs {cores} (reference)")
+    if pgt_ocr and reference:
+        summary += (f" OCR wall time, --jobs {cores}: pgt {pgt_ocr['seconds']:.1f} s, OCRmyPDF "
+                    f"{reference['seconds']:.1f} s on the same {reference['pages']} scanned pages: ratio "
+                    f"{pgt_ocr['seconds'] / reference['seconds']:.2f}× (target: ≤ 1.0×).")
     host = f"{machine()}; load average {load_before:.1f} before, {load_after:.1f} after"
     print(table)
     print(summary)
