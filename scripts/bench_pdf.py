@@ -18,7 +18,8 @@ sampled every 20 ms.
     .venv/bin/python scripts/bench_pdf.py --scan-pages 12 --output docs/benchmark.md
     .venv/bin/python scripts/bench_pdf.py --ocr-only --scan-pages 45 --jobs 2   # pgt vs OCRmyPDF only
 
-Importable (`scripts/bench.py` calls it): `build_inputs`, `run_isolated`, `ocr_comparison`.
+Importable (`scripts/bench.py` calls it): `build_inputs`, `build_summary`, `run_isolated`,
+`ocr_comparison`.
 
 Bare pdfplumber and camelot read no text on scanned pages (no text layer): their figures
 on the scan show the cost of finding nothing; only pgt reads those pages (OCR).
@@ -222,22 +223,30 @@ def machine() -> str:
     )
 
 
-def build_inputs(folder: Path, scan_pages: int) -> tuple[Path, Path, Path]:
-    """The detail rendered as a born-digital PDF, its scan (the first `scan_pages` pages, 0:
-    all) and the summary rendered as a born-digital PDF."""
+def build_summary(folder: Path) -> Path:
+    """The summary document rendered as a born-digital PDF."""
+    from pdf_fixtures import render_rows_pdf
+
+    from pgt.extract import read_document
+
+    return render_rows_pdf(read_document(ROOT / "raw" / "pgt-priorisation.txt").rows, folder / "priorisation.pdf")
+
+
+def build_inputs(folder: Path, scan_pages: int) -> tuple[Path, Path]:
+    """The detail rendered as a born-digital PDF, and its scan (the first `scan_pages`
+    pages; 0: all)."""
     from pdf_fixtures import render_rows_pdf, scanned_copy
 
     from pgt.extract import read_document
 
     rows = read_document(ROOT / "raw" / "pgt-fiches-actions.txt").rows
     born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
-    summary = render_rows_pdf(read_document(ROOT / "raw" / "pgt-priorisation.txt").rows, folder / "priorisation.pdf")
     import pypdfium2
 
     total = len(pypdfium2.PdfDocument(str(born)))
     pages = list(range(1, min(scan_pages, total) + 1)) if scan_pages else None
     scan = scanned_copy(born, folder / "fiches-actions-scan.pdf", pages)
-    return born, scan, summary
+    return born, scan
 
 
 def ocr_only(args: argparse.Namespace) -> None:
@@ -246,7 +255,7 @@ def ocr_only(args: argparse.Namespace) -> None:
     if ocrmypdf_version() is None:
         raise SystemExit("ocrmypdf is not installed (apt-get install ocrmypdf, or bash scripts/setup.sh)")
     with tempfile.TemporaryDirectory(prefix="pgt-bench-") as folder:
-        _, scan, _ = build_inputs(Path(folder), args.scan_pages)
+        _, scan = build_inputs(Path(folder), args.scan_pages)
         load_before = os.getloadavg()[0]
         found = ocr_comparison(scan, jobs, args.ocr_repeat)
         load_after = os.getloadavg()[0]
@@ -279,7 +288,8 @@ def main() -> None:
 
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="pgt-bench-") as folder:
-        born, scan, summary = build_inputs(Path(folder), args.scan_pages)
+        born, scan = build_inputs(Path(folder), args.scan_pages)
+        summary = build_summary(Path(folder))
         plan = [
             ("born-digital", "bare pdfplumber extract_tables", "pdfplumber", born, 1),
             ("born-digital", "bare camelot lattice", "camelot", born, 1),
