@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import OcrUnavailable
+from pgt.extract import tesseract_api
 from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
 from pgt.extract.rows import BBox
@@ -158,9 +159,29 @@ def _edges(horizontal: list[BBox], vertical: list[BBox]) -> tuple[list[dict], li
 
 def run_tesseract(gray, dpi: int, language: str, psm: int = 3) -> list[Word]:
     """OCR the bitmap once; words with their boxes in points."""
+    scale = 72.0 / dpi
+    # The library keeps the model loaded between calls (tesseract_api): the same TSV as
+    # the command, without loading the model again for each of a page's calls.
+    output = tesseract_api.tsv(gray, dpi, language, psm)
+    if output is None:
+        output = _tesseract_command(gray, dpi, language, psm)
+    words = []
+    reader = csv.DictReader(io.StringIO(output), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        text = (row.get("text") or "").translate(_OCR_FIXES).strip()
+        if not text or row.get("level") != "5":
+            continue
+        left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
+        bbox = (left * scale, top * scale, (left + width) * scale, (top + height) * scale)
+        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
+        words.append(Word(text, bbox, key, float(row.get("conf") or 0)))
+    return words
+
+
+def _tesseract_command(gray, dpi: int, language: str, psm: int) -> str:
+    """The `tesseract` command's TSV for the bitmap (when libtesseract cannot be loaded)."""
     from PIL import Image
 
-    scale = 72.0 / dpi
     env = dict(os.environ)
     # Tesseract's own threads spin on a busy machine: parallelism comes from --jobs instead.
     env.setdefault("OMP_THREAD_LIMIT", "1")
@@ -177,17 +198,7 @@ def run_tesseract(gray, dpi: int, language: str, psm: int = 3) -> list[Word]:
         )
     if done.returncode != 0:
         raise OcrUnavailable(f"Tesseract failed: {done.stderr.strip()[:200]}")
-    words = []
-    reader = csv.DictReader(io.StringIO(done.stdout), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for row in reader:
-        text = (row.get("text") or "").translate(_OCR_FIXES).strip()
-        if not text or row.get("level") != "5":
-            continue
-        left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
-        bbox = (left * scale, top * scale, (left + width) * scale, (top + height) * scale)
-        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        words.append(Word(text, bbox, key, float(row.get("conf") or 0)))
-    return words
+    return done.stdout
 
 
 def classify_dashes(words: list[Word]) -> None:

@@ -105,3 +105,22 @@ def test_task_failure_in_a_worker_is_one_line(tmp_path, two_pdfs, monkeypatch, f
     assert all(w in lines[0] for w in words), lines[0]
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+# ---- Tesseract kept loaded in each worker ---------------------------------------------------
+
+
+def test_tesseract_library_gives_the_command_s_words(two_pdfs, monkeypatch):
+    """libtesseract (model loaded once per process) reads exactly what the `tesseract`
+    command reads: same TSV, so the same words, boxes and confidences."""
+    from pgt.extract import tesseract_api
+    from pgt.extract.ocr import _tesseract_command, render_page, run_tesseract
+
+    assert tesseract_api.available("fra")
+    gray = render_page(str(two_pdfs[1]), None, SCANNED_PAGE, 300)[:900]  # the top of the scanned page
+    for psm in (3, 6):
+        assert tesseract_api.tsv(gray, 300, "fra", psm) == _tesseract_command(gray, 300, "fra", psm)
+    with_library = run_tesseract(gray, 300, "fra")
+    assert len(with_library) > 20
+    monkeypatch.setattr(tesseract_api, "tsv", lambda *args: None)  # no library: the command
+    assert run_tesseract(gray, 300, "fra") == with_library
