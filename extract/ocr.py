@@ -10,8 +10,10 @@ A scan of a ruled table still shows its rules. So for each scanned page:
 4. put each word in the cell holding its centre; words outside the tables become text
    lines, as on a born-digital page.
 
-Tesseract is called as a program (no Python binding needed); OCRmyPDF would add a text
-layer we would then read back, at the cost of a PDF rewrite per file.
+Tesseract is called through its C API (`tesseract_api`: libtesseract with ctypes, the
+model loaded once per process), or as a program when the library cannot be loaded: the
+same TSV either way. OCRmyPDF would add a text layer we would then read back, at the cost
+of a PDF rewrite per file and without the word confidences.
 """
 
 from __future__ import annotations
