@@ -241,15 +241,16 @@ def _small_plan(first_oi_actions, second_oi_actions, fiches=()):
 def test_duplicate_placed_where_the_summary_says_with_its_printed_oo():
     fiche = Fiche(id="enfance-f72", thematique="enfance", axe=3, oi=2, oo=[2], numero=72,
                   titre="Pérennisation du CLAS", provenance=Provenance(document="s"))
-    plan = _small_plan([_action("enfance-3-1-9", 9, "Pérennisation du CLAS.", [3], porteur="Politique de la ville")],
+    plan = _small_plan([_action("enfance-3-1-9", 9, "Pérennisation du CLAS.", [1], porteur="Politique de la ville")],
                        [_action("enfance-3-2-9", 9, "Pérennisation du CLAS", [1])], [fiche])
+    plan.thematiques[0].axes[0].objectifs_intermediaires[1].objectifs_operationnels = []  # OI 2 prints no OO table
     log = CorrectionLog(plan.corrections)
     merge_duplicates_rule(plan, log)
     oi1, oi2 = plan.thematiques[0].axes[0].objectifs_intermediaires
     assert oi1.actions == [] and [a.id for a in oi2.actions] == ["enfance-3-2-9"]
     # the OO printed with the fields it takes (not the fiche's), added where the OI lacks it
-    assert oi2.actions[0].porteur == "Politique de la ville" and oi2.actions[0].oo == [3]
-    assert [o.numero for o in oi2.objectifs_operationnels] == [1, 3]  # the reference stays valid
+    assert oi2.actions[0].porteur == "Politique de la ville" and oi2.actions[0].oo == [1]
+    assert [o.numero for o in oi2.objectifs_operationnels] == [1]  # OO 1 added: the reference stays valid
     Plan.model_validate(plan.model_dump())
 
 
