@@ -114,7 +114,7 @@ def test_cli_text_json_and_fail_on_change(tmp_path):
     assert data["counts"] == {"removed": 1, "added": 0, "renumbered": 0, "moved": 0, "changed": 1, "typo": 0}
     assert data["changes"][1] == {"kind": "changed", "thematique": "petite_enfance", "id": "petite_enfance-1-1-3",
                                   "old_id": None, "field": "porteur", "before": "Direction Pôle Petite Enfance et RPE",
-                                  "after": "RPE", "titre": data["changes"][1]["titre"]}
+                                  "after": "RPE", "titre": data["changes"][1]["titre"], "level": "action"}
     assert runner.invoke(app, ["diff", str(DETAIL), str(new), "--fail-on-change", "-q"]).exit_code == 1
 
 
