@@ -473,6 +473,7 @@ class DetailBuilder:
         if cells and cells[0][0] < anchor and libelle is None:
             anchor = cells[0][0]  # a typed cell before the offer column: laid from where it is
         values = self._placed_values(row, anchor, rest, action.id, guided=True)
+        _join_second_indicator(values)
         return oo_refs, libelle, values
 
     def _is_libelle(self, index: int, text: str, expected: int) -> bool:
@@ -569,6 +570,17 @@ def _apply_fields(record: Action | Offre, values: dict[str, str]) -> None:
     for field in _LIST_FIELDS:
         if field in values:
             setattr(record, field, [values[field]])
+
+
+def _join_second_indicator(values: dict[str, str]) -> None:
+    """A row printing two indicators (`Nombre de rencontres` | `Nombre de participants`) has
+    one laid on the column before the indicators: both are indicators."""
+    current = values.get("indicateurs")
+    if current is None or cell_type(current) != ("indicateurs", True):
+        return
+    for field in list(values):
+        if field != "indicateurs" and cell_type(values[field]) == ("indicateurs", True):
+            values["indicateurs"] = f"{values.pop(field)}, {values['indicateurs']}"
 
 
 def _has_fields(record: Action | Offre) -> bool:

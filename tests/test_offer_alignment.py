@@ -106,3 +106,10 @@ def test_column_profile_share(text, field):
     profile.learn({"porteur": "Service jeunesse", "partenaires": "Associations"})
     assert profile.share(text, field) == 1.0
     assert profile.share(text, "indicateurs") == 0.0
+
+
+def test_regression_offer_12_two_indicators_both_indicators(raw_plan):
+    # line 160: `Nombre de rencontres réalisées` | `Nombre de participants à ces rencontres`
+    o = offer(raw_plan, "enfance-1-1-12", "Rencontres littéraires")
+    assert o.moyens_financiers is None
+    assert o.indicateurs == ["Nombre de rencontres réalisées", "Nombre de participants à ces rencontres"]
