@@ -93,6 +93,8 @@ class DetailBuilder:
         self.tables_with_body: set[int | None] = set()  # tables past their header rows
         self.profile = ColumnProfile()  # what each column holds, from the rows placed so far
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
+        self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
+        self.row_now: SourceRow | None = None     # a Word table has no lines)
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
@@ -115,6 +117,7 @@ class DetailBuilder:
     def feed(self, row: SourceRow) -> None:
         if row.is_blank:
             return
+        self.row_before, self.row_now = self.row_now, row
         if row.repeated_header and row.table_index in self.tables_with_body:
             # a header repeated after a page break inside a table (PDF): a duplicate of the
             # header already read; read again it would end the current action. (A header
@@ -492,9 +495,7 @@ class DetailBuilder:
         """A tall row of an offers table whose fields the export printed on the line above,
         beside the previous action's last offer: this row holds only its title, OO and
         libellé, and the line above is that offer's own, directly before it."""
-        above_line, line = above.row.provenance.line, row.provenance.line
-        adjacent = (above_line is not None and line is not None and line == above_line + 1
-                    and above.row.table_index == row.table_index)
+        adjacent = above.row is self.row_before and above.row.table_index == row.table_index
         first = above.action.offres[0] if above.action.offres else None
         return (adjacent and bool(above.values) and above.offre.libelle is not None
                 and first is not None and first is not above.offre and _has_fields(above.action))
