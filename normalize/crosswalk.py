@@ -14,8 +14,9 @@ OI) and the order of print. Four passes, each on what the previous left:
 3. per objective, the fiches and actions still unpaired, when as many on both sides, in
    order of print: their place pairs them though the titles are paraphrases (a reprint of
    an action already paired takes no part);
-4. per axe, an unpaired fiche whose significant words are mostly in an unpaired action's
-   text (title, offers, fields): the summary names what the detail lists.
+4. an unpaired fiche whose significant words are in an unpaired action's text (title,
+   offers, fields) — a quarter of them (two at least) in the same objective, most of them
+   elsewhere in the axe: the summary names what the detail lists.
 
 Each pair has a confidence (0..1) kept on the fiche (`match_confidence`): the title
 similarity for passes 1–2, lower for pairs by place (3) and content (4).
@@ -41,7 +42,9 @@ TITLE_ALIKE = 70.0
 TITLE_HALF = 50.0
 UNTITLED_SCORE = 60.0  # a detail row without title, paired on number and axe
 PLACE_CONFIDENCE = 0.4  # paired by place and order only
-CONTENT_ALIKE = 0.6  # share of the fiche's significant words found in the action's text
+CONTENT_ALIKE = 0.6  # share of the fiche's significant words found in the action's text (same axe)
+OBJECTIVE_CONTENT_ALIKE = 0.25  # in the same objective the place says the rest (and 2 words at least)
+CONTENT_MIN_WORDS = 2
 CONTENT_CONFIDENCE = 0.3  # + CONTENT_CONFIDENCE × that share
 
 
@@ -96,7 +99,10 @@ def match(fiches: list[Fiche], placed: list[Placed]) -> list[Candidate]:
         if group_fiches and len(group_fiches) == len(group_actions):
             pairs += [Candidate(0.0, abs(ranks[f.id] - p.rank), f, p, PLACE_CONFIDENCE, "place")
                       for f, p in zip(group_fiches, group_actions)]
-    pairs += _by_content(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks)
+    for group_fiches, group_actions in _by_objective(_free_fiches(fiches, pairs),
+                                                     _free_actions(placed, pairs)).values():
+        pairs += _by_content(group_fiches, group_actions, ranks, OBJECTIVE_CONTENT_ALIKE)
+    pairs += _by_content(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks, CONTENT_ALIKE)
     return sorted(pairs, key=lambda c: c.placed.rank)
 
 
@@ -185,18 +191,20 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] in "SX" else word
 
 
-def _by_content(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]) -> list[Candidate]:
+def _by_content(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
+                threshold: float) -> list[Candidate]:
     candidates = []
     texts = {p.action.id: _action_text(p.action) for p in placed}
     for fiche in fiches:
         words = [_stem(w) for w in significant(fiche.titre).split() if len(w) > 3]
-        if len(words) < 2:
+        if len(words) < CONTENT_MIN_WORDS:
             continue
         for item in placed:
             if fiche.axe is None or fiche.axe != item.axe:
                 continue
-            share = sum(w in texts[item.action.id] for w in words) / len(words)
-            if share >= CONTENT_ALIKE:
+            found = sum(w in texts[item.action.id] for w in words)
+            share = found / len(words)
+            if share >= threshold and found >= CONTENT_MIN_WORDS:
                 candidates.append(Candidate(share, abs(ranks[fiche.id] - item.rank), fiche, item,
                                             round(CONTENT_CONFIDENCE * (1 + share), 2), "content"))
     candidates.sort(key=lambda c: (-c.score, c.distance, c.placed.action.id, c.fiche.id))

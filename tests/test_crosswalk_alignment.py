@@ -106,3 +106,11 @@ def test_content_pairs_within_the_axe():
     # another axe is never paired on content: only a title alike crosses axes
     assert pairs_of(match(fiches, actions[1:])) == [("enfance-f9", "enfance-2-1-5")]
     assert match(fiches, actions[1:])[0].basis == "title"
+
+
+def test_regression_crosswalk_fiche_78_espace_famille_in_its_objective(raw_plan):
+    # four fiches, two actions left in OI 2 of axe III: the place alone cannot pair them, but
+    # « l'espace famille » is action 73's « espace famille sur internet »
+    fiches = {f.numero: f for f in raw_plan.fiches if f.thematique == "enfance"}
+    assert fiches[78].action_id == "enfance-3-2-73"
+    assert [fiches[n].action_id for n in (75, 76, 77)] == [None, None, None]  # one word alike is not enough
