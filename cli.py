@@ -118,9 +118,27 @@ def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
     lines.append(f"Anomalies: {len(plan.anomalies)} ({severities.get('error', 0)} errors, "
                  f"{severities.get('warning', 0)} warnings, {severities.get('info', 0)} info) — see anomalies.csv")
     lines.append(f"Corrections: {len(plan.corrections)} — see corrections.csv")
+    lines += overrides_lines(result)
     if output is not None:
         lines.append(f"Written to {output}/")
     return lines
+
+
+def overrides_lines(result: ConversionResult) -> list[str]:
+    """Which overrides file was used (and whether found beside the documents), what became of it."""
+    loaded = result.overrides
+    if not loaded.files:
+        return []
+    from pgt.normalize.overrides import overrides_summary
+
+    names = ", ".join(str(f) for f in loaded.files)
+    found = " (found beside the documents)" if loaded.discovered else ""
+    return [f"Overrides: {names}{found}: {overrides_summary(result.plan, loaded.overrides)} "
+            f"— rule override in corrections.csv, override_* in anomalies.csv"]
+
+
+OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default: pgt-overrides.csv in an "
+                  "input folder); applied last, logged with rule override.")
 
 
 @app.command("convert")
@@ -133,6 +151,7 @@ def convert_command(
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
@@ -142,12 +161,13 @@ def convert_command(
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
-            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress)
+            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
+                             overrides=overrides)
         if strict and result.coverage < 1.0:
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        extra_files = {"report.html": render_report(result.plan)} if report else {}
+        extra_files = {"report.html": render_report(result.plan, overrides=result.overrides.statuses(result.plan))} if report else {}
         write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
@@ -161,7 +181,7 @@ no anomaly of severity error).
 
 Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
 met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
-7 no plan found in the input; 8 a report file cannot be written.
+7 no plan found in the input; 8 a report file cannot be written; 10 bad overrides file.
 
 Example: pgt check raw/ --config pgt-check.toml --junit check.xml
 """
@@ -175,11 +195,12 @@ def check_command(
     junit_report: Optional[Path] = typer.Option(None, "--junit", help="Also write the report as JUnit XML."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
 
     with reported_errors():
-        report = run_check(inputs or [], config, password=password)
+        report = run_check(inputs or [], config, password=password, overrides=overrides)
         for kind, path in (("json", json_report), ("junit", junit_report)):
             if path is not None:
                 write_report(report, kind, path)
