@@ -301,9 +301,9 @@ def _problem(override: Override, found: dict[str, Target], last_line: dict[tuple
                         f"(an action, offer, fiche, OO, OI or axe id); the fix is not applied")
     if override.field not in EDITABLE[target.kind]:
         return _anomaly(override, "override_orphan",
-                        f"override of {override.record_id}: unknown field {override.field!r} for "
-                        f"{KIND_NAMES[target.kind]} (fields: {', '.join(EDITABLE[target.kind])}); "
-                        f"the fix is not applied", record_id=override.record_id)
+                        f"override of {override.record_id}: {override.field!r} is not a field an override "
+                        f"may set on {KIND_NAMES[target.kind]} (README, Overrides); the fix is not applied",
+                        record_id=override.record_id)
     if last_line[override.key] != override.line:
         return _anomaly(override, "override_duplicate",
                         f"override of {override.field} for {override.record_id} given again at line "

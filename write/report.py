@@ -548,6 +548,7 @@ class OverrideLine(Protocol):
     note: str | None
     source: str
     line: int
+    extra_cells: int
 
 
 def editing_data(overrides: Iterable[tuple[OverrideLine, str, str]]) -> str:
@@ -555,7 +556,10 @@ def editing_data(overrides: Iterable[tuple[OverrideLine, str, str]]) -> str:
     `unchanged`, `orphan`, `invalid`, `duplicate`) and why: the page lists them, marks the
     fields they set, and writes them back (less the removed ones) with the new edits."""
     return json.dumps([{"record_id": o.record_id, "field": o.field, "value": o.value or "", "note": o.note or "",
-                        "source": o.source, "line": o.line, "status": status, "message": message}
+                        "source": o.source, "line": o.line, "status": status, "message": message,
+                        # written back unless superseded (duplicate) or cut short (no value cell, an
+                        # unquoted separator): re-written, such a line would say what its author did not
+                        "keep": status != "duplicate" and o.value is not None and not o.extra_cells}
                        for o, status, message in overrides], ensure_ascii=False)
 
 
