@@ -234,9 +234,14 @@ OLD and NEW are documents, folders of documents (converted in memory), output fo
 pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
 within a thématique when the numbering changed.
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
-2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the JSON file
-cannot be written.
+With --overrides FILE, document sides are converted with those fixes and each line of the
+file is checked: did its record's source value change between OLD and NEW (review the fix),
+is the record gone, does NEW now say the fix itself (retire it)?
+
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change (with
+--overrides: also an override whose record changed or is gone); 2 bad arguments; 3 input not
+found; 4 unreadable input; 7 no plan found; 8 the JSON file cannot be written; 10 bad
+overrides file.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -249,9 +254,14 @@ def diff_command(
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
+        "An overrides file: applied to document sides, and each line checked: did its record's "
+        "source value change between OLD and NEW?")),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
 
+    if overrides is not None:
+        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
     with reported_errors():
         result = diff_sources(old, new)
         if json_report is not None:
@@ -259,6 +269,21 @@ def diff_command(
     if not quiet:
         typer.echo(diff_text(result), nl=False)
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+
+
+def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
+                           fail_on_change: bool, quiet: bool) -> None:
+    """`pgt diff --overrides`: the diff, then each override against the two versions."""
+    from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
+
+    with reported_errors():
+        result = diff_with_overrides(old, new, overrides)
+        if json_report is not None:
+            write_with_overrides_json(result, json_report)
+    if not quiet:
+        typer.echo(with_overrides_text(result), nl=False)
+    changed = result.diff.changed or result.needs_review
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and changed else ExitCode.OK))
 
 
 def main() -> None:  # pragma: no cover - console entry point
