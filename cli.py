@@ -167,7 +167,8 @@ def convert_command(
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        extra_files = {"report.html": render_report(result.plan, overrides=result.overrides.statuses(result.plan))} if report else {}
+        overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
+        extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
         write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))

@@ -80,7 +80,9 @@ def load_overrides(inputs: Sequence[Path], overrides: Path | None = None) -> Loa
         folders = [Path(i) for i in inputs or [DEFAULT_INPUT] if Path(i).is_dir()]
         files = sorted(p for folder in folders for p in folder.iterdir() if p.is_file() and is_overrides_file(p))
         discovered = True
-    return LoadedOverrides(files, discovered and bool(files), [o for f in files for o in read_overrides(f)])
+    names = [f.name for f in files]
+    lines = [o for f in files for o in read_overrides(f, f.name if names.count(f.name) == 1 else str(f))]
+    return LoadedOverrides(files, discovered and bool(files), lines)
 
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,

@@ -76,9 +76,10 @@ class Override:
 
 # ---- reading the file ---------------------------------------------------------------------
 
-def read_overrides(path: Path) -> list[Override]:
+def read_overrides(path: Path, name: str | None = None) -> list[Override]:
     """The overrides of a CSV file, in file order. A file that is not such a CSV raises
-    `BadOverrides` (one line naming the file, and the line when known)."""
+    `BadOverrides` (one line naming the file, and the line when known). `name`: how anomalies
+    name the file (default: its name)."""
     path = Path(path)
     if not path.exists():
         raise InputNotFound(f"{path}: no such overrides file")
@@ -88,7 +89,7 @@ def read_overrides(path: Path) -> list[Override]:
         data = path.read_bytes()
     except OSError as error:
         raise BadOverrides(f"{path}: cannot read the overrides file ({error.strerror})") from None
-    return parse_overrides(_decode(path, data), path)
+    return parse_overrides(_decode(path, data), path, name)
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -114,7 +115,7 @@ def _header_names(line: str, delimiter: str) -> list[str]:
     return [cell.strip().lstrip("\ufeff").lower() for cell in cells]
 
 
-def parse_overrides(text: str, path: Path) -> list[Override]:
+def parse_overrides(text: str, path: Path, name: str | None = None) -> list[Override]:
     lines = text.splitlines()
     header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_at is None:
@@ -148,7 +149,7 @@ def parse_overrides(text: str, path: Path) -> list[Override]:
 
             note = cell("note")
             overrides.append(Override(record_id=cell("record_id") or "", field=(cell("field") or "").lower(),
-                                      value=cell("value"), note=note or None, source=path.name, line=start,
+                                      value=cell("value"), note=note or None, source=name or path.name, line=start,
                                       extra_cells=max(0, len(cells) - width)))
     except csv.Error as error:
         # the line where the bad record starts (an unclosed quote runs to the end of the file)
@@ -214,7 +215,17 @@ def _parsed(attribute: str, value: str) -> Any:
         if not isinstance(data, dict):
             raise Refused(f"expected a JSON object (header → value), got {value!r}")
         return data
+    if attribute == "budget" and value:
+        return _amount(value)
     return value if value != "" else None
+
+
+def _amount(value: str) -> str:
+    """`1 500,50 €` as Excel prints euros in a French locale → `1500.50` (the model reads it)."""
+    bare = re.sub(r"[\s\u00a0\u202f€]", "", value)
+    if re.fullmatch(r"\d+(,\d+)?", bare):
+        bare = bare.replace(",", ".")
+    return bare
 
 
 def _validated(target: Target, updates: dict[str, Any], action_ids: set[str]) -> dict[str, Any]:

@@ -149,12 +149,12 @@ def test_each_kind_of_record_and_value(tmp_path):
                      "enfance-1-2-oo1,oo_titre,Découvrir la forêt landaise\n"
                      "jeunesse-2-3,titre,Favoriser la mobilité des jeunes\n"
                      "jeunesse-2,axe_titre,Accompagner vers l'autonomie\n"
-                     "jeunesse-2-3-4,budget,1500\n"
+                     "jeunesse-2-3-4,budget,\"1 500,50 €\"\n"
                      "jeunesse-2-3-4,date_debut,2024-09-01\n")
     actions = {a.id: a for a in plan.all_actions()}
     four, five, three = actions["jeunesse-2-3-4"], actions["jeunesse-2-3-5"], actions["enfance-1-2-3"]
     assert four.partenaires == ["Auto-écoles du Marsan", "Région", "Mission Locale"]
-    assert four.moyens_humains is None and four.budget == 1500.0 and str(four.date_debut) == "2024-09-01"
+    assert four.moyens_humains is None and four.budget == 1500.5 and str(four.date_debut) == "2024-09-01"
     assert five.oo == [1, 2]
     assert three.offres[1].porteur == "Jardins partagés du Peyrouat" and three.offres[0].porteur == "Office National des Forêts"
     jeunesse_axe = plan.thematique("jeunesse").axes[0]
@@ -219,3 +219,30 @@ def test_override_on_raw_fiche_and_check(tmp_path):
     report = run_check([RAW], overrides=fixes)
     assert report.passed and report.figures["anomalies"]["warning"] == \
         sum(1 for a in result.plan.anomalies if a.severity == "warning")
+
+
+def test_every_source_cell_still_accounted_for(tmp_path):
+    """A fixed value replaces what the source printed: the audit finds the printed text as the
+    `before` of the override, so coverage and the ledger stay whole."""
+    from pgt.accounting import audit
+
+    docs = write_plan(tmp_path / "docs")
+    fixes = write_fixes(tmp_path / "fixes.csv", DONE_WHEN)
+    result = convert([docs], overrides=fixes)
+    report = audit(result.plan, result.documents)
+    assert report.holds and report.total > 20 and result.plan.coverage == 1.0
+
+
+def test_two_folders_with_their_own_file(tmp_path):
+    """Two input folders, each with a pgt-overrides.csv: both applied, anomalies tell them apart."""
+    first = write_plan(tmp_path / "a", enfance=False)
+    second = tmp_path / "b"
+    second.mkdir()
+    (second / "enfance.txt").write_text((write_plan(tmp_path / "c") / "enfance.txt").read_text(encoding="utf-8"),
+                                        encoding="utf-8")
+    write_fixes(first / "pgt-overrides.csv", "record_id,field,value\njeunesse-2-3-4,porteur,BIJ\n")
+    write_fixes(second / "pgt-overrides.csv", "record_id,field,value\nenfance-9-9-9,porteur,X\n")
+    result = convert([first, second])
+    assert result.overrides.discovered and len(result.overrides.files) == 2
+    assert [(o.source, s) for o, s, _ in result.overrides.statuses(result.plan)] == [
+        (str(first / "pgt-overrides.csv"), "applied"), (str(second / "pgt-overrides.csv"), "orphan")]
