@@ -148,7 +148,7 @@ def parse_overrides(text: str, path: Path, name: str | None = None) -> list[Over
                 return cells[at].strip() if at is not None and at < len(cells) else None
 
             note = cell("note")
-            overrides.append(Override(record_id=cell("record_id") or "", field=(cell("field") or "").lower(),
+            overrides.append(Override(record_id=(cell("record_id") or "").lower(), field=(cell("field") or "").lower(),
                                       value=cell("value"), note=note or None, source=name or path.name, line=start,
                                       extra_cells=max(0, len(cells) - width)))
     except csv.Error as error:

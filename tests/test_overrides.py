@@ -67,7 +67,7 @@ def test_two_overrides_and_an_orphan(tmp_path):
 
 def test_excel_french_dialect(tmp_path):
     """What Excel saves in a French locale: `;`, CRLF, Windows-1252 (or UTF-8 with a BOM)."""
-    text = "record_id;field;value;note\r\njeunesse-2-3-4;porteur;Bureau Information Jeunesse (Mont-de-Marsan);écrit à la main\r\n"
+    text = "Record_ID;Field;Value;Note\r\nJeunesse-2-3-4;Porteur;Bureau Information Jeunesse (Mont-de-Marsan);écrit à la main\r\n"
     for encoding, name in (("cp1252", "ansi.csv"), ("utf-8-sig", "bom.csv")):
         [override] = read_overrides(write_fixes(tmp_path / name, text, encoding))
         assert (override.record_id, override.field, override.value, override.note, override.line) == (
