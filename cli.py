@@ -133,8 +133,10 @@ def overrides_lines(result: ConversionResult) -> list[str]:
 
     names = ", ".join(str(f) for f in loaded.files)
     found = " (found beside the documents)" if loaded.discovered else ""
-    return [f"Overrides: {names}{found}: {overrides_summary(result.plan, loaded.overrides)} "
-            f"— rule override in corrections.csv, override_* in anomalies.csv"]
+    lines = [f"Overrides: {names}{found}: {overrides_summary(result.plan, loaded.overrides)} "
+             f"— rule override in corrections.csv, override_* in anomalies.csv"]
+    lines += [f"  {path} not used: --overrides names another file" for path in loaded.ignored]
+    return lines
 
 
 OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default: pgt-overrides.csv in an "

@@ -33,6 +33,7 @@ class LoadedOverrides:
     files: list[Path] = field(default_factory=list)
     discovered: bool = False
     overrides: list[Override] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)  # found in an input folder, but --overrides given
 
     def statuses(self, plan: Plan) -> list[tuple[Override, str, str]]:
         """(override, applied | unchanged | orphan | invalid | duplicate, why) in file order."""
@@ -74,15 +75,13 @@ def is_overrides_file(path: Path) -> bool:
 
 def load_overrides(inputs: Sequence[Path], overrides: Path | None = None) -> LoadedOverrides:
     """The file given (`--overrides`), else every `pgt-overrides.csv` in the input folders."""
-    if overrides is not None:
-        files, discovered = [Path(overrides)], False
-    else:
-        folders = [Path(i) for i in inputs or [DEFAULT_INPUT] if Path(i).is_dir()]
-        files = sorted(p for folder in folders for p in folder.iterdir() if p.is_file() and is_overrides_file(p))
-        discovered = True
+    folders = [Path(i) for i in inputs or [DEFAULT_INPUT] if Path(i).is_dir()]
+    found = sorted(p for folder in folders for p in folder.iterdir() if p.is_file() and is_overrides_file(p))
+    files = [Path(overrides)] if overrides is not None else found
     names = [f.name for f in files]
     lines = [o for f in files for o in read_overrides(f, f.name if names.count(f.name) == 1 else str(f))]
-    return LoadedOverrides(files, discovered and bool(files), lines)
+    ignored = [p for p in found if overrides is not None and p.resolve() != Path(overrides).resolve()]
+    return LoadedOverrides(files, overrides is None and bool(files), lines, ignored)
 
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,

@@ -92,8 +92,12 @@ def test_auto_discovery_beside_the_documents(tmp_path):
     assert by_id(tmp_path / "out" / "actions.csv")["jeunesse-2-3-5"]["porteur"] == "Service jeunesse et sports"
     # --overrides wins over the file found in the folder
     other = write_fixes(tmp_path / "other.csv", "record_id,field,value\njeunesse-2-3-5,porteur,CCAS\n")
-    plan = convert([docs], overrides=other).plan
-    assert {a.id: a.porteur for a in plan.all_actions()}["jeunesse-2-3-5"] == "CCAS"
+    result = run_pgt("convert", docs, "--overrides", other, "-o", tmp_path / "out")
+    assert by_id(tmp_path / "out" / "actions.csv")["jeunesse-2-3-5"]["porteur"] == "CCAS"
+    assert f"{docs / 'pgt-overrides.csv'} not used: --overrides names another file" in result.stdout
+    # naming the file beside the documents with --overrides is no conflict
+    named = convert([docs], overrides=docs / "pgt-overrides.csv").overrides
+    assert not named.ignored and not named.discovered
     # a folder holding only the overrides file has no document to read
     only = tmp_path / "only"
     only.mkdir()

@@ -99,7 +99,13 @@ def test_edit_download_rerun_loop(browser, tmp_path):
     page.check("#edit-mode")
     edit(page, "jeunesse-2-3-4", "porteur", "Bureau Information Jeunesse", note="misread in the scan")
     assert cell(page, "jeunesse-2-3-4", "porteur").locator(".edit-new").inner_text() == "✎ Bureau Information Jeunesse"
-    edit(page, "enfance-1-2-3-o2", "moyens_techniques", "outils de jardinage, graines")
+    # an empty field of an offer, from the keyboard: focus, Enter, type, Ctrl+Enter
+    page.evaluate("location.hash = '#enfance-1-2-3-o2'")
+    cell(page, "enfance-1-2-3-o2", "moyens_techniques").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.type("outils de jardinage, graines")
+    page.keyboard.press("Control+Enter")
+    assert cell(page, "enfance-1-2-3-o2", "moyens_techniques").locator(".editor").count() == 0
     page.locator("#overrides-rows tr", has_text="enfance-1-9-3").locator("button").click()
     assert page.locator("#edit-count").inner_text() == "2 edits · 1/2 overrides kept"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
