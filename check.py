@@ -252,7 +252,11 @@ def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: s
         if "does not validate" not in error.message:  # NoPlanFound and the like: input errors
             raise
         return CheckReport(names, config_name, [Outcome("plan_valid", False, error.message)])
-    return CheckReport(names, config_name, evaluate(plan, expect), figures(plan))
+    found = figures(plan)
+    if fixes.files:  # which fixes the checked plan holds, and what became of them
+        found["overrides"] = {"files": [str(f) for f in fixes.files],
+                              "summary": fixes.summary(plan)}
+    return CheckReport(names, config_name, evaluate(plan, expect), found)
 
 
 # --- the reports ----------------------------------------------------------------------------
@@ -264,6 +268,9 @@ def report_text(report: CheckReport) -> str:
         anomalies = report.figures["anomalies"]
         lines.append(f"  actions: {actions}; anomalies: {anomalies['error']} errors, {anomalies['warning']} "
                      f"warnings, {anomalies['info']} info; coverage {report.figures['coverage']:.2%}")
+        if "overrides" in report.figures:
+            fixes = report.figures["overrides"]
+            lines.append(f"  overrides: {', '.join(fixes['files'])}: {fixes['summary']}")
     lines.append("")
     for outcome in report.outcomes:
         status = "ok  " if outcome.passed else "FAIL"

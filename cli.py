@@ -129,11 +129,9 @@ def overrides_lines(result: ConversionResult) -> list[str]:
     loaded = result.overrides
     if not loaded.files:
         return []
-    from pgt.normalize.overrides import overrides_summary
-
     names = ", ".join(str(f) for f in loaded.files)
     found = " (found beside the documents)" if loaded.discovered else ""
-    lines = [f"Overrides: {names}{found}: {overrides_summary(result.plan, loaded.overrides)} "
+    lines = [f"Overrides: {names}{found}: {loaded.summary(result.plan)} "
              f"— rule override in corrections.csv, override_* in anomalies.csv"]
     lines += [f"  {path} not used: --overrides names another file" for path in loaded.ignored]
     return lines

@@ -18,7 +18,8 @@ from pgt.errors import InputNotFound, PgtError
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
-from pgt.normalize.overrides import OVERRIDES_FILE_NAME, Override, override_statuses, read_overrides
+from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
+                                     read_overrides)
 from pgt.schema import DocumentKind, Plan
 
 DEFAULT_INPUT = Path("raw")
@@ -38,6 +39,10 @@ class LoadedOverrides:
     def statuses(self, plan: Plan) -> list[tuple[Override, str, str]]:
         """(override, applied | unchanged | orphan | invalid | duplicate, why) in file order."""
         return list(override_statuses(plan, self.overrides))
+
+    def summary(self, plan: Plan) -> str:
+        """`2 applied, 1 orphan`: what became of the lines."""
+        return overrides_summary(plan, self.overrides)
 
 
 @dataclass
