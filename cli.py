@@ -261,7 +261,7 @@ def diff_command(
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
 
-    if overrides is not None:
+    if overrides is not None:  # its own report, and it exits
         diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
     with reported_errors():
         result = diff_sources(old, new)

@@ -14,6 +14,7 @@ from cli_run import run_pgt
 from override_docs import write_plan
 from test_report import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
+from pgt.normalize.overrides import read_overrides
 from pgt.write.report import render_report
 
 
@@ -119,6 +120,11 @@ def test_edit_download_rerun_loop(browser, tmp_path):
         ("jeunesse-2-3-4", "porteur", "Bureau Information Jeunesse", "misread in the scan"),
         ("enfance-1-2-3-o2", "moyens_techniques", "outils de jardinage, graines", ""),
     ]
+    # for Excel in a French locale: the same lines, `;`-separated, read back alike
+    page.check("#overrides-excel")
+    excel = download(page, tmp_path / "excel.csv")
+    assert excel.read_bytes().decode("utf-8").splitlines()[0] == "\ufeffrecord_id;field;value;note"
+    assert [(o.record_id, o.field, o.value, o.note or "") for o in read_overrides(excel)] == downloaded_rows(saved)
     assert not errors, errors
     assert all(url.startswith(("file://", "blob:")) for url in requests), requests
     page.close()
