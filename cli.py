@@ -118,9 +118,27 @@ def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
     lines.append(f"Anomalies: {len(plan.anomalies)} ({severities.get('error', 0)} errors, "
                  f"{severities.get('warning', 0)} warnings, {severities.get('info', 0)} info) — see anomalies.csv")
     lines.append(f"Corrections: {len(plan.corrections)} — see corrections.csv")
+    lines += overrides_lines(result)
     if output is not None:
         lines.append(f"Written to {output}/")
     return lines
+
+
+def overrides_lines(result: ConversionResult) -> list[str]:
+    """Which overrides file was used (and whether found beside the documents), what became of it."""
+    loaded = result.overrides
+    if not loaded.files:
+        return []
+    names = ", ".join(str(f) for f in loaded.files)
+    found = " (found beside the documents)" if loaded.discovered else ""
+    lines = [f"Overrides: {names}{found}: {loaded.summary(result.plan)} "
+             f"— rule override in corrections.csv, override_* in anomalies.csv"]
+    lines += [f"  {path} not used: --overrides names another file" for path in loaded.ignored]
+    return lines
+
+
+OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default: pgt-overrides.csv in an "
+                  "input folder); applied last, logged with rule override.")
 
 
 @app.command("convert")
@@ -135,6 +153,7 @@ def convert_command(
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
     images: bool = typer.Option(True, "--images/--no-images",
                                 help="Show on report.html the picture of each action's row cut from its PDF page."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
@@ -144,13 +163,16 @@ def convert_command(
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
-            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress)
+            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
+                             overrides=overrides)
         if strict and result.coverage < 1.0:
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
+        overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
-        extra_files = {"report.html": render_report(result.plan, pictures)} if report else {}
+        extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
+                       if report else {})
         write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
@@ -164,7 +186,7 @@ no anomaly of severity error).
 
 Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
 met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
-7 no plan found in the input; 8 a report file cannot be written.
+7 no plan found in the input; 8 a report file cannot be written; 10 bad overrides file.
 
 Example: pgt check raw/ --config pgt-check.toml --junit check.xml
 """
@@ -178,11 +200,12 @@ def check_command(
     junit_report: Optional[Path] = typer.Option(None, "--junit", help="Also write the report as JUnit XML."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
 
     with reported_errors():
-        report = run_check(inputs or [], config, password=password)
+        report = run_check(inputs or [], config, password=password, overrides=overrides)
         for kind, path in (("json", json_report), ("junit", junit_report)):
             if path is not None:
                 write_report(report, kind, path)
@@ -209,16 +232,23 @@ def schema_command(
     typer.echo("\n".join(str(path) for path in written))
 
 
-DIFF_HELP = """Compare two versions of a plan: actions added, removed, renumbered, moved (other
-axe/OI/OO) and changed field by field (before → after).
+DIFF_HELP = """Compare two versions of a plan: thématique, axe, OI and OO titles, the summary's
+fiches, and actions added, removed, renumbered, moved (other axe/OI/OO) and changed field
+by field (before → after). A change the normalizers would fix, or a 1-2 letter edit in one
+word, is a typo: counted apart, listed with --typos.
 
 OLD and NEW are documents, folders of documents (converted in memory), output folders of
 pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
 within a thématique when the numbering changed.
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
-2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the JSON file
-cannot be written.
+With --overrides FILE, document sides are converted with those fixes and each line of the
+file is checked: did its record's source value change between OLD and NEW (review the fix),
+is the record gone, does NEW now say the fix itself (retire it)?
+
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change
+(typos count only with --typos; with --overrides: also an override whose record changed or
+is gone); 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the
+JSON file cannot be written; 10 bad overrides file.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -230,17 +260,38 @@ def diff_command(
     new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    typos: bool = typer.Option(False, "--typos", help="List the typos, and let them fail --fail-on-change."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
+        "An overrides file: applied to document sides, and each line checked: did its record's "
+        "source value change between OLD and NEW?")),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
 
+    if overrides is not None:  # its own report, and it exits
+        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
     with reported_errors():
         result = diff_sources(old, new)
         if json_report is not None:
             write_diff_json(result, json_report)
     if not quiet:
-        typer.echo(diff_text(result), nl=False)
-    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+        typer.echo(diff_text(result, typos=typos), nl=False)
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed_with(typos) else ExitCode.OK))
+
+
+def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
+                           fail_on_change: bool, quiet: bool) -> None:
+    """`pgt diff --overrides`: the diff, then each override against the two versions."""
+    from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
+
+    with reported_errors():
+        result = diff_with_overrides(old, new, overrides)
+        if json_report is not None:
+            write_with_overrides_json(result, json_report)
+    if not quiet:
+        typer.echo(with_overrides_text(result), nl=False)
+    changed = result.diff.changed or result.needs_review
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and changed else ExitCode.OK))
 
 
 def main() -> None:  # pragma: no cover - console entry point
