@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pgt.settings.headings import parse_oo_refs
 
@@ -43,6 +44,7 @@ _HUMAINS = re.compile(
 STRONG_TYPES = ("oo", "echeances", "indicateurs", "parcours")
 
 
+@lru_cache(maxsize=1 << 14)  # asked for every (cell, field) pair of a row: read each text once
 def cell_type(text: str) -> tuple[str | None, bool]:
     """(field the content suggests, strong?)."""
     stripped = text.strip()
@@ -86,6 +88,7 @@ class Placement:
 DISPLACEMENT_COST = 0.05  # per column a cell is moved from where it was printed
 CHANGE_COST = 0.5  # per column the offset changes between neighbouring cells (or from 0)
 UNPLACED_COST = 3.0
+_Path = tuple  # a path of the alignment, linked: (previous path or None, field index or None)
 
 
 def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
@@ -114,26 +117,41 @@ def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
     n, m = len(cells), len(fields)
     if n == 0:
         return []
-    scores = [[affinity(text, f) - DISPLACEMENT_COST * abs(j - pos) for j, f in enumerate(fields)]
-              for pos, text in cells]
-    # state: (cell i, last field used j or -1, last offset) → best score; small, so a dict DP
-    best: dict[tuple[int, int], tuple[float, list[int | None]]] = {(-1, 0): (0.0, [])}
+    affinities = [[affinity(text, f) for f in fields] for _, text in cells]
+    scores = [[row[j] - DISPLACEMENT_COST * abs(j - pos) for j in range(m)]
+              for (pos, _), row in zip(cells, affinities)]
+    # state: (last field used j or -1, last offset) → (best score, its path); small, so a
+    # dict DP. A path is a linked (previous, choice) pair, spelled out only at the end:
+    # copying every candidate's list was most of the cost.
+    best: dict[tuple[int, int], tuple[float, _Path | None]] = {(-1, 0): (0.0, None)}
     for i, (pos, _) in enumerate(cells):
-        step: dict[tuple[int, int], tuple[float, list[int | None]]] = {}
+        row_scores = scores[i]
+        step: dict[tuple[int, int], tuple[float, _Path | None]] = {}
         for (last, offset), (score, path) in best.items():
             skip_key = (last, offset)
-            candidate = (score - UNPLACED_COST, [*path, None])
-            if skip_key not in step or candidate[0] > step[skip_key][0]:
-                step[skip_key] = candidate
+            skipped = score - UNPLACED_COST
+            held = step.get(skip_key)
+            if held is None or skipped > held[0]:
+                step[skip_key] = (skipped, (path, None))
             for j in range(last + 1, m):
                 new_offset = j - pos
-                change = CHANGE_COST * abs(new_offset - offset)
-                total = score + scores[i][j] - change
+                total = score + row_scores[j] - CHANGE_COST * abs(new_offset - offset)
                 key = (j, new_offset)
-                if key not in step or total > step[key][0]:
-                    step[key] = (total, [*path, j])
+                held = step.get(key)
+                if held is None or total > held[0]:
+                    step[key] = (total, (path, j))
         best = step
-    return max(best.values(), key=lambda item: (item[0], [-(x if x is not None else 99) for x in item[1]]))[1]
+    top = max(score for score, _ in best.values())
+    paths = [_spelled(path) for score, path in best.values() if score == top]
+    return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
+
+
+def _spelled(path: _Path | None) -> list[int | None]:
+    choices: list[int | None] = []
+    while path is not None:
+        path, choice = path
+        choices.append(choice)
+    return choices[::-1]
 
 
 def _misplaced(text: str, current: str) -> str | None:
