@@ -120,30 +120,68 @@ def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
     affinities = [[affinity(text, f) for f in fields] for _, text in cells]
     scores = [[row[j] - DISPLACEMENT_COST * abs(j - pos) for j in range(m)]
               for (pos, _), row in zip(cells, affinities)]
-    # state: (last field used j or -1, last offset) → (best score, its path); small, so a
-    # dict DP. A path is a linked (previous, choice) pair, spelled out only at the end:
-    # copying every candidate's list was most of the cost.
-    best: dict[tuple[int, int], tuple[float, _Path | None]] = {(-1, 0): (0.0, None)}
+    # What the cells from i on can add at most (each its best field, no offset change).
+    upper = [0.0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        upper[i] = upper[i + 1] + max(max(scores[i]), -UNPLACED_COST)
+    # state: (last field used j or -1, last offset) → (best score, its path); a dict DP.
+    # A path is a linked (previous, choice) pair, spelled out only at the end. A state that
+    # cannot reach the score of an alignment already in hand (`floor`) is pruned: it stays
+    # as a key (None), so that states are visited in the order of the full search and ties
+    # are settled as they would be; only its successors are not computed.
+    best: dict[tuple[int, int], tuple[float, _Path | None] | None] = {(-1, 0): (0.0, None)}
+    floor = -UNPLACED_COST * n  # leaving every cell unplaced
     for i, (pos, _) in enumerate(cells):
         row_scores = scores[i]
-        step: dict[tuple[int, int], tuple[float, _Path | None]] = {}
-        for (last, offset), (score, path) in best.items():
+        step: dict[tuple[int, int], tuple[float, _Path | None] | None] = {}
+        met = m  # fields j >= met already have their key in `step`
+        for last, offset in best:
+            step.setdefault((last, offset), None)
+            for j in range(last + 1, met):
+                step.setdefault((j, j - pos), None)
+            met = min(met, last + 1)
+        for (last, offset), entry in best.items():
+            if entry is None:
+                continue
+            score, path = entry
             skip_key = (last, offset)
             skipped = score - UNPLACED_COST
-            held = step.get(skip_key)
+            held = step[skip_key]
             if held is None or skipped > held[0]:
                 step[skip_key] = (skipped, (path, None))
             for j in range(last + 1, m):
                 new_offset = j - pos
                 total = score + row_scores[j] - CHANGE_COST * abs(new_offset - offset)
                 key = (j, new_offset)
-                held = step.get(key)
+                held = step[key]
                 if held is None or total > held[0]:
                     step[key] = (total, (path, j))
+        floor = max(floor, _completed(step, scores, cells, i + 1, m))
+        threshold = floor - upper[i + 1] - 1e-6
+        for key, entry in step.items():
+            if entry is not None and entry[0] < threshold:
+                step[key] = None
         best = step
-    top = max(score for score, _ in best.values())
-    paths = [_spelled(path) for score, path in best.values() if score == top]
+    live = [entry for entry in best.values() if entry is not None]
+    top = max(score for score, _ in live)
+    paths = [_spelled(path) for score, path in live if score == top]
     return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
+
+
+def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
+               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int) -> float:
+    """The score of one full alignment: the best state so far, the cells after it kept at
+    its offset where they fit, else left unplaced."""
+    (last, offset), score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
+                                key=lambda item: item[1])
+    for k in range(start, len(cells)):
+        j = cells[k][0] + offset
+        if last < j < m:
+            score += scores[k][j]
+            last = j
+        else:
+            score -= UNPLACED_COST
+    return score
 
 
 def _spelled(path: _Path | None) -> list[int | None]:
