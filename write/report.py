@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
 from pgt.schema import (
     Action,
@@ -68,12 +68,25 @@ def roman(number: int) -> str:
     return out
 
 
+class _CombiningDropped(dict):
+    """str.translate table dropping combining marks, filled as characters are met (a
+    character at a time in Python was most of the search index's cost)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _CombiningDropped()
+
+
 def folded(text: str) -> str:
     """Words in lower case without accents or punctuation: officers type "echeances" as often
     as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
     and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
     decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    bare = decomposed.translate(_DROP_COMBINING).lower()
     bare = bare.replace("œ", "oe").replace("æ", "ae")
     return NON_WORD.sub(" ", bare).strip()
 
@@ -520,12 +533,31 @@ def build_report(plan: Plan) -> Report:
     )
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's compiled template kept between runs (compiling it cost more than rendering
+    the page), checked against the template's source; a cache that cannot be written only
+    means compiling again."""
+
+    def dump_bytecode(self, bucket) -> None:  # noqa: ANN001 - jinja2.bccache.Bucket
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _QuietBytecodeCache()  # a private folder of the user's in the temporary directory
+    except (OSError, RuntimeError):  # RuntimeError: that folder exists and is not safe to use
+        return None
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # autoescape on for every template whatever its extension: all source text is untrusted.
     environment = Environment(loader=PackageLoader("pgt.write", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+                              keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
     environment.filters["roman"] = roman
     environment.filters["where"] = where
     environment.filters["text"] = _text
