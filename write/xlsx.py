@@ -46,9 +46,15 @@ def cell_value(column: str, value: object) -> object:
     return text[:EXCEL_CELL_LIMIT]
 
 
+def _longest_line(value: object) -> int:
+    text = str(value)
+    if "\n" not in text and "\r" not in text and text.isprintable():  # one line: its length
+        return len(text)
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
 def column_width(header: str, values: list[object]) -> float:
-    longest = max([len(header)] + [max((len(line) for line in str(v).splitlines()), default=0)
-                                   for v in values if v is not None])
+    longest = max([len(header)] + [_longest_line(v) for v in values if v is not None])
     return float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2)))
 
 
