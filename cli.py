@@ -144,7 +144,7 @@ def convert_command(
     """
     if csv_format not in ("default", "excel"):
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
-    from pgt.pipeline import convert  # lazy: see the imports at the top
+    from pgt.pipeline import convert, few_collections  # lazy: see the imports at the top
     from pgt.write import write_outputs
     from pgt.write.report import render_report
 
@@ -155,8 +155,9 @@ def convert_command(
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        extra_files = {"report.html": render_report(result.plan)} if report else {}
-        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+        with few_collections():
+            extra_files = {"report.html": render_report(result.plan)} if report else {}
+            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
