@@ -455,11 +455,13 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
 
 
 def _counts(plan: Plan, index: _Index) -> list[CountRow]:
-    fiches = Counter((f.thematique, f.axe, f.oi) for f in plan.fiches)
+    # fiches per thématique, per axe and per OI, counted once (not a pass over them per node)
+    fiches: Counter[tuple] = Counter()
+    for f in plan.fiches:
+        fiches.update([(f.thematique,), (f.thematique, f.axe), (f.thematique, f.axe, f.oi)])
 
     def fiche_count(code: str, axe: int | None = None, oi: int | None = None) -> int:
-        return sum(n for (c, a, o), n in fiches.items()
-                   if c == code and (axe is None or a == axe) and (oi is None or o == oi))
+        return fiches[(code,) if axe is None else (code, axe) if oi is None else (code, axe, oi)]
 
     def marks(actions: list[Action]) -> tuple[int, int]:
         ids = {a.id for a in actions} | {offre_id_of(a, r) for a in actions for r in range(1, len(a.offres) + 1)}
