@@ -116,7 +116,11 @@ NUMBERED_VALUE = re.compile(rf"^\s*([IVX]+|{_NUMBER})(?!\d)\s*{_DASHES}\s*(\S.*)
 # a fiche heading printed again over the rest of its table
 CONTINUED = re.compile(r"\b(suite|continued|fin)\b", re.IGNORECASE)
 # list items: `- …`, `• …`, `* …`, `▪ …`, `o …` (Word's second-level bullet), ``
-BULLET = re.compile(r"^\s*(?:[-–—•◦▪▫●○■□➢➤►✓✔*·\uf0b7\uf0a7\uf0d8\uf076]|o(?=\s))\s*")
+# and what OCR reads a round bullet as: `e `, `+ `, `° `
+BULLET = re.compile(r"^\s*(?:[-–—•◦▪▫●○■□➢➤►✓✔*·+°\uf0b7\uf0a7\uf0d8\uf076]|[oe](?=\s))\s*")
+# the same glyphs inside a line (a PDF cell whose lines were folded into one)
+INLINE_BULLET = re.compile(r"\s*[•◦▪●■➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076]\s*|\s+[+°]\s+")
+INLINE_DASH = re.compile(r"\s+[-–—]\s+")
 # amounts: `15 000 €`, `12 500,50 euros`, `20 k€`
 AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
                     re.IGNORECASE)
@@ -274,22 +278,48 @@ def thematique_code(titre: str) -> str:
 
 def list_items(value: str) -> list[str]:
     """A list field's value → its items: one per bullet, else one per line unless the line
-    continues the one above it (starts lower case, or the line above ends mid-phrase)."""
-    lines = [line.strip() for line in value.split("\n") if line.strip()]
-    if not lines:
-        return []
-    bulleted = any(BULLET.match(line) and BULLET.sub("", line) for line in lines)
-    items: list[str] = []
-    for line in lines:
-        text = BULLET.sub("", line).strip() if BULLET.match(line) else line
-        if not text:
+    continues the one above it (starts lower case, or the line above ends mid-phrase).
+    Bullets a reader folded into one line (`• A • B`, `- A - B` from a PDF cell) still cut."""
+    segments: list[tuple[str, bool]] = []  # (text, opened by a bullet)
+    for line in value.split("\n"):
+        line = line.strip()
+        if not line:
             continue
-        opens = bool(BULLET.match(line)) if bulleted else not _continues(items[-1] if items else None, text)
+        bulleted = bool(BULLET.match(line))
+        pieces = INLINE_BULLET.split(BULLET.sub("", line, count=1) if bulleted else line)
+        if bulleted and line.lstrip()[:1] in "-–—":  # typed dashes: `- A - B` is a folded list too
+            pieces = [p for piece in pieces for p in INLINE_DASH.split(piece)]
+        for index, piece in enumerate(pieces):
+            segments.append((piece.strip(), bulleted or index > 0))
+    any_bullet = any(opened for _, opened in segments)
+    items: list[str] = []
+    pending = False  # a bullet with nothing after it on its line opens the next line's item
+    for text, opened in segments:
+        text = text.strip(_ITEM_JUNK)
+        if not any(ch.isalnum() for ch in text):  # a bullet alone, or OCR's `__` beside it
+            pending = pending or opened
+            continue
+        opens = opened or pending if any_bullet else not _continues(items[-1] if items else None, text)
+        pending = False
         if opens or not items:
             items.append(text)
         else:
             items[-1] = f"{items[-1]} {text}"
     return items
+
+
+_ITEM_JUNK = " _.·*+°|"
+_WORDLIKE = re.compile(r"^[«(\"']?(?:[A-ZÀ-Ý]?[a-zà-ÿ'’-]+(?:\([a-z]{1,2}\))?|[A-ZÀ-Ý]{1,6}|\d+)[»)\"',.:;]*$")
+
+
+def garbled(text: str) -> bool:
+    """OCR noise rather than words: most of the text is in tokens that mix case or symbols
+    (`BERRRRESSUaSRE reelneea aNTDeee.Vers“et`)."""
+    tokens = text.split()
+    if not tokens:
+        return False
+    wordlike = sum(len(t) for t in tokens if _WORDLIKE.match(t))
+    return wordlike * 2 < sum(len(t) for t in tokens)
 
 
 def _continues(previous: str | None, line: str) -> bool:
@@ -317,19 +347,22 @@ def _first_label(row: SourceRow) -> str | None:
 
 
 def is_fiche_form(document: ExtractedDocument) -> bool:
-    """Whether the document prints its actions as label | value fiches: some table's first
-    column names at least FICHE_LABELS_MIN fields, and fiches outnumber grid header rows."""
-    fields_by_table: dict[int | None, set[str]] = {}
-    grid_headers = 0
+    """Whether the document prints its actions as label | value fiches: the first column of
+    some tables (one table, or the parts of a fiche cut by page breaks: the tables between
+    two text lines) names at least FICHE_LABELS_MIN fields, and such fiches outnumber the
+    header rows of grid tables."""
+    fields_by_run: dict[int, set[str]] = {}
+    run = grid_headers = 0
     for row in document.rows:
         if row.kind is not RowKind.TABLE:
+            run += 1
             continue
         name = _first_label(row)
         if name is not None:
-            fields_by_table.setdefault(row.table_index, set()).add(name)
+            fields_by_run.setdefault(run, set()).add(name)
         if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
             grid_headers += 1
-    fiches = sum(len(names) >= FICHE_LABELS_MIN for names in fields_by_table.values())
+    fiches = sum(len(names) >= FICHE_LABELS_MIN for names in fields_by_run.values())
     return fiches >= 1 and fiches > grid_headers
 
 
@@ -371,12 +404,15 @@ class FicheBuilder:
         self.oi: ObjectifIntermediaire | None = None
         self.oo: list[int] = []  # OO a heading between fiches declared for the next fiches
         self.draft: Draft | None = None
+        self.placeholder: Thematique | None = None  # the stand-in thématique of fiches no heading names
+        self.placeholder_row: SourceRow | None = None
         self.title_target: object | None = None  # a heading whose title may go on below it
         self.ids: set[str] = set()
         self.fiche_tables = self._fiche_tables()
 
     def build(self) -> list[Thematique]:
         previous_table: int | None = None
+        previous_page: int | None = None
         for row in self.document.rows:
             if row.is_blank:
                 continue
@@ -386,8 +422,13 @@ class FicheBuilder:
                 continue
             first_of_table = row.table_index != previous_table
             previous_table = row.table_index
-            self._table_row(row, first_of_table)
+            after_break = first_of_table or row.provenance.page != previous_page  # a table going on over a page
+            previous_page = row.provenance.page
+            self._table_row(row, first_of_table, after_break)
         self._finish()
+        if self.placeholder is not None and self.placeholder.code == DEFAULT_THEMATIQUE[0]:
+            self.ledger.note("inferred_thematique", "fiches before any thématique heading or row: placed under "
+                             f"'{DEFAULT_THEMATIQUE[1]}'", self.placeholder_row, severity="info", cells=[])
         return list(self.thematiques.values())
 
     # ---- tables ----------------------------------------------------------------------------
@@ -409,7 +450,7 @@ class FicheBuilder:
         return {t for t, (labels, bare, rows, titles) in stats.items()
                 if labels >= 2 or (labels + bare) * 2 >= rows > 0 and labels + bare >= 1 or titles}
 
-    def _table_row(self, row: SourceRow, first_of_table: bool) -> None:
+    def _table_row(self, row: SourceRow, first_of_table: bool, after_break: bool) -> None:
         self.title_target = None
         if row.table_index not in self.fiche_tables:
             self.ledger.residue(row, "table that is not a fiche (no label | value rows)")
@@ -419,6 +460,13 @@ class FicheBuilder:
         name = label_field(label) if label else None
         if name is None and label and self._title_row(row, first_of_table):
             return
+        if name is None and label and after_break and self.draft is not None and self.draft.entries \
+                and garbled(label):
+            # the first row of a table (or page) going on from a fiche, whose label cell OCR read as noise
+            # (the empty label of a row continued after a page break): listed, value continued
+            self.ledger.residue(row, "unreadable first cell of a continued fiche table: read as an empty label",
+                                [0], severity="info", code="unreadable_label")
+            label = ""
         if self.draft is None:
             self._open(None, None, row)
         draft = self.draft
@@ -427,10 +475,10 @@ class FicheBuilder:
         if not label:  # an empty label: the value goes on from the label above
             if draft.entries:
                 entry = draft.entries[-1]
-                addition = "\n".join(c for _, c in non_empty)
+                addition = "\n".join(c for i, c in non_empty if i > 0)
                 entry.value = f"{entry.value}\n{addition}" if entry.value else addition
                 entry.rows.append(row)
-                self.ledger.place(row)
+                self.ledger.place(row, [i for i, _ in non_empty if i > 0])
                 if len(entry.rows) == 2:
                     self.ledger.note("continuation_merged", f"value of '{entry.label}' goes on in a row with no "
                                      "label: read as one value", row, severity="info")
@@ -544,6 +592,14 @@ class FicheBuilder:
     # ---- hierarchy -------------------------------------------------------------------------
     def _open_thematique(self, titre: str, row: SourceRow | None) -> Thematique:
         code = thematique_code(titre)
+        placeholder = self.thematique
+        if placeholder is not None and self.placeholder is placeholder and code not in self.thematiques:
+            # headings before any thématique were read into a stand-in: it is this thématique
+            del self.thematiques[placeholder.code]
+            placeholder.code, placeholder.titre = code, titre
+            self.thematiques[code] = placeholder
+            self.placeholder = None
+            return placeholder
         if code not in self.thematiques:
             self.thematiques[code] = Thematique(code=code, titre=titre)
         if self.thematiques[code] is not self.thematique:
@@ -557,9 +613,8 @@ class FicheBuilder:
         if self.thematique is None:
             code, titre = DEFAULT_THEMATIQUE
             self.thematiques.setdefault(code, Thematique(code=code, titre=titre))
-            self.thematique = self.thematiques[code]
-            self.ledger.note("inferred_thematique", "fiche before any thématique heading or row: "
-                             f"placed under '{titre}'", row, severity="info", cells=[])
+            self.thematique = self.placeholder = self.thematiques[code]
+            self.placeholder_row = row
         return self.thematique
 
     def _axe(self, numero: int | None, titre: str | None, row: SourceRow) -> Axe:
@@ -749,8 +804,12 @@ class FicheBuilder:
             if name in values:
                 setattr(action, name, "\n".join(values[name]))
         for name in LIST_FIELDS:
-            if name in values:
-                setattr(action, name, [item for v in values[name] for item in list_items(v)])
+            for value in values.get(name, []):
+                items = list_items(value)
+                getattr(action, name).extend(items)
+                if len(items) > len(value.split("\n")):  # bullets a reader folded into one line, cut
+                    self.corrections.append(Correction(record_id=action.id, field=name, before=value,
+                                                       after=" | ".join(items), rule="bullet_list"))
         if "budget" in values:
             action.budget_texte = "\n".join(values["budget"])
             action.budget = parse_budget(action.budget_texte)
