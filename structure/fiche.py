@@ -59,7 +59,7 @@ LABEL_PREFIXES: tuple[tuple[str, str], ...] = (
     ("PUBLIC", "public_vise"), ("CIBLE", "public_vise"), ("BENEFICIAIRE", "public_vise"),
     ("CALENDRIER", "echeances"), ("ECHEANCIER", "echeances"), ("ECHEANCE", "echeances"),
     ("DATE", "echeances"), ("DUREE", "echeances"), ("PERIODE", "echeances"), ("PLANNING", "echeances"),
-    ("PARTENAIRE", "partenaires"), ("ACTEUR", "partenaires"),
+    ("PARTENAIRE", "partenaires"), ("PARTENARIAT", "partenaires"), ("ACTEUR", "partenaires"),
     ("MOYEN HUMAIN", "moyens_humains"), ("RESSOURCE HUMAINE", "moyens_humains"),
     ("MOYEN MATERIEL", "moyens_techniques"), ("MOYEN TECHNIQUE", "moyens_techniques"),
     ("RESSOURCE MATERIELLE", "moyens_techniques"), ("RESSOURCE TECHNIQUE", "moyens_techniques"),
@@ -81,6 +81,7 @@ LABEL_PREFIXES: tuple[tuple[str, str], ...] = (
 # Labels matched only whole (as a prefix they would catch too much).
 LABEL_EXACT: dict[str, str] = {"ACTION": "titre", "N": "numero", "FICHE ACTION": "titre"}
 LABEL_FUZZY_THRESHOLD = 86.0  # misspelt or OCR'd labels (`Calendrler`, `Partenaircs`)
+LABEL_INSIDE_MIN = 6  # a known label this long found inside a longer label names its field
 LABEL_MAX_CHARS = 60  # a longer first cell is text, not a label
 FICHE_LABELS_MIN = 3  # distinct fields a table's labels must name to be a fiche
 
@@ -184,6 +185,9 @@ def label_field(text: str) -> str | None:
         best = process.extractOne(first, [p for p, _ in _PREFIX_KEYS if " " not in p], scorer=fuzz.ratio)
         if best is not None and best[1] >= LABEL_FUZZY_THRESHOLD:
             return dict(_PREFIX_KEYS)[best[0]]
+    for prefix, name in _PREFIX_KEYS:  # a known label inside a longer one (`Coordination : structure pilote`)
+        if len(prefix) >= LABEL_INSIDE_MIN and f" {prefix} " in f" {key} ":
+            return name
     return None
 
 

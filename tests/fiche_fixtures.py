@@ -283,32 +283,83 @@ PLAN: list[ThematiqueSpec] = [
     ]),
 ]
 
-# Labels vary from one fiche to the next, as plans vary (fiche numero → pick).
-LABELS = {
-    "porteur": ("Pilote", "Structure pilote", "Responsable de l'action", "Porteur de l'action"),
-    "public": ("Public cible", "Bénéficiaires", "Public(s) visé(s)"),
-    "calendrier": ("Calendrier", "Échéancier", "Calendrier prévisionnel"),
-    "partenaires": ("Partenaires", "Partenaires associés", "Partenaire(s) mobilisé(s)"),
-    "indicateurs": ("Indicateurs d'évaluation", "Indicateurs de suivi", "Critères d'évaluation"),
-    "description": ("Description", "Contenu de l'action", "Description de l'action"),
-    "objectifs": ("Objectifs de l'action",),
-    "moyens_humains": ("Moyens humains",),
-    "moyens_materiels": ("Moyens matériels", "Moyens techniques"),
-    "financement": ("Financement", "Financements mobilisés"),
-    "budget": ("Budget prévisionnel", "Coût estimé"),
-    "statut": ("Statut", "État d'avancement"),
-    "territoire": ("Territoire concerné", "Lieu"),
+@dataclass(frozen=True)
+class Dialect:
+    """How a plan words its labels and headings. Labels vary from one fiche to the next, as
+    plans vary (fiche numero → pick); `b` is a second wording, held out from the first."""
+
+    labels: dict[str, tuple[str, ...]]
+    fiche_headings: tuple[str, ...]  # forms of the fiche heading, fiche after fiche
+    thematique_heading: str
+    axe_heading: str
+    oi_heading: str
+    thematique_label: str
+    axe_row: tuple[str, str]  # label, value format
+    oi_row: tuple[str, str]
+    oo_label: str
+    label_suffix: str = ""  # `Pilote :`
+
+
+DIALECTS = {
+    "a": Dialect(
+        labels={
+            "porteur": ("Pilote", "Structure pilote", "Responsable de l'action", "Porteur de l'action"),
+            "public": ("Public cible", "Bénéficiaires", "Public(s) visé(s)"),
+            "calendrier": ("Calendrier", "Échéancier", "Calendrier prévisionnel"),
+            "partenaires": ("Partenaires", "Partenaires associés", "Partenaire(s) mobilisé(s)"),
+            "indicateurs": ("Indicateurs d'évaluation", "Indicateurs de suivi", "Critères d'évaluation"),
+            "description": ("Description", "Contenu de l'action", "Description de l'action"),
+            "objectifs": ("Objectifs de l'action",),
+            "moyens_humains": ("Moyens humains",),
+            "moyens_materiels": ("Moyens matériels", "Moyens techniques"),
+            "financement": ("Financement", "Financements mobilisés"),
+            "budget": ("Budget prévisionnel", "Coût estimé"),
+            "statut": ("Statut", "État d'avancement"),
+            "territoire": ("Territoire concerné", "Lieu"),
+            "intitule": ("Intitulé de l'action",),
+        },
+        fiche_headings=("Fiche action n°{n} – {titre}", "FICHE ACTION {n} : {titre}", "row:Fiche action n°{n} : {titre}",
+                        "intitule:Fiche action n°{n}", "FA {n} – {titre}"),
+        thematique_heading="Thématique : {titre}", axe_heading="AXE {axe} – {titre}",
+        oi_heading="Objectif stratégique {axe}.{oi} : {titre}",
+        thematique_label="Thématique", axe_row=("Axe stratégique", "Axe {axe} : {titre}"),
+        oi_row=("Objectif stratégique", "{axe}.{oi} – {titre}"), oo_label="Objectif(s) opérationnel(s)",
+    ),
+    "b": Dialect(
+        labels={
+            "porteur": ("Référent", "Maître d'ouvrage", "Coordination : structure pilote"),
+            "public": ("Public concerné", "Cibles", "Public"),
+            "calendrier": ("Période de réalisation", "Durée", "Calendrier de mise en œuvre", "Dates"),
+            "partenaires": ("Acteurs mobilisés", "Partenaires financeurs", "Partenariats"),
+            "indicateurs": ("Modalités d'évaluation", "Indicateurs de résultat", "Évaluation"),
+            "description": ("Contenu", "Modalités de mise en œuvre", "Déroulement"),
+            "objectifs": ("Objectif(s) de la fiche", "Finalités"),
+            "moyens_humains": ("Ressources humaines",),
+            "moyens_materiels": ("Ressources matérielles", "Outils"),
+            "financement": ("Plan de financement", "Financeurs"),
+            "budget": ("Coût", "Montant estimé", "Budget"),
+            "statut": ("Avancement", "Statut de l'action"),
+            "territoire": ("Localisation", "Périmètre"),
+            "intitule": ("Libellé", "Nom de l'action"),
+        },
+        fiche_headings=("Action n°{n} : {titre}", "N° {n} – {titre}", "row:FICHE-ACTION N°{n} – {titre}",
+                        "intitule:FICHE N° {n}", "Fiche-action {n}. {titre}"),
+        thematique_heading="THÉMATIQUE {t} – {titre_upper}", axe_heading="ENJEU {axe} : {titre}",
+        oi_heading="Sous-axe {axe}.{oi} – {titre}",
+        thematique_label="Domaine", axe_row=("Enjeu", "{axe} – {titre}"),
+        oi_row=("Objectif général", "{titre}"), oo_label="Objectif spécifique",
+        label_suffix=" :",
+    ),
 }
-HEADING_FORMS = ("heading_dash", "heading_caps", "title_row", "intitule_row", "heading_fa")
 
 
-def _pick(kind: str, numero: int) -> str:
-    options = LABELS[kind]
-    return options[numero % len(options)]
+def _pick(dialect: Dialect, kind: str, numero: int) -> str:
+    options = dialect.labels[kind]
+    return options[numero % len(options)] + dialect.label_suffix
 
 
-def heading_form(fiche: FicheSpec) -> str:
-    return HEADING_FORMS[(fiche.numero - 1) % len(HEADING_FORMS)]
+def heading_form(fiche: FicheSpec, dialect: Dialect) -> str:
+    return dialect.fiche_headings[(fiche.numero - 1) % len(dialect.fiche_headings)]
 
 
 # ---- the document as blocks ---------------------------------------------------------------------
@@ -331,69 +382,69 @@ class Table:
     rows: list[Row]
 
 
-def blocks() -> list[Paragraph | Table]:
+def blocks(dialect: Dialect = DIALECTS["a"]) -> list[Paragraph | Table]:
     out: list[Paragraph | Table] = [Paragraph(f"Convention Territoriale Globale 2024-2028 – {TERRITOIRE}", 0),
                                     Paragraph("Plan d'actions", 1)]
-    for thematique in PLAN:
+    for number, thematique in enumerate(PLAN, start=1):
         if not thematique.hierarchy_in_rows:
-            out.append(Paragraph(f"Thématique : {thematique.titre}", 1))
+            out.append(Paragraph(dialect.thematique_heading.format(t=number, titre=thematique.titre,
+                                                                   titre_upper=thematique.titre.upper()), 1))
         for axe in thematique.axes:
             if not thematique.hierarchy_in_rows:
-                out.append(Paragraph(f"AXE {axe.numero} – {axe.titre}", 1))
+                out.append(Paragraph(dialect.axe_heading.format(axe=axe.numero, titre=axe.titre), 1))
             for oi in axe.ois:
                 if not thematique.hierarchy_in_rows:
-                    out.append(Paragraph(f"Objectif stratégique {axe.numero}.{oi.numero} : {oi.titre}", 2))
+                    out.append(Paragraph(dialect.oi_heading.format(axe=axe.numero, oi=oi.numero, titre=oi.titre), 2))
                 for fiche in oi.fiches:
-                    out.extend(_fiche_blocks(thematique, axe, oi, fiche))
+                    out.extend(_fiche_blocks(thematique, axe, oi, fiche, dialect))
     return out
 
 
-def _fiche_blocks(thematique: ThematiqueSpec, axe: AxeSpec, oi: OiSpec, fiche: FicheSpec) -> list[Paragraph | Table]:
+def _fiche_blocks(thematique: ThematiqueSpec, axe: AxeSpec, oi: OiSpec, fiche: FicheSpec,
+                  dialect: Dialect) -> list[Paragraph | Table]:
     n = fiche.numero
-    form = heading_form(fiche)
+    form = heading_form(fiche, dialect)
     out: list[Paragraph | Table] = []
     rows: list[Row] = []
-    if form == "heading_dash":
-        out.append(Paragraph(f"Fiche action n°{n} – {fiche.titre}", 3))
-    elif form == "heading_caps":
-        out.append(Paragraph(f"FICHE ACTION {n} : {fiche.titre}", 3))
-    elif form == "heading_fa":
-        out.append(Paragraph(f"FA {n} – {fiche.titre}", 3))
-    elif form == "title_row":
-        rows.append(Row(f"Fiche action n°{n} : {fiche.titre}", [], merged=True))
-    else:  # intitule_row
-        out.append(Paragraph(f"Fiche action n°{n}", 3))
-        rows.append(Row("Intitulé de l'action", [fiche.titre]))
+    suffix = dialect.label_suffix
+    if form.startswith("row:"):
+        rows.append(Row(form[4:].format(n=n, titre=fiche.titre), [], merged=True))
+    elif form.startswith("intitule:"):
+        out.append(Paragraph(form[9:].format(n=n), 3))
+        rows.append(Row(_pick(dialect, "intitule", n), [fiche.titre]))
+    else:
+        out.append(Paragraph(form.format(n=n, titre=fiche.titre), 3))
     if thematique.hierarchy_in_rows:
-        rows.append(Row("Thématique", [thematique.titre]))
-        rows.append(Row("Axe stratégique", [f"Axe {axe.numero} : {axe.titre}"]))
-        rows.append(Row("Objectif stratégique", [f"{axe.numero}.{oi.numero} – {oi.titre}"]))
+        rows.append(Row(dialect.thematique_label + suffix, [thematique.titre]))
+        rows.append(Row(dialect.axe_row[0] + suffix, [dialect.axe_row[1].format(axe=axe.numero, titre=axe.titre)]))
+        rows.append(Row(dialect.oi_row[0] + suffix, [dialect.oi_row[1].format(axe=axe.numero, oi=oi.numero,
+                                                                              titre=oi.titre)]))
         if fiche.oo:
-            rows.append(Row("Objectif(s) opérationnel(s)", [fiche.oo]))
+            rows.append(Row(dialect.oo_label + suffix, [fiche.oo]))
     description = fiche.description
     if fiche.split_value:
-        rows.append(Row(_pick("description", n), description[:-1]))
+        rows.append(Row(_pick(dialect, "description", n), description[:-1]))
         rows.append(Row("", description[-1:]))
     else:
-        rows.append(Row(_pick("description", n), description))
+        rows.append(Row(_pick(dialect, "description", n), description))
     if fiche.objectifs:
-        rows.append(Row(_pick("objectifs", n), [fiche.objectifs]))
-    rows.append(Row(_pick("public", n), [fiche.public]))
-    rows.append(Row(_pick("porteur", n), [fiche.porteur]))
+        rows.append(Row(_pick(dialect, "objectifs", n), [fiche.objectifs]))
+    rows.append(Row(_pick(dialect, "public", n), [fiche.public]))
+    rows.append(Row(_pick(dialect, "porteur", n), [fiche.porteur]))
     split_at = len(rows)
-    rows.append(Row(_pick("partenaires", n), fiche.partenaires, bullets="typed"))
+    rows.append(Row(_pick(dialect, "partenaires", n), fiche.partenaires, bullets="typed"))
     if fiche.moyens_humains:
-        rows.append(Row(_pick("moyens_humains", n), [fiche.moyens_humains]))
+        rows.append(Row(_pick(dialect, "moyens_humains", n), [fiche.moyens_humains]))
     if fiche.moyens_materiels:
-        rows.append(Row(_pick("moyens_materiels", n), [fiche.moyens_materiels]))
+        rows.append(Row(_pick(dialect, "moyens_materiels", n), [fiche.moyens_materiels]))
     if fiche.financement:
-        rows.append(Row(_pick("financement", n), [fiche.financement]))
-    rows.append(Row(_pick("budget", n), [fiche.budget] if fiche.budget else []))  # empty label kept
-    rows.append(Row(_pick("calendrier", n), [fiche.calendrier]))
+        rows.append(Row(_pick(dialect, "financement", n), [fiche.financement]))
+    rows.append(Row(_pick(dialect, "budget", n), [fiche.budget] if fiche.budget else []))  # empty label kept
+    rows.append(Row(_pick(dialect, "calendrier", n), [fiche.calendrier]))
     if fiche.territoire:
-        rows.append(Row(_pick("territoire", n), [fiche.territoire]))
-    rows.append(Row(_pick("indicateurs", n), fiche.indicateurs, bullets="word" if n % 2 else "typed"))
-    rows.append(Row(_pick("statut", n), [fiche.statut] if fiche.statut else []))
+        rows.append(Row(_pick(dialect, "territoire", n), [fiche.territoire]))
+    rows.append(Row(_pick(dialect, "indicateurs", n), fiche.indicateurs, bullets="word" if n % 2 else "typed"))
+    rows.append(Row(_pick(dialect, "statut", n), [fiche.statut] if fiche.statut else []))
     for label, value in fiche.extra.items():
         rows.append(Row(label, [value]))
     if fiche.split_tables:
@@ -517,10 +568,10 @@ def _cell_text(row: Row) -> str:
     return "<br>".join(items)
 
 
-def write_text_export(target: Path) -> Path:
+def write_text_export(target: Path, dialect: str = "a") -> Path:
     """TAB-separated rows, a blank line between tables, headings as lines (as raw/ files)."""
     lines: list[str] = []
-    for block in blocks():
+    for block in blocks(DIALECTS[dialect]):
         if isinstance(block, Paragraph):
             lines += ["", block.text]
             continue
@@ -531,7 +582,7 @@ def write_text_export(target: Path) -> Path:
     return target
 
 
-def write_docx(target: Path) -> Path:
+def write_docx(target: Path, dialect: str = "a") -> Path:
     """The plan as Word writes it: headings, one two-column table per fiche."""
     import docx
     from docx.enum.text import WD_BREAK  # noqa: F401 - imported for python-docx's side tables
@@ -541,7 +592,7 @@ def write_docx(target: Path) -> Path:
     style = document.styles["Normal"]
     style.font.name = "Liberation Sans"
     style.font.size = Pt(10.5)
-    for block in blocks():
+    for block in blocks(DIALECTS[dialect]):
         if isinstance(block, Paragraph):
             document.add_heading(block.text, level=block.level)
             continue

@@ -36,11 +36,16 @@ SCAN_PAGES = [1, 2, 3]
 
 @pytest.fixture(scope="session")
 def fiche_files(tmp_path_factory) -> dict[str, Path]:
-    """The plan in each format, built once per session."""
-    folder = tmp_path_factory.mktemp("fiche-form")
-    files = {"text": write_text_export(folder / "fiches.txt"), "docx": write_docx(folder / "fiches.docx")}
-    files["odt"] = convert_with_libreoffice(files["docx"], "odt", folder)
-    files["pdf"] = convert_with_libreoffice(files["docx"], "pdf", folder)
+    """The plan in each format, built once per session: wording `a` in every format, the
+    held-out wording `b` (other labels and heading forms) as text, DOCX and PDF."""
+    files: dict[str, Path] = {}
+    for dialect, formats in (("a", ("odt", "pdf")), ("b", ("pdf",))):
+        folder = tmp_path_factory.mktemp(f"fiche-form-{dialect}")
+        suffix = "" if dialect == "a" else f"-{dialect}"
+        files[f"text{suffix}"] = write_text_export(folder / "fiches.txt", dialect)
+        files[f"docx{suffix}"] = write_docx(folder / "fiches.docx", dialect)
+        for fmt in formats:
+            files[f"{fmt}{suffix}"] = convert_with_libreoffice(files[f"docx{suffix}"], fmt, folder)
     return files
 
 
@@ -74,7 +79,10 @@ def _plan(text: str) -> Plan:
 
 
 # ---- every format, scored against the description ----------------------------------------------------
-@pytest.mark.parametrize("fmt", ["text", "docx", "odt", "pdf"])
+ALL_FORMATS = ["text", "docx", "odt", "pdf", "text-b", "docx-b", "pdf-b"]
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_fiche_form_converts_with_no_profile(fmt, converted):
     result = converted(fmt)
     measured = score(result.plan)
@@ -87,7 +95,7 @@ def test_fiche_form_converts_with_no_profile(fmt, converted):
     assert not cells.unaccounted and cells.holds, cells.unaccounted[:5]
 
 
-@pytest.mark.parametrize("fmt", ["text", "docx", "odt", "pdf"])
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_fiche_builder_reads_every_field(fmt, fiche_files):
     """The builder alone (with the field-parsing rules, without the typo fixer, whose
     lexicon does not know this plan's words): every field of every fiche as described."""
@@ -126,7 +134,7 @@ def test_scanned_fiches(converted, fiche_files, scan):
 
 
 # ---- specific fiches --------------------------------------------------------------------------------
-@pytest.mark.parametrize("fmt", ["text", "docx", "pdf"])
+@pytest.mark.parametrize("fmt", ["text", "docx", "pdf", "pdf-b"])
 def test_specific_fiches(fmt, converted):
     plan = converted(fmt).plan
     actions = {a.numero: a for a in plan.all_actions()}
@@ -153,7 +161,7 @@ def test_specific_fiches(fmt, converted):
     assert actions[1].budget == 85000 and actions[1].budget_texte == "85 000 € par an"
 
 
-@pytest.mark.parametrize("fmt", ["text", "pdf"])
+@pytest.mark.parametrize("fmt", ["text", "pdf", "pdf-b"])
 def test_hierarchy_from_headings_and_rows(fmt, converted):
     plan = converted(fmt).plan
     codes = [t.code for t in plan.thematiques]
@@ -261,6 +269,7 @@ def test_labels_by_synonym_and_fuzzily():
     assert label_field("Objectif stratégique") == "oi" and label_field("Objectif(s) opérationnel(s)") == "oo"
     assert label_field("Objectifs de l'action") == "objectifs" and label_field("État d'avancement") == "statut"
     assert label_field("Territoire concerné") == "territoire" and label_field("Intitulé de l'action") == "titre"
+    assert label_field("Coordination : structure pilote") == "porteur" and label_field("Partenariats") == "partenaires"
     assert label_field("Points de vigilance") is None and label_field("Contexte") is None
     assert label_field("Un lieu ouvert deux matinées par semaine dans chaque commune du territoire") is None
 
