@@ -191,6 +191,18 @@ def label_field(text: str) -> str | None:
     return None
 
 
+def strict_label_field(text: str) -> str | None:
+    """The field a cell names when it is a label as printed (exact or leading words), no
+    fuzziness: for cells inside a row, where a value could look like a misspelt label."""
+    stripped = text.strip().rstrip(":").strip()
+    if not stripped or len(stripped) > LABEL_MAX_CHARS or "\n" in stripped:
+        return None
+    key = _label_key(stripped)
+    if key in LABEL_EXACT:
+        return LABEL_EXACT[key]
+    return next((name for prefix, name in _PREFIX_KEYS if key == prefix or key.startswith(prefix + " ")), None)
+
+
 @dataclass(frozen=True)
 class Heading:
     numbers: tuple[int, ...]  # `2.1` → (2, 1); () when the heading has no number
@@ -345,6 +357,15 @@ def _amount(found: re.Match[str]) -> float:
     return value * 1000 if found.group(3).lower().startswith("k") else value
 
 
+def _pairs(row: SourceRow) -> list[tuple[int, list[int]]]:
+    """(label cell, value cells) of a row: one pair (`Pilote | …`), or several side by side
+    (`Pilote | … | Calendrier | …`) when further even cells are labels, matched strictly."""
+    cells = row.cells
+    starts = [0] + [k for k in range(2, len(cells), 2) if cells[k].strip() and strict_label_field(cells[k])]
+    bounds = [*starts, len(cells)]
+    return [(start, list(range(start + 1, end))) for start, end in zip(bounds, bounds[1:])]
+
+
 # ==== detection ================================================================================
 def _first_label(row: SourceRow) -> str | None:
     return label_field(row.cells[0]) if row.cells and row.cells[0].strip() else None
@@ -497,16 +518,19 @@ class FicheBuilder:
             draft = self.draft
             assert draft is not None
             draft.tables.add(row.table_index)
-        value = "\n".join(c for i, c in non_empty if i > 0)
-        draft.entries.append(Entry(label.rstrip(":").strip(), name, value, [row]))
-        if name == "titre":
-            draft.table_title = True
-        if name is None:
-            self.ledger.residue(row, f"label '{label}' maps to no field: kept in autres", [0],
-                                severity="info", code="unknown_header")
-            self.ledger.place(row, [i for i, _ in non_empty if i > 0])
-        else:
-            self.ledger.place(row)
+        for at, values in _pairs(row):
+            label = row.cells[at].strip()
+            name = label_field(label)
+            value = "\n".join(row.cells[i] for i in values if row.cells[i].strip())
+            draft.entries.append(Entry(label.rstrip(":").strip(), name, value, [row]))
+            if name == "titre":
+                draft.table_title = True
+            if name is None:
+                self.ledger.residue(row, f"label '{label}' maps to no field: kept in autres", [at],
+                                    severity="info", code="unknown_header")
+                self.ledger.place(row, values)
+            else:
+                self.ledger.place(row, [at, *values])
 
     def _title_row(self, row: SourceRow, first_of_table: bool) -> bool:
         """A row naming the fiche inside its table: `Fiche action 5 : …` (a merged row) or
