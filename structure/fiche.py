@@ -83,7 +83,8 @@ LABEL_EXACT: dict[str, str] = {"ACTION": "titre", "N": "numero", "FICHE ACTION":
 LABEL_FUZZY_THRESHOLD = 86.0  # misspelt or OCR'd labels (`Calendrler`, `Partenaircs`)
 LABEL_INSIDE_MIN = 6  # a known label this long found inside a longer label names its field
 LABEL_MAX_CHARS = 60  # a longer first cell is text, not a label
-FICHE_LABELS_MIN = 3  # distinct fields a table's labels must name to be a fiche
+FICHE_LABELS_MIN = 3
+RUNNING_LINE_PAGES = 3  # a text line on this many pages is a page header or footer  # distinct fields a table's labels must name to be a fiche
 
 HIERARCHY_FIELDS = ("thematique", "axe", "oi", "oo")
 LIST_FIELDS = ("partenaires", "indicateurs")
@@ -434,6 +435,7 @@ class FicheBuilder:
         self.title_target: object | None = None  # a heading whose title may go on below it
         self.ids: set[str] = set()
         self.fiche_tables = self._fiche_tables()
+        self.running_lines = self._running_lines()
 
     def build(self) -> list[Thematique]:
         previous_table: int | None = None
@@ -474,6 +476,15 @@ class FicheBuilder:
                 counts[3] += 1
         return {t for t, (labels, bare, rows, titles) in stats.items()
                 if labels >= 2 or (labels + bare) * 2 >= rows > 0 and labels + bare >= 1 or titles}
+
+    def _running_lines(self) -> set[str]:
+        """Text lines printed on RUNNING_LINE_PAGES pages or more: a page header or footer,
+        not a heading (it may fall between two parts of a fiche)."""
+        pages: dict[str, set[int]] = {}
+        for row in self.document.rows:
+            if row.kind is RowKind.TEXT and row.provenance.page is not None:
+                pages.setdefault(loose_key(row.cells[0]), set()).add(row.provenance.page)
+        return {text for text, seen in pages.items() if text and len(seen) >= RUNNING_LINE_PAGES}
 
     def _table_row(self, row: SourceRow, first_of_table: bool, after_break: bool) -> None:
         self.title_target = None
@@ -563,6 +574,10 @@ class FicheBuilder:
     # ---- text lines --------------------------------------------------------------------------
     def _text(self, row: SourceRow) -> None:
         text = row.cells[0].strip()
+        if loose_key(text) in self.running_lines:
+            self.ledger.residue(row, "line printed on every page (page header or footer)", severity="info",
+                                code="page_header")
+            return
         fiche = match_fiche_heading(text)
         if fiche is not None:
             self.title_target = None

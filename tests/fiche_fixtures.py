@@ -298,6 +298,7 @@ class Dialect:
     oi_row: tuple[str, str]
     oo_label: str
     label_suffix: str = ""  # `Pilote :`
+    running_header: str = ""  # the page header Word repeats on every page
 
 
 DIALECTS = {
@@ -348,7 +349,7 @@ DIALECTS = {
         oi_heading="Sous-axe {axe}.{oi} – {titre}",
         thematique_label="Domaine", axe_row=("Enjeu", "{axe} – {titre}"),
         oi_row=("Objectif général", "{titre}"), oo_label="Objectif spécifique",
-        label_suffix=" :",
+        label_suffix=" :", running_header=f"CTG 2024-2028 – {TERRITOIRE} – Plan d'actions",
     ),
 }
 
@@ -592,6 +593,8 @@ def write_docx(target: Path, dialect: str = "a") -> Path:
     style = document.styles["Normal"]
     style.font.name = "Liberation Sans"
     style.font.size = Pt(10.5)
+    if DIALECTS[dialect].running_header:  # printed at the top of every page, inside fiches cut by a break
+        document.sections[0].header.paragraphs[0].text = DIALECTS[dialect].running_header
     for block in blocks(DIALECTS[dialect]):
         if isinstance(block, Paragraph):
             document.add_heading(block.text, level=block.level)

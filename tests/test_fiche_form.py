@@ -337,3 +337,13 @@ def test_labels_side_by_side_in_one_row():
     assert (action.porteur, action.echeances, action.annee_fin) == ("Commune de Bellerive", "2025-2026", 2026)
     assert (action.public_vise, action.budget, action.description) == ("Assistantes maternelles", 20000, "Un relais itinérant.")
     assert action.partenaires == ["CAF", "PMI"] and action.statut == "En projet"
+
+
+def test_page_header_inside_fiches_cut_by_a_page_break(converted):
+    """Wording `b` has a page header: printed between the parts of fiches cut by a page
+    break, it is listed once a page (info), and the fiches stay whole."""
+    plan = converted("pdf-b").plan
+    header = [a for a in plan.anomalies if any("Plan d'actions" in c and "CTG" in c for c in a.cells)]
+    assert len(header) >= 5 and {(a.code, a.severity) for a in header} == {("page_header", "info")}
+    fiche_7 = next(a for a in plan.all_actions() if a.numero == 7)  # cut by a page break and split in two
+    assert fiche_7.porteur == "Association Vivre à Montaubry" and len(fiche_7.partenaires) == 3
