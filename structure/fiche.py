@@ -166,10 +166,12 @@ _FUZZY_FIELDS = [f for _, f in _PREFIX_KEYS] + list(LABEL_EXACT.values())
 @lru_cache(maxsize=1 << 14)
 def label_field(text: str) -> str | None:
     """The field a first-column cell names (`Structure pilote` → `porteur`), or None when
-    it names none or is too long to be a label."""
+    it names none, is too long to be a label, or holds a number (`Axe 1` is a heading)."""
     stripped = text.strip().rstrip(":").strip()
     if not stripped or len(stripped) > LABEL_MAX_CHARS or "\n" in stripped or len(stripped.split()) > 8:
         return None
+    if any(ch.isdigit() for ch in stripped) or ":" in stripped and split_inline_label(stripped):
+        return None  # `Axe 1` is a heading, `Pilote : CCAS` a label with its value
     key = _label_key(stripped)
     if not key or not key[0].isalpha():
         return None
@@ -202,6 +204,21 @@ def strict_label_field(text: str) -> str | None:
     if key in LABEL_EXACT:
         return LABEL_EXACT[key]
     return next((name for prefix, name in _PREFIX_KEYS if key == prefix or key.startswith(prefix + " ")), None)
+
+
+_INLINE_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*:\s*(\S.*)$", re.DOTALL)
+
+
+def split_inline_label(text: str) -> tuple[str, str, str] | None:
+    """`Pilote : Centre social` → (label, field, value) when the part before the colon is a
+    known label (strictly: a sentence with a colon is not a label)."""
+    found = _INLINE_LABEL.match(text.strip())
+    if not found:
+        return None
+    name = strict_label_field(found.group(1))
+    if name is None:
+        return None
+    return found.group(1).strip(), name, found.group(2).strip()
 
 
 @dataclass(frozen=True)
@@ -277,7 +294,8 @@ def heading_titles(text: str) -> list[str] | None:
         found = matcher(text)
         if found is not None:
             return [found.titre]
-    return None
+    inline = split_inline_label(text)
+    return [inline[2]] if inline is not None else None
 
 
 def thematique_code(titre: str) -> str:
@@ -369,7 +387,10 @@ def _pairs(row: SourceRow) -> list[tuple[int, list[int]]]:
 
 # ==== detection ================================================================================
 def _first_label(row: SourceRow) -> str | None:
-    return label_field(row.cells[0]) if row.cells and row.cells[0].strip() else None
+    if not row.cells or not row.cells[0].strip():
+        return None
+    inline = split_inline_label(row.cells[0])
+    return inline[1] if inline is not None else label_field(row.cells[0])
 
 
 def is_fiche_form(document: ExtractedDocument) -> bool:
@@ -496,6 +517,14 @@ class FicheBuilder:
         name = label_field(label) if label else None
         if name is None and label and self._title_row(row, first_of_table):
             return
+        inline = split_inline_label(label) if name is None and label and len(non_empty) == 1 else None
+        if inline is not None:  # `Pilote : Centre social` in one cell
+            if self.draft is None:
+                self._open(None, None, row)
+            assert self.draft is not None
+            self.draft.entries.append(Entry(inline[0], inline[1], inline[2], [row]))
+            self.ledger.place(row)
+            return
         if name is None and label and after_break and self.draft is not None and self.draft.entries \
                 and garbled(label):
             # the first row of a table (or page) going on from a fiche, whose label cell OCR read as noise
@@ -555,6 +584,8 @@ class FicheBuilder:
                 return False  # `Action 3 | …` with a value: not a title row
             self._fiche_heading(heading, titre, row, in_table=True)
             return True
+        if len(non_empty) == 1 and self._hierarchy_heading(row.cells[0].strip(), row):
+            return True  # `AXE 2 – …` printed as a merged row of the table
         if len(non_empty) == 1 and first_of_table:
             draft = self.draft
             if draft is not None and not draft.titre and not draft.entries:
@@ -583,22 +614,15 @@ class FicheBuilder:
             self.title_target = None
             self._fiche_heading(fiche, fiche.titre, row, in_table=False)
             return
-        for matcher, opener in ((match_oo_heading, self._oo_heading), (match_oi_heading, self._oi_heading),
-                                (match_axe_heading, self._axe_heading)):
-            found = matcher(text)
-            if found is not None:
-                self._finish()
-                self.title_target = opener(found, row)
-                self.ledger.place(row)
-                return
-        theme = match_thematique_heading(text)
-        if theme is not None and theme.titre:
-            self._finish()
-            self._open_thematique(theme.titre, row)
-            self.title_target = self.thematique
-            self.ledger.place(row)
+        if self._hierarchy_heading(text, row):
             return
         draft = self.draft
+        inline = split_inline_label(text)
+        if draft is not None and inline is not None:  # `Pilote : Centre social` as a line of the fiche
+            label, name, value = inline
+            draft.entries.append(Entry(label, name, value, [row]))
+            self.ledger.place(row)
+            return
         if draft is not None and draft.from_heading and not draft.entries and (not draft.titre or text[:1].islower()):
             draft.titre = f"{draft.titre} {text}".strip() if draft.titre else text  # the heading's title wraps
             self.ledger.place(row)
@@ -610,6 +634,26 @@ class FicheBuilder:
             self.ledger.place(row)
             return
         self.ledger.residue(row, "text line outside any fiche table that is not a known heading")
+
+    def _hierarchy_heading(self, text: str, row: SourceRow) -> bool:
+        """`AXE 2 – …`, `Objectif stratégique 1.2 : …`, `Objectif opérationnel 3 : …`,
+        `Thématique : …` (a line, or a row of one cell): the place of the fiches after it."""
+        for matcher, opener in ((match_oo_heading, self._oo_heading), (match_oi_heading, self._oi_heading),
+                                (match_axe_heading, self._axe_heading)):
+            found = matcher(text)
+            if found is not None:
+                self._finish()
+                self.title_target = opener(found, row)
+                self.ledger.place(row)
+                return True
+        theme = match_thematique_heading(text)
+        if theme is not None and theme.titre:
+            self._finish()
+            self._open_thematique(theme.titre, row)
+            self.title_target = self.thematique
+            self.ledger.place(row)
+            return True
+        return False
 
     def _fiche_heading(self, heading: Heading, titre: str, row: SourceRow, *, in_table: bool) -> None:
         numero = heading.numbers[-1]

@@ -347,3 +347,26 @@ def test_page_header_inside_fiches_cut_by_a_page_break(converted):
     assert len(header) >= 5 and {(a.code, a.severity) for a in header} == {("page_header", "info")}
     fiche_7 = next(a for a in plan.all_actions() if a.numero == 7)  # cut by a page break and split in two
     assert fiche_7.porteur == "Association Vivre à Montaubry" and len(fiche_7.partenaires) == 3
+
+
+def test_label_and_value_in_one_cell_or_line():
+    """`Pilote : …` in a one-cell row, or as a line under the fiche's table, is a field."""
+    text = ("Fiche action n°8 – Créer une ludothèque\n"
+            "Pilote : Commune de Bellerive\t\n"
+            "Public cible\tFamilles\n"
+            "Calendrier\t2026\n"
+            "\nBudget : 9 000 €\n")
+    plan = _plan(text)
+    (action,) = plan.all_actions()
+    assert (action.porteur, action.public_vise, action.budget) == ("Commune de Bellerive", "Familles", 9000)
+    assert not [a for a in plan.anomalies if a.severity != "info"]
+
+
+def test_axe_heading_as_a_merged_row_of_the_table():
+    text = ("AXE 3 – Accompagner les familles\t\n"
+            "Fiche action n°9 : Ouvrir un lieu d'écoute\t\n"
+            "Pilote\tCCAS\nPublic cible\tParents\nCalendrier\t2025\n")
+    plan = _plan(text)
+    axe = plan.thematiques[0].axes[0]
+    assert (axe.numero, axe.titre) == (3, "Accompagner les familles")
+    assert [(a.numero, a.titre, a.porteur) for a in axe.actions] == [(9, "Ouvrir un lieu d'écoute", "CCAS")]
