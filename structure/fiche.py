@@ -435,7 +435,6 @@ class Draft:
     numbers: tuple[int, ...] = ()  # the heading's full number (`2.1`)
     from_heading: bool = False
     table_title: bool = False  # a title row (or `Intitulé` label) was read in its table
-    tables: set[int | None] = field(default_factory=set)
 
 
 class FicheBuilder:
@@ -512,65 +511,72 @@ class FicheBuilder:
         if row.table_index not in self.fiche_tables:
             self.ledger.residue(row, "table that is not a fiche (no label | value rows)")
             return
-        non_empty = row.non_empty
         label = row.cells[0].strip() if row.cells else ""
-        name = label_field(label) if label else None
-        if name is None and label and self._title_row(row, first_of_table):
+        known = label_field(label) is not None if label else False
+        if not known and label and self._title_row(row, first_of_table):
             return
-        inline = split_inline_label(label) if name is None and label and len(non_empty) == 1 else None
+        inline = split_inline_label(label) if not known and label and len(row.non_empty) == 1 else None
         if inline is not None:  # `Pilote : Centre social` in one cell
-            if self.draft is None:
-                self._open(None, None, row)
-            assert self.draft is not None
-            self.draft.entries.append(Entry(inline[0], inline[1], inline[2], [row]))
+            self._draft(row).entries.append(Entry(inline[0], inline[1], inline[2], [row]))
             self.ledger.place(row)
             return
-        if name is None and label and after_break and self.draft is not None and self.draft.entries \
+        if not known and label and after_break and self.draft is not None and self.draft.entries \
                 and garbled(label):
-            # the first row of a table (or page) going on from a fiche, whose label cell OCR read as noise
-            # (the empty label of a row continued after a page break): listed, value continued
+            # the first row of a table (or page) going on from a fiche, whose label cell OCR read as
+            # noise (the empty label of a row continued after a page break): listed, value continued
             self.ledger.residue(row, "unreadable first cell of a continued fiche table: read as an empty label",
                                 [0], severity="info", code="unreadable_label")
             label = ""
-        if self.draft is None:
-            self._open(None, None, row)
-        draft = self.draft
-        assert draft is not None
-        draft.tables.add(row.table_index)
-        if not label:  # an empty label: the value goes on from the label above
-            if draft.entries:
-                entry = draft.entries[-1]
-                addition = "\n".join(c for i, c in non_empty if i > 0)
-                entry.value = f"{entry.value}\n{addition}" if entry.value else addition
-                entry.rows.append(row)
-                self.ledger.place(row, [i for i, _ in non_empty if i > 0])
-                if len(entry.rows) == 2:
-                    self.ledger.note("continuation_merged", f"value of '{entry.label}' goes on in a row with no "
-                                     "label: read as one value", row, severity="info")
-            else:
-                self.ledger.residue(row, "value with no label before any label of the fiche")
+        if not label:
+            self._continuation_row(row)
             return
-        if name == "titre" and (draft.table_title or (first_of_table and draft.entries and draft.titre)):
+        draft = self._draft(row)
+        if label_field(label) == "titre" and (draft.table_title or (first_of_table and draft.entries and draft.titre)):
             # an `Intitulé` row where the fiche already has its title from a table, or a new
             # table opening with one after a titled fiche: the next fiche
             self._finish()
-            self._open(None, None, row)
-            draft = self.draft
-            assert draft is not None
-            draft.tables.add(row.table_index)
+            draft = self._draft(row)
         for at, values in _pairs(row):
-            label = row.cells[at].strip()
-            name = label_field(label)
-            value = "\n".join(row.cells[i] for i in values if row.cells[i].strip())
-            draft.entries.append(Entry(label.rstrip(":").strip(), name, value, [row]))
-            if name == "titre":
-                draft.table_title = True
-            if name is None:
-                self.ledger.residue(row, f"label '{label}' maps to no field: kept in autres", [at],
-                                    severity="info", code="unknown_header")
-                self.ledger.place(row, values)
-            else:
-                self.ledger.place(row, [at, *values])
+            self._entry(draft, row, at, values)
+
+    def _draft(self, row: SourceRow) -> Draft:
+        """The fiche being read; one opens at `row` when none is (a table with no heading)."""
+        if self.draft is None:
+            self._open(None, None, row)
+        assert self.draft is not None
+        return self.draft
+
+    def _continuation_row(self, row: SourceRow) -> None:
+        """A row with an empty label: its value goes on from the label above (a value its
+        author went on writing, or a row the page broke)."""
+        draft = self._draft(row)
+        if not draft.entries:
+            self.ledger.residue(row, "value with no label before any label of the fiche")
+            return
+        entry = draft.entries[-1]
+        values = [i for i, _ in row.non_empty if i > 0]
+        addition = "\n".join(row.cells[i] for i in values)
+        entry.value = f"{entry.value}\n{addition}" if entry.value else addition
+        entry.rows.append(row)
+        self.ledger.place(row, values)
+        if len(entry.rows) == 2:
+            self.ledger.note("continuation_merged", f"value of '{entry.label}' goes on in a row with no label: "
+                             "read as one value", row, severity="info")
+
+    def _entry(self, draft: Draft, row: SourceRow, at: int, values: list[int]) -> None:
+        """Label cell `at` with its value cells: an entry of the fiche."""
+        label = row.cells[at].strip()
+        name = label_field(label)
+        value = "\n".join(row.cells[i] for i in values if row.cells[i].strip())
+        draft.entries.append(Entry(label.rstrip(":").strip(), name, value, [row]))
+        if name == "titre":
+            draft.table_title = True
+        if name is None:
+            self.ledger.residue(row, f"label '{label}' maps to no field: kept in autres", [at],
+                                severity="info", code="unknown_header")
+            self.ledger.place(row, values)
+        else:
+            self.ledger.place(row, [at, *values])
 
     def _title_row(self, row: SourceRow, first_of_table: bool) -> bool:
         """A row naming the fiche inside its table: `Fiche action 5 : …` (a merged row) or
@@ -845,48 +851,58 @@ class FicheBuilder:
         axe = self._ensure_axe(draft.row)
         thematique = self.thematique
         assert thematique is not None
-        titre = draft.titre
-        numero = draft.numero
-        values: dict[str, list[str]] = {}
-        autres: dict[str, str] = {}
-        oo_text: list[str] = []
+        read = self._read_entries(draft)
+        oi = self.oi
+        candidate = action_id(thematique.code, axe.numero, oi.numero if oi else None, read.numero, read.titre)
+        if candidate in self.ids:
+            self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", draft.row, severity="info")
+        action = Action(id=unique(candidate, self.ids), numero=read.numero, titre=read.titre or None,
+                        provenance=provenance_of(draft.row))
+        if not read.titre:
+            self.ledger.note("missing_title", "fiche with no title (no heading, no title row)", draft.row,
+                             record_id=action.id, cells=[])
+        self._fill(action, read.values)
+        action.autres = read.autres
+        rows = list({id(row): row for entry in draft.entries for row in entry.rows if row is not draft.row}.values())
+        action.provenance.cells.extend(c for row in rows for c in row.cells if c.strip())
+        pages = sorted({r.provenance.page for r in [draft.row, *rows] if r.provenance.page is not None})
+        if len(pages) > 1:
+            action.provenance.pages = pages
+        return action
+
+    def _read_entries(self, draft: Draft) -> ReadFiche:
+        """The fiche's entries sorted into title, number, field values and `autres`."""
+        read = ReadFiche(draft.titre, draft.numero)
         for entry in draft.entries:
             value = _clean_lines(entry.value)
             if entry.name is None:
                 key = entry.label or "?"
-                while key in autres:
+                while key in read.autres:
                     key = f"{key} (bis)"
-                autres[key] = value
+                read.autres[key] = value
             elif entry.name == "oo" and self.oi is None:
-                oo_text.append(value)  # no objective to hang an OO on: kept as the action's objectives
+                # no objective to hang an OO on: kept as the action's objectives
+                read.values.setdefault("objectifs", []).append(value)
             elif entry.name in HIERARCHY_FIELDS or not value:
                 continue
             elif entry.name == "titre":
-                if not titre:
-                    titre = _clean(value)
-                elif loose_key(value) != loose_key(titre):
-                    autres[entry.label] = value
-                    self.ledger.note("title_differs", f"fiche titled '{titre}' above its table, '{value}' in it: "
-                                     "the heading's title is kept", entry.rows[0], severity="info")
+                if not read.titre:
+                    read.titre = _clean(value)
+                elif loose_key(value) != loose_key(read.titre):
+                    read.autres[entry.label] = value
+                    self.ledger.note("title_differs", f"fiche titled '{read.titre}' above its table, '{value}' in "
+                                     "it: the heading's title is kept", entry.rows[0], severity="info")
             elif entry.name == "numero":
                 digits = re.findall(r"\d+", value)
-                if numero is None and digits and int(digits[-1]) >= 1:
-                    numero = int(digits[-1])
-                elif not digits or numero != int(digits[-1]):
-                    autres[entry.label] = value
+                if read.numero is None and digits and int(digits[-1]) >= 1:
+                    read.numero = int(digits[-1])
+                elif not digits or read.numero != int(digits[-1]):
+                    read.autres[entry.label] = value
             else:
-                values.setdefault(entry.name, []).append(value)
-        if oo_text:
-            values.setdefault("objectifs", []).extend(oo_text)
-        oi = self.oi
-        candidate = action_id(thematique.code, axe.numero, oi.numero if oi else None, numero, titre)
-        if candidate in self.ids:
-            self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", draft.row, severity="info")
-        action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
-                        provenance=provenance_of(draft.row))
-        if not titre:
-            self.ledger.note("missing_title", "fiche with no title (no heading, no title row)", draft.row,
-                             record_id=action.id, cells=[])
+                read.values.setdefault(entry.name, []).append(value)
+        return read
+
+    def _fill(self, action: Action, values: dict[str, list[str]]) -> None:
         for name in TEXT_FIELDS:
             if name in values:
                 setattr(action, name, "\n".join(values[name]))
@@ -900,13 +916,14 @@ class FicheBuilder:
         if "budget" in values:
             action.budget_texte = "\n".join(values["budget"])
             action.budget = parse_budget(action.budget_texte)
-        action.autres = autres
-        rows = [row for entry in draft.entries for row in entry.rows]
-        action.provenance.cells.extend(c for row in rows if row is not draft.row for c in row.cells if c.strip())
-        pages = sorted({r.provenance.page for r in [draft.row, *rows] if r.provenance.page is not None})
-        if len(pages) > 1:
-            action.provenance.pages = pages
-        return action
+
+
+@dataclass
+class ReadFiche:
+    titre: str | None
+    numero: int | None
+    values: dict[str, list[str]] = field(default_factory=dict)  # field → the values of its labels
+    autres: dict[str, str] = field(default_factory=dict)
 
 
 def _clean_lines(value: str) -> str:
