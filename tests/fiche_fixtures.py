@@ -586,7 +586,6 @@ def write_text_export(target: Path, dialect: str = "a") -> Path:
 def write_docx(target: Path, dialect: str = "a") -> Path:
     """The plan as Word writes it: headings, one two-column table per fiche."""
     import docx
-    from docx.enum.text import WD_BREAK  # noqa: F401 - imported for python-docx's side tables
     from docx.shared import Cm, Pt
 
     document = docx.Document()
