@@ -68,6 +68,8 @@ LABEL_PREFIXES: tuple[tuple[str, str], ...] = (
     ("FINANCEMENT", "moyens_financiers"), ("FINANCEUR", "moyens_financiers"),
     ("PLAN DE FINANCEMENT", "moyens_financiers"),
     ("MOYEN", "moyens_techniques"), ("RESSOURCE", "moyens_techniques"),  # `Moyens` with no kind
+    ("HUMAIN", "moyens_humains"), ("MATERIEL", "moyens_techniques"), ("TECHNIQUE", "moyens_techniques"),
+    ("FINANCIER", "moyens_financiers"),  # sub-labels under `Moyens`
     ("BUDGET", "budget"), ("COUT", "budget"), ("MONTANT", "budget"),
     ("INDICATEUR", "indicateurs"), ("CRITERE D EVALUATION", "indicateurs"),
     ("MODALITE D EVALUATION", "indicateurs"), ("EVALUATION", "indicateurs"),
@@ -453,6 +455,7 @@ class FicheBuilder:
         self.placeholder: Thematique | None = None  # the stand-in thématique of fiches no heading names
         self.placeholder_row: SourceRow | None = None
         self.title_target: object | None = None  # a heading whose title may go on below it
+        self.parent_label = ""  # the last label of the first column (merged down over sub-labels)
         self.ids: set[str] = set()
         self.fiche_tables = self._fiche_tables()
         self.running_lines = self._running_lines()
@@ -527,6 +530,12 @@ class FicheBuilder:
             self.ledger.residue(row, "unreadable first cell of a continued fiche table: read as an empty label",
                                 [0], severity="info", code="unreadable_label")
             label = ""
+        sub = self._sub_label(row, label)
+        if sub is not None:
+            self._sub_entry(row, label, sub)
+            return
+        if label:
+            self.parent_label = label
         if not label:
             self._continuation_row(row)
             return
@@ -538,6 +547,31 @@ class FicheBuilder:
             draft = self._draft(row)
         for at, values in _pairs(row):
             self._entry(draft, row, at, values)
+
+    def _sub_label(self, row: SourceRow, label: str) -> str | None:
+        """`Moyens | Humains | 2 ETP`, then ` | Financiers | 5 000 €` (the label cell merged
+        down): a label with sub-labels in the second column; the field the pair names."""
+        cells = row.cells
+        if len(cells) < 3 or not cells[1].strip() or not any(c.strip() for c in cells[2:]):
+            return None
+        parent = label or self.parent_label
+        if not parent or any(ch.isdigit() for ch in cells[1]):
+            return None
+        combined = strict_label_field(f"{parent} {cells[1]}")
+        own = strict_label_field(cells[1])
+        if own is not None:  # the second cell is a label itself (`Humains`)
+            return combined or own
+        return combined if combined is not None and combined != label_field(parent) else None
+
+    def _sub_entry(self, row: SourceRow, label: str, name: str) -> None:
+        draft = self._draft(row)
+        if label:
+            self.parent_label = label
+        parent = label or self.parent_label
+        values = [i for i in range(2, len(row.cells)) if row.cells[i].strip()]
+        value = "\n".join(row.cells[i] for i in values)
+        draft.entries.append(Entry(f"{parent} – {row.cells[1].strip()}", name, value, [row]))
+        self.ledger.place(row)
 
     def _draft(self, row: SourceRow) -> Draft:
         """The fiche being read; one opens at `row` when none is (a table with no heading)."""

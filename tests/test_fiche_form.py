@@ -370,3 +370,15 @@ def test_axe_heading_as_a_merged_row_of_the_table():
     axe = plan.thematiques[0].axes[0]
     assert (axe.numero, axe.titre) == (3, "Accompagner les familles")
     assert [(a.numero, a.titre, a.porteur) for a in axe.actions] == [(9, "Ouvrir un lieu d'écoute", "CCAS")]
+
+
+def test_sub_labels_under_a_merged_label():
+    """`Moyens` merged down over `Humains` / `Matériels` / `Financiers` rows: three fields."""
+    text = ("Fiche action n°5 – Ouvrir un accueil de loisirs\nPilote\tCommune\t\nPublic cible\tEnfants\t\n"
+            "Moyens\tHumains\tDeux animateurs\n\tMatériels\tUn minibus\n\tFinanciers\tPrestation de service\n"
+            "Calendrier\t2026\t\n")
+    (action,) = _plan(text).all_actions()
+    assert (action.moyens_humains, action.moyens_techniques, action.moyens_financiers) == (
+        "Deux animateurs", "Un minibus", "Prestation de service")
+    assert action.porteur == "Commune" and action.annee_debut == 2026
+    assert audit_ledger(_document(text)).honest
