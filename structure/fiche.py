@@ -119,6 +119,7 @@ OO_HEADING = re.compile(
 NUMBERED_VALUE = re.compile(rf"^\s*([IVX]+|{_NUMBER})(?!\d)\s*{_DASHES}\s*(\S.*)$", re.DOTALL)
 # a fiche heading printed again over the rest of its table
 CONTINUED = re.compile(r"\b(suite|continued|fin)\b", re.IGNORECASE)
+CONTINUED_ONLY = re.compile(r"^[(\s]*(?:suite|continued|fin)?[)\s.]*$", re.IGNORECASE)
 # list items: `- …`, `• …`, `* …`, `▪ …`, `o …` (Word's second-level bullet), ``
 # and what OCR reads a round bullet as: `e `, `+ `, `° `
 BULLET = re.compile(r"^\s*(?:[-–—•◦▪▫●○■□➢➤►✓✔*·+°\uf0b7\uf0a7\uf0d8\uf076]|[oe](?=\s))\s*")
@@ -295,7 +296,7 @@ def heading_titles(text: str) -> list[str] | None:
                     match_thematique_heading, numbered_value):
         found = matcher(text)
         if found is not None:
-            return [found.titre]
+            return [] if CONTINUED_ONLY.match(found.titre) else [found.titre]  # `Fiche action 2 (suite)`
     inline = split_inline_label(text)
     return [inline[2]] if inline is not None else None
 

@@ -71,6 +71,10 @@ def _document(text: str, name: str = "fiches.txt") -> ExtractedDocument:
 
 
 def _plan(text: str) -> Plan:
+    """A small document built and normalized; its every cell accounted for (the ledger's
+    placed cells are in the plan, the others listed at their row)."""
+    ledger = audit_ledger(_document(text))
+    assert ledger.honest, (ledger.placed_not_found, ledger.unplaced_not_listed)
     built = build_document(_document(text))
     thematiques, _ = assemble([built])
     plan = Plan(documents=[built.source], thematiques=thematiques, corrections=built.corrections,
