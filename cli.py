@@ -10,14 +10,17 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
-from pgt.pipeline import ConversionResult, Progress, convert, source_row_images
-from pgt.write import write_outputs
-from pgt.write.report import render_report
+
+# The pipeline, the writers and the report are imported inside the commands that use them:
+# lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
+# typer alone and `pgt check` neither the workbook writer nor the review page.
+if TYPE_CHECKING:
+    from pgt.pipeline import ConversionResult, Progress
 
 EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
@@ -30,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help and usage errors: loading rich's formatter tripled `pgt --help`
 )
 
 
@@ -161,6 +165,10 @@ def convert_command(
     """
     if csv_format not in ("default", "excel"):
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
+    from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
+    from pgt.write import write_outputs
+    from pgt.write.report import render_report
+
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
@@ -171,9 +179,10 @@ def convert_command(
                                      f"see anomalies.csv of a run without --strict")
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
-        extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
-                       if report else {})
-        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+        with few_collections():
+            extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
+                           if report else {})
+            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
