@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pgt.structure.detail import DetailBuilder
 from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
+from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument
 from pgt.settings.headers import fold
@@ -46,6 +47,8 @@ class BuiltDocument:
 
 
 def build_document(document: ExtractedDocument) -> BuiltDocument:
+    if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
+        return _build_record_table(document)
     kind = detect_kind(document)
     if kind is None:
         raise NoPlanFound(
@@ -70,6 +73,25 @@ def build_document(document: ExtractedDocument) -> BuiltDocument:
         for note in document.warnings
     ] + ledger.anomalies
     return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
+
+
+def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
+    ledger = Ledger(document.rows)
+    corrections: list[Correction] = []
+    builder = TableBuilder(document, ledger, corrections)
+    thematiques = builder.build()
+    if not builder.actions:
+        raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "
+                          f"has no action row")
+    total, placed = ledger.finish()
+    source = SourceDocument(
+        name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
+        lines=document.lines, pages=document.pages, encoding=document.encoding,
+        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+    )
+    anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
+                 for note in document.warnings] + ledger.anomalies
+    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger)
 
 
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
