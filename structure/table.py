@@ -370,12 +370,15 @@ class TableBuilder:
         has_levels = any(table.column(level) for level in HIERARCHY)
         hierarchy_cells = [c.index for c in table.columns if c.field in HIERARCHY and c.index < len(row.cells)
                            and row.cells[c.index].strip()]
+        lone = len({text.strip() for _, text in row.non_empty}) == 1  # one text (a merged row holds copies)
+        if lone and not has_levels and titre and _is_section_label(titre):
+            titre = ""  # `2.1 Réduire …` alone in the title column: a section heading, not an action
         if not titre and not value.get("sous_action"):
             others = [i for i, _ in row.non_empty if i not in hierarchy_cells]
             if hierarchy_cells and not others:
                 self._place(row, value, default, sections)  # a row declaring nodes only (`Axe 4 : …`)
                 self.ledger.place(row, hierarchy_cells)
-            elif len(row.non_empty) == 1 and not hierarchy_cells:
+            elif lone and not hierarchy_cells:
                 self._section(row, sections, has_levels)
             else:
                 self.ledger.residue(row, "row with cells but no action title (the title column is empty)")
@@ -425,7 +428,7 @@ class TableBuilder:
         setattr(sections, level, text)
         for lower in HIERARCHY[HIERARCHY.index(level) + 1:]:
             setattr(sections, lower, None)
-        self.ledger.place(row, [index])
+        self.ledger.place(row)
 
     def _place(self, row: SourceRow, value: dict[str, str], default: str, sections: Sections) -> Place:
         code = value.get("thematique") or sections.thematique
@@ -582,6 +585,14 @@ class TableBuilder:
             self.ledger.note("dates_reversed", f"{at}: ends before it starts; the end year is dropped", row,
                              record_id=record_id, cells=[text])
             record.annee_fin = None
+
+
+def _is_section_label(text: str) -> bool:
+    """`AXE 2 – …`, `2.1 …`, `Objectif stratégique 3 : …`: a heading of the hierarchy (a level
+    word, or a dotted number); `3. Créer …` stays an action."""
+    label = pat.match_numbered_label(text)
+    return label is not None and (label.level in ("axe", "oi", "oo", "thematique")
+                                  or (label.level is None and len(label.numbers) > 1))
 
 
 def _next_number(siblings: list) -> int:  # noqa: ANN001 - nodes with a numero
