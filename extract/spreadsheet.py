@@ -273,13 +273,18 @@ def sniff_delimiter(text: str) -> str:
 
 def looks_like_csv(head: bytes) -> bool:
     """A text file of `;`-separated records (Excel's French CSV) even without a .csv name:
-    no TAB (the text exports are TAB-separated) and the same number of `;` on its first lines."""
+    no TAB (the text exports are TAB-separated) and its first records (quoted multi-line
+    cells included) have the same number of fields, three or more."""
     text, _ = decode_csv(head)
-    if "\t" in text:
+    if "\t" in text or ";" not in text:
         return False
-    lines = [line for line in text.splitlines()[:6] if line.strip()]
-    counts = {line.count(";") for line in lines[:-1] or lines}
-    return len(lines) >= 2 and len(counts) == 1 and min(counts) >= 2
+    complete = text if len(head) < 4096 else text[: text.rfind("\n") + 1]  # the last line may be cut
+    try:
+        records = [r for r in csv.reader(io.StringIO(complete, newline=""), delimiter=";") if any(r)][:6]
+    except csv.Error:
+        return False
+    widths = {len(r) for r in records}
+    return len(records) >= 2 and len(widths) == 1 and min(widths) >= 3
 
 
 def _read_csv(path: Path) -> ExtractedDocument:

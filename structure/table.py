@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pgt.extract.rows import ExtractedDocument, SourceRow
+from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, ObjectifOperationnel, Offre, Provenance,
                         Thematique)
 from pgt.settings import headings as pat
@@ -86,6 +86,7 @@ class RecordTable:
     rows: list[SourceRow]
     header_at: int  # position of the (last) header row in `rows`
     columns: list[Column]
+    above: list[SourceRow] = field(default_factory=list)  # text lines just before the table (a document's title)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -235,12 +236,15 @@ class TableBuilder:
         self.actions = 0
 
     def build(self) -> list[Thematique]:
-        for rows in _tables(self.document.rows):
-            table = find_record_table(rows)
-            if table is None:
-                self._not_a_plan(rows)
-            else:
+        groups = _tables(self.document.rows)
+        found = [find_record_table(rows) for rows in groups]
+        for position, (rows, table) in enumerate(zip(groups, found)):
+            if table is not None:
                 self._table(table)
+            elif position + 1 < len(found) and found[position + 1] is not None and _text_lines(rows):
+                found[position + 1].above = rows  # type: ignore[union-attr] # a title paragraph over a Word table
+            else:
+                self._not_a_plan(rows)
         # a default thématique no row fell into (every row named its own) is not kept
         return [t for t in self.thematiques.values() if t.axes or t.actions]
 
@@ -280,7 +284,7 @@ class TableBuilder:
     def _preamble(self, table: RecordTable) -> str | None:
         """Rows above the header: the plan's title and column groups. Returns the title."""
         title = None
-        for row in table.rows[: table.header_at]:
+        for row in [*table.above, *table.rows[: table.header_at]]:
             for index, text in row.non_empty:
                 if row is table.rows[table.header_at - 1] and table.header_at > 0 and self._is_group(text):
                     self.ledger.residue(row, "column group above the header (merged over its columns)",
@@ -593,6 +597,10 @@ def _is_section_label(text: str) -> bool:
     label = pat.match_numbered_label(text)
     return label is not None and (label.level in ("axe", "oi", "oo", "thematique")
                                   or (label.level is None and len(label.numbers) > 1))
+
+
+def _text_lines(rows: list[SourceRow]) -> bool:
+    return all(row.kind is RowKind.TEXT for row in rows)
 
 
 def _next_number(siblings: list) -> int:  # noqa: ANN001 - nodes with a numero
