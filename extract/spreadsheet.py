@@ -61,7 +61,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")  # Excel's 15 digits
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return text.strip()
 
@@ -114,9 +114,9 @@ def read_spreadsheet(path: Path, fmt: str) -> ExtractedDocument:
     path = Path(path)
     if fmt == "csv":
         return _read_csv(path)
-    sheets = _xlsx_sheets(path) if fmt == "xlsx" else _ods_sheets(path)
-    rows: list[SourceRow] = []
     warnings: list[str] = []
+    sheets = _xlsx_sheets(path, warnings) if fmt == "xlsx" else _ods_sheets(path)
+    rows: list[SourceRow] = []
     for index, sheet in enumerate(sheets):
         sheet_rows = list(sheet.rows(path.name, index))
         rows.extend(sheet_rows)
@@ -128,7 +128,7 @@ def read_spreadsheet(path: Path, fmt: str) -> ExtractedDocument:
 
 
 # ---- xlsx / xlsm ---------------------------------------------------------------------------
-def _xlsx_sheets(path: Path) -> list[Sheet]:
+def _xlsx_sheets(path: Path, notes: list[str]) -> list[Sheet]:
     import warnings
 
     import openpyxl
@@ -139,8 +139,9 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
             # not read-only: merged ranges are only known in the full mode; data_only: the
             # cached results of formulas, what the user sees
             book = openpyxl.load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise UnreadableInput(f"{path}: not a readable Excel workbook ({error})") from None
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged package: one clear line
+        raise UnreadableInput(f"{path}: not a readable Excel workbook ({type(error).__name__}: {error})") from None
+    formulas = _uncached_formulas(path) if _has_formulas(path) else {}
     sheets = []
     for worksheet in book.worksheets:
         sheet = Sheet(worksheet.title, worksheet.sheet_state != "visible")
@@ -148,10 +149,40 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
             for cell in row:
                 if cell.value is not None:
                     sheet.set(cell.row - 1, cell.column - 1, cell_text(cell.value))
+        for (row, column), formula in formulas.get(worksheet.title, {}).items():
+            if (row, column) not in sheet.cells:
+                sheet.set(row, column, formula)
+                notes.append(f"{worksheet.title}!{column_letter(column)}{row + 1}: formula {formula} has no computed "
+                             f"value (the file was never opened in a spreadsheet program): read as its text")
         for merged in worksheet.merged_cells.ranges:
             sheet.merge(merged.min_row - 1, merged.min_col - 1, merged.max_row - 1, merged.max_col - 1)
         sheets.append(sheet)
     return sheets
+
+
+def _has_formulas(path: Path) -> bool:
+    with zipfile.ZipFile(path) as archive:
+        return any(b"<f>" in archive.read(name) or b"<f " in archive.read(name)
+                   for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Formulas whose result the file does not hold (written by a program, never calculated):
+    without them the cell would read as empty, and be lost silently."""
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path, data_only=False)
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    for worksheet in book.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    found.setdefault(worksheet.title, {})[(cell.row - 1, cell.column - 1)] = cell.value
+    return found
 
 
 # ---- ods -------------------------------------------------------------------------------------
@@ -289,6 +320,8 @@ def looks_like_csv(head: bytes) -> bool:
 
 def _read_csv(path: Path) -> ExtractedDocument:
     data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableInput(f"{path}: empty file")
     if b"\x00" in data[:4096]:
         raise UnreadableInput(f"{path}: binary content (NUL bytes), not a CSV file")
     text, encoding = decode_csv(data)

@@ -65,11 +65,19 @@ _AMOUNT_NOISE = re.compile(r"(?i)\s|\u00a0|\u202f|€|euros?|\bHT\b|\bTTC\b")
 
 def table_field(text: str) -> str | None:
     """The record field a header cell names (vocabulary of settings/headers.py), or None."""
+    return table_match(text)[0]
+
+
+def table_match(text: str) -> tuple[str | None, float]:
+    """(field, score): 101 for a spelling of the vocabulary as printed, 100 a keyword, else
+    the fuzzy score — so that of two columns naming one field, the surer one reads it."""
     match = canonical_header(text)
     if match is None:
-        return None
+        return None, 0.0
     name = _FIELD_OF.get(match.field, match.field)
-    return name if name in RECORD_FIELDS else None
+    if name not in RECORD_FIELDS:
+        return None, 0.0
+    return name, 101.0 if match.rule == "exact" else match.score
 
 
 @dataclass
@@ -78,6 +86,7 @@ class Column:
     header: str  # as printed (group + column when two header rows)
     field: str | None  # None: a header the vocabulary does not know (→ autres, reported)
     key: str  # the name under `autres` (headers repeated across columns are told apart)
+    score: float = 0.0  # how surely the header names its field (table_match)
 
 
 @dataclass
@@ -139,11 +148,15 @@ def _columns(header: SourceRow, group: SourceRow | None) -> list[Column]:
             if not above or table_field(above) in (None, "autres"):
                 continue
             name, text = table_field(above), above  # a header merged over both rows, written in the upper one
-        if name in _SINGLE and any(c.field == name for c in columns):
-            name = "autres"  # a second title, date… column: kept under its header, the first one reads
         key = text if text not in used_keys else f"{columns[-1].header if columns else ''} / {text}".strip(" /")
         used_keys.add(key)
-        columns.append(Column(index, text, name, key))
+        columns.append(Column(index, text, name, key, table_match(text)[1]))
+    for name in _SINGLE:  # a second title, date… column: kept under its header; the surest one reads
+        claimed = [c for c in columns if c.field == name]
+        best = max(claimed, key=lambda c: c.score, default=None)
+        for column in claimed:
+            if column is not best:
+                column.field = "autres"
     return columns
 
 

@@ -196,6 +196,47 @@ def workbook_with_sections(spec: PlanSpec, path: Path) -> Path:
     return path
 
 
+VARIANT_HEADERS = {
+    "thematique": ["Thématique", "Domaine"], "axe": ["Axe stratégique", "Orientation", "Enjeu", "Axe"],
+    "oi": ["Objectif stratégique", "Sous-axe", "Objectif général"], "numero": ["N°", "Réf.", "Fiche n°"],
+    "titre": ["Libellé de l'action", "Intitulé", "Nom de l'action", "Action"],
+    "porteur": ["Responsable", "Pilote de l'action", "Maître d'ouvrage", "Porteur"],
+    "partenaires": ["Partenaires associés", "Partenaire(s)", "Partenaires"],
+    "public_vise": ["Publics", "Bénéficiaires", "Public visé"],
+    "description": ["Contenu", "Description", "Descriptif de l'action"],
+    "statut": ["Avancement", "État", "Statut de l'action"],
+    "budget": ["Montant total", "Coût prévisionnel", "Budget (€)", "Coût total (€ TTC)"],
+    "date_debut": ["Démarrage", "Date de démarrage", "Début"], "date_fin": ["Achèvement", "Date prévisionnelle de fin", "Fin"],
+}
+THEMATIQUE_OF_AXE = {1: "Transition écologique", 2: "Transition écologique", 3: "Solidarités", 4: "Solidarités"}
+
+
+def workbook_variant(spec: PlanSpec, path: Path, seed: int = 0) -> Path:
+    """Other header wordings, columns in another order, a Thématique column."""
+    rng = random.Random(seed)
+    fields = list(VARIANT_HEADERS)
+    rng.shuffle(fields)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Suivi"
+    for column, name in enumerate(fields, start=1):
+        sheet.cell(row=1, column=column, value=rng.choice(VARIANT_HEADERS[name]))
+    for row, action in enumerate(spec.actions, start=2):
+        values = {
+            "thematique": THEMATIQUE_OF_AXE[action.axe], "axe": f"Axe {action.axe} : {action.axe_titre}",
+            "oi": f"{action.axe}.{action.oi} - {action.oi_titre}", "numero": action.numero, "titre": action.titre,
+            "porteur": action.porteur, "partenaires": ", ".join(action.partenaires),
+            "public_vise": action.public_vise, "description": action.description, "statut": action.statut,
+            "budget": _budget_cell(action.budget, row % 2), "date_debut": _date_cell(action.date_debut, row % 3),
+            "date_fin": _date_cell(action.date_fin, (row + 2) % 3),
+        }
+        for column, name in enumerate(fields, start=1):
+            if values[name] is not None:
+                sheet.cell(row=row, column=column, value=values[name])
+    book.save(path)
+    return path
+
+
 CSV_HEADERS = ["Axe", "Sous-axe", "Titre de l'action", "Structure pilote", "Partenaires", "Cibles", "Descriptif",
                "Statut", "Budget prévisionnel total € HT", "Date de début", "Date de fin"]
 

@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from cli_run import assert_one_line_error, run_pgt
 from helpers import RAW, SHARED
-from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_spec, score, workbook_with_columns,
-                            workbook_with_sections)
+from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_spec, score, workbook_variant,
+                            workbook_with_columns, workbook_with_sections)
 from typer.testing import CliRunner
 
 import pgt.normalize
@@ -221,6 +221,7 @@ def test_every_cell_of_every_workbook_placed_or_listed(path):
 LAYOUTS = {
     "columns.xlsx": workbook_with_columns, "sections.xlsx": workbook_with_sections,
     "excel-fr.csv": csv_excel_french, "comma.csv": csv_comma_utf8, "table.docx": docx_table,
+    **{f"variant-{seed}.xlsx": (lambda spec, path, seed=seed: workbook_variant(spec, path, seed)) for seed in range(4)},
 }
 # The typo rules' lexicon is raw/'s (normalize/data/lexicon.txt): on a plan of another domain
 # they "fix" common French words (`mixte` → `mixité`, `déplacer` → `déployer`), which has
@@ -251,6 +252,8 @@ def test_held_out_layouts_scored(written, layout, without_typo_rules):
     assert measured.fields >= 0.95, measured.misses[:5]
     assert measured.years >= 0.95, measured.misses[:5]
     assert audit(result.plan, result.documents).holds
+    if layout.startswith("variant"):  # a Thématique column: one thématique per value, axes numbered as printed
+        assert sorted(t.titre for t in result.plan.thematiques) == ["Solidarités", "Transition écologique"]
 
 
 def test_ods_converted_by_libreoffice_reads_as_the_workbook(written, tmp_path, without_typo_rules):
@@ -352,3 +355,43 @@ def test_typo_rules_leave_common_french_words():
     assert fixed == "Syndicat mixte des transports ; se déplacer autrement", [(f.before, f.after) for f in fixes]
     assert not [f for f in fixes if f.rule in (RULE_EXPLICIT, RULE_NAME, RULE_WORD)]
 
+
+
+def test_regression_uncalculated_formula_is_not_lost(tmp_path):
+    """A workbook written by a program holds formulas without their result: read as empty,
+    the cell vanished. It is read as its formula text, with a reader note."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Titre de l'action", "Structure pilote", "Budget", "Statut"])
+    book.active.append(["Créer un jardin partagé", "CCAS", "=100*5", "En cours"])
+    path = tmp_path / "calc.xlsm"  # a macro-enabled name: the content says what it is
+    book.save(path)
+    assert detect_format(path) == "xlsx"
+    plan = convert([path]).plan
+    action, = plan.all_actions()
+    assert action.budget is None and action.budget_texte == "=100*5"
+    assert any("Sheet!C2: formula =100*5 has no computed value" in a.message for a in anomalies(plan, "reader_note"))
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty file"),
+    (b"PK\x03\x04 broken", "damaged archive"),
+])
+def test_bad_spreadsheets_one_clear_line(tmp_path, content, reason):
+    path = tmp_path / "plan.csv" if not content else tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+    result = run_pgt("convert", path, "-o", tmp_path / "out")
+    line = assert_one_line_error(result, ExitCode.UNREADABLE_INPUT, path.name)
+    assert reason in line and not (tmp_path / "out").exists()
+
+
+def test_workbook_package_damaged_inside_one_clear_line(tmp_path):
+    import zipfile
+
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+        archive.writestr("xl/workbook.xml", "<workbook")
+    result = run_pgt("convert", path, "-o", tmp_path / "out")
+    assert "not a readable Excel workbook" in assert_one_line_error(result, ExitCode.UNREADABLE_INPUT, "plan.xlsx")
