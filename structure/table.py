@@ -164,15 +164,19 @@ def is_record_table(document: ExtractedDocument) -> bool:
     """Whether the document holds a one-row-per-action table: a header naming the title and
     other fields, followed by rows, and no thématique heading before it (a *fiches actions*
     document opens each thématique with a heading, then small tables under it)."""
+    headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
         table = find_record_table(rows)
-        if table is None or len(rows) - table.header_at - 1 < MIN_BODY_ROWS:
-            continue
-        first = table.rows[table.header_at]
-        before = document.rows[: document.rows.index(first)]
-        if not any(pat.thematique_of_heading(text) for row in before for _, text in row.non_empty[:1]):
-            return True
+        if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
+            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row))
+            if not headings and not preceding:
+                return True
+        headings += sum(1 for row in rows if _opens_thematique(row))
     return False
+
+
+def _opens_thematique(row: SourceRow) -> bool:
+    return bool(row.non_empty) and pat.thematique_of_heading(row.non_empty[0][1]) is not None
 
 
 # ---- values ------------------------------------------------------------------------------------
@@ -300,13 +304,13 @@ class TableBuilder:
         for row in [*table.above, *table.rows[: table.header_at]]:
             for index, text in row.non_empty:
                 if row is table.rows[table.header_at - 1] and table.header_at > 0 and self._is_group(text):
-                    self.ledger.residue(row, "column group above the header (merged over its columns)",
+                    self.ledger.residue(row, f"{_where(row)}: column group above the header (merged over its columns)",
                                         [index], severity="info", code="group_header")
                 elif title is None and not self._is_group(text):
                     title = text
                     self.ledger.place(row, [index])
                 else:
-                    self.ledger.residue(row, "text above the action table", [index], severity="info",
+                    self.ledger.residue(row, f"{_where(row)}: text above the action table", [index], severity="info",
                                         code="group_header")
         return title
 
@@ -345,7 +349,7 @@ class TableBuilder:
         hints = [i for i, text in cells if fold(text).startswith(HINT_OPENINGS) or fold(text) in ("CHAMP TEXTE",)]
         if not cells or len(hints) * 2 < len(cells):
             return False
-        self.ledger.residue(row, "row of field hints or filling guidance under the header: skipped",
+        self.ledger.residue(row, f"{_where(row)}: row of field hints or filling guidance under the header: skipped",
                             severity="info", code="hint_row")
         return True
 
@@ -398,7 +402,7 @@ class TableBuilder:
             elif lone and not hierarchy_cells:
                 self._section(row, sections, has_levels)
             else:
-                self.ledger.residue(row, "row with cells but no action title (the title column is empty)")
+                self.ledger.residue(row, f"{_where(row)}: row with cells but no action title (the title column is empty)")
             return
         place = self._place(row, value, default, sections)
         title_cell = table.column("titre")
@@ -439,7 +443,7 @@ class TableBuilder:
         if level is None and pat.thematique_of_heading(text):
             level = "thematique"
         if level is None and (has_levels or label is not None):
-            self.ledger.residue(row, "a lone cell that is neither an action nor a heading")
+            self.ledger.residue(row, f"{_where(row)}: a lone cell that is neither an action nor a heading")
             return
         level = level or "axe"  # an unnumbered section heading: the one level such tables print
         setattr(sections, level, text)
@@ -473,7 +477,7 @@ class TableBuilder:
         if existing is None:
             existing = Axe(numero=_next_number(thematique.axes), provenance=self._provenance(row))
             thematique.axes.append(existing)
-            self.ledger.note("inferred_axe", f"a lower level with no axe: axe {existing.numero} inferred (untitled)",
+            self.ledger.note("inferred_axe", f"{_where(row)}: a lower level with no axe: axe {existing.numero} inferred (untitled)",
                              row, severity="info", cells=[])
         return existing
 
@@ -483,7 +487,7 @@ class TableBuilder:
             existing = ObjectifIntermediaire(numero=_next_number(axe.objectifs_intermediaires),
                                              provenance=self._provenance(row))
             axe.objectifs_intermediaires.append(existing)
-            self.ledger.note("inferred_oi", f"an objectif opérationnel with no sous-axe: OI {existing.numero} of "
+            self.ledger.note("inferred_oi", f"{_where(row)}: an objectif opérationnel with no sous-axe: OI {existing.numero} of "
                              f"axe {axe.numero} inferred (untitled)", row, severity="info", cells=[])
         return existing
 
@@ -571,7 +575,7 @@ class TableBuilder:
             self.ledger.place(row, [column.index])
         uncovered = [i for i, _ in row.non_empty if i not in {c.index for c in table.columns}]
         if uncovered:
-            self.ledger.residue(row, "cells under no column header", uncovered)
+            self.ledger.residue(row, f"{_where(row)}: cells under no column header", uncovered)
 
     def _budget(self, record: Action | Offre, text: str, row: SourceRow, at: str, record_id: str) -> None:
         record.budget_texte = text
@@ -610,6 +614,14 @@ def _is_section_label(text: str) -> bool:
     label = pat.match_numbered_label(text)
     return label is not None and (label.level in ("axe", "oi", "oo", "thematique")
                                   or (label.level is None and len(label.numbers) > 1))
+
+
+def _where(row: SourceRow) -> str:
+    """`Fichier dimport!A3` (the row's first non-empty cell), or the row's location."""
+    refs = row.provenance.cell_refs
+    if row.provenance.sheet and refs and row.non_empty:
+        return f"{row.provenance.sheet}!{refs[row.non_empty[0][0]]}"
+    return row.provenance.location().split(":", 1)[-1]
 
 
 def _text_lines(rows: list[SourceRow]) -> bool:
