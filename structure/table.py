@@ -292,7 +292,7 @@ class TableBuilder:
             if position < 3 and self._hint_row(row):
                 continue
             if self._repeated_header(row, header):
-                self.ledger.place(row)
+                self._place_repeated_header(row, header)
                 continue
             self._row(table, row, default, sections, seen)
         if self.actions == actions_before:
@@ -353,11 +353,21 @@ class TableBuilder:
                             severity="info", code="hint_row")
         return True
 
+    def _place_repeated_header(self, row: SourceRow, header: SourceRow) -> None:
+        """The header printed again (a new page, a pasted block): its header cells are
+        structure; a cell that is not one of them is listed, not counted as placed."""
+        same = [i for i, text in row.non_empty if i < len(header.cells) and fold(text) == fold(header.cells[i])]
+        self.ledger.place(row, same)
+        others = [i for i, _ in row.non_empty if i not in same]
+        if others:
+            self.ledger.residue(row, f"{_where(row)}: cells of a repeated header row that are not headers", others)
+
     @staticmethod
     def _repeated_header(row: SourceRow, header: SourceRow) -> bool:
-        mine = [fold(c) for c in row.cells if c.strip()]
-        theirs = {fold(c) for c in header.cells if c.strip()}
-        return len(mine) >= HEADER_MIN_FIELDS and sum(c in theirs for c in mine) >= 0.8 * len(mine)
+        """Two thirds of the header's cells printed again in their columns."""
+        named = [(i, fold(c)) for i, c in header.non_empty]
+        again = sum(1 for i, text in named if i < len(row.cells) and fold(row.cells[i]) == text)
+        return len(named) >= HEADER_MIN_FIELDS and again * 3 >= len(named) * 2
 
     def _thematique(self, title: str | None, header: SourceRow, has_column: bool) -> str:
         """The thématique of rows that name none: after the plan's title, else the document's name."""

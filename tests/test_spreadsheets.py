@@ -395,3 +395,18 @@ def test_workbook_package_damaged_inside_one_clear_line(tmp_path):
         archive.writestr("xl/workbook.xml", "<workbook")
     result = run_pgt("convert", path, "-o", tmp_path / "out")
     assert "not a readable Excel workbook" in assert_one_line_error(result, ExitCode.UNREADABLE_INPUT, "plan.xlsx")
+
+
+def test_regression_repeated_header_with_a_stray_cell_lists_it(tmp_path):
+    """A header printed again inside the table was placed whole: a stray cell in it was
+    counted as placed though it is nowhere in the plan (found by test_properties)."""
+    path = tmp_path / "plan.csv"
+    path.write_text("Titre de l'action;Structure pilote;Statut;\n"
+                    "Créer un jardin partagé;CCAS;En cours;\n"
+                    "Titre de l'action;Structure pilote;Statut;**note égarée\n"
+                    "Ouvrir une ressourcerie;SICTOM;À venir;\n", encoding="utf-8")
+    result = convert([path])
+    assert [a.titre for a in result.plan.all_actions()] == ["Créer un jardin partagé", "Ouvrir une ressourcerie"]
+    assert audit(result.plan, result.documents).holds
+    stray, = [a for a in result.plan.anomalies if "repeated header" in a.message]
+    assert stray.cells == ["**note égarée"] and "line 3" in stray.message
