@@ -140,10 +140,6 @@ def _columns(header: SourceRow, group: SourceRow | None) -> list[Column]:
         above = group.cells[index].strip() if group is not None and index < len(group.cells) else ""
         text = text.strip()
         name = table_field(text) if text else None
-        if above and text and name is None:
-            combined = table_field(f"{above} {text}")  # MOYENS / humains: a two-row header
-            if combined not in (None, "autres"):
-                name, text = combined, f"{above} {text}"
         if not text:
             if not above or table_field(above) in (None, "autres"):
                 continue
@@ -181,7 +177,13 @@ def _opens_thematique(row: SourceRow) -> bool:
 
 # ---- values ------------------------------------------------------------------------------------
 def read_date(text: str) -> date | None:
-    """ISO (`2025-12-01`, `2020-12-14 00:00:00`), French (`31/12/2025`) or a date serial (`47727`)."""
+    """ISO (`2025-12-01`, `2020-12-14 00:00:00`), French (`31/12/2025`) or a date serial
+    (`47727`); None for anything else, or a year a plan cannot state (before 1900, after 2100)."""
+    found = _read_date(text)
+    return found if found is not None and 1900 <= found.year <= 2100 else None
+
+
+def _read_date(text: str) -> date | None:
     stripped = text.strip()
     try:
         if found := _ISO_DATE.match(stripped):
@@ -230,6 +232,16 @@ class Place:
 
     def key(self) -> tuple[object, ...]:
         return (self.thematique.code, id(self.axe), id(self.oi), id(self.oo))
+
+
+@dataclass
+class DefaultThematique:
+    """Where the thématique of rows that name none comes from (opened on first need)."""
+
+    title: tuple[SourceRow, int, str] | None  # the plan's title cell above the header
+    header: SourceRow
+    has_column: bool
+    code: str | None = None
 
 
 @dataclass
@@ -283,7 +295,7 @@ class TableBuilder:
         header = table.rows[table.header_at]
         title = self._preamble(table)
         self._header(table, header)
-        default = self._thematique(title, header, table.column("thematique") is not None)
+        default = DefaultThematique(title, header, table.column("thematique") is not None)
         sections = Sections()
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
@@ -297,9 +309,32 @@ class TableBuilder:
             self._row(table, row, default, sections, seen)
         if self.actions == actions_before:
             self.empty_tables.append(table.where)
+        if title is not None and default.code is None:  # every row named its thématique: the title names none
+            self.ledger.residue(title[0], f"{_where(title[0])}: the plan's title (the Thématique column names the "
+                                f"thématiques)", [title[1]], severity="info", code="plan_title")
 
-    def _preamble(self, table: RecordTable) -> str | None:
-        """Rows above the header: the plan's title and column groups. Returns the title."""
+    def _default_thematique(self, default: DefaultThematique) -> Thematique:
+        """The thématique of rows that name none: after the plan's title, else the document's
+        name (opened when a row first needs it)."""
+        if default.code is None:
+            if default.title is not None:
+                row, index, text = default.title
+                self.ledger.place(row, [index])
+                if not default.has_column:
+                    self.ledger.note("thematique_from_title", f"no thématique column: the actions go under one "
+                                     f"thématique titled after the plan ({text!r})", default.header, severity="info",
+                                     cells=[])
+            else:
+                text = self.document.path.stem.replace("_", " ").replace("-", " ").strip() or "plan"
+                self.ledger.note("thematique_from_name", f"no thématique named and no plan title: the actions go "
+                                 f"under one thématique named after the document ({text!r})", default.header,
+                                 severity="info", cells=[])
+            default.code = self._open_thematique(text).code
+        return self.thematiques[default.code]
+
+    def _preamble(self, table: RecordTable) -> tuple[SourceRow, int, str] | None:
+        """Rows above the header: the plan's title and column groups. Returns the title's
+        cell, placed when a thématique is named after it."""
         title = None
         for row in [*table.above, *table.rows[: table.header_at]]:
             for index, text in row.non_empty:
@@ -307,8 +342,7 @@ class TableBuilder:
                     self.ledger.residue(row, f"{_where(row)}: column group above the header (merged over its columns)",
                                         [index], severity="info", code="group_header")
                 elif title is None and not self._is_group(text):
-                    title = text
-                    self.ledger.place(row, [index])
+                    title = (row, index, text)
                 else:
                     self.ledger.residue(row, f"{_where(row)}: text above the action table", [index], severity="info",
                                         code="group_header")
@@ -326,8 +360,6 @@ class TableBuilder:
                 self.ledger.residue(header, f"column {self._ref(header, column.index)} \"{column.header}\" matches "
                                     f"no known field: its cells are kept under autres", [column.index],
                                     severity="info", code="unknown_header")
-        if any(c.index < len(header.cells) and not header.cells[c.index].strip() for c in table.columns):
-            self.ledger.place(header)  # the upper header row wrote those headers (already accounted)
         positions = [(c.index, c.field, c.header) for c in table.columns if c.field in ("axe", "oi", "oo")]
         order = [name for _, name, _ in sorted(positions)]
         expected = [name for name in ("axe", "oi", "oo") if name in order]
@@ -369,31 +401,27 @@ class TableBuilder:
         again = sum(1 for i, text in named if i < len(row.cells) and fold(row.cells[i]) == text)
         return len(named) >= HEADER_MIN_FIELDS and again * 3 >= len(named) * 2
 
-    def _thematique(self, title: str | None, header: SourceRow, has_column: bool) -> str:
-        """The thématique of rows that name none: after the plan's title, else the document's name."""
-        if has_column:
-            return self._open_thematique(title or self.document.path.stem).code
-        if title is None:
-            stem = self.document.path.stem.replace("_", " ").replace("-", " ").strip() or "plan"
-            self.ledger.note("thematique_from_name", f"no thématique column and no plan title: the actions go "
-                             f"under one thématique named after the document ({stem!r})", header,
-                             severity="info", cells=[])
-            title = stem
-        else:
-            self.ledger.note("thematique_from_title", f"no thématique column: the actions go under one thématique "
-                             f"titled after the plan ({title!r})", header, severity="info", cells=[])
-        return self._open_thematique(title).code
-
     def _open_thematique(self, title: str) -> Thematique:
-        code = pat.thematique_of_heading(title)
-        titre = THEMATIQUE_TITLES[code] if code else title.strip()
-        code = code or thematique_code(title)
-        if code not in self.thematiques:
-            self.thematiques[code] = Thematique(code=code, titre=titre)
+        """The thématique a title names: a CAF domain heading gives its usual code, any other
+        title its slug (`_2`… when two titles give one slug)."""
+        known = pat.thematique_of_heading(title)
+        if known:
+            if known not in self.thematiques:
+                self.thematiques[known] = Thematique(code=known, titre=THEMATIQUE_TITLES[known])
+            return self.thematiques[known]
+        same = next((t for t in self.thematiques.values() if fold(t.titre) == fold(title)), None)
+        if same is not None:
+            return same
+        base = code = thematique_code(title)
+        counter = 1
+        while code in self.thematiques:
+            counter += 1
+            code = f"{base}_{counter}"
+        self.thematiques[code] = Thematique(code=code, titre=title.strip())
         return self.thematiques[code]
 
     # ---- one body row --------------------------------------------------------------------------
-    def _row(self, table: RecordTable, row: SourceRow, default: str, sections: Sections,
+    def _row(self, table: RecordTable, row: SourceRow, default: DefaultThematique, sections: Sections,
              seen: dict[tuple[object, ...], Action]) -> None:
         value = {c.field: row.cells[c.index].strip() for c in table.columns
                  if c.field in (*HIERARCHY, "titre", "sous_action") and c.index < len(row.cells)}
@@ -452,7 +480,7 @@ class TableBuilder:
             level = ("axe", "oi", "oo")[min(len(label.numbers), 3) - 1]
         if level is None and pat.thematique_of_heading(text):
             level = "thematique"
-        if level is None and (has_levels or label is not None):
+        if has_levels or (level is None and label is not None):  # the hierarchy is in columns: not a heading
             self.ledger.residue(row, f"{_where(row)}: a lone cell that is neither an action nor a heading")
             return
         level = level or "axe"  # an unnumbered section heading: the one level such tables print
@@ -461,9 +489,9 @@ class TableBuilder:
             setattr(sections, lower, None)
         self.ledger.place(row)
 
-    def _place(self, row: SourceRow, value: dict[str, str], default: str, sections: Sections) -> Place:
+    def _place(self, row: SourceRow, value: dict[str, str], default: DefaultThematique, sections: Sections) -> Place:
         code = value.get("thematique") or sections.thematique
-        thematique = self._open_thematique(code) if code else self.thematiques[default]
+        thematique = self._open_thematique(code) if code else self._default_thematique(default)
         place = Place(thematique)
         # a level the table has a column for is that column's (empty: no such level); else the section's
         axe_text, oi_text, oo_text = (value[level] if level in value else getattr(sections, level)

@@ -7,10 +7,13 @@ French dialect, a Word table), scored against what was written.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from cli_run import assert_one_line_error, run_pgt
 from helpers import RAW, SHARED
 from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_spec, score, workbook_variant,
@@ -18,9 +21,9 @@ from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_s
 from typer.testing import CliRunner
 
 import pgt.normalize
-from pgt.accounting import audit
+from pgt.accounting import audit, audit_ledger
 from pgt.cli import app
-from pgt.errors import ExitCode, UnreadableInput
+from pgt.errors import ExitCode, PgtError, UnreadableInput
 from pgt.extract import detect_format, read_document
 from pgt.normalize.typos import RULE_EXPLICIT, RULE_NAME, RULE_WORD, fix_text
 from pgt.pipeline import convert
@@ -410,3 +413,36 @@ def test_regression_repeated_header_with_a_stray_cell_lists_it(tmp_path):
     assert audit(result.plan, result.documents).holds
     stray, = [a for a in result.plan.anomalies if "repeated header" in a.message]
     assert stray.cells == ["**note égarée"] and "line 3" in stray.message
+
+
+_HEADS = ["Titre de l'action", "Axe (x)", "Sous-axe (x.x)", "Sous-sous axe (x.x.x)", "Thématique", "Statut", "Budget",
+          "Date de début", "Date de fin", "Titre de la sous-action", "Structure pilote", "Partenaires", "Couleur", "",
+          "N°", "Calendrier", "Descriptif"]
+_VALUES = ["", "", "Axe 1", "Axe 2. Mobilité", "1.1 Vélo", "4.2.1 : Apprendre", "Action 1", "3. Créer", "Créer 3 places",
+           "2025-12-01", "31/12/2025", "47727", "0001-01-01", "3000-01-01", "31/02/2025", "Entre 200 et 500", "-5",
+           "5 000 €", "Champ texte", "THEMATIQUE ENFANCE", "Santé", "12", "VRAI", "2026-2024", "=A1",
+           "Titre de l'action", "Sous-action 1.1", "AXE 3 – Habiter", "Objectif stratégique 2. X"]
+
+
+def _record_csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows([header, *rows])
+    return buffer.getvalue()
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.lists(st.sampled_from(_HEADS), min_size=2, max_size=8, unique=True),
+       rows=st.lists(st.lists(st.sampled_from(_VALUES), min_size=1, max_size=8), max_size=7))
+def test_any_record_table_converts_or_refuses_and_accounts_every_cell(tmp_path_factory, header, rows):
+    """Odd record tables (dates out of range, reversed years, numbered garbage, repeated
+    headers, lone cells): a valid plan or a clear refusal, and the ledger honest — every cell
+    it counts as placed is in the plan, every other one listed at its row."""
+    path = tmp_path_factory.mktemp("record") / "plan.csv"
+    path.write_text(_record_csv(header, rows), encoding="utf-8")
+    try:
+        result = convert([path])
+    except PgtError as error:
+        assert "does not validate" not in error.message and "plan.csv" in error.message
+        return
+    checked = audit_ledger(result.documents[0])
+    assert checked.honest, ([c.text for c in checked.placed_not_found], [c.text for c in checked.unplaced_not_listed])
