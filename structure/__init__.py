@@ -44,6 +44,7 @@ class BuiltDocument:
     corrections: list[Correction] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     ledger: Ledger | None = field(default=None, repr=False, compare=False)  # for audits (pgt.accounting)
+    record_table: bool = False  # built by the one-row-per-action builder: its thématiques are its own
 
 
 def build_document(document: ExtractedDocument) -> BuiltDocument:
@@ -91,7 +92,36 @@ def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
     )
     anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
                  for note in document.warnings] + ledger.anomalies
-    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger)
+    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger, record_table=True)
+
+
+def _own_codes(document: BuiltDocument, taken: set[str]) -> None:
+    """A record table's thématique named like one of another document (two workbooks titled
+    alike) is that document's own plan, not more of the same: renamed `code_2`, reported —
+    merged by axe number, its actions would be dropped."""
+    for thematique in document.thematiques:
+        old = new = thematique.code
+        counter = 1
+        while new in taken:
+            counter += 1
+            new = f"{old}_{counter}"
+        if new == old:
+            continue
+        thematique.code = new
+        renamed = {}
+        for action in thematique.all_actions():
+            renamed[action.id] = new + action.id[len(old):]
+            action.id = renamed[action.id]
+        for record in [*document.corrections, *document.anomalies]:
+            if record.record_id is not None:
+                head, _, rank = record.record_id.rpartition("-o")  # offers: <action id>-o<rank>
+                if record.record_id in renamed:
+                    record.record_id = renamed[record.record_id]
+                elif head in renamed and rank.isdigit():
+                    record.record_id = f"{renamed[head]}-o{rank}"
+        document.anomalies.append(Anomaly(
+            code="thematique_renamed", severity="info", document=document.source.name,
+            message=f"thématique '{thematique.titre}' has the code {old!r} of another document's: read as {new!r}"))
 
 
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
@@ -101,6 +131,8 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
     ordered = sorted(built, key=lambda b: b.source.kind is not DocumentKind.fiches_actions)
     thematiques: dict[str, Thematique] = {}
     for document in ordered:
+        if document.record_table:
+            _own_codes(document, set(thematiques))
         for thematique in document.thematiques:
             code = thematique.code
             if code not in thematiques:

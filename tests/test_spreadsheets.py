@@ -446,3 +446,16 @@ def test_any_record_table_converts_or_refuses_and_accounts_every_cell(tmp_path_f
         return
     checked = audit_ledger(result.documents[0])
     assert checked.honest, ([c.text for c in checked.placed_not_found], [c.text for c in checked.unplaced_not_listed])
+
+
+def test_regression_two_workbooks_titled_alike_keep_all_their_actions():
+    """Two workbooks with the same plan title gave one thématique code: assembled by axe
+    number, the second one's axe 1 (and its action) was dropped silently."""
+    result = convert([CORPUS / "tet_complex_plan.xlsx", CORPUS / "tet_plan_column_order_issue.xlsx",
+                      CORPUS / "tet_plan_sans_axes.xlsx"])
+    counts = {t.code: len(t.all_actions()) for t in result.plan.thematiques}
+    assert counts == {"contrat_local_de_sante_2025_2030": 29, "contrat_local_de_sante_2025_2030_2": 1,
+                      "tet_plan_sans_axes": 46}
+    renamed, = anomalies(result.plan, "thematique_renamed")
+    assert renamed.document == "tet_plan_column_order_issue.xlsx"
+    assert audit(result.plan, result.documents).holds
