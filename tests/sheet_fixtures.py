@@ -237,6 +237,59 @@ def workbook_variant(spec: PlanSpec, path: Path, seed: int = 0) -> Path:
     return path
 
 
+TET_HEADERS = ["Axe (x)", "Sous-axe (x.x)", "Sous-sous axe (x.x.x)", "Titre de l'action", "Titre de la sous-action",
+               "Descriptif", "Instances de gouvernance", "Objectifs", "Indicateurs liés", "Structure pilote",
+               "Moyens humains et techniques", "Partenaires ", "Direction ou service pilote", "Personne pilote",
+               "Élu·e référent·e ", "Participation Citoyenne", "Financements", "Financeur 1", "Montant € HT",
+               "Financeur 2", "Montant € HT", "Financeur 3", "Montant € HT", "Budget prévisionnel total € HT",
+               "Statut ", "Niveau de priorité", "Date de début", "Date de fin", "Action en amélioration continue",
+               "Calendrier", "Actions liées", "Fiches des plans liées", "Notes de suivi", "Etapes de la fiche action",
+               "Notes complémentaires", "Documents et liens"]
+
+
+def sparse(spec: PlanSpec, seed: int) -> PlanSpec:
+    """The same plan with half of its cells left empty, as workbooks are filled."""
+    rng = random.Random(seed)
+    thinned = PlanSpec(spec.title)
+    for action in spec.actions:
+        kept = {name: (value if rng.random() < 0.5 else (None if not isinstance(value, list) else []))
+                for name, value in vars(action).items()
+                if name in ("porteur", "partenaires", "public_vise", "description", "statut", "budget", "date_debut",
+                            "date_fin")}
+        thinned.actions.append(ExpectedAction(**{**vars(action), **kept}))
+    return thinned
+
+
+def workbook_tet(spec: PlanSpec, path: Path) -> Path:
+    """The Territoires en Transitions import layout: instructions sheet, group row, header,
+    field-type hints, one row per action (sparse), list sheet; `Cibles` is not in it."""
+    book = openpyxl.Workbook()
+    book.active.title = "Mode demploi"
+    book.active["B1"] = "Importer un plan d'action sur la plateforme"
+    book.active["B3"] = "➜ À savoir : chaque ligne correspond à la création d'une fiche."
+    sheet = book.create_sheet("Fichier dimport")
+    sheet["A1"], sheet["G1"], sheet["Q1"] = spec.title, "Objectifs et indicateurs", "Modalités de mise en oeuvre "
+    sheet.merge_cells("G1:H1")
+    for column, text in enumerate(TET_HEADERS, start=1):
+        sheet.cell(row=2, column=column, value=text)
+        sheet.cell(row=3, column=column, value="Champ texte\n(séparateur virgule)" if column in (10, 12) else
+                   "Champ date" if column in (27, 28) else "Champ numérique" if column == 24 else "Champ texte")
+    for row, action in enumerate(spec.actions, start=4):
+        values = {1: f"{action.axe}. {action.axe_titre}", 2: f"{action.axe}.{action.oi} {action.oi_titre}",
+                  4: f"{action.numero}. {action.titre}", 6: action.description, 10: action.porteur,
+                  12: ", ".join(action.partenaires) or None, 24: action.budget, 25: action.statut,
+                  27: _date_cell(action.date_debut, row % 2), 28: _date_cell(action.date_fin, row % 3),
+                  26: "Moyen" if row % 4 == 0 else None}
+        for column, value in values.items():
+            if value is not None:
+                sheet.cell(row=row, column=column, value=value)
+    lists = book.create_sheet("Listes déroulantes")
+    for offset, statut in enumerate(STATUTS, start=1):
+        lists.cell(row=offset, column=1, value=statut)
+    book.save(path)
+    return path
+
+
 CSV_HEADERS = ["Axe", "Sous-axe", "Titre de l'action", "Structure pilote", "Partenaires", "Cibles", "Descriptif",
                "Statut", "Budget prévisionnel total € HT", "Date de début", "Date de fin"]
 

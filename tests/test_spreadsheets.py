@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from cli_run import assert_one_line_error, run_pgt
 from helpers import RAW, SHARED
-from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_spec, score, workbook_variant,
-                            workbook_with_columns, workbook_with_sections)
+from sheet_fixtures import (csv_comma_utf8, csv_excel_french, docx_table, plan_spec, score, sparse, workbook_tet,
+                            workbook_variant, workbook_with_columns, workbook_with_sections)
 from typer.testing import CliRunner
 
 import pgt.normalize
@@ -244,6 +244,18 @@ def without_typo_rules(monkeypatch):
     rules = [r for r in pgt.normalize.RULES if "typo" not in r.__name__]
     assert len(rules) < len(pgt.normalize.RULES)
     monkeypatch.setattr(pgt.normalize, "RULES", rules)
+
+
+def test_held_out_tet_workbook_sparse_cells_scored(tmp_path, without_typo_rules):
+    """A Territoires en Transitions workbook the suite writes, half of its cells empty: the
+    target is ≥ 90 % of the fields (the workbook's cells are sparse)."""
+    spec = sparse(plan_spec(8), seed=3)
+    result = convert([workbook_tet(spec, tmp_path / "import.xlsx")])
+    measured = score(result.plan, spec)
+    assert measured.recall >= 0.97 and measured.precision >= 0.97, measured.misses[:5]
+    assert measured.fields >= 0.90 and measured.years >= 0.95, measured.misses[:5]
+    assert {a.code for a in result.plan.anomalies} >= {"hint_row", "sheet_not_plan", "group_header"}
+    assert audit(result.plan, result.documents).holds
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
