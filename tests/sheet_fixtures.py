@@ -262,7 +262,10 @@ def sparse(spec: PlanSpec, seed: int) -> PlanSpec:
 
 def workbook_tet(spec: PlanSpec, path: Path) -> Path:
     """The Territoires en Transitions import layout: instructions sheet, group row, header,
-    field-type hints, one row per action (sparse), list sheet; `Cibles` is not in it."""
+    field-type hints, one row per action (sparse), list sheet. It has no `Cibles` column: the
+    plan's public visé is not written (and no longer expected)."""
+    for action in spec.actions:
+        action.public_vise = None
     book = openpyxl.Workbook()
     book.active.title = "Mode demploi"
     book.active["B1"] = "Importer un plan d'action sur la plateforme"
