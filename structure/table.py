@@ -83,7 +83,7 @@ def table_match(text: str) -> tuple[str | None, float]:
 @dataclass
 class Column:
     index: int
-    header: str  # as printed (group + column when two header rows)
+    header: str  # as printed (from the upper header row when the lower one is empty there)
     field: str | None  # None: a header the vocabulary does not know (→ autres, reported)
     key: str  # the name under `autres` (headers repeated across columns are told apart)
     score: float = 0.0  # how surely the header names its field (table_match)
