@@ -6,6 +6,7 @@ French dialect, a Word table), scored against what was written.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -473,3 +474,18 @@ def test_regression_two_workbooks_titled_alike_keep_all_their_actions():
     renamed, = anomalies(result.plan, "thematique_renamed")
     assert renamed.document == "tet_plan_column_order_issue.xlsx"
     assert audit(result.plan, result.documents).holds
+
+
+def test_tab_text_export_of_a_record_table(written, tmp_path, without_typo_rules):
+    """A workbook saved as "Text (Tab delimited)": the text reader's rows, the same builder."""
+    shared, paths = written
+    spec = copy.deepcopy(shared)  # the module's spec stays as written
+    records = list(csv.reader(paths["comma.csv"].open(encoding="utf-8", newline="")))
+    path = tmp_path / "plan.txt"
+    path.write_text("\n".join("\t".join(c.replace("\n", " ") for c in r) for r in records) + "\n", encoding="utf-8")
+    result = convert([path])
+    assert result.documents[0].format == "text"
+    for action in spec.actions:
+        action.description = action.description.replace("\n", " ")
+    measured = score(result.plan, spec)
+    assert (measured.recall, measured.precision, measured.fields) == (1.0, 1.0, 1.0), measured.misses[:5]
