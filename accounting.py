@@ -174,7 +174,7 @@ def found_in_plan(text: str, plan_text: PlanText) -> bool:
     titles = _titles(text)
     if titles is not None and all(plan_text.contains(t) for t in titles):
         return True
-    labelled = pat.match_numbered_label(text)  # record tables: `Axe 1. …`, `Objectif stratégique 2. …`, `4.2.1 : …`
+    labelled = pat.match_numbered_label(text)  # record tables: `Axe 1. …`, `Objectif stratégique 2. …`
     if labelled is not None and labelled.titre and plan_text.contains(labelled.titre):
         return True
     if "\n" in text and all(plan_text.contains(part) or is_structure(part) for part in text.split("\n")):

@@ -366,7 +366,8 @@ class TableBuilder:
         if order != expected:
             wrong = next(p for p, want in zip(sorted(positions), expected) if p[1] != want)
             wanted = next(h for _, n, h in positions if n == expected[order.index(wrong[1])])
-            self.ledger.note("column_order", f"column {self._ref(header, wrong[0])} is \"{wrong[2]}\" where \"{wanted}\" "
+            self.ledger.note("column_order", f"column {self._ref(header, wrong[0])} is \"{wrong[2]}\" "
+                             f"where \"{wanted}\" "
                              f"is expected: hierarchy columns out of the usual order, each read by its header",
                              header, severity="info", cells=[wrong[2]])
 
@@ -440,7 +441,8 @@ class TableBuilder:
             elif lone and not hierarchy_cells:
                 self._section(row, sections, has_levels)
             else:
-                self.ledger.residue(row, f"{_where(row)}: row with cells but no action title (the title column is empty)")
+                self.ledger.residue(row, f"{_where(row)}: row with cells but no action title "
+                                    f"(the title column is empty)")
             return
         place = self._place(row, value, default, sections)
         title_cell = table.column("titre")
@@ -515,7 +517,8 @@ class TableBuilder:
         if existing is None:
             existing = Axe(numero=_next_number(thematique.axes), provenance=self._provenance(row))
             thematique.axes.append(existing)
-            self.ledger.note("inferred_axe", f"{_where(row)}: a lower level with no axe: axe {existing.numero} inferred (untitled)",
+            self.ledger.note("inferred_axe", f"{_where(row)}: a lower level with no axe: axe {existing.numero} "
+                             f"inferred (untitled)",
                              row, severity="info", cells=[])
         return existing
 
@@ -525,7 +528,8 @@ class TableBuilder:
             existing = ObjectifIntermediaire(numero=_next_number(axe.objectifs_intermediaires),
                                              provenance=self._provenance(row))
             axe.objectifs_intermediaires.append(existing)
-            self.ledger.note("inferred_oi", f"{_where(row)}: an objectif opérationnel with no sous-axe: OI {existing.numero} of "
+            self.ledger.note("inferred_oi", f"{_where(row)}: an objectif opérationnel with no sous-axe: "
+                             f"OI {existing.numero} of "
                              f"axe {axe.numero} inferred (untitled)", row, severity="info", cells=[])
         return existing
 
