@@ -489,3 +489,20 @@ def test_tab_text_export_of_a_record_table(written, tmp_path, without_typo_rules
         action.description = action.description.replace("\n", " ")
     measured = score(result.plan, spec)
     assert (measured.recall, measured.precision, measured.fields) == (1.0, 1.0, 1.0), measured.misses[:5]
+
+
+def test_diff_of_two_versions_of_a_workbook(written, tmp_path, without_typo_rules):
+    """Ids come from the printed numbers and titles, not from row positions: a row inserted
+    above and a porteur changed show as one added and one changed action."""
+    from pgt.diff import diff_plans
+
+    shared, paths = written
+    spec = copy.deepcopy(shared)
+    spec.actions[5].porteur = "Syndicat des eaux"
+    new = copy.deepcopy(spec.actions[0])
+    new.numero, new.titre = 99, "Publier un guide des aides à la rénovation"
+    spec.actions.insert(0, new)
+    changes = diff_plans(convert([paths["columns.xlsx"]]).plan,
+                         convert([workbook_with_columns(spec, tmp_path / "columns.xlsx")]).plan).changes
+    assert sorted((c.kind, c.field) for c in changes) == [("added", None), ("changed", "porteur")]
+    assert next(c for c in changes if c.kind == "changed").after == "Syndicat des eaux"
