@@ -51,6 +51,7 @@ LIST_FIELDS = ("partenaires", "indicateurs")
 RECORD_FIELDS = {*HIERARCHY, *TEXT_FIELDS, *LIST_FIELDS, "titre", "numero", "sous_action", "budget", "date_debut",
                  "date_fin", "autres"}
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
+_LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
 HEADER_SCAN_ROWS = 40  # the header is among a table's first rows
 HEADER_MIN_FIELDS = 3  # a header names the title column and at least two others
@@ -262,6 +263,7 @@ class TableBuilder:
         self.thematiques: dict[str, Thematique] = {}
         self.ids: set[str] = set()
         self.empty_tables: list[str] = []
+        self.promoted: set[tuple[str, str, str]] = set()  # (from level, to level, text) reported once
         self.actions = 0
 
     def build(self) -> list[Thematique]:
@@ -496,42 +498,26 @@ class TableBuilder:
         thematique = self._open_thematique(code) if code else self._default_thematique(default)
         place = Place(thematique)
         # a level the table has a column for is that column's (empty: no such level); else the section's
-        axe_text, oi_text, oo_text = (value[level] if level in value else getattr(sections, level)
-                                      for level in ("axe", "oi", "oo"))
+        printed = [(level, value[level] if level in value else getattr(sections, level)) for level in ("axe", "oi", "oo")]
+        # an empty level moves the ones below up (`Sous-sous axe` filled, `Sous-axe` empty: the
+        # objectif is the OI), as the platforms read an axis path: no level is invented
+        filled = [(level, text) for level, text in printed if text]
+        axe_text, oi_text, oo_text = ([text for _, text in filled] + [None, None, None])[:3]
+        for (was, text), now in zip(filled, ("axe", "oi", "oo")):
+            if was != now and (was, now, text) not in self.promoted:
+                self.promoted.add((was, now, text))
+                self.ledger.note("level_promoted", f"{_where(row, text)}: {text!r} is in the {_LEVEL_NAMES[was]} column "
+                                 f"with the level above empty: read as the {_LEVEL_NAMES[now]}", row, severity="info",
+                                 cells=[text])
         if axe_text:
             place.axe = self._node(thematique.axes, axe_text, row, Axe)
         if oi_text:
-            if place.axe is None:
-                place.axe = self._inferred_axe(thematique, row)
+            assert place.axe is not None  # levels are filled from the top
             place.oi = self._node(place.axe.objectifs_intermediaires, oi_text, row, ObjectifIntermediaire)
         if oo_text:
-            if place.oi is None:
-                axe = place.axe or self._inferred_axe(thematique, row)
-                place.axe = axe
-                place.oi = self._inferred_oi(axe, row)
+            assert place.oi is not None
             place.oo = self._node(place.oi.objectifs_operationnels, oo_text, row, ObjectifOperationnel)
         return place
-
-    def _inferred_axe(self, thematique: Thematique, row: SourceRow) -> Axe:
-        existing = next((a for a in thematique.axes if a.titre is None), None)
-        if existing is None:
-            existing = Axe(numero=_next_number(thematique.axes), provenance=self._provenance(row))
-            thematique.axes.append(existing)
-            self.ledger.note("inferred_axe", f"{_where(row)}: a lower level with no axe: axe {existing.numero} "
-                             f"inferred (untitled)",
-                             row, severity="info", cells=[])
-        return existing
-
-    def _inferred_oi(self, axe: Axe, row: SourceRow) -> ObjectifIntermediaire:
-        existing = next((o for o in axe.objectifs_intermediaires if o.titre is None), None)
-        if existing is None:
-            existing = ObjectifIntermediaire(numero=_next_number(axe.objectifs_intermediaires),
-                                             provenance=self._provenance(row))
-            axe.objectifs_intermediaires.append(existing)
-            self.ledger.note("inferred_oi", f"{_where(row)}: an objectif opérationnel with no sous-axe: "
-                             f"OI {existing.numero} of "
-                             f"axe {axe.numero} inferred (untitled)", row, severity="info", cells=[])
-        return existing
 
     def _node(self, siblings: list, text: str, row: SourceRow, kind: type):  # noqa: ANN001, ANN202 - Axe | OI | OO
         """The node titled `text` among `siblings`, opened when new: number from its printed
@@ -658,11 +644,13 @@ def _is_section_label(text: str) -> bool:
                                   or (label.level is None and len(label.numbers) > 1))
 
 
-def _where(row: SourceRow) -> str:
-    """`Fichier dimport!A3` (the row's first non-empty cell), or the row's location."""
+def _where(row: SourceRow, text: str | None = None) -> str:
+    """`Fichier dimport!C13`: the cell holding `text` (else the row's first non-empty cell),
+    or the row's location."""
     refs = row.provenance.cell_refs
     if row.provenance.sheet and refs and row.non_empty:
-        return f"{row.provenance.sheet}!{refs[row.non_empty[0][0]]}"
+        index = next((i for i, cell in row.non_empty if text is not None and cell.strip() == text), row.non_empty[0][0])
+        return f"{row.provenance.sheet}!{refs[index]}"
     return row.provenance.location().split(":", 1)[-1]
 
 

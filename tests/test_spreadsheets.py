@@ -65,6 +65,14 @@ def test_complex_plan_29_actions_under_their_axes_and_objectives(complex_plan):
         (2, "Garantir le dialogue et l'interconnaissance de chaque acteur du territoire"),
         (3, "Assurer l’évaluation du CLS")]
     assert [a.numero for a in complex_plan.all_actions()] == list(range(1, 30))
+    # axes 3 to 5 print their "Objectif stratégique" in the Sous-sous axe column, Sous-axe empty:
+    # the objectif moves up to be the OI (no untitled OI invented), reported once per objectif
+    axe3 = thematique.axes[2]
+    assert [(oi.numero, oi.titre, len(oi.actions)) for oi in axe3.objectifs_intermediaires][:2] == [
+        (1, "Les publics précaires", 3), (2, "Le public jeune", 3)]
+    assert not anomalies(complex_plan, "inferred_oi")
+    promoted = anomalies(complex_plan, "level_promoted")
+    assert len(promoted) == 10 and promoted[0].message.startswith("Fichier dimport!C13: 'Objectif stratégique 1.")
 
 
 def test_complex_plan_first_action_as_the_platform_expects(complex_plan):
