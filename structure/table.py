@@ -11,8 +11,9 @@ it (`Champ texte (séparateur virgule)`, filling guidance), and reads every row 
   table has none, from section rows (a row holding one cell: `AXE 2 - Mobilité`, `2.1 …`);
   numbers come from the printed prefix (`Axe 1.`, `Objectif stratégique 2.`, `4.1 :`), else
   from the order of appearance. An empty hierarchy cell means *no such level* (an action under
-  no axe sits on its thématique), as the platform reads it; merged cells are resolved by the
-  reader, so a level merged over several rows holds for each of them;
+  no axe sits on its thématique), as the platform reads it, and the levels below an empty one
+  move up (no untitled level is invented); merged cells are resolved by the reader, so a
+  level merged over several rows holds for each of them;
 - the thématique from a Thématique column; else one thématique titled after the plan's title
   (the text above the header that is not a column group), else after the document's name,
   with an info anomaly saying so;
