@@ -52,4 +52,5 @@ def test_check_and_diff_follow_actions_without_axe():
     changes = diff_plans(old, new).changes
     assert [(c.kind, c.id) for c in changes] == [("added", "mobilite-3")]
     moved = diff_plans(_plan(["Plan vélo"], with_axe=True), _plan(["Plan vélo"], with_axe=False)).changes
-    assert [(c.kind, c.id) for c in moved] == [("removed", "mobilite-1-4")]
+    assert sorted((c.level, c.kind, c.id) for c in moved) == [("action", "removed", "mobilite-1-4"),
+                                                               ("axe", "removed", "mobilite-1")]
