@@ -13,17 +13,23 @@ Three passes over each text, each fix logged:
    `conserver` are both words), is fixed (`Conservier` → `Conserver`, `Vaïdation` →
    `Validation`, `Impluser` → `Impulser`); `mobiliier` (mobilier? mobiliser?) is left.
 Never touched: acronyms (all capitals), capitalised words it does not know (names), words
-the lexicon knows, words with several candidates.
+the lexicon knows, words with several candidates, and words of the French dictionary
+(pyspellchecker's list): the plan's lexicon is small, and a correct word it lacks
+(`accompagnées`, `conseillers`, `revenus`) must not be "fixed" into its neighbour.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import importlib.util
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
@@ -259,10 +265,25 @@ def _word_fix(word: str, text: str, start: int, lexicon: Lexicon) -> str | None:
     if capitalised and (not _opens_sentence(text, start) or not word[1:].islower()):
         return None  # a capitalised word inside a sentence: a name we do not know
     candidates = lexicon.candidates(word)
-    if len(candidates) != 1:
+    if len(candidates) != 1 or is_french_word(word):
         return None
     fixed = candidates[0]
     return fixed[:1].upper() + fixed[1:] if capitalised else fixed
+
+
+@lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """The words of pyspellchecker's French dictionary (about 140,000 forms, accents kept),
+    read once and only when a fix is about to be made."""
+    spec = importlib.util.find_spec("spellchecker")  # its data file only: the package is not imported
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "fr.json.gz"
+    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
+
+
+def is_french_word(word: str) -> bool:
+    return word.lower() in french_words()
 
 
 # ---- the rule -----------------------------------------------------------------------------

@@ -235,10 +235,6 @@ LAYOUTS = {
     "excel-fr.csv": csv_excel_french, "comma.csv": csv_comma_utf8, "table.docx": docx_table,
     **{f"variant-{seed}.xlsx": (lambda spec, path, seed=seed: workbook_variant(spec, path, seed)) for seed in range(4)},
 }
-# The typo rules' lexicon is raw/'s (normalize/data/lexicon.txt): on a plan of another domain
-# they "fix" common French words (`mixte` → `mixité`, `déplacer` → `déployer`), which has
-# nothing to do with reading a spreadsheet. The scores measure reader and builder without
-# them; `test_typo_rules_leave_common_french_words` pins that defect for its owner.
 
 
 @pytest.fixture(scope="module")
@@ -248,14 +244,7 @@ def written(tmp_path_factory):
     return spec, {name: writer(spec, folder / name) for name, writer in LAYOUTS.items()}
 
 
-@pytest.fixture
-def without_typo_rules(monkeypatch):
-    rules = [r for r in pgt.normalize.RULES if "typo" not in r.__name__]
-    assert len(rules) < len(pgt.normalize.RULES)
-    monkeypatch.setattr(pgt.normalize, "RULES", rules)
-
-
-def test_held_out_tet_workbook_sparse_cells_scored(tmp_path, without_typo_rules):
+def test_held_out_tet_workbook_sparse_cells_scored(tmp_path):
     """A Territoires en Transitions workbook the suite writes, half of its cells empty: the
     target is ≥ 90 % of the fields (the workbook's cells are sparse)."""
     spec = sparse(plan_spec(8), seed=3)
@@ -268,7 +257,7 @@ def test_held_out_tet_workbook_sparse_cells_scored(tmp_path, without_typo_rules)
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_held_out_layouts_scored(written, layout, without_typo_rules):
+def test_held_out_layouts_scored(written, layout):
     spec, paths = written
     result = convert([paths[layout]])
     measured = score(result.plan, spec)
@@ -280,7 +269,7 @@ def test_held_out_layouts_scored(written, layout, without_typo_rules):
         assert sorted(t.titre for t in result.plan.thematiques) == ["Solidarités", "Transition écologique"]
 
 
-def test_ods_converted_by_libreoffice_reads_as_the_workbook(written, tmp_path, without_typo_rules):
+def test_ods_converted_by_libreoffice_reads_as_the_workbook(written, tmp_path):
     import shutil
     import subprocess
 
@@ -331,7 +320,7 @@ def test_semicolon_records_without_csv_name_are_csv(written, tmp_path):
     assert detect_format(RAW / "pgt-fiches-actions.txt") == "text"
 
 
-def test_word_table_of_the_same_layout_goes_through_the_same_builder(written, without_typo_rules):
+def test_word_table_of_the_same_layout_goes_through_the_same_builder(written):
     _, paths = written
     place = lambda plan: [(t.code, axe.numero if axe else None, oi.numero if oi else None, a.id, a.titre, a.porteur)  # noqa: E731
                           for t, axe, oi, a in plan.walk_actions()]
@@ -374,9 +363,9 @@ def test_regression_text_exports_are_not_record_tables():
         assert not is_record_table(read_document(RAW / name))
 
 
-@pytest.mark.xfail(strict=True, reason="typo_word 'fixes' French words its lexicon (raw/'s) lacks; "
-                   "reported to the lead (normalize/typos.py is issue 15's)")
 def test_typo_rules_leave_common_french_words():
+    """Held-out plans lost a third of their titles to typo_word, whose lexicon was raw/'s
+    (`mixte` → `mixité`, `déplacer` → `déployer`); fixed on main by the French word list."""
     fixed, fixes = fix_text("Syndicat mixte des transports ; se déplacer autrement")
     assert fixed == "Syndicat mixte des transports ; se déplacer autrement", [(f.before, f.after) for f in fixes]
     assert not [f for f in fixes if f.rule in (RULE_EXPLICIT, RULE_NAME, RULE_WORD)]
@@ -484,7 +473,7 @@ def test_regression_two_workbooks_titled_alike_keep_all_their_actions():
     assert audit(result.plan, result.documents).holds
 
 
-def test_tab_text_export_of_a_record_table(written, tmp_path, without_typo_rules):
+def test_tab_text_export_of_a_record_table(written, tmp_path):
     """A workbook saved as "Text (Tab delimited)": the text reader's rows, the same builder."""
     shared, paths = written
     spec = copy.deepcopy(shared)  # the module's spec stays as written
@@ -499,7 +488,7 @@ def test_tab_text_export_of_a_record_table(written, tmp_path, without_typo_rules
     assert (measured.recall, measured.precision, measured.fields) == (1.0, 1.0, 1.0), measured.misses[:5]
 
 
-def test_diff_of_two_versions_of_a_workbook(written, tmp_path, without_typo_rules):
+def test_diff_of_two_versions_of_a_workbook(written, tmp_path):
     """Ids come from the printed numbers and titles, not from row positions: a row inserted
     above and a porteur changed show as one added and one changed action."""
     from pgt.diff import diff_plans
