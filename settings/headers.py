@@ -30,7 +30,68 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
     "moyens_financiers": ("FINANCIERS",),
     "parcours": ("PARCOURS PERISCOLAIRE ET EXTRASCOLAIRE", "PARCOURS"),
     "indicateurs": ("INDICATEURS EVALUATION", "INDICATEURS D EVALUATION", "INDICATEURS"),
+    # one-row-per-action tables (spreadsheets, CSV exports: structure/table.py), e.g. the
+    # import and export workbooks of Territoires en Transitions (CTG_PLANS.md)
+    "axe": ("AXE X", "AXE", "AXES", "AXE STRATEGIQUE", "ORIENTATION", "ORIENTATION STRATEGIQUE", "ENJEU"),
+    "oi": ("SOUS AXE X X", "SOUS AXE", "OBJECTIF STRATEGIQUE", "OBJECTIFS STRATEGIQUES", "OBJECTIF GENERAL"),
+    "oo_titre": ("SOUS SOUS AXE X X X", "SOUS SOUS AXE", "OBJECTIF OPERATIONNEL"),
+    "thematique": ("THEMATIQUE", "THEMATIQUE PRINCIPALE", "THEMATIQUES", "DOMAINE"),
+    "sous_action": ("TITRE DE LA SOUS ACTION", "SOUS ACTION", "SOUS ACTIONS", "INTITULE DE LA SOUS ACTION"),
+    "numero": ("N", "NUMERO", "N ACTION", "N DE L ACTION", "NUMERO DE L ACTION", "N FICHE", "NUMERO DE FICHE",
+               "FICHE N", "REFERENCE", "REF"),
+    "titre_action": ("TITRE DE L ACTION", "TITRE DE LA FICHE ACTION", "INTITULE DE L ACTION", "INTITULE",
+                     "NOM DE L ACTION", "LIBELLE DE L ACTION", "ACTION", "TITRE", "FICHE ACTION"),
+    "description": ("DESCRIPTIF", "DESCRIPTION", "DESCRIPTION DE L ACTION", "CONTENU DE L ACTION", "CONTENU"),
+    "objectifs": ("OBJECTIFS", "OBJECTIFS DE L ACTION", "OBJECTIF DE L ACTION", "FINALITE"),
+    "statut": ("STATUT", "ETAT D AVANCEMENT", "AVANCEMENT", "ETAT", "STATUT DE L ACTION", "ETAT DE L ACTION"),
+    "budget": ("BUDGET PREVISIONNEL TOTAL HT", "BUDGET PREVISIONNEL TOTAL TTC", "BUDGET PREVISIONNEL",
+               "BUDGET", "COUT ESTIME", "COUT", "MONTANT TOTAL", "BUDGET TOTAL", "COUT TOTAL", "COUT TOTAL HT",
+               "COUT TOTAL TTC", "COUT PREVISIONNEL", "BUDGET ESTIME"),
+    "date_debut": ("DATE DE DEBUT", "DATE DEBUT", "DEBUT", "DEMARRAGE", "DATE DE DEMARRAGE",
+                   "DATE PREVISIONNELLE DE DEBUT", "DATE DE LANCEMENT", "LANCEMENT"),
+    "date_fin": ("DATE DE FIN", "DATE FIN", "FIN", "DATE D ACHEVEMENT", "ACHEVEMENT", "DATE PREVISIONNELLE DE FIN",
+                 "DATE DE CLOTURE"),
+    "territoire": ("TERRITOIRE", "TERRITOIRE CONCERNE", "PERIMETRE", "COMMUNES CONCERNEES", "COMMUNES", "COMMUNE S",
+                   "LIEU", "LIEUX"),
+    "porteur_table": ("STRUCTURE PILOTE", "PILOTE", "RESPONSABLE", "STRUCTURE PORTEUSE", "PILOTE DE L ACTION",
+                      "RESPONSABLE DE L ACTION", "PORTEUR DE L ACTION", "MAITRE D OUVRAGE", "PILOTES"),
+    "public_table": ("CIBLES", "CIBLE", "PUBLICS CIBLES", "BENEFICIAIRES"),
+    "moyens_humains_table": ("MOYENS HUMAINS ET TECHNIQUES", "MOYENS HUMAINS", "RESSOURCES HUMAINES"),
+    "moyens_financiers_table": ("FINANCEMENTS", "FINANCEMENT", "MOYENS FINANCIERS", "PLAN DE FINANCEMENT",
+                                "FINANCEURS"),
+    "echeances_table": ("CALENDRIER PREVISIONNEL", "ECHEANCIER", "PERIODE", "DUREE", "CALENDRIER DE MISE EN OEUVRE"),
+    "indicateurs_table": ("INDICATEURS LIES", "INDICATEURS DE SUIVI", "INDICATEURS DE RESULTAT"),
+    # columns a record table names that the model has no field for: kept in `autres` under
+    # their header, without an unknown_header anomaly (the header is known, not misread)
+    "autres": ("DIRECTION OU SERVICE PILOTE", "SERVICE DEPARTEMENT POLE PILOTE", "PERSONNE PILOTE",
+               "ELU E REFERENT E", "ELU REFERENT", "PARTICIPATION CITOYENNE", "NIVEAU DE PRIORITE", "PRIORITE",
+               "INSTANCES DE GOUVERNANCE", "ACTION EN AMELIORATION CONTINUE", "ACTIONS LIEES",
+               "FICHES DES PLANS LIEES", "ACTIONS DES PLANS LIEES", "MESURES LIEES", "NOTES DE SUIVI", "NOTES",
+               "NOTES COMPLEMENTAIRES", "ETAPES DE LA FICHE ACTION", "ETAPES DE L ACTION", "DOCUMENTS ET LIENS",
+               "FINANCEUR 1", "FINANCEUR 2", "FINANCEUR 3", "MONTANT HT", "MONTANT TTC", "SOUS THEMATIQUES",
+               "RESULTATS ATTENDUS", "COMMENTAIRES", "OBSERVATIONS"),
 }
+
+# Record-table fields spelt apart above so that the detail builder's own columns keep their
+# meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur, CIBLES the public…).
+TABLE_FIELD_ALIASES: dict[str, str] = {
+    "titre_action": "titre", "porteur_table": "porteur", "public_table": "public_vise",
+    "moyens_humains_table": "moyens_humains", "moyens_financiers_table": "moyens_financiers",
+    "echeances_table": "echeances", "indicateurs_table": "indicateurs",
+}
+# Cells above a record table's header that group its columns (merged over several columns):
+# structure, not the plan's title.
+GROUP_HEADERS: tuple[str, ...] = (
+    "PRESENTATION DE L ACTION", "OBJECTIFS ET INDICATEURS", "ACTEURS", "MODALITES DE MISE EN OEUVRE",
+    "ACTIONS LIEES", "PILOTAGE", "FINANCEMENT", "SUIVI", "CALENDRIER", "IDENTIFICATION",
+)
+# How the cells of a row of hints under a header begin (field types, filling guidance):
+# such a row is skipped and reported, not read as an action.
+HINT_OPENINGS: tuple[str, ...] = (
+    "CHAMP ", "SAISISSEZ", "CHOISISSEZ", "INDIQUEZ", "INDIQUER", "CE CHAMP", "UTILISEZ", "RENSEIGNEZ",
+    "RESEIGNEZ", "PRESENTEZ", "TEXTE COURT", "TEXTE LIBRE", "SI VOS", "CREEZ", "PLUSIEURS", "DONNEES",
+    "FORMAT ", "LISTE DEROULANTE", "OBLIGATOIRE", "FACULTATIF", "EX ", "EXEMPLE ",
+)
 
 # A distinctive word (or its misspellings' common stem) decides before fuzzy matching.
 _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -52,6 +113,7 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 FUZZY_THRESHOLD = 80.0
 
 _CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
+_EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
 
 
 @lru_cache(maxsize=1 << 16)
@@ -67,7 +129,7 @@ def fold(text: str) -> str:
 class HeaderMatch:
     field: str
     score: float  # 100 for a keyword match
-    rule: str  # "keyword" or "fuzzy"
+    rule: str  # "exact", "keyword" or "fuzzy"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -76,6 +138,8 @@ def canonical_header(text: str) -> HeaderMatch | None:
     folded = fold(text)
     if not folded or len(folded) > 90:
         return None
+    if folded in _EXACT:  # a spelling of the vocabulary as printed decides first (ACTIONS LIEES is not ACTIONS)
+        return HeaderMatch(_EXACT[folded], 100.0, "exact")
     for pattern, field in _KEYWORDS:
         if pattern.search(folded):
             return HeaderMatch(field, 100.0, "keyword")

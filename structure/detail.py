@@ -29,6 +29,9 @@ DEFAULT_FIELDS = {
                 "parcours", "indicateurs"],
     "parentalite": ["titre", "porteur", "public_vise", "echeances", "partenaires", *MOYENS, "indicateurs"],
 }
+# the columns this builder reads; the vocabulary knows more (record tables: structure/table.py),
+# which here stay unknown headers (reported) rather than columns whose cells would be dropped
+DETAIL_FIELDS = {field for fields in DEFAULT_FIELDS.values() for field in fields} | {"moyens"}
 HEADER_FIELDS_MIN = 3  # a row naming at least this many columns is a table header
 STRUCTURAL_TEXT = ("SIX GRANDES THEMATIQUES", "OBJECTIFS OPERATIONNELS")
 _LIST_FIELDS = ("partenaires", "indicateurs")
@@ -40,7 +43,7 @@ def _is_header_cell(text: str) -> str | None:
     """The field a header cell names, when the cell looks like a header (upper case, or a
     known spelling) — data cells that merely contain a header word do not count."""
     match = canonical_header(text)
-    if match is None:
+    if match is None or match.field not in DETAIL_FIELDS:
         return None
     letters = [ch for ch in text if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
