@@ -1,0 +1,130 @@
+"""PDFs made the way a local authority makes them: a Word document (python-docx) exported
+to PDF by LibreOffice (`soffice --headless --convert-to pdf`).
+
+Unlike the reportlab renderings (tests/pdf_fixtures.py), LibreOffice lets a table row break
+across a page (Word's and LibreOffice's default: "allow row to break across pages"): a long
+row's cells go on at the top of the next page, below the repeated header rows. That is what
+real plans look like, and what the PDF reader must join back into one row.
+
+Not part of the package: tests import it by path. Conversions are slow (seconds per
+document), so the test modules cache them per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docx_fixtures import layout_tables, render_docx_blocks
+
+from pgt.extract.rows import SourceRow
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def landscape_a4(path: Path, margin_cm: float = 1.5, font_pt: float = 8.0) -> Path:
+    """Lay a DOCX out as an author of a wide plan does, in place: A4 landscape, narrow
+    margins, a small font, each table as wide as the text with its columns sized by how
+    much they hold (never narrower than their longest word)."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    document = docx.Document(str(path))
+    for section in document.sections:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(margin_cm))
+    document.styles["Normal"].font.size = Pt(font_pt)
+    available = Cm(29.7 - 2 * margin_cm)
+    for table in document.tables:
+        _size_columns(table, available, font_pt)
+    document.save(str(path))
+    return path
+
+
+def _size_columns(table, available: int, largest_pt: float) -> None:
+    """Column widths (EMU) proportional to the square root of the text a column holds, at
+    least its longest word; a wide table gets a smaller font (down to 6 pt) rather than
+    words cut in two, as an author shrinks a 17-column table to fit the page."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+    from docx.text.run import Run
+
+    texts: dict[int, list[str]] = {}
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            texts.setdefault(index, []).append(cell.text)
+    count = len(table.columns)
+    longest = [
+        max((len(word) for text in texts.get(c, []) for word in text.split()), default=0) for c in range(count)
+    ]
+
+    def minimum(size: float) -> list[int]:  # about half an em a character, plus the padding
+        return [Pt(size * 0.55 * n + 12) if n else Pt(14) for n in longest]
+
+    size = largest_pt
+    while size > 6.0 and sum(minimum(size)) > available:
+        size -= 0.5
+    least = minimum(size)
+    weight = [sum(len(t) for t in texts.get(c, [])) ** 0.5 for c in range(count)]
+    spare = max(0, available - sum(least))
+    total = sum(weight) or 1.0
+    widths = [int(m + spare * w / total) for m, w in zip(least, weight)]
+    if sum(widths) > available:
+        widths = [int(w * available / sum(widths)) for w in widths]
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = widths[min(index, count - 1)]
+    for run in table._tbl.iter(qn("w:r")):
+        run.get_or_add_rPr()
+        Run(run, None).font.size = Pt(size)
+
+
+def docx_to_pdf(source: Path, target: Path, timeout: float = 300) -> Path:
+    """Convert with LibreOffice in its own throw-away user profile (several conversions
+    at once on one machine must not share the profile's lock)."""
+    if SOFFICE is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    with tempfile.TemporaryDirectory(prefix="pgt-lo-") as profile, tempfile.TemporaryDirectory(
+        prefix="pgt-lo-out-"
+    ) as out:
+        done = subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                out,
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        produced = Path(out) / (source.stem + ".pdf")
+        if done.returncode != 0 or not produced.exists():
+            raise RuntimeError(f"soffice failed on {source}: {done.stderr.strip()[:300]}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(produced), target)
+    return target
+
+
+def render_libreoffice_pdf(rows: list[SourceRow], folder: Path, stem: str, *, landscape: bool = True) -> Path:
+    """A text export's rows → DOCX (one Word table per table, continued tables flowing over
+    the page as one table, header rows repeated, rows allowed to break) → PDF."""
+    folder.mkdir(parents=True, exist_ok=True)
+    docx_path = render_docx_blocks(layout_tables(rows, join_continued=True), folder / f"{stem}.docx")
+    if landscape:
+        landscape_a4(docx_path)
+    return docx_to_pdf(docx_path, folder / f"{stem}.pdf")
