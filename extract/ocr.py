@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import OcrUnavailable
+from pgt.extract.pdf_breaks import text_extents
 from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
 from pgt.extract.rows import BBox
@@ -357,7 +358,8 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
         _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence)
         cells = [[fix_ocr_cell(c) for c in row] for row in cells]
         report = table_report(cells, lost, placed, "ocr-grid", number)
-        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report))
+        bottoms, line_height = text_extents([[[w.bbox for w in ws] for ws in row] for row in buckets])
+        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report, bottoms, line_height))
     tables, boxed = one_column_to_text(tables)
     lines = _text_lines([w for i, w in enumerate(words) if i not in used]) + boxed
     width, height = float(page.width), float(page.height)

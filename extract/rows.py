@@ -22,6 +22,15 @@ class RowKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class RowPiece:
+    """The part of a table row on a further page, when the row broke across a page break."""
+
+    page: int  # 1-based
+    bbox: BBox | None
+    cell_bboxes: tuple[BBox | None, ...]  # one per cell of the row, None where nothing is
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Where a row was read: enough for a person to find it in the source."""
 
@@ -34,6 +43,10 @@ class Provenance:
     cell_bboxes: tuple[BBox | None, ...] | None = None  # one per cell (PDF)
     sheet: str | None = None  # spreadsheet sources: the sheet's name
     cell_refs: tuple[str | None, ...] | None = None  # one per cell: its A1 reference (`D4`)
+    # A PDF row broken across pages: every page it spans (`page` is the first) and its
+    # pieces on the further pages (`bbox` and `cell_bboxes` are the first page's piece).
+    pages: tuple[int, ...] | None = None
+    continuation: tuple[RowPiece, ...] = ()
 
     def location(self) -> str:
         """Human-readable location: `file:line 12`, `file:page 3` or `file:table 2 row 5`."""
@@ -43,7 +56,9 @@ class Provenance:
             return f"{self.document}:{self.sheet}!{first}" if first else f"{self.document}:{self.sheet}"
         if self.line is not None:
             where.append(f"line {self.line}")
-        if self.page is not None:
+        if self.pages and len(self.pages) > 1:
+            where.append(f"pages {self.pages[0]}-{self.pages[-1]}")
+        elif self.page is not None:
             where.append(f"page {self.page}")
         if not where and self.table is not None:
             where.append(f"table {self.table + 1}")

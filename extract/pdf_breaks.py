@@ -1,0 +1,135 @@
+"""Table rows broken across a page break, joined back into one row.
+
+Word and LibreOffice let a table row break across pages by default: the cells' text that
+does not fit goes on at the top of the next page, below the repeated header rows, as a
+row of its own in the PDF. A reader that takes it for a row gets two rows: the porteur
+`Direction de la` and, on the next page, a junk action titled `(travail avec l'IME…)`.
+
+Whether the first row of a page continues the previous page's last row is decided from
+the geometry and the text of the two pieces, whatever made the PDF (born-digital or OCR):
+- the table goes on: the page starts with a table with the same column grid as the table
+  that ended the previous page, which reached the bottom of the text area;
+- the row is no repeated header (those are skipped before) and carries no row-start mark
+  in its first column (an action number, an `OO 2` / `Fiche 8` marker, a heading word);
+- every cell the row has text in continues a cell of the previous page that was full: its
+  text reached the bottom of the row (a cell whose text ended higher had nothing left to
+  carry over). The cell above may belong to an earlier row (a cell merged down).
+
+`continued_cells` answers for one pair of tables; `pdf.rows_from_pages` applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from statistics import median
+
+from pgt.extract.pdf_layout import PageTable, same_columns
+from pgt.extract.rows import BBox
+
+
+@dataclass(frozen=True)
+class BreakRules:
+    """The thresholds of `continued_cells` (from `PdfSettings`)."""
+
+    column_tolerance: float = 3.0  # points: rules this close are the same grid line
+    page_bottom_lines: float = 3.0  # the row before the break ends this close to the text bottom
+    cell_reach_lines: float = 2.2  # a cell continues when its text ends this close to its bottom
+    row_start_patterns: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=8)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def has_row_start_mark(cells: Sequence[str], previous: Sequence[str], patterns: tuple[str, ...]) -> bool:
+    """A row that starts a row of its own: its first cell with text opens a row (a number,
+    a marker, a heading word) and sits no further right than where the row above began.
+    (A cell further right holding `Fiche 14 : …` may well be the rest of a cell that held
+    `Fiche 13 : …` above the break.)"""
+    first = next(((i, c.strip()) for i, c in enumerate(cells) if c.strip()), None)
+    if first is None:
+        return False
+    began = next((i for i, c in enumerate(previous) if c.strip()), len(previous))
+    if first[0] > began:
+        return False
+    return any(p.search(first[1]) for p in _compiled(patterns))
+
+
+def _covering_cell(table: PageTable, x: float, bottom: float, slack: float) -> tuple[int, int] | None:
+    """(row, column) of the cell of `table` holding x at the table's bottom edge: the cell
+    the break cut (possibly merged down from an earlier row)."""
+    for r in range(len(table.cell_bboxes) - 1, -1, -1):
+        for k, box in enumerate(table.cell_bboxes[r]):
+            if box and box[0] - slack <= x < box[2] + slack and box[3] >= bottom - slack:
+                return r, k
+    return None
+
+
+def continued_cells(
+    previous: PageTable,
+    following: PageTable,
+    row: int,
+    text_bottom: float,
+    rules: BreakRules,
+) -> dict[int, tuple[int, int]] | None:
+    """Which cells of `previous` (the part of a table ending a page) the cells of
+    `following`'s row `row` (the first row under the repeated headers at the top of the
+    next page) continue: {column in `following`: (row, column) in `previous`}. None when
+    that row is a row of its own (see module doc). `text_bottom` is the lowest table
+    bottom of the document: where the text area ends."""
+    if not previous.cells or row >= len(following.cells):
+        return None
+    if not same_columns(previous, following, rules.column_tolerance):
+        return None
+    if not previous.text_bottoms or not following.cell_bboxes:
+        return None  # a reader that gives no text extents (camelot): never join blindly
+    cells = following.cells[row]
+    if not any(c.strip() for c in cells):
+        return None
+    line = previous.line_height or 10.0
+    bottom = previous.bbox[3]
+    if bottom < text_bottom - rules.page_bottom_lines * line:
+        return None  # the table stopped short of the page's end: its last row is whole
+    last = previous.cells[-1]
+    if has_row_start_mark(cells, last, rules.row_start_patterns):
+        return None
+    slack = max(2.0, rules.column_tolerance)
+    found: dict[int, tuple[int, int]] = {}
+    for c, text in enumerate(cells):
+        if not text.strip():
+            continue
+        box = following.cell_bboxes[row][c] if c < len(following.cell_bboxes[row]) else None
+        if box is None:
+            return None
+        target = _covering_cell(previous, (box[0] + box[2]) / 2, bottom, slack)
+        if target is None:
+            return None
+        r, k = target
+        reached = previous.text_bottoms[r][k] if k < len(previous.text_bottoms[r]) else None
+        cut = previous.cell_bboxes[r][k]
+        if reached is None or cut is None or reached < cut[3] - rules.cell_reach_lines * line:
+            return None  # that cell's text ended higher: nothing of it was carried over
+        found[c] = target
+    return found
+
+
+def join_text(before: str, after: str) -> str:
+    """A cell's text before and after the break: one more wrapped line."""
+    if not before.strip():
+        return after
+    if not after.strip():
+        return before
+    return f"{before} {after}"
+
+
+def text_extents(cells_chars: Sequence[Sequence[Sequence[BBox]]]) -> tuple[list[list[float | None]], float]:
+    """The bottom of the lowest glyph (or OCR word) of each cell, and the table's typical
+    line height (median glyph height, times the usual 1.2 leading), from the boxes of what
+    each cell holds."""
+    bottoms = [[max((b[3] for b in cell), default=None) for cell in row] for row in cells_chars]
+    heights = [b[3] - b[1] for row in cells_chars for cell in row for b in cell if b[3] > b[1]]
+    return bottoms, (median(heights) * 1.2 if heights else 0.0)
