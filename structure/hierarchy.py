@@ -25,6 +25,7 @@ def provenance_of(row: SourceRow) -> Provenance:
     return Provenance(
         document=p.document, line=p.line, page=p.page, table=p.table, row=p.row,
         cells=[c for c in row.cells if c.strip()],
+        pages=list(p.pages or ([p.page] if p.page else [])),  # a row broken across pages: all
     )
 
 

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from docx_fixtures import layout_tables, render_docx_blocks
+from docx_fixtures import TableLayout, layout_tables, render_docx_blocks
 
 from pgt.extract.rows import SourceRow
 
@@ -128,3 +128,44 @@ def render_libreoffice_pdf(rows: list[SourceRow], folder: Path, stem: str, *, la
     if landscape:
         landscape_a4(docx_path)
     return docx_to_pdf(docx_path, folder / f"{stem}.pdf")
+
+
+PAGE_BREAK = "<<page break>>"  # a text line of a block list that stands for a page break
+
+
+def render_blocks_pdf(blocks: list[tuple[str, list[str] | TableLayout]], folder: Path, stem: str) -> Path:
+    """Blocks as `docx_fixtures.layout_tables` makes them (text lines, tables) → DOCX → PDF;
+    a text line `PAGE_BREAK` starts a new page, an empty one is an empty paragraph."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    folder.mkdir(parents=True, exist_ok=True)
+    docx_path = render_docx_blocks(blocks, folder / f"{stem}.docx")
+    document = docx.Document(str(docx_path))
+    for paragraph in document.paragraphs:
+        if paragraph.text == PAGE_BREAK:
+            for run in paragraph.runs:
+                run.text = ""
+            paragraph.runs[0].add_break(WD_BREAK.PAGE)
+    document.save(str(docx_path))
+    landscape_a4(docx_path)
+    return docx_to_pdf(docx_path, folder / f"{stem}.pdf")
+
+
+def sliding_copies(
+    heading: list[SourceRow], table: list[SourceRow], header_rows: int, fillers: range
+) -> list[tuple[str, list[str] | TableLayout]]:
+    """The same small plan section (heading text rows, one table) once per page, pushed down
+    by `n` empty lines for each n in `fillers`: wherever a row falls, some copy breaks it
+    across the page."""
+    blocks: list[tuple[str, list[str] | TableLayout]] = []
+    kind, layout = layout_tables(table)[0]  # its merges and header rows, as Word draws them
+    assert kind == "table" and isinstance(layout, TableLayout)
+    # Header cells merged down over two rows are left unmerged: LibreOffice 7.4 draws such
+    # a cell cut short in the header it repeats after a break, its rest over the next row.
+    merges = [m for m in layout.merges if not (m[0] < header_rows and m[2] > m[0])]
+    for number, count in enumerate(fillers):
+        lines = ([PAGE_BREAK] if number else []) + [""] * count + [row.cells[0] for row in heading]
+        blocks.append(("text", lines))
+        blocks.append(("table", TableLayout(list(layout.cells), merges, header_rows)))
+    return blocks
