@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import OcrUnavailable
-from pgt.extract.pdf_breaks import text_extents
-from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
+from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, cell_extent, clean_cell_text, reading_order
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
 from pgt.extract.rows import BBox
 
@@ -277,6 +276,11 @@ def split_spaced_digits(words: list[Word], gray, dpi: int, language: str) -> Non
 
 def words_to_text(words: list[Word]) -> str:
     """Words of one cell in reading order: lines by vertical position, then left to right."""
+    return clean_cell_text("\n".join(join_words(line) for line in cell_lines(words)))
+
+
+def cell_lines(words: list[Word]) -> list[list[Word]]:
+    """A cell's words as lines, top to bottom, each left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
         middle = (word.bbox[1] + word.bbox[3]) / 2
@@ -289,7 +293,7 @@ def words_to_text(words: list[Word]) -> str:
         else:
             lines.append([word])
     lines.sort(key=lambda line: min(w.bbox[1] for w in line))
-    return clean_cell_text("\n".join(join_words(line) for line in lines))
+    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
 
 
 def join_words(words: list[Word]) -> str:
@@ -358,8 +362,8 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
         _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence)
         cells = [[fix_ocr_cell(c) for c in row] for row in cells]
         report = table_report(cells, lost, placed, "ocr-grid", number)
-        bottoms, line_height = text_extents([[[w.bbox for w in ws] for ws in row] for row in buckets])
-        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report, bottoms, line_height))
+        extents = [[cell_extent([[w.bbox for w in line] for line in cell_lines(ws)]) for ws in row] for row in buckets]
+        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report, extents))
     tables, boxed = one_column_to_text(tables)
     lines = _text_lines([w for i, w in enumerate(words) if i not in used]) + boxed
     width, height = float(page.width), float(page.height)

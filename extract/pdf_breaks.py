@@ -11,9 +11,12 @@ the geometry and the text of the two pieces, whatever made the PDF (born-digital
   that ended the previous page, which reached the bottom of the text area;
 - the row is no repeated header (those are skipped before) and carries no row-start mark
   in its first column (an action number, an `OO 2` / `Fiche 8` marker, a heading word);
-- every cell the row has text in continues a cell of the previous page that was full: its
-  text reached the bottom of the row (a cell whose text ended higher had nothing left to
-  carry over). The cell above may belong to an earlier row (a cell merged down).
+- every cell the row has text in continues a cell of the previous page whose text reached
+  the bottom of the row (a cell whose text ended higher had nothing left to carry over);
+  the cell above may belong to an earlier row (a cell merged down);
+- and at least one of those cells was cut mid-paragraph: the first word after the break
+  would not have fitted on its last line (a one-line row at the page's end reaches its
+  bottom in every cell, and is whole).
 
 `continued_cells` answers for one pair of tables; `pdf.rows_from_pages` applies it.
 """
@@ -24,9 +27,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from statistics import median
 
-from pgt.extract.pdf_layout import PageTable, same_columns
+from pgt.extract.pdf_layout import CellExtent, PageTable, same_columns
 from pgt.extract.rows import BBox
 
 
@@ -85,7 +87,7 @@ def continued_cells(
         return None
     if not same_columns(previous, following, rules.column_tolerance):
         return None
-    if not previous.text_bottoms or not following.cell_bboxes:
+    if not previous.extents or not following.extents:
         return None  # a reader that gives no text extents (camelot): never join blindly
     cells = following.cells[row]
     if not any(c.strip() for c in cells):
@@ -94,27 +96,39 @@ def continued_cells(
     bottom = previous.bbox[3]
     if bottom < text_bottom - rules.page_bottom_lines * line:
         return None  # the table stopped short of the page's end: its last row is whole
-    last = previous.cells[-1]
-    if has_row_start_mark(cells, last, rules.row_start_patterns):
+    if has_row_start_mark(cells, previous.cells[-1], rules.row_start_patterns):
         return None
     slack = max(2.0, rules.column_tolerance)
     found: dict[int, tuple[int, int]] = {}
+    wrapped = False
     for c, text in enumerate(cells):
         if not text.strip():
             continue
         box = following.cell_bboxes[row][c] if c < len(following.cell_bboxes[row]) else None
-        if box is None:
+        after = following.extents[row][c] if c < len(following.extents[row]) else None
+        if box is None or after is None:
             return None
         target = _covering_cell(previous, (box[0] + box[2]) / 2, bottom, slack)
         if target is None:
             return None
         r, k = target
-        reached = previous.text_bottoms[r][k] if k < len(previous.text_bottoms[r]) else None
+        before = previous.extents[r][k] if k < len(previous.extents[r]) else None
         cut = previous.cell_bboxes[r][k]
-        if reached is None or cut is None or reached < cut[3] - rules.cell_reach_lines * line:
+        if before is None or cut is None or before.bottom < cut[3] - rules.cell_reach_lines * line:
             return None  # that cell's text ended higher: nothing of it was carried over
+        wrapped = wrapped or _line_was_full(before, after, cut)
         found[c] = target
-    return found
+    # A short row at the page's end reaches its bottom in every cell: one of its cells
+    # must also have been cut mid-paragraph (its last line full) for the row to go on.
+    return found if wrapped else None
+
+
+def _line_was_full(before: CellExtent, after: CellExtent, cut: BBox) -> bool:
+    """The first word after the break would not have fitted at the end of the cell's last
+    line before it: the text wrapped there (else the line ended its paragraph)."""
+    padding = max(0.0, before.left - cut[0])
+    space = 0.3 * before.line_height
+    return before.last_right + space + after.first_word > cut[2] - padding
 
 
 def join_text(before: str, after: str) -> str:
@@ -124,12 +138,3 @@ def join_text(before: str, after: str) -> str:
     if not after.strip():
         return before
     return f"{before} {after}"
-
-
-def text_extents(cells_chars: Sequence[Sequence[Sequence[BBox]]]) -> tuple[list[list[float | None]], float]:
-    """The bottom of the lowest glyph (or OCR word) of each cell, and the table's typical
-    line height (median glyph height, times the usual 1.2 leading), from the boxes of what
-    each cell holds."""
-    bottoms = [[max((b[3] for b in cell), default=None) for cell in row] for row in cells_chars]
-    heights = [b[3] - b[1] for row in cells_chars for cell in row for b in cell if b[3] > b[1]]
-    return bottoms, (median(heights) * 1.2 if heights else 0.0)

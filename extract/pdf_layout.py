@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pgt.extract.rows import BBox
 
@@ -130,6 +131,31 @@ def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
     return " ".join(tokens)
 
 
+class CellExtent(NamedTuple):
+    """Where a cell's text sits: to tell whether it ran on over a page break."""
+
+    left: float  # left end of its lines (the cell's padding is left - cell x0)
+    bottom: float  # bottom of its last line
+    last_right: float  # right end of its last line
+    first_word: float  # width of its first word
+    line_height: float  # of one of its lines
+
+
+def cell_extent(lines: list[list[BBox]]) -> CellExtent | None:
+    """The extent of a cell's text from the boxes of its words, line by line."""
+    lines = [line for line in lines if line]
+    if not lines:
+        return None
+    heights = sorted(b[3] - b[1] for line in lines for b in line)
+    return CellExtent(
+        left=min(line[0][0] for line in lines),
+        bottom=max(b[3] for b in lines[-1]),
+        last_right=lines[-1][-1][2],
+        first_word=lines[0][0][2] - lines[0][0][0],
+        line_height=heights[len(heights) // 2] * 1.2,
+    )
+
+
 @dataclass
 class TextLine:
     """One line of running text outside tables."""
@@ -157,10 +183,14 @@ class PageTable:
     column_edges: list[float]  # x of the vertical rules, to match a continuation
     method: str  # "pdfplumber-lines", "camelot-lattice", "camelot-stream", "ocr-grid"
     report: dict = field(default_factory=dict)  # accuracy / fill / coverage figures
-    # Bottom of the lowest text in each cell (None: empty) and the table's line height: to
-    # tell a row broken by a page break (`pdf_breaks`). Empty when the reader gives none.
-    text_bottoms: list[list[float | None]] = field(default_factory=list)
-    line_height: float = 0.0
+    # Where each cell's text sits (None: empty): to tell a row broken by a page break
+    # (`pdf_breaks`). Empty when the reader gives none (camelot).
+    extents: list[list[CellExtent | None]] = field(default_factory=list)
+
+    @property
+    def line_height(self) -> float:
+        heights = sorted(e.line_height for row in self.extents for e in row if e)
+        return heights[len(heights) // 2] if heights else 0.0
 
 
 @dataclass

@@ -17,8 +17,17 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgt.extract.pdf_breaks import BreakRules, text_extents
-from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, join_cell_lines, reading_order
+from pgt.extract.pdf_breaks import BreakRules
+from pgt.extract.pdf_layout import (
+    CellExtent,
+    PageContent,
+    PageTable,
+    TextLine,
+    cell_extent,
+    clean_cell_text,
+    join_cell_lines,
+    reading_order,
+)
 from pgt.extract.rows import BBox
 
 
@@ -102,11 +111,12 @@ def grid_of(table: Any) -> tuple[list[list[BBox | None]], list[float]]:
 
 def fill_cells(
     boxes: list[list[BBox | None]], chars: list[tuple[float, float, dict]], text_of
-) -> tuple[list[list[str]], int, list[list[float | None]], float]:
+) -> tuple[list[list[str]], int, list[list[CellExtent | None]]]:
     """Put each character (given with its centre) in the cell holding that centre, as
     pdfplumber's Table.extract does, but found by bisection on the rows' tops and the
-    cells' left edges instead of a scan of every cell; return the cell texts and the number
-    of characters inside the grid that fell in no cell."""
+    cells' left edges instead of a scan of every cell; return the cell texts and extents
+    (`text_of(chars, box)` gives both) and the number of characters inside the grid that
+    fell in no cell."""
     row_tops = []
     row_lefts: list[list[tuple[float, int]]] = []
     for row in boxes:
@@ -132,27 +142,25 @@ def fill_cells(
                     break
         if not placed and char.get("text", "x").strip():
             lost += 1
-    texts = [
-        [text_of(chars, box) if chars else "" for chars, box in zip(row, boxes_row)]
+    read = [
+        [text_of(chars, box) if chars else ("", None) for chars, box in zip(row, boxes_row)]
         for row, boxes_row in zip(buckets, boxes)
     ]
-    glyphs = [
-        [[(c["x0"], c["top"], c["x1"], c["bottom"]) for c in cell if c.get("text", "").strip()] for cell in row]
-        for row in buckets
-    ]
-    bottoms, line_height = text_extents(glyphs)
-    return texts, lost, bottoms, line_height
+    return [[text for text, _ in row] for row in read], lost, [[extent for _, extent in row] for row in read]
 
 
-def _plumber_text(chars: list[dict], box: BBox | None) -> str:
+def _plumber_text(chars: list[dict], box: BBox | None) -> tuple[str, CellExtent | None]:
     """A cell's text as pdfplumber's `extract_text` gives it (its words, clustered into
-    lines), the lines joined by `join_cell_lines` (words the layout cut in two joined)."""
+    lines), the lines joined by `join_cell_lines` (words the layout cut in two joined),
+    and where the text sits."""
     from pdfplumber.utils import cluster_objects
     from pdfplumber.utils.text import WordExtractor, get_line_cluster_key
 
     words = WordExtractor().extract_words(chars)
     lines = cluster_objects(words, get_line_cluster_key("ttb"), 3)
-    return join_cell_lines([[(w["text"], w["x0"], w["x1"]) for w in line] for line in lines], box)
+    text = join_cell_lines([[(w["text"], w["x0"], w["x1"]) for w in line] for line in lines], box)
+    extent = cell_extent([[(w["x0"], w["top"], w["x1"], w["bottom"]) for w in line] for line in lines])
+    return text, extent
 
 
 def table_report(cells: list[list[str]], lost: int, placed: int, method: str, page: int) -> dict:
@@ -177,10 +185,10 @@ def plumber_tables(page: Any, settings: PdfSettings, number: int) -> list[PageTa
         x0, top, x1, bottom = found.bbox
         frame = (x0, top, x1 + 0.01, bottom + 0.01)
         chars = [item for item in centred if _inside(item[0], item[1], frame)]
-        cells, lost, bottoms, line_height = fill_cells(boxes, chars, _plumber_text)
+        cells, lost, extents = fill_cells(boxes, chars, _plumber_text)
         placed = sum(1 for _, _, c in chars if c["text"].strip()) - lost
         report = table_report(cells, lost, placed, "pdfplumber-lines", number)
-        tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report, bottoms, line_height))
+        tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report, extents))
     return tables
 
 

@@ -169,3 +169,62 @@ def sliding_copies(
         blocks.append(("text", lines))
         blocks.append(("table", TableLayout(list(layout.cells), merges, header_rows)))
     return blocks
+
+
+# --- a held-out plan of other wording -----------------------------------------------------
+
+_WORDS = (
+    "accompagner les familles du territoire rural en lien avec les centres sociaux et les "
+    "associations locales pour favoriser l'accès aux droits ainsi que la participation des "
+    "habitants aux temps forts de la commune maison France services médiathèque intercommunale "
+    "ateliers numériques permanences mensuelles diagnostic partagé comité de pilotage annuel "
+    "bilan qualitatif et quantitatif réunions trimestrielles avec les partenaires financeurs"
+).split()
+
+
+def filler_text(seed: int, words: int) -> str:
+    """Deterministic French-looking text of `words` words (a sentence every dozen words)."""
+    import random
+
+    chooser = random.Random(seed)
+    out = []
+    for index in range(words):
+        word = chooser.choice(_WORDS)
+        out.append(word.capitalize() if index % 12 == 0 else word)
+        if index % 12 == 11:
+            out[-1] += "."
+    return " ".join(out)
+
+
+def held_out_blocks(actions: int = 9) -> list[tuple[str, list[str] | TableLayout]]:
+    """A plan of other wording than raw/: a grid (N°, Intitulé, Pilote, Description,
+    Partenaires, Calendrier, Indicateurs de suivi) whose long cells must break across pages,
+    then the same actions as fiche forms (label | value, one table per action)."""
+    header = ("N°", "Intitulé de l'action", "Pilote", "Description", "Partenaires", "Calendrier", "Indicateurs de suivi")
+    grid = [header]
+    for n in range(1, actions + 1):
+        grid.append((
+            f"{n}",
+            f"Action {n} : {filler_text(n, 8)}",
+            f"Service enfance-jeunesse de la commune {n}",
+            filler_text(100 + n, 60 + 25 * (n % 4)),
+            filler_text(200 + n, 18),
+            f"{2024 + n % 3} - {2027 + n % 2}",
+            filler_text(300 + n, 30 + 10 * (n % 3)),
+        ))
+    blocks: list[tuple[str, list[str] | TableLayout]] = [
+        ("text", ["CONVENTION TERRITORIALE GLOBALE – PLAN D'ACTIONS", "ENJEU 1 – Vivre ensemble sur le territoire"]),
+        ("table", TableLayout(grid, [], 1)),
+    ]
+    for n in range(1, actions + 1):
+        form = [
+            (f"Fiche action n°{n} – {filler_text(n, 8)}", ""),
+            ("Pilote", f"Service enfance-jeunesse de la commune {n}"),
+            ("Objectifs", filler_text(400 + n, 25)),
+            ("Description", filler_text(500 + n, 120 + 40 * (n % 3))),
+            ("Partenaires", filler_text(600 + n, 20)),
+            ("Indicateurs", filler_text(700 + n, 35)),
+        ]
+        blocks.append(("text", [""]))
+        blocks.append(("table", TableLayout(form, [(0, 0, 0, 1)], 0)))
+    return blocks

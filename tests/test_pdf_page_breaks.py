@@ -19,7 +19,7 @@ from plan_scores import score_plan
 from pgt.extract import read_document
 from pgt.extract.pdf import read_pdf
 from pgt.extract.pdf_breaks import BreakRules, continued_cells, has_row_start_mark
-from pgt.extract.pdf_layout import WORD_CUT, PageTable, join_cell_lines, resolve_word_cuts, word_vocabulary
+from pgt.extract.pdf_layout import WORD_CUT, CellExtent, PageTable, join_cell_lines, resolve_word_cuts, word_vocabulary
 from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import Provenance, RowKind, SourceRow
 from pgt.pipeline import convert, plan_from_documents
@@ -32,16 +32,20 @@ needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice
 
 
 def table(rows: list[list[tuple[str, float | None]]], top: float, row_height: float, edges=(0, 100, 200, 300)):
-    """A PageTable of `rows` (cells given as (text, bottom of its text)), each row
-    `row_height` high from `top`."""
-    cells, boxes, bottoms = [], [], []
+    """A PageTable of `rows` (cells given as (text, how far down the row its text goes));
+    each cell's text fills its lines (left 2 pt to right 98 pt of the cell), 10 pt a line,
+    first word 30 pt wide."""
+    cells, boxes, extents = [], [], []
     for r, row in enumerate(rows):
         y0 = top + r * row_height
         cells.append([text for text, _ in row])
         boxes.append([(edges[c], y0, edges[c + 1], y0 + row_height) for c in range(len(row))])
-        bottoms.append([y0 + reach if reach is not None else None for _, reach in row])
+        extents.append([
+            CellExtent(edges[c] + 2, y0 + reach, edges[c + 1] - 2, 30.0, 10.0) if reach is not None else None
+            for c, (_, reach) in enumerate(row)
+        ])
     bbox = (edges[0], top, edges[-1], top + row_height * len(rows))
-    return PageTable(bbox, cells, boxes, list(edges), "test", {}, bottoms, 10.0)
+    return PageTable(bbox, cells, boxes, list(edges), "test", {}, extents)
 
 
 # A row whose first and third cells ran to the bottom of the page (540): the porteur and the
@@ -58,6 +62,18 @@ def test_row_is_its_own_when_a_cell_above_it_had_ended_early():
     # text under the number cell, which ended at its second line: a new row
     following = table([[("", None), ("3", 10.0), ("Direction", 10.0)]], 40, 30)
     assert continued_cells(CUT, following, 0, 540, RULES) is None
+
+
+def test_short_row_at_the_page_end_is_whole():
+    """A one-line row (`Pilote | Service …`) reaches the bottom in every cell: its lines
+    ended their paragraphs (the next row's first word would have fitted), so the next
+    page's `Objectifs | …` is a row of its own."""
+    short = table([[("Pilote", 9.0), ("Service de la commune", 9.0)]], 530, 10)
+    short.extents[0] = [e._replace(last_right=e.left + 25) for e in short.extents[0]]
+    following = table([[("Objectifs", 10.0), ("Familles", 10.0)]], 40, 30)
+    assert continued_cells(short, following, 0, 540, RULES) is None
+    full = table([[("Pilote", 9.0), ("Service de la commune", 9.0)]], 530, 10)
+    assert continued_cells(full, following, 0, 540, RULES) == {0: (0, 0), 1: (0, 1)}
 
 
 def test_row_with_an_action_number_is_its_own():
@@ -78,7 +94,7 @@ def test_cell_merged_down_from_an_earlier_row_is_the_one_continued():
     previous = table([[("45. Résolution des conflits avec", 99.0), ("Offre A", 20.0)], [("", None), ("Offre B", 98.0)]], 340, 100)
     previous.cell_bboxes[0][0] = (0, 340, 100, 540)  # merged over both rows
     previous.cell_bboxes[1][0] = None
-    previous.text_bottoms[0][0] = 538.0
+    previous.extents[0][0] = previous.extents[0][0]._replace(bottom=538.0)
     following = table([[("et/ou par les enfants.", 10.0), ("fin de l'offre B", 10.0)]], 40, 30)
     assert continued_cells(previous, following, 0, 540, RULES) == {0: (0, 0), 1: (1, 1)}
 
@@ -358,3 +374,36 @@ def test_without_the_join_the_broken_rows_make_junk(sliding_jeunesse):
         plan = plan_from_documents([copy])
         porteurs += [a.porteur for a in plan.all_actions() if a.numero == 14]
     assert any(p != "Direction de la Jeunesse CROUS UPPA Solidarité Centre hospitalier" for p in porteurs)
+
+
+# ---- a held-out plan of other wording: a grid and fiche forms with long cells ----------------
+
+
+@pytest.fixture(scope="session")
+def held_out_plan(tmp_path_factory):
+    from lo_pdf_fixtures import held_out_blocks
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    blocks = held_out_blocks()
+    pdf = render_blocks_pdf(blocks, tmp_path_factory.mktemp("held-out"), "plan-ctg")
+    return blocks, read_document(pdf)
+
+
+def test_rows_broken_across_pages_in_a_plan_of_other_wording_are_read_whole(held_out_plan):
+    from pdf_fixtures import normalise_cell
+
+    blocks, document = held_out_plan
+    expected = [tuple(normalise_cell(c) for c in cells) for kind, block in blocks if kind == "table" for cells in block.cells]
+    got = [
+        tuple(normalise_cell(c) for c in row.cells)
+        for row in document.rows
+        if row.kind is RowKind.TABLE and not row.repeated_header
+    ]
+    assert got == expected
+    broken = [r for r in document.rows if r.provenance.pages]
+    # the grid's long rows and a fiche form's description did break across pages
+    assert sum(len(r.cells) == 7 for r in broken) >= 2
+    assert any(r.cells[0] == "Description" for r in broken)
+    # the grid's header was repeated on the next pages and skipped
+    assert sum(r.repeated_header for r in document.rows) >= 1
