@@ -36,7 +36,7 @@ def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: 
     that one word, it ends where the next line's first letter would not have fitted, and
     the next line goes on in the same case (`enseigna` / `nts`, `OPERATIONNEL` / `S`) or
     with closing punctuation (`enseignants` / `,`)."""
-    if len(line) != 1 or not following:
+    if len(line) != 1 or " " in line[0][0] or not following:
         return False
     word, (text, x0, x1) = line[0][0], following[0]
     first = text[0]
@@ -55,7 +55,7 @@ def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: 
 def _hyphen_break(line: list[PlacedWord], following: list[PlacedWord]) -> bool:
     """A compound cut at its hyphen at the end of a line: `éco-` / `responsable`,
     `CAP-` / `SANTE`, `2023-` / `2027`."""
-    word, next_word = line[-1][0], following[0][0]
+    word, next_word = line[-1][0].rsplit(" ", 1)[-1], following[0][0].split(" ", 1)[0]
     first = next_word[:1]
     if len(word) < 3 or not word.endswith("-"):
         return False

@@ -12,6 +12,7 @@ document), so the test modules cache them per session.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import tempfile
@@ -228,3 +229,53 @@ def held_out_blocks(actions: int = 9) -> list[tuple[str, list[str] | TableLayout
         blocks.append(("text", [""]))
         blocks.append(("table", TableLayout(form, [(0, 0, 0, 1)], 0)))
     return blocks
+
+
+# --- scans -------------------------------------------------------------------------------
+
+
+def noisy_scan(source: Path, target: Path, pages: list[int], *, dpi: int = 300, skew: float = 0.6,
+               noise: float = 14.0, seed: int = 13) -> Path:
+    """An image-only PDF of `pages` (1-based) of `source` as a scanner makes it: each page
+    rendered in grey, turned by `skew` degrees (alternately each way), with grain (Gaussian
+    noise of `noise` grey levels), a little blur and dust specks."""
+    import img2pdf
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+
+    chooser = np.random.default_rng(seed)
+    document = pdfium.PdfDocument(str(source))
+    images = []
+    try:
+        for index, number in enumerate(pages):
+            page = document[number - 1]
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+            angle = skew if index % 2 == 0 else -skew * 0.7
+            image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+            image = image.filter(ImageFilter.GaussianBlur(0.6))
+            pixels = np.asarray(image, dtype=np.float32)
+            pixels = pixels + chooser.normal(0.0, noise, pixels.shape)
+            specks = chooser.random(pixels.shape) < 0.0004
+            pixels[specks] = 0
+            scanned = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+            buffer = io.BytesIO()
+            scanned.save(buffer, format="PNG", dpi=(dpi, dpi))
+            images.append(buffer.getvalue())
+    finally:
+        document.close()
+    target.write_bytes(img2pdf.convert(images))
+    return target
+
+
+def with_scanned_pages(source: Path, target: Path, pages: list[int], **scan) -> Path:
+    """`source` with `pages` (1-based) replaced by noisy scans of themselves."""
+    import pikepdf
+
+    scans = noisy_scan(source, target.with_suffix(".scans.pdf"), pages, **scan)
+    with pikepdf.open(source) as pdf, pikepdf.open(scans) as scanned:
+        for index, number in enumerate(pages):
+            pdf.pages.insert(number - 1, scanned.pages[index])
+            del pdf.pages[number]
+        pdf.save(target)
+    return target
