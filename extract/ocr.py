@@ -54,7 +54,13 @@ _OO_ONE = re.compile(r"(?<!\w)OO[lI](?=\.)")  # "OOl." is "OO1."
 _OO_GLUED = re.compile(r"(?<!\w)(OO\d{1,2}\.)(?=[^\W\d])")  # "OO1.Rendre": the space was lost
 
 
+# A list of fiche numbers opening a cell (`3.5.11.12.13.`): Tesseract reads some of its
+# dots as colons (`3:5.11:12:13`).
+_NUMBER_LIST = re.compile(r"^(?:\d{1,2}[.:]){2,}(?=\s|\d|$)")
+
+
 def fix_ocr_cell(text: str) -> str:
+    text = _NUMBER_LIST.sub(lambda found: found.group(0).replace(":", "."), text)
     text = _OO_ONE.sub("OO1", _OO_MARKER.sub("OO", text))
     return _OO_GLUED.sub(r"\1 ", text).replace("\u2026", "...")
 

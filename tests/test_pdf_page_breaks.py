@@ -407,3 +407,83 @@ def test_rows_broken_across_pages_in_a_plan_of_other_wording_are_read_whole(held
     assert any(r.cells[0] == "Description" for r in broken)
     # the grid's header was repeated on the next pages and skipped
     assert sum(r.repeated_header for r in document.rows) >= 1
+
+
+# ---- scans of LibreOffice pages: rows broken across scanned pages ----------------------------
+
+TESSERACT = __import__("shutil").which("tesseract") is not None
+
+
+@pytest.fixture(scope="session")
+def scanned_parentalite(libreoffice_pdfs, libreoffice_documents, tmp_path_factory):
+    """The two pages where parentalité begins (a row of it broken across them), scanned:
+    turned by 0.6° and 0.4°, grain, blur and dust."""
+    from lo_pdf_fixtures import noisy_scan
+
+    if not TESSERACT:
+        pytest.skip("Tesseract is not installed (test_pdf_ocr covers the error)")
+    rows = libreoffice_documents["fiches"].rows
+    first = next(r.provenance.page for r in rows if r.cells[0] == "PARENTALITE")
+    pages = [first, first + 1]
+    scan = noisy_scan(libreoffice_pdfs["fiches"], tmp_path_factory.mktemp("scans") / "parentalite.pdf", pages)
+    return pages, read_document(scan, jobs=2)
+
+
+def test_regression_row_broken_across_scanned_pages_is_one_row(scanned_parentalite, libreoffice_documents):
+    pages, scan = scanned_parentalite
+    born = [r for r in libreoffice_documents["fiches"].rows if r.provenance.pages and r.provenance.page == pages[0]]
+    assert born, "the fixture breaks a row between the two scanned pages"
+    joined = [r for r in scan.rows if r.provenance.pages == (1, 2)]
+    assert [r.cells[0][:20] for r in joined] == [r.cells[0][:20] for r in born]
+    assert scan.warnings[0].startswith("OCR used on 2 scanned page(s)")
+
+
+def test_scanned_parentalite_pages_give_their_actions_whole(scanned_parentalite, raw_plan):
+    _, scan = scanned_parentalite
+    plan = plan_from_documents([scan])
+    expected = {a.titre: a for a in raw_plan.thematique("parentalite").all_actions()}
+    got = plan.thematique("parentalite").all_actions()
+    assert len(got) >= 6
+    assert {t.code for t in plan.thematiques} == {"parentalite"}  # no action filed elsewhere
+    found = [a for a in got if a.titre in expected]
+    assert len(found) >= len(got) - 1  # titles read letter for letter (one OCR slip allowed)
+    comite = next(a for a in got if a.titre.startswith("Mise en place du comité local parentalité"))
+    assert comite.titre == expected[comite.titre].titre  # the title broken across the pages
+    assert comite.porteur == "direction du PPE" and comite.echeances == "2022/2026"
+    assert comite.partenaires == expected[comite.titre].partenaires
+    assert comite.provenance.pages == [1, 2]
+
+
+def test_skewed_scan_is_turned_upright():
+    import numpy as np
+    from PIL import Image
+
+    from pgt.extract.ocr import deskew, skew_angle
+
+    page = np.full((1200, 1600), 255, dtype=np.uint8)
+    for y in range(200, 1100, 150):
+        page[y : y + 3, 100:1500] = 0  # table rules
+    turned = np.asarray(Image.fromarray(page).rotate(0.8, resample=Image.BICUBIC, fillcolor=255))
+    assert abs(skew_angle(turned, 300) - 0.8) < 0.1
+    upright, angle = deskew(turned, 300)
+    assert abs(angle - 0.8) < 0.1 and abs(skew_angle(upright, 300)) < 0.1
+    assert deskew(page, 300)[1] == 0.0  # a straight page is left as it is
+
+
+def test_dust_is_not_ink():
+    import numpy as np
+
+    from pgt.extract.ocr import _glyph_ink
+
+    crop = np.full((60, 200), 255, dtype=np.uint8)
+    crop[np.random.default_rng(1).random(crop.shape) < 0.004] = 0  # scattered specks
+    assert _glyph_ink(crop).sum() < 12
+    crop[20:40, 50:53] = 0  # a stroke
+    assert _glyph_ink(crop).sum() >= 60
+
+
+def test_ocr_colons_in_a_list_of_fiche_numbers_are_dots():
+    from pgt.extract.ocr import fix_ocr_cell
+
+    assert fix_ocr_cell("39.11:12:13: A l'échelle") == "39.11.12.13. A l'échelle"
+    assert fix_ocr_cell("10:30 : réunion") == "10:30 : réunion"
