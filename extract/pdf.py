@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, OcrUnavailable, PgtError, UnreadableInput
-from pgt.extract.pdf_breaks import continued_cells, join_text
+from pgt.extract.pdf_breaks import continued_cells, continued_first_cell, join_text
 from pgt.extract.pdf_layout import (
     WORD_CUT,
     PageContent,
@@ -297,6 +297,15 @@ def rows_from_pages(
                             new_owners[(r, c)] = _join_piece(rows, owners, cell, cells[c], boxes[c], page.number)
                         joined_pages.append(page.number)
                         continue
+                    merged = (
+                        continued_first_cell(open_table, item, r, text_bottom, rules)  # type: ignore[arg-type]
+                        if settings.join_broken_rows
+                        else None
+                    )
+                    if merged:  # the rest of a cell merged down: to its row; the row goes on
+                        _join_piece(rows, owners, merged, cells[0], boxes[0], page.number)
+                        joined_pages.append(page.number)
+                        cells, boxes = ["", *cells[1:]], [None, *boxes[1:]]
                 prov = Provenance(
                     document,
                     page=page.number,

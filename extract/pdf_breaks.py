@@ -98,29 +98,63 @@ def continued_cells(
         return None  # the table stopped short of the page's end: its last row is whole
     if has_row_start_mark(cells, previous.cells[-1], rules.row_start_patterns):
         return None
-    slack = max(2.0, rules.column_tolerance)
     found: dict[int, tuple[int, int]] = {}
     wrapped = False
     for c, text in enumerate(cells):
         if not text.strip():
             continue
-        box = following.cell_bboxes[row][c] if c < len(following.cell_bboxes[row]) else None
-        after = following.extents[row][c] if c < len(following.extents[row]) else None
-        if box is None or after is None:
-            return None
-        target = _covering_cell(previous, (box[0] + box[2]) / 2, bottom, slack)
-        if target is None:
-            return None
-        r, k = target
-        before = previous.extents[r][k] if k < len(previous.extents[r]) else None
-        cut = previous.cell_bboxes[r][k]
-        if before is None or cut is None or before.bottom < cut[3] - rules.cell_reach_lines * line:
+        went_on = _continued_cell(previous, following, row, c, rules)
+        if went_on is None:
             return None  # that cell's text ended higher: nothing of it was carried over
-        wrapped = wrapped or _line_was_full(before, after, cut)
-        found[c] = target
+        found[c] = went_on[0]
+        wrapped = wrapped or went_on[1]
     # A short row at the page's end reaches its bottom in every cell: one of its cells
     # must also have been cut mid-paragraph (its last line full) for the row to go on.
     return found if wrapped else None
+
+
+def continued_first_cell(
+    previous: PageTable, following: PageTable, row: int, text_bottom: float, rules: BreakRules
+) -> tuple[int, int] | None:
+    """When `following`'s row `row` is a row of its own, whether its first cell still
+    holds the end of a cell merged down over it from the previous page (an action's cell
+    merged over its offer rows, its text running over the break beside the next offer):
+    the cell of `previous` it continues, else None. Only a first cell that goes on in
+    lower case from a line cut mid-paragraph counts."""
+    if not previous.cells or row >= len(following.cells) or not following.extents or not previous.extents:
+        return None
+    if not same_columns(previous, following, rules.column_tolerance):
+        return None
+    if previous.bbox[3] < text_bottom - rules.page_bottom_lines * (previous.line_height or 10.0):
+        return None
+    first = following.cells[row][0].strip() if following.cells[row] else ""
+    if not first[:1].islower():
+        return None
+    went_on = _continued_cell(previous, following, row, 0, rules)
+    return went_on[0] if went_on is not None and went_on[1] else None
+
+
+def _continued_cell(
+    previous: PageTable, following: PageTable, row: int, column: int, rules: BreakRules
+) -> tuple[tuple[int, int], bool] | None:
+    """The cell of `previous` that `following`'s cell (row, column) would continue — the
+    one holding it at the cut, whose text reached the cut — and whether that cell's last
+    line was full; None when there is no such cell."""
+    line = previous.line_height or 10.0
+    slack = max(2.0, rules.column_tolerance)
+    box = following.cell_bboxes[row][column] if column < len(following.cell_bboxes[row]) else None
+    after = following.extents[row][column] if column < len(following.extents[row]) else None
+    if box is None or after is None:
+        return None
+    target = _covering_cell(previous, (box[0] + box[2]) / 2, previous.bbox[3], slack)
+    if target is None:
+        return None
+    r, k = target
+    before = previous.extents[r][k] if k < len(previous.extents[r]) else None
+    cut = previous.cell_bboxes[r][k]
+    if before is None or cut is None or before.bottom < cut[3] - rules.cell_reach_lines * line:
+        return None
+    return target, _line_was_full(before, after, cut)
 
 
 def _line_was_full(before: CellExtent, after: CellExtent, cut: BBox) -> bool:

@@ -99,6 +99,20 @@ def test_cell_merged_down_from_an_earlier_row_is_the_one_continued():
     assert continued_cells(previous, following, 0, 540, RULES) == {0: (0, 0), 1: (1, 1)}
 
 
+def test_rest_of_an_action_cell_beside_the_next_offer_goes_to_the_action():
+    """The action cell merged over its offer rows ran over the break beside the next offer
+    row (`45. … avec` / `et/ou par les enfants.` next to `Rencontres…`): the offer row is a
+    row of its own, its first cell the end of the action's title."""
+    from pgt.extract.pdf_breaks import continued_first_cell
+
+    previous = table([[("45. Résolution des conflits avec", 99.0), ("Création de rôles", 20.0)]], 440, 100)
+    following = table([[("et/ou par les enfants.", 10.0), ("Rencontres, temps d'échanges", 10.0)]], 40, 30)
+    assert continued_cells(previous, following, 0, 540, RULES) is None
+    assert continued_first_cell(previous, following, 0, 540, RULES) == (0, 0)
+    capital = table([[("Visite d'expositions", 10.0), ("Rencontres", 10.0)]], 40, 30)
+    assert continued_first_cell(previous, capital, 0, 540, RULES) is None
+
+
 def test_row_start_marks_count_only_where_the_row_began():
     patterns = RULES.row_start_patterns
     assert has_row_start_mark(["12. Titre", ""], ["", "x"], patterns)
@@ -288,6 +302,14 @@ def test_regression_broken_cell_of_several_fiches_loses_none(libreoffice_plan, r
         assert got[fiche_id].titre == expected[fiche_id].titre
         assert got[fiche_id].oo == expected[fiche_id].oo
     assert got["enfance-f14"].oo == [4]
+
+
+def test_regression_action_title_merged_over_offers_read_whole(libreoffice_plan):
+    """Enfance action 45's title cell, merged over its offer rows, ran over the page break
+    beside its next offer: the title lost `et/ou par les enfants.`"""
+    action = actions_by_id(libreoffice_plan)["enfance-2-1-45"]
+    assert action.titre == "Proposition de résolution des conflits avec et/ou par les enfants."
+    assert len(action.provenance.pages) == 2
 
 
 def test_regression_cohesion_oo_of_one_cell_all_read(libreoffice_plan, raw_plan):
