@@ -106,8 +106,9 @@ def shorten(value: Any, width: int = 70) -> str:
 
 # --- loading --------------------------------------------------------------------------------
 
-def load_plan(source: Path) -> Plan:
-    """An output folder or plan.json as written; anything else is read as documents."""
+def load_plan(source: Path, overrides: Path | None = None) -> Plan:
+    """An output folder or plan.json as written; anything else is read as documents (with the
+    `overrides` file given, else the `pgt-overrides.csv` beside them)."""
     source = Path(source)
     if not source.exists():
         raise InputNotFound(f"{source}: no such file or folder")
@@ -118,7 +119,7 @@ def load_plan(source: Path) -> Plan:
         except ValueError as error:
             raise PgtError(f"{plan_file}: not a plan.json written by pgt ({str(error).splitlines()[0]})",
                            exit_code=ExitCode.UNREADABLE_INPUT) from None
-    return convert([source]).plan
+    return convert([source], overrides=overrides).plan
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
