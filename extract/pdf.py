@@ -278,6 +278,8 @@ def rows_from_pages(
             header_keys = [norm_key(list(rows[i].cells)) for i in header_rows]
             new_owners: dict[tuple[int, int], tuple[int, int]] = {}
             top_row = continues  # still at the top of the page, under the repeated headers
+            merged_owner: tuple[int, int] | None = None
+            first_data_row = -1
             for r, (cells, boxes) in enumerate(zip(item.cells, item.cell_bboxes)):
                 repeated = (
                     continues
@@ -286,7 +288,7 @@ def rows_from_pages(
                     and (r == 0 or rows[-1].repeated_header)
                 )
                 if top_row and not repeated:
-                    top_row = False
+                    top_row, first_data_row = False, r
                     joined = (
                         continued_cells(open_table, item, r, text_bottom, rules)  # type: ignore[arg-type]
                         if settings.join_broken_rows
@@ -303,7 +305,7 @@ def rows_from_pages(
                         else None
                     )
                     if merged:  # the rest of a cell merged down: to its row; the row goes on
-                        _join_piece(rows, owners, merged, cells[0], boxes[0], page.number)
+                        merged_owner = _join_piece(rows, owners, merged, cells[0], boxes[0], page.number)
                         joined_pages.append(page.number)
                         cells, boxes = ["", *cells[1:]], [None, *boxes[1:]]
                 prov = Provenance(
@@ -318,6 +320,8 @@ def rows_from_pages(
                 if len(header_rows) < 2 and not continues:
                     header_rows.append(len(rows) - 1)
                 new_owners.update({(r, c): (len(rows) - 1, c) for c in range(len(cells))})
+                if merged_owner is not None and r == first_data_row:
+                    new_owners[(r, 0)] = merged_owner  # that cell may run on over the next break
                 next_row += 1
             open_table, owners = item, new_owners
         if grouped and isinstance(grouped[-1], TextLine):
@@ -335,12 +339,17 @@ def resolve_cuts(pages: list[PageContent]) -> None:
     words the whole document prints, in place."""
     tables = [i for page in pages for i in page.items if isinstance(i, PageTable)]
     texts = [c for t in tables for row in t.cells for c in row]
-    if not any(WORD_CUT in c for c in texts):
+    lines = [i.text for page in pages for i in page.items if isinstance(i, TextLine)]
+    if not any(WORD_CUT in c for c in texts + lines):
         return
-    texts += [i.text for page in pages for i in page.items if isinstance(i, TextLine)]
+    texts += lines
     vocabulary = word_vocabulary(texts)
     for table in tables:
         table.cells = [[resolve_word_cuts(c, vocabulary) for c in row] for row in table.cells]
+    for page in pages:  # a one-column table's cells became text lines (a boxed heading)
+        for item in page.items:
+            if isinstance(item, TextLine) and WORD_CUT in item.text:
+                item.text = resolve_word_cuts(item.text, vocabulary)
 
 
 def _join_piece(
