@@ -516,17 +516,32 @@ def _reread_doubtful_cells(
 
 
 def _text_lines(words: list[Word]) -> list[TextLine]:
-    """Words outside tables grouped into lines by position (Tesseract sometimes splits one
-    printed line in two of its own lines)."""
+    """Words outside tables as lines: Tesseract's own lines (block, paragraph, line), two of
+    them put together only when they sit at the same height (Tesseract sometimes splits
+    one printed line in two of its lines: a wide gap, two columns). A line's height is that
+    of most of its words, so a tall box (a bar, a speck joined to a letter) does not
+    swallow the next printed line — a heading stays apart from the text under it."""
+    by_key: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        by_key.setdefault(word.line_key, []).append(word)
+    bands: list[tuple[float, float, list[Word]]] = []
+    for group in by_key.values():
+        tops = sorted(w.bbox[1] for w in group)
+        bottoms = sorted(w.bbox[3] for w in group)
+        # the band most of its words share (of two words, the narrower)
+        bands.append((tops[len(tops) // 2], bottoms[(len(bottoms) - 1) // 2], group))
+    bands.sort(key=lambda band: band[0])
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        for line in lines:
-            if min(w.bbox[1] for w in line) <= middle <= max(w.bbox[3] for w in line):
-                line.append(word)
+    line_bands: list[tuple[float, float]] = []
+    for top, bottom, group in bands:
+        for index, (line_top, line_bottom) in enumerate(line_bands):
+            overlap = min(bottom, line_bottom) - max(top, line_top)
+            if overlap >= 0.5 * min(bottom - top, line_bottom - line_top):
+                lines[index] += group
                 break
         else:
-            lines.append([word])
+            lines.append(list(group))
+            line_bands.append((top, bottom))
     out = []
     for group in lines:
         group.sort(key=lambda w: w.bbox[0])

@@ -235,9 +235,13 @@ def split_marker_cell(text: str) -> list[str]:
     are the OO of the fiches beside. A cell that starts with no marker is left whole."""
     if _marker_kind(text) is None:
         return [text]
-    starts = [0] + [
-        found.start() for found in re.finditer(r"(?<=\s)\S", text) if _marker_kind(text[found.start():])
-    ]
+    starts = [0]
+    after_marker = True  # the word after a marker word is its number (`Fiche 123 :`), no marker
+    for found in re.finditer(r"(?<=\s)\S", text):
+        kind = None if after_marker else _marker_kind(text[found.start():])
+        if kind is not None:
+            starts.append(found.start())
+        after_marker = kind in ("oi", "oo", "fiche")
     if len(starts) == 1:
         return [text]
     parts: list[str] = []

@@ -509,3 +509,26 @@ def test_ocr_colons_in_a_list_of_fiche_numbers_are_dots():
 
     assert fix_ocr_cell("39.11:12:13: A l'échelle") == "39.11.12.13. A l'échelle"
     assert fix_ocr_cell("10:30 : réunion") == "10:30 : réunion"
+
+
+def test_regression_fiche_numbers_of_three_digits_are_no_oo():
+    """`Fiche 123 : …` is one fiche: its number is no cohésion `123 :` OO marker."""
+    from pgt.structure.summary import split_marker_cell
+
+    assert split_marker_cell("Fiche 123 : Maintenir Fiche 124 : Créer") == ["Fiche 123 : Maintenir", "Fiche 124 : Créer"]
+
+
+def test_regression_ocr_heading_line_not_glued_to_the_next():
+    """A tall box in a heading line (a bar, a speck joined to a letter) made the line's
+    band swallow the next printed line: `PARENTALITE SIX GRANDES THEMATIQUES` as one."""
+    from pgt.extract.ocr import Word, _text_lines
+
+    words = [
+        Word("PARENTALITE", (40, 100, 110, 110), (1, 1, 1)),
+        Word("|", (115, 99, 117, 126), (1, 1, 1)),  # a bar reaching into the next line
+        Word("SIX", (40, 114, 60, 124), (1, 1, 2)),
+        Word("GRANDES", (64, 114, 110, 124), (1, 1, 2)),
+        Word("THEMATIQUES", (114, 114, 180, 124), (1, 1, 2)),
+        Word("page", (400, 100.5, 430, 110), (2, 1, 1)),  # the same printed line, another block
+    ]
+    assert [line.text for line in _text_lines(words)] == ["PARENTALITE | page", "SIX GRANDES THEMATIQUES"]
