@@ -227,7 +227,6 @@ def rows_from_pages(
 ) -> tuple[list[SourceRow], list[str]]:
     """The row stream of the whole document (see module doc, step 3)."""
     settings = settings or PdfSettings()
-    rules = settings.break_rules()
     resolve_cuts(pages)
     text_bottom = max(
         (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
@@ -290,7 +289,7 @@ def rows_from_pages(
                 if top_row and not repeated:
                     top_row, first_data_row = False, r
                     joined = (
-                        continued_cells(open_table, item, r, text_bottom, rules)  # type: ignore[arg-type]
+                        continued_cells(open_table, item, r, text_bottom, settings)  # type: ignore[arg-type]
                         if settings.join_broken_rows
                         else None
                     )
@@ -300,7 +299,7 @@ def rows_from_pages(
                         joined_pages.append(page.number)
                         continue
                     merged = (
-                        continued_first_cell(open_table, item, r, text_bottom, rules)  # type: ignore[arg-type]
+                        continued_first_cell(open_table, item, r, text_bottom, settings)  # type: ignore[arg-type]
                         if settings.join_broken_rows
                         else None
                     )

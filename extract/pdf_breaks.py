@@ -18,28 +18,18 @@ the geometry and the text of the two pieces, whatever made the PDF (born-digital
   would not have fitted on its last line (a one-line row at the page's end reaches its
   bottom in every cell, and is whole).
 
-`continued_cells` answers for one pair of tables; `pdf.rows_from_pages` applies it.
+`continued_cells` answers for one pair of tables, its thresholds the `PdfSettings`; `pdf.rows_from_pages` applies it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from pgt.extract.pdf_layout import CellExtent, PageTable, same_columns
+from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import BBox
-
-
-@dataclass(frozen=True)
-class BreakRules:
-    """The thresholds of `continued_cells` (from `PdfSettings`)."""
-
-    column_tolerance: float = 3.0  # points: rules this close are the same grid line
-    page_bottom_lines: float = 3.0  # the row before the break ends this close to the text bottom
-    cell_reach_lines: float = 2.2  # a cell continues when its text ends this close to its bottom
-    row_start_patterns: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -76,7 +66,7 @@ def continued_cells(
     following: PageTable,
     row: int,
     text_bottom: float,
-    rules: BreakRules,
+    rules: PdfSettings,
 ) -> dict[int, tuple[int, int]] | None:
     """Which cells of `previous` (the part of a table ending a page) the cells of
     `following`'s row `row` (the first row under the repeated headers at the top of the
@@ -94,7 +84,7 @@ def continued_cells(
         return None
     line = previous.line_height or 10.0
     bottom = previous.bbox[3]
-    if bottom < text_bottom - rules.page_bottom_lines * line:
+    if bottom < text_bottom - rules.break_page_bottom_lines * line:
         return None  # the table stopped short of the page's end: its last row is whole
     if has_row_start_mark(cells, previous.cells[-1], rules.row_start_patterns):
         return None
@@ -114,7 +104,7 @@ def continued_cells(
 
 
 def continued_first_cell(
-    previous: PageTable, following: PageTable, row: int, text_bottom: float, rules: BreakRules
+    previous: PageTable, following: PageTable, row: int, text_bottom: float, rules: PdfSettings
 ) -> tuple[int, int] | None:
     """When `following`'s row `row` is a row of its own, whether its first cell still
     holds the end of a cell merged down over it from the previous page (an action's cell
@@ -125,7 +115,7 @@ def continued_first_cell(
         return None
     if not same_columns(previous, following, rules.column_tolerance):
         return None
-    if previous.bbox[3] < text_bottom - rules.page_bottom_lines * (previous.line_height or 10.0):
+    if previous.bbox[3] < text_bottom - rules.break_page_bottom_lines * (previous.line_height or 10.0):
         return None
     first = following.cells[row][0].strip() if following.cells[row] else ""
     if not first[:1].islower():
@@ -135,7 +125,7 @@ def continued_first_cell(
 
 
 def _continued_cell(
-    previous: PageTable, following: PageTable, row: int, column: int, rules: BreakRules
+    previous: PageTable, following: PageTable, row: int, column: int, rules: PdfSettings
 ) -> tuple[tuple[int, int], bool] | None:
     """The cell of `previous` that `following`'s cell (row, column) would continue — the
     one holding it at the cut, whose text reached the cut — and whether that cell's last
@@ -152,7 +142,7 @@ def _continued_cell(
     r, k = target
     before = previous.extents[r][k] if k < len(previous.extents[r]) else None
     cut = previous.cell_bboxes[r][k]
-    if before is None or cut is None or before.bottom < cut[3] - rules.cell_reach_lines * line:
+    if before is None or cut is None or before.bottom < cut[3] - rules.break_cell_reach_lines * line:
         return None
     return target, _line_was_full(before, after, cut)
 

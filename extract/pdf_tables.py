@@ -17,7 +17,6 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgt.extract.pdf_breaks import BreakRules
 from pgt.extract.pdf_layout import (
     CellExtent,
     PageContent,
@@ -77,11 +76,6 @@ class PdfSettings:
                 raise ValueError(f"PdfSettings.{name} cannot be negative")
         if self.ocr_dpi < 100:
             raise ValueError("PdfSettings.ocr_dpi under 100 makes OCR unreliable")
-
-    def break_rules(self) -> BreakRules:
-        return BreakRules(
-            self.column_tolerance, self.break_page_bottom_lines, self.break_cell_reach_lines, self.row_start_patterns
-        )
 
     def table_settings(self) -> dict[str, Any]:
         return {

@@ -18,13 +18,13 @@ from plan_scores import score_plan
 
 from pgt.extract import read_document
 from pgt.extract.pdf import read_pdf
-from pgt.extract.pdf_breaks import BreakRules, continued_cells, has_row_start_mark
+from pgt.extract.pdf_breaks import continued_cells, has_row_start_mark
 from pgt.extract.pdf_layout import WORD_CUT, CellExtent, PageTable, join_cell_lines, resolve_word_cuts, word_vocabulary
 from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import Provenance, RowKind, SourceRow
 from pgt.pipeline import convert, plan_from_documents
 
-RULES = PdfSettings().break_rules()
+RULES = PdfSettings()
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 
@@ -123,8 +123,11 @@ def test_row_start_marks_count_only_where_the_row_began():
 
 
 def test_break_thresholds_are_named_settings():
-    settings = PdfSettings(break_cell_reach_lines=0.5, join_broken_rows=True)
-    assert settings.break_rules() == BreakRules(3.0, 3.0, 0.5, settings.row_start_patterns)
+    short_reach = PdfSettings(break_cell_reach_lines=0.1)
+    following = table([[("en matière de santé", 10.0), ("", None), ("Jeunesse CROUS", 10.0)]], 40, 30)
+    cut_early = table([[("14. Identifier les besoins", 97.0), ("2", 12.0), ("Direction de la", 99.0)]], 440, 100)
+    assert continued_cells(cut_early, following, 0, 540, RULES) == {0: (0, 0), 2: (0, 2)}
+    assert continued_cells(cut_early, following, 0, 540, short_reach) is None  # 3 pt short of the cut
     with pytest.raises(ValueError):
         PdfSettings(column_tolerance=-1)
 
