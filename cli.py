@@ -10,14 +10,17 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
-from pgt.pipeline import ConversionResult, Progress, convert
-from pgt.write import write_outputs
-from pgt.write.report import render_report
+
+# The pipeline, the writers and the report are imported inside the commands that use them:
+# lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
+# typer alone and `pgt check` neither the workbook writer nor the review page.
+if TYPE_CHECKING:
+    from pgt.pipeline import ConversionResult, Progress
 
 EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
@@ -30,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help and usage errors: loading rich's formatter tripled `pgt --help`
 )
 
 
@@ -159,6 +163,10 @@ def convert_command(
     """
     if csv_format not in ("default", "excel"):
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
+    from pgt.pipeline import convert, few_collections  # lazy: see the imports at the top
+    from pgt.write import write_outputs
+    from pgt.write.report import render_report
+
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
@@ -168,8 +176,9 @@ def convert_command(
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
-        extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
-        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+        with few_collections():
+            extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
+            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
@@ -228,8 +237,10 @@ def schema_command(
     typer.echo("\n".join(str(path) for path in written))
 
 
-DIFF_HELP = """Compare two versions of a plan: actions added, removed, renumbered, moved (other
-axe/OI/OO) and changed field by field (before → after).
+DIFF_HELP = """Compare two versions of a plan: thématique, axe, OI and OO titles, the summary's
+fiches, and actions added, removed, renumbered, moved (other axe/OI/OO) and changed field
+by field (before → after). A change the normalizers would fix, or a 1-2 letter edit in one
+word, is a typo: counted apart, listed with --typos.
 
 OLD and NEW are documents, folders of documents (converted in memory), output folders of
 pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
@@ -239,10 +250,10 @@ With --overrides FILE, document sides are converted with those fixes and each li
 file is checked: did its record's source value change between OLD and NEW (review the fix),
 is the record gone, does NEW now say the fix itself (retire it)?
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change (with
---overrides: also an override whose record changed or is gone); 2 bad arguments; 3 input not
-found; 4 unreadable input; 7 no plan found; 8 the JSON file cannot be written; 10 bad
-overrides file.
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change
+(typos count only with --typos; with --overrides: also an override whose record changed or
+is gone); 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the
+JSON file cannot be written; 10 bad overrides file.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -254,6 +265,7 @@ def diff_command(
     new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    typos: bool = typer.Option(False, "--typos", help="List the typos, and let them fail --fail-on-change."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
         "An overrides file: applied to document sides, and each line checked: did its record's "
@@ -268,8 +280,8 @@ def diff_command(
         if json_report is not None:
             write_diff_json(result, json_report)
     if not quiet:
-        typer.echo(diff_text(result), nl=False)
-    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+        typer.echo(diff_text(result, typos=typos), nl=False)
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed_with(typos) else ExitCode.OK))
 
 
 def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
