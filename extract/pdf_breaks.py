@@ -96,6 +96,8 @@ def continued_cells(
         went_on = _continued_cell(previous, following, row, c, rules)
         if went_on is None:
             return None  # that cell's text ended higher: nothing of it was carried over
+        if not went_on[1] and text.strip()[:1].isupper():
+            return None  # a line that ended its paragraph, then a capital: a row's start
         found[c] = went_on[0]
         wrapped = wrapped or went_on[1]
     # A short row at the page's end reaches its bottom in every cell: one of its cells

@@ -76,6 +76,15 @@ def test_short_row_at_the_page_end_is_whole():
     assert continued_cells(full, following, 0, 540, RULES) == {0: (0, 0), 1: (0, 1)}
 
 
+def test_regression_fiche_form_label_after_a_full_one_line_row_is_its_own():
+    """`Description | … 2025-2028.` (one line, full) ends a page, `Public visé | Habitants…`
+    starts the next: the label ended its paragraph and the next starts with a capital."""
+    previous = table([[("Description", 9.0), ("Diagnostic participatif 2025-2028.", 9.0)]], 530, 10)
+    previous.extents[0][0] = previous.extents[0][0]._replace(last_right=50.0)  # a short label
+    following = table([[("Public visé", 10.0), ("Habitants du territoire", 10.0)]], 40, 30)
+    assert continued_cells(previous, following, 0, 540, RULES) is None
+
+
 def test_row_with_an_action_number_is_its_own():
     following = table([[("15. Promouvoir les dispositifs", 10.0), ("", None), ("Jeunesse", 10.0)]], 40, 30)
     assert continued_cells(CUT, following, 0, 540, RULES) is None
