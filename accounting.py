@@ -24,6 +24,7 @@ from pgt.settings import headings as pat
 from pgt.structure import build_document
 from pgt.structure.fiche import heading_titles, label_field
 from pgt.structure.ledger import loose_key
+from pgt.structure.summary import split_marker_cell
 from pgt.extract.rows import ExtractedDocument, SourceRow
 from pgt.settings.headers import canonical_header, fold
 from pgt.schema import Plan
@@ -173,6 +174,9 @@ def is_structure(text: str) -> bool:
 def found_in_plan(text: str, plan_text: PlanText) -> bool:
     if plan_text.contains(text):
         return True
+    parts = split_marker_cell(text)
+    if parts != [text]:  # a cell of several markers, read by the builder one part each
+        return all(found_in_plan(part, plan_text) for part in parts)
     titles = _titles(text)
     if titles is not None and all(plan_text.contains(t) for t in titles):
         return True

@@ -31,7 +31,15 @@ from typing import Any
 
 from pgt.errors import OcrUnavailable
 from pgt.extract import tesseract_api
-from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
+from pgt.extract.pdf_layout import (
+    PageContent,
+    PageTable,
+    TextLine,
+    cell_extent,
+    clean_cell_text,
+    join_cell_lines,
+    reading_order,
+)
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
 from pgt.extract.rows import BBox
 
@@ -49,7 +57,13 @@ _OO_ONE = re.compile(r"(?<!\w)OO[lI](?=\.)")  # "OOl." is "OO1."
 _OO_GLUED = re.compile(r"(?<!\w)(OO\d{1,2}\.)(?=[^\W\d])")  # "OO1.Rendre": the space was lost
 
 
+# A list of fiche numbers opening a cell (`3.5.11.12.13.`): Tesseract reads some of its
+# dots as colons (`3:5.11:12:13`).
+_NUMBER_LIST = re.compile(r"^(?:\d{1,2}[.:]){2,}(?=\s|\d|$)")
+
+
 def fix_ocr_cell(text: str) -> str:
+    text = _NUMBER_LIST.sub(lambda found: found.group(0).replace(":", "."), text)
     text = _OO_ONE.sub("OO1", _OO_MARKER.sub("OO", text))
     return _OO_GLUED.sub(r"\1 ", text).replace("\u2026", "...")
 
@@ -96,6 +110,49 @@ def render_page(path: str, password: str | None, number: int, dpi: int):
     return np.asarray(image)
 
 
+def skew_angle(gray, dpi: int) -> float:
+    """The angle (degrees, counter-clockwise positive) by which a scan is turned, from its
+    long horizontal rules (table borders): the median slope of the runs of dark pixels
+    longer than a quarter of the page, each fitted with a straight line. 0 when the page
+    has none."""
+    import math
+
+    import cv2
+    import numpy as np
+
+    # read at half size: four times fewer pixels, the same slope
+    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    dark = (small < 200).astype(np.uint8)
+    # short horizontal opening: keeps rules (even turned a few degrees), drops letters
+    runs = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, max(10, dpi // 20)), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    angles: list[float] = []
+    for label in range(1, count):
+        x, y, w, h, _area = stats[label]
+        if w < small.shape[1] // 4 or h > w * 0.05 + 6:
+            continue  # not a long, nearly horizontal run
+        ys, xs = np.nonzero(labels[y : y + h, x : x + w] == label)
+        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        angles.append(math.degrees(math.atan2(vy, vx)))
+    if not angles:
+        return 0.0
+    angles = [a - 180 if a > 90 else a + 180 if a < -90 else a for a in angles]
+    return -float(np.median(angles))  # image y goes down
+
+
+def deskew(gray, dpi: int, least: float = 0.05):
+    """The scan turned upright (rules horizontal), and the angle it was turned by."""
+    import cv2
+
+    angle = skew_angle(gray, dpi)
+    if abs(angle) < least:
+        return gray, 0.0
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), -angle, 1.0)
+    upright = cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return upright, angle
+
+
 def find_rules(gray, dpi: int) -> tuple[list[BBox], list[BBox], Any]:
     """Horizontal and vertical rules of the bitmap, in points, and the mask of their pixels.
 
@@ -131,6 +188,14 @@ def find_rules(gray, dpi: int) -> tuple[list[BBox], list[BBox], Any]:
         return any(hx0 - reach <= x1 and x0 <= hx1 + reach and hy0 - reach <= y <= hy1 + reach for hx0, hy0, hx1, hy1 in h_boxes)
 
     v_boxes = [b for b in boxes(vertical) if touches(b[0], b[2], b[1]) and touches(b[0], b[2], b[3])]
+    # A run shorter than two lines of text joining two rules may be a letter's stem in a
+    # tight one-line row (the J of `OBJECTIF` touching both rules): kept only in line with
+    # another vertical rule (a divider goes on in the rows above or below).
+    short = dpi // 5
+    v_boxes = [
+        b for b in v_boxes
+        if b[3] - b[1] >= short or any(o is not b and abs(o[0] - b[0]) <= reach and o[3] - o[1] >= short for o in v_boxes)
+    ]
     kept = np.zeros_like(vertical)
     for x0, y0, x1, y1 in v_boxes:
         kept[y0:y1, x0:x1] = vertical[y0:y1, x0:x1]
@@ -294,8 +359,17 @@ def split_spaced_digits(words: list[Word], gray, dpi: int, language: str) -> Non
             word.text = " ".join(parts)
 
 
-def words_to_text(words: list[Word]) -> str:
-    """Words of one cell in reading order: lines by vertical position, then left to right."""
+def words_to_text(words: list[Word], box: BBox | None = None) -> str:
+    """Words of one cell in reading order: lines by vertical position, then left to right;
+    with the cell's box, a word cut at its right edge is marked (`join_cell_lines`)."""
+    lines = cell_lines(words)
+    if box is None:
+        return clean_cell_text("\n".join(join_words(line) for line in lines))
+    return join_cell_lines([[(join_words(line), line[0].bbox[0], line[-1].bbox[2])] for line in lines], box)
+
+
+def cell_lines(words: list[Word]) -> list[list[Word]]:
+    """A cell's words as lines, top to bottom, each left to right."""
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
         middle = (word.bbox[1] + word.bbox[3]) / 2
@@ -308,7 +382,7 @@ def words_to_text(words: list[Word]) -> str:
         else:
             lines.append([word])
     lines.sort(key=lambda line: min(w.bbox[1] for w in line))
-    return clean_cell_text("\n".join(join_words(line) for line in lines))
+    return [sorted(line, key=lambda w: w.bbox[0]) for line in lines]
 
 
 def join_words(words: list[Word]) -> str:
@@ -333,7 +407,7 @@ def _inside(point: tuple[float, float], bbox: BBox) -> bool:
 
 def read_scanned_page(path: str, password: str | None, page: Any, number: int, settings: PdfSettings) -> PageContent:
     dpi = settings.ocr_dpi
-    gray = render_page(path, password, number, dpi)
+    gray, angle = deskew(render_page(path, password, number, dpi), dpi)
     horizontal, vertical, mask = find_rules(gray, dpi)
     tables: list[PageTable] = []
     found = []
@@ -372,16 +446,28 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
                 continue
             placed += len(word.text)
             buckets[cell_at[0]][cell_at[1]].append(word)
-        cells = [[words_to_text(ws) if box else "" for ws, box in zip(row, brow)] for row, brow in zip(buckets, boxes)]
+        cells = [[words_to_text(ws, box) if box else "" for ws, box in zip(row, brow)] for row, brow in zip(buckets, boxes)]
         confidence = [[min((w.conf for w in ws), default=0.0) for ws in row] for row in buckets]
         _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence)
         cells = [[fix_ocr_cell(c) for c in row] for row in cells]
         report = table_report(cells, lost, placed, "ocr-grid", number)
-        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report))
+        extents = [[cell_extent([[w.bbox for w in line] for line in cell_lines(ws)]) for ws in row] for row in buckets]
+        tables.append(PageTable(table.bbox, cells, boxes, xs, "ocr-grid", report, extents))
     tables, boxed = one_column_to_text(tables)
     lines = _text_lines([w for i, w in enumerate(words) if i not in used]) + boxed
     width, height = float(page.width), float(page.height)
     return PageContent(number, width, height, reading_order([*tables, *lines]), ocr=True)
+
+
+def _glyph_ink(crop):
+    """The dark pixels of a crop that belong to strokes: isolated specks of dust (a pixel
+    or two, no neighbour) left out, as a scanner's grain has them."""
+    import cv2
+    import numpy as np
+
+    ink = (crop < 128).astype(np.uint8)
+    neighbours = cv2.filter2D(ink, -1, np.ones((3, 3), np.float32), borderType=cv2.BORDER_CONSTANT)
+    return (ink > 0) & (neighbours >= 3)  # itself and two neighbours at least
 
 
 def _reread_doubtful_cells(
@@ -414,9 +500,9 @@ def _reread_doubtful_cells(
             if x1 - x0 < 4 or y1 - y0 < 4:
                 continue
             crop = gray[y0:y1, x0:x1]
-            ink = crop < 128
+            ink = _glyph_ink(crop)
             if ink.sum() < 12:
-                continue
+                continue  # blank, or only dust: Tesseract would read letters in the grain
             rows_ink = np.where(ink.any(axis=1))[0]
             cols_ink = np.where(ink.any(axis=0))[0]
             crop = crop[rows_ink[0] : rows_ink[-1] + 1, cols_ink[0] : cols_ink[-1] + 1]
@@ -450,17 +536,32 @@ def _reread_doubtful_cells(
 
 
 def _text_lines(words: list[Word]) -> list[TextLine]:
-    """Words outside tables grouped into lines by position (Tesseract sometimes splits one
-    printed line in two of its own lines)."""
+    """Words outside tables as lines: Tesseract's own lines (block, paragraph, line), two of
+    them put together only when they sit at the same height (Tesseract sometimes splits
+    one printed line in two of its lines: a wide gap, two columns). A line's height is that
+    of most of its words, so a tall box (a bar, a speck joined to a letter) does not
+    swallow the next printed line — a heading stays apart from the text under it."""
+    by_key: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        by_key.setdefault(word.line_key, []).append(word)
+    bands: list[tuple[float, float, list[Word]]] = []
+    for group in by_key.values():
+        tops = sorted(w.bbox[1] for w in group)
+        bottoms = sorted(w.bbox[3] for w in group)
+        # the band most of its words share (of two words, the narrower)
+        bands.append((tops[len(tops) // 2], bottoms[(len(bottoms) - 1) // 2], group))
+    bands.sort(key=lambda band: band[0])
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1], w.bbox[0])):
-        middle = (word.bbox[1] + word.bbox[3]) / 2
-        for line in lines:
-            if min(w.bbox[1] for w in line) <= middle <= max(w.bbox[3] for w in line):
-                line.append(word)
+    line_bands: list[tuple[float, float]] = []
+    for top, bottom, group in bands:
+        for index, (line_top, line_bottom) in enumerate(line_bands):
+            overlap = min(bottom, line_bottom) - max(top, line_top)
+            if overlap >= 0.5 * min(bottom - top, line_bottom - line_top):
+                lines[index] += group
                 break
         else:
-            lines.append([word])
+            lines.append(list(group))
+            line_bands.append((top, bottom))
     out = []
     for group in lines:
         group.sort(key=lambda w: w.bbox[0])

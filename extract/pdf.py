@@ -19,23 +19,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, OcrUnavailable, PgtError, UnreadableInput
+from pgt.extract.pdf_breaks import continued_cells, continued_first_cell, join_text
 from pgt.extract.pdf_layout import (
+    WORD_CUT,
     PageContent,
     PageTable,
     TextLine,
     is_page_furniture,
     join_paragraphs,
     norm_key,
+    resolve_word_cuts,
     same_columns,
     same_row,
+    word_vocabulary,
 )
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
-from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -250,14 +254,25 @@ def _round_box(box: BBox | None) -> BBox | None:
     return None if box is None else tuple(round(v, 2) for v in box)  # type: ignore[return-value]
 
 
-def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[SourceRow], list[str]]:
+def rows_from_pages(
+    pages: list[PageContent], document: str, settings: PdfSettings | None = None
+) -> tuple[list[SourceRow], list[str]]:
     """The row stream of the whole document (see module doc, step 3)."""
+    settings = settings or PdfSettings()
+    resolve_cuts(pages)
+    text_bottom = max(
+        (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
+    )
     rows: list[SourceRow] = []
     notes: list[str] = []
     table_index = -1
     open_table: PageTable | None = None  # the table a next page may continue
-    header_keys: list[tuple[str, ...]] = []
+    # For each cell (row, column) of `open_table`: the row of `rows` and the cell its text
+    # went to (a row broken across pages puts its next piece's text into the first one).
+    owners: dict[tuple[int, int], tuple[int, int]] = {}
+    header_rows: list[int] = []  # positions in `rows` of the table's first two rows
     next_row = 0
+    joined_pages: list[int] = []
     for page in pages:
         items = [
             i for i in page.items if not (isinstance(i, TextLine) and is_page_furniture(i, page.height))
@@ -284,11 +299,18 @@ def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[Sourc
                 prov = Provenance(document, page=page.number, bbox=_round_box(item.bbox))
                 rows.append(SourceRow((item.text,), prov, RowKind.TEXT))
                 continue
-            continues = position == 0 and open_table is not None and same_columns(open_table, item)
+            continues = (
+                position == 0 and open_table is not None and same_columns(open_table, item, settings.column_tolerance)
+            )
             if not continues:
                 table_index += 1
                 next_row = 0
-                header_keys = [norm_key(r) for r in item.cells[:2]]
+                header_rows = []
+            header_keys = [norm_key(list(rows[i].cells)) for i in header_rows]
+            new_owners: dict[tuple[int, int], tuple[int, int]] = {}
+            top_row = continues  # still at the top of the page, under the repeated headers
+            merged_owner: tuple[int, int] | None = None
+            first_data_row = -1
             for r, (cells, boxes) in enumerate(zip(item.cells, item.cell_bboxes)):
                 repeated = (
                     continues
@@ -296,6 +318,27 @@ def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[Sourc
                     and same_row(norm_key(cells), header_keys[r])
                     and (r == 0 or rows[-1].repeated_header)
                 )
+                if top_row and not repeated:
+                    top_row, first_data_row = False, r
+                    joined = (
+                        continued_cells(open_table, item, r, text_bottom, settings)  # type: ignore[arg-type]
+                        if settings.join_broken_rows
+                        else None
+                    )
+                    if joined:
+                        for c, cell in joined.items():
+                            new_owners[(r, c)] = _join_piece(rows, owners, cell, cells[c], boxes[c], page.number)
+                        joined_pages.append(page.number)
+                        continue
+                    merged = (
+                        continued_first_cell(open_table, item, r, text_bottom, settings)  # type: ignore[arg-type]
+                        if settings.join_broken_rows
+                        else None
+                    )
+                    if merged:  # the rest of a cell merged down: to its row; the row goes on
+                        merged_owner = _join_piece(rows, owners, merged, cells[0], boxes[0], page.number)
+                        joined_pages.append(page.number)
+                        cells, boxes = ["", *cells[1:]], [None, *boxes[1:]]
                 prov = Provenance(
                     document,
                     page=page.number,
@@ -305,16 +348,26 @@ def rows_from_pages(pages: list[PageContent], document: str) -> tuple[list[Sourc
                     cell_bboxes=tuple(_round_box(b) for b in boxes),
                 )
                 rows.append(SourceRow(tuple(cells), prov, RowKind.TABLE, table_index, repeated))
+                if len(header_rows) < 2 and not continues:
+                    header_rows.append(len(rows) - 1)
+                new_owners.update({(r, c): (len(rows) - 1, c) for c in range(len(cells))})
+                if merged_owner is not None and r == first_data_row:
+                    new_owners[(r, 0)] = merged_owner  # that cell may run on over the next break
                 next_row += 1
-            open_table = item
+            open_table, owners = item, new_owners
         if grouped and isinstance(grouped[-1], TextLine):
             open_table = None
+    if joined_pages:
+        notes.append(
+            f"{len(joined_pages)} table row(s) broken by a page break joined to the row they continue "
+            f"(at the top of page {_ranges(joined_pages)})"
+        )
     return rows, notes
 
 
 def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
     """The document from its pages read (in page order)."""
-    rows, notes = rows_from_pages(pages, job.path.name)
+    rows, notes = rows_from_pages(pages, job.path.name, job.settings)
     warnings = list(job.warnings) + [note for page in pages for note in page.notes] + notes
     reports = [dict(t.report) for page in pages for t in page.items if isinstance(t, PageTable)]
     if not rows:
@@ -328,6 +381,52 @@ def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
         warnings=warnings,
         tables_report=reports,
     )
+
+
+def resolve_cuts(pages: list[PageContent]) -> None:
+    """Settle the words a cell's edge may have cut (`pdf_layout.WORD_CUT`) against the
+    words the whole document prints, in place."""
+    tables = [i for page in pages for i in page.items if isinstance(i, PageTable)]
+    texts = [c for t in tables for row in t.cells for c in row]
+    lines = [i.text for page in pages for i in page.items if isinstance(i, TextLine)]
+    if not any(WORD_CUT in c for c in texts + lines):
+        return
+    texts += lines
+    vocabulary = word_vocabulary(texts)
+    for table in tables:
+        table.cells = [[resolve_word_cuts(c, vocabulary) for c in row] for row in table.cells]
+    for page in pages:  # a one-column table's cells became text lines (a boxed heading)
+        for item in page.items:
+            if isinstance(item, TextLine) and WORD_CUT in item.text:
+                item.text = resolve_word_cuts(item.text, vocabulary)
+
+
+def _join_piece(
+    rows: list[SourceRow],
+    owners: dict[tuple[int, int], tuple[int, int]],
+    cell: tuple[int, int],
+    text: str,
+    box: BBox | None,
+    page: int,
+) -> tuple[int, int]:
+    """Append a cell's text from the top of a page to the cell it continues (found through
+    `owners`), record the piece's box in that row's provenance; return where it went."""
+    at, column = owners[cell]
+    row = rows[at]
+    cells = list(row.cells)
+    cells[column] = join_text(cells[column], text)
+    prov = row.provenance
+    pieces = list(prov.continuation)
+    width = len(cells)
+    if not pieces or pieces[-1].page != page:
+        pieces.append(RowPiece(page, None, (None,) * width))
+    piece = pieces[-1]
+    boxes = list(piece.cell_bboxes)
+    boxes[column] = _round_box(_union([boxes[column], box]))
+    pieces[-1] = RowPiece(page, _round_box(_union([piece.bbox, box])), tuple(boxes))
+    pages = tuple(dict.fromkeys((*(prov.pages or (prov.page,)), page)))
+    rows[at] = replace(row, cells=tuple(cells), provenance=replace(prov, pages=pages, continuation=tuple(pieces)))
+    return at, column
 
 
 def read_pdf(

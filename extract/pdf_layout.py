@@ -7,7 +7,9 @@ stream (paragraphs rebuilt from wrapped lines, tables continued across page brea
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pgt.extract.rows import BBox
 
@@ -21,6 +23,137 @@ def clean_cell_text(text: str) -> str:
     exports keep none), runs of spaces folded."""
     lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
     return " ".join(line for line in lines if line)
+
+
+# A word a cell holds, as placed on the page: its text, left and right ends (points).
+PlacedWord = tuple[str, float, float]
+_CLOSING = ",.;:)]»%…"
+
+
+def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: float) -> bool:
+    """Whether the cell's line `line` ends with a word the layout cut in two because it was
+    wider than the cell (Word and LibreOffice break such a word anywhere): the line holds
+    that one word, it ends where the next line's first letter would not have fitted, and
+    the next line goes on in the same case (`enseigna` / `nts`, `OPERATIONNEL` / `S`) or
+    with closing punctuation (`enseignants` / `,`)."""
+    if len(line) != 1 or " " in line[0][0] or not following:
+        return False
+    word, (text, x0, x1) = line[0][0], following[0]
+    first = text[0]
+    letter = (x1 - x0) / max(1, len(text))
+    if line[0][2] + letter < inner_right - 0.5:
+        return False
+    if not word[-1].isalnum():
+        return False
+    if first in _CLOSING:
+        return True
+    if word[-1].isalpha() and first.isalpha():
+        return first.islower() or (word.isupper() and first.isupper())
+    return word[-1].isdigit() and first.isdigit()
+
+
+def _hyphen_break(line: list[PlacedWord], following: list[PlacedWord]) -> bool:
+    """A compound cut at its hyphen at the end of a line: `éco-` / `responsable`,
+    `CAP-` / `SANTE`, `2023-` / `2027`."""
+    word, next_word = line[-1][0].rsplit(" ", 1)[-1], following[0][0].split(" ", 1)[0]
+    first = next_word[:1]
+    if len(word) < 3 or not word.endswith("-"):
+        return False
+    before = word[-2]
+    if before.isdigit():
+        return first.isdigit()
+    return before.isalpha() and (first.islower() or (word[:-1].isupper() and next_word.isupper()))
+
+
+# Where a cell's line ends with what may be a word cut in two at the cell's edge: kept in
+# the cell's text until the whole document is read, then `resolve_word_cuts` decides.
+WORD_CUT = "\ue000"
+_PUNCTUATION = "\"'«»()[]{},.;:!?…%"
+_ONE_LETTER_WORDS = {"a", "à", "y", "ô"}  # French words of one letter
+
+
+def join_cell_lines(lines: list[list[PlacedWord]], box: BBox | None) -> str:
+    """A cell's text from its lines (each a list of words, left to right): lines joined
+    with a space as `clean_cell_text` does, except a compound cut at its hyphen, joined
+    back, and a word possibly cut at the cell's right edge, marked `WORD_CUT` (a line
+    holding one word that fills the cell and ends as `Préfabriqué` / `artistique` may be
+    a plain wrap: the document's own words tell, see `resolve_word_cuts`). The cell's
+    right padding is taken equal to its left one (where its lines start)."""
+    lines = [line for line in lines if line]
+    if not lines:
+        return ""
+    inner_right = float("inf")
+    if box is not None:
+        padding = max(0.0, min(line[0][1] for line in lines) - box[0])
+        inner_right = box[2] - padding
+    text = " ".join(w[0] for w in lines[0])
+    for line, following in zip(lines, lines[1:]):
+        joint = WORD_CUT if _cut_word(line, following, inner_right) else "" if _hyphen_break(line, following) else " "
+        text += joint + " ".join(w[0] for w in following)
+    return clean_cell_text(text)
+
+
+def _word_key(token: str) -> str:
+    return token.strip(_PUNCTUATION).casefold()
+
+
+def word_vocabulary(texts: Iterable[str]) -> set[str]:
+    """The words a document prints whole (not at a possible cut), compared loosely."""
+    return {
+        _word_key(token) for text in texts for token in text.split() if WORD_CUT not in token and len(token) > 1
+    }
+
+
+def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
+    """Each `WORD_CUT` joined without a space when the joined word is one the document
+    prints whole elsewhere (`enseigna`+`nts`: `enseignants`) or when what follows is a
+    short ending that is no word (`aménagemen`+`ts`); with a space otherwise
+    (`Préfabriqué` `artistique`)."""
+    if WORD_CUT not in text:
+        return text
+    tokens = []
+    for token in text.split(" "):
+        parts = token.split(WORD_CUT)
+        if len(parts) > 1 and _word_key("".join(parts)) in vocabulary:
+            tokens.append("".join(parts))
+            continue
+        current = parts[0]
+        for part in parts[1:]:
+            left = current.rsplit(" ", 1)[-1]
+            whole = _word_key(left + part) in vocabulary
+            # a short ending that is no word (`aménagemen` / `ts`, `coopérative` / `s`):
+            # a cut word too; a longer one may be a word printed once (`d'emploi`)
+            rest = _word_key(part)
+            ending = len(rest) <= 3 and rest not in vocabulary and rest not in _ONE_LETTER_WORDS
+            pieces = ending and (_word_key(left) not in vocabulary or len(rest) == 1)
+            current += part if whole or pieces else " " + part
+        tokens.append(current)
+    return " ".join(tokens)
+
+
+class CellExtent(NamedTuple):
+    """Where a cell's text sits: to tell whether it ran on over a page break."""
+
+    left: float  # left end of its lines (the cell's padding is left - cell x0)
+    bottom: float  # bottom of its last line
+    last_right: float  # right end of its last line
+    first_word: float  # width of its first word
+    line_height: float  # of one of its lines
+
+
+def cell_extent(lines: list[list[BBox]]) -> CellExtent | None:
+    """The extent of a cell's text from the boxes of its words, line by line."""
+    lines = [line for line in lines if line]
+    if not lines:
+        return None
+    heights = sorted(b[3] - b[1] for line in lines for b in line)
+    return CellExtent(
+        left=min(line[0][0] for line in lines),
+        bottom=max(b[3] for b in lines[-1]),
+        last_right=lines[-1][-1][2],
+        first_word=lines[0][0][2] - lines[0][0][0],
+        line_height=heights[len(heights) // 2] * 1.2,
+    )
 
 
 @dataclass
@@ -50,6 +183,14 @@ class PageTable:
     column_edges: list[float]  # x of the vertical rules, to match a continuation
     method: str  # "pdfplumber-lines", "camelot-lattice", "camelot-stream", "ocr-grid"
     report: dict = field(default_factory=dict)  # accuracy / fill / coverage figures
+    # Where each cell's text sits (None: empty): to tell a row broken by a page break
+    # (`pdf_breaks`). Empty when the reader gives none (camelot).
+    extents: list[list[CellExtent | None]] = field(default_factory=list)
+
+    @property
+    def line_height(self) -> float:
+        heights = sorted(e.line_height for row in self.extents for e in row if e)
+        return heights[len(heights) // 2] if heights else 0.0
 
 
 @dataclass

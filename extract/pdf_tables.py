@@ -17,7 +17,16 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgt.extract.pdf_layout import PageContent, PageTable, TextLine, clean_cell_text, reading_order
+from pgt.extract.pdf_layout import (
+    CellExtent,
+    PageContent,
+    PageTable,
+    TextLine,
+    cell_extent,
+    clean_cell_text,
+    join_cell_lines,
+    reading_order,
+)
 from pgt.extract.rows import BBox
 
 
@@ -41,6 +50,20 @@ class PdfSettings:
     # OCR
     ocr_language: str = "fra"
     ocr_dpi: int = 300
+    # Rows broken across a page break, joined back (`pdf_breaks`). Distances in points or
+    # in the table's line heights.
+    join_broken_rows: bool = True
+    column_tolerance: float = 3.0  # two fragments' vertical rules this close: one grid
+    break_page_bottom_lines: float = 3.0  # the cut row ends this close to the text bottom
+    break_cell_reach_lines: float = 2.2  # a cut cell's text ends this close to its bottom
+    # What opens a row of its own (first cell with text): an action number `12.`, a bare
+    # number, an OO / OI / fiche / action marker, a heading word.
+    row_start_patterns: tuple[str, ...] = (
+        r"^\d{1,3}\s*[.)]\s*\S",
+        r"^\d{1,3}$",
+        r"^(?i:OO|OI|fiche|fiche action|action|FA|N\s*°)\s*(?:n\s*°\s*)?\d",
+        r"^(?:AXE|OBJECTIFS?|TH[EÉ]MATIQUE|ENJEU|ORIENTATION|PRIORIT[EÉ]|SOUS-AXE)\b",
+    )
 
     def __post_init__(self) -> None:
         for name in ("snap_tolerance", "join_tolerance", "intersection_tolerance"):
@@ -48,6 +71,9 @@ class PdfSettings:
                 raise ValueError(f"PdfSettings.{name} cannot be negative")
         if not 0 <= self.min_coverage <= 1:
             raise ValueError("PdfSettings.min_coverage is a share between 0 and 1")
+        for name in ("column_tolerance", "break_page_bottom_lines", "break_cell_reach_lines"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"PdfSettings.{name} cannot be negative")
         if self.ocr_dpi < 100:
             raise ValueError("PdfSettings.ocr_dpi under 100 makes OCR unreliable")
 
@@ -79,11 +105,12 @@ def grid_of(table: Any) -> tuple[list[list[BBox | None]], list[float]]:
 
 def fill_cells(
     boxes: list[list[BBox | None]], chars: list[tuple[float, float, dict]], text_of
-) -> tuple[list[list[str]], int]:
+) -> tuple[list[list[str]], int, list[list[CellExtent | None]]]:
     """Put each character (given with its centre) in the cell holding that centre, as
     pdfplumber's Table.extract does, but found by bisection on the rows' tops and the
-    cells' left edges instead of a scan of every cell; return the cell texts and the number
-    of characters inside the grid that fell in no cell."""
+    cells' left edges instead of a scan of every cell; return the cell texts and extents
+    (`text_of(chars, box)` gives both) and the number of characters inside the grid that
+    fell in no cell."""
     row_tops = []
     row_lefts: list[list[tuple[float, int]]] = []
     for row in boxes:
@@ -109,14 +136,25 @@ def fill_cells(
                     break
         if not placed and char.get("text", "x").strip():
             lost += 1
-    texts = [[clean_cell_text(text_of(cell)) if cell else "" for cell in row] for row in buckets]
-    return texts, lost
+    read = [
+        [text_of(chars, box) if chars else ("", None) for chars, box in zip(row, boxes_row)]
+        for row, boxes_row in zip(buckets, boxes)
+    ]
+    return [[text for text, _ in row] for row in read], lost, [[extent for _, extent in row] for row in read]
 
 
-def _plumber_text(chars: list[dict]) -> str:
-    from pdfplumber.utils import extract_text
+def _plumber_text(chars: list[dict], box: BBox | None) -> tuple[str, CellExtent | None]:
+    """A cell's text as pdfplumber's `extract_text` gives it (its words, clustered into
+    lines), the lines joined by `join_cell_lines` (words the layout cut in two joined),
+    and where the text sits."""
+    from pdfplumber.utils import cluster_objects
+    from pdfplumber.utils.text import WordExtractor, get_line_cluster_key
 
-    return extract_text(chars)
+    words = WordExtractor().extract_words(chars)
+    lines = cluster_objects(words, get_line_cluster_key("ttb"), 3)
+    text = join_cell_lines([[(w["text"], w["x0"], w["x1"]) for w in line] for line in lines], box)
+    extent = cell_extent([[(w["x0"], w["top"], w["x1"], w["bottom"]) for w in line] for line in lines])
+    return text, extent
 
 
 def table_report(cells: list[list[str]], lost: int, placed: int, method: str, page: int) -> dict:
@@ -141,10 +179,10 @@ def plumber_tables(page: Any, settings: PdfSettings, number: int) -> list[PageTa
         x0, top, x1, bottom = found.bbox
         frame = (x0, top, x1 + 0.01, bottom + 0.01)
         chars = [item for item in centred if _inside(item[0], item[1], frame)]
-        cells, lost = fill_cells(boxes, chars, _plumber_text)
+        cells, lost, extents = fill_cells(boxes, chars, _plumber_text)
         placed = sum(1 for _, _, c in chars if c["text"].strip()) - lost
         report = table_report(cells, lost, placed, "pdfplumber-lines", number)
-        tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report))
+        tables.append(PageTable(found.bbox, cells, boxes, xs, "pdfplumber-lines", report, extents))
     return tables
 
 

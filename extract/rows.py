@@ -22,6 +22,15 @@ class RowKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class RowPiece:
+    """The part of a table row on a further page, when the row broke across a page break."""
+
+    page: int  # 1-based
+    bbox: BBox | None
+    cell_bboxes: tuple[BBox | None, ...]  # one per cell of the row, None where nothing is
+
+
+@dataclass(frozen=True)
 class Provenance:
     """Where a row was read: enough for a person to find it in the source."""
 
@@ -35,6 +44,10 @@ class Provenance:
     sheet: str | None = None  # spreadsheet sources: the sheet's name
     cell_refs: tuple[str | None, ...] | None = None  # one per cell: its A1 reference (`D4`)
     hidden: bool = False  # spreadsheet sources: the row's sheet is hidden (its cells are listed, not read)
+    # A PDF row broken across pages: every page it spans (`page` is the first) and its
+    # pieces on the further pages (`bbox` and `cell_bboxes` are the first page's piece).
+    pages: tuple[int, ...] | None = None
+    continuation: tuple[RowPiece, ...] = ()
 
     def location(self) -> str:
         """Human-readable location: `file:line 12`, `file:page 3` or `file:table 2 row 5`."""
@@ -44,7 +57,9 @@ class Provenance:
             return f"{self.document}:{self.sheet}!{first}" if first else f"{self.document}:{self.sheet}"
         if self.line is not None:
             where.append(f"line {self.line}")
-        if self.page is not None:
+        if self.pages and len(self.pages) > 1:
+            where.append(f"pages {self.pages[0]}-{self.pages[-1]}")
+        elif self.page is not None:
             where.append(f"page {self.page}")
         if not where and self.table is not None:
             where.append(f"table {self.table + 1}")
@@ -60,8 +75,12 @@ class Provenance:
         if self.page is None:
             return []
         if self.cell_bboxes is None:
-            return [(0, self.page, self.bbox)] if self.bbox else []
-        return [(index, self.page, box) for index, box in enumerate(self.cell_bboxes) if box]
+            first = [(0, self.page, self.bbox)] if self.bbox else []
+        else:
+            first = [(index, self.page, box) for index, box in enumerate(self.cell_bboxes) if box]
+        further = [(index, piece.page, box) for piece in self.continuation
+                   for index, box in enumerate(piece.cell_bboxes or ()) if box]
+        return sorted(first + further, key=lambda located: located[0])  # cell order, pages in order
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ def provenance_of(row: SourceRow) -> Provenance:
     return Provenance(
         document=p.document, line=p.line, page=p.page, table=p.table, row=p.row,
         cells=[c for c in row.cells if c.strip()],
-        boxes=boxes, pages=sorted({b.page for b in boxes} | ({p.page} if p.page else set())),
+        boxes=boxes,
+        pages=sorted(set(p.pages or ()) | {b.page for b in boxes} | ({p.page} if p.page else set())),
     )
 
 

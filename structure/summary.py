@@ -8,6 +8,8 @@ right, rather than by their column. Produces the hierarchy nodes (with titles) a
 
 from __future__ import annotations
 
+import re
+
 from pgt.settings import headings as pat
 from pgt.structure.hierarchy import HierarchyCursor, provenance_of
 from pgt.structure.ids import slug, unique
@@ -32,6 +34,7 @@ class SummaryBuilder:
         self.axe_title_open = False  # text lines after an axe heading continue its title
         self.oo_numbers: list[int] = []
         self.in_parentalite_list = False
+        self.tables_with_body: set[int | None] = set()
         self.spanning: Fiche | None = None  # an actions cell that may span the OO rows below it
         self.ahead: tuple[pat.Numbered, SourceRow, int] | None = None  # an OO label printed ahead of its fiches
 
@@ -80,6 +83,13 @@ class SummaryBuilder:
 
     # ---- tables -----------------------------------------------------------------------
     def _table_row(self, row: SourceRow) -> None:
+        if row.repeated_header and row.table_index in self.tables_with_body:
+            # a header repeated after a page break (PDF): read again it would reopen the
+            # axe and drop the current OI (the OO below would lose it)
+            self.ledger.place(row)
+            return
+        if not row.repeated_header:
+            self.tables_with_body.add(row.table_index)
         if self.cursor.set_aside(row):
             return
         if self._header(row):
@@ -137,7 +147,7 @@ class SummaryBuilder:
         return True
 
     def _read_cells(self, row: SourceRow) -> None:
-        cells = row.non_empty
+        cells = [(index, part) for index, text in row.non_empty for part in split_marker_cell(text)]
         seen_pattern = False
         last_fiche: Fiche | None = None
         expecting_title: Fiche | None = None
@@ -249,3 +259,47 @@ class SummaryBuilder:
 
     def _thematique_code(self) -> str | None:
         return self.cursor.thematique.code if self.cursor.thematique else None
+
+
+def _marker_kind(text: str) -> str | None:
+    """The marker `text` starts with: an OI, an OO (`OO 2 :` or cohésion's `002 :`), a
+    fiche; None when it starts with none."""
+    if pat.match_oi_cell(text):
+        return "oi"
+    if pat.split_three_digit_oo(text) and text.lstrip()[:3].isdigit():
+        return "oo_three_digits"
+    if pat.match_oo_cell(text):
+        return "oo"
+    if pat.starts_with_fiche(text):
+        return "fiche"
+    return None
+
+
+def split_marker_cell(text: str) -> list[str]:
+    """A cell that starts with a marker and holds several (`Fiche 8 : … Fiche 9 : …`,
+    `OO 4 : … Fiche 34 : …`, `OI 2 … OO 1 : …`) as one part per marker, whatever separates
+    them (a line break in a text export, a space where a PDF joined the cell's lines).
+    Cohésion sociale's `001 : … 002 : …` stay in one part, one marker a line: all of them
+    are the OO of the fiches beside. A cell that starts with no marker is left whole."""
+    if _marker_kind(text) is None:
+        return [text]
+    starts = [0]
+    after_marker = True  # the word after a marker word is its number (`Fiche 123 :`), no marker
+    for found in re.finditer(r"(?<=\s)\S", text):
+        kind = None if after_marker else _marker_kind(text[found.start():])
+        if kind is not None:
+            starts.append(found.start())
+        after_marker = kind in ("oi", "oo", "fiche")
+    if len(starts) == 1:
+        return [text]
+    parts: list[str] = []
+    previous_kind = None
+    for start, end in zip(starts, starts[1:] + [len(text)]):
+        piece = text[start:end].strip()
+        kind = _marker_kind(piece)
+        if kind == "oo_three_digits" and previous_kind == kind:
+            parts[-1] = f"{parts[-1]}\n{piece}"
+        else:
+            parts.append(piece)
+        previous_kind = kind
+    return parts
