@@ -123,11 +123,10 @@ def find_record_table(rows: list[SourceRow]) -> RecordTable | None:
     for position, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if row.provenance.hidden:
             return None
-        fields = [table_field(text) for _, text in row.non_empty]
-        named = [f for f in fields if f is not None]
-        if "titre" in named and len(named) >= HEADER_MIN_FIELDS and len(named) * 2 >= len(fields):
-            if best is None or len(named) > best[0]:
-                best = (len(named), position)
+        if _is_header(row):
+            named = sum(1 for _, text in row.non_empty if table_field(text) is not None)
+            if best is None or named > best[0]:
+                best = (named, position)
     if best is None:
         return None
     position = best[1]
@@ -168,9 +167,31 @@ def is_record_table(document: ExtractedDocument) -> bool:
         if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
             preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row))
             if not headings and not preceding:
-                return True
+                # the rest of the document, not only this table: a grid page's tables are small
+                at = next(i for i, row in enumerate(document.rows) if row is rows[table.header_at])
+                return not _grid_below(document.rows, at)
         headings += sum(1 for row in rows if _opens_thematique(row))
     return False
+
+
+def _grid_below(rows: list[SourceRow], header_at: int) -> bool:
+    """Whether the rows under a header show the grid layout instead (a *fiches actions* page
+    that starts mid-thématique, e.g. a few scanned pages): a thématique heading alone on its
+    row, or a new action table further down whose header is worded otherwise."""
+    header = rows[header_at]
+    for row in rows[header_at + 1:]:
+        if len(row.non_empty) == 1 and _opens_thematique(row):
+            return True
+        if row.table_index != header.table_index and not row.repeated_header and _is_header(row) \
+                and fold(row.text()) != fold(header.text()):
+            return True
+    return False
+
+
+def _is_header(row: SourceRow) -> bool:
+    fields = [table_field(text) for _, text in row.non_empty]
+    named = [f for f in fields if f is not None]
+    return "titre" in named and len(named) >= HEADER_MIN_FIELDS and len(named) * 2 >= len(fields)
 
 
 def _opens_thematique(row: SourceRow) -> bool:
