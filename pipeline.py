@@ -19,6 +19,7 @@ from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.schema import DocumentKind, Plan
+from pgt.settings.profile import Profile, default_profile
 
 DEFAULT_INPUT = Path("raw")
 Progress = Callable[[str, int, int], None]
@@ -52,18 +53,19 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
-             on_progress: Progress | None = None) -> list[ExtractedDocument]:
+             on_progress: Progress | None = None, profile: Profile | None = None) -> list[ExtractedDocument]:
     """Read every document. With several files and `jobs` > 1 the files are read in
     parallel processes (each reading its pages with one worker); a single file spreads its
     pages over the `jobs` workers instead. Documents come back in the order given."""
     paths = list(paths)
+    pdf = (profile or default_profile()).pdf.model_dump()
     if jobs <= 1 or len(paths) <= 1:
-        return [read_document(p, password=password, jobs=jobs, on_progress=on_progress) for p in paths]
+        return [read_document(p, password=password, jobs=jobs, on_progress=on_progress, pdf=pdf) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
     documents: list[ExtractedDocument] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        futures = [pool.submit(read_document, p, password=password) for p in paths]
+        futures = [pool.submit(read_document, p, password=password, pdf=pdf) for p in paths]
         for done, future in enumerate(futures, start=1):
             documents.append(future.result())  # a reader's PgtError is raised here, as in order
             if on_progress is not None:
@@ -71,8 +73,9 @@ def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 
     return documents
 
 
-def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
-    built: list[BuiltDocument] = [build_document(document) for document in documents]
+def plan_from_documents(documents: list[ExtractedDocument], profile: Profile | None = None) -> Plan:
+    profile = profile or default_profile()
+    built: list[BuiltDocument] = [build_document(document, profile) for document in documents]
     thematiques, fiches = assemble(built)
     draft = Plan(
         documents=[b.source for b in built],
@@ -82,7 +85,7 @@ def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
         anomalies=[a for b in built for a in b.anomalies],
     )
     summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
-    draft = normalize_plan(draft, summary=summary)
+    draft = normalize_plan(draft, summary=summary, profile=profile)
     try:
         return Plan.model_validate(draft.model_dump())
     except ValidationError as error:  # a builder bug, not bad input: say what failed
@@ -92,7 +95,10 @@ def plan_from_documents(documents: list[ExtractedDocument]) -> Plan:
 
 
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
-            on_progress: Progress | None = None) -> ConversionResult:
-    """Read the documents (default: everything in `raw/`) and return the validated plan."""
-    documents = read_all(expand_inputs(inputs), password=password, jobs=jobs, on_progress=on_progress)
-    return ConversionResult(plan_from_documents(documents), documents)
+            on_progress: Progress | None = None, profile: Profile | None = None) -> ConversionResult:
+    """Read the documents (default: everything in `raw/`) and return the validated plan.
+    `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one."""
+    profile = profile or default_profile()
+    documents = read_all(expand_inputs(inputs), password=password, jobs=jobs, on_progress=on_progress,
+                         profile=profile)
+    return ConversionResult(plan_from_documents(documents, profile), documents)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
+from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 
 __all__ = [
@@ -66,8 +67,10 @@ def _word_content_types(archive, names: set[str]) -> bool:
 
 
 def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
-                  on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
-    """Read one document into rows with provenance, whatever its format."""
+                  on_progress: Callable[[str, int, int], None] | None = None,
+                  pdf: dict | None = None) -> ExtractedDocument:
+    """Read one document into rows with provenance, whatever its format. `pdf`: the PDF
+    reader's settings (the profile's `[pdf]` section, as `PdfSettings` keywords)."""
     path = Path(path)
     if not path.exists():
         raise InputNotFound(f"{path}: no such file")
@@ -82,7 +85,9 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         return read_text_export(path)
     if fmt == "pdf":
         read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
-        return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
+        if pdf is None:
+            return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
+        return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress, settings=PdfSettings(**pdf))
     if fmt == "docx":
         read_docx = _reader(path, "docx", "read_docx", "DOCX")
         return read_docx(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pgt.schema import Correction, Plan, Thematique
+from pgt.settings.profile import Profile, default_profile
 
 
 class CorrectionLog:
@@ -19,9 +20,11 @@ class CorrectionLog:
     hierarchy the *priorisation* document printed (axe, OI and OO titles), which the
     assembled plan does not keep when a detail document is read too."""
 
-    def __init__(self, corrections: list[Correction], summary: list[Thematique] | None = None) -> None:
+    def __init__(self, corrections: list[Correction], summary: list[Thematique] | None = None,
+                 profile: Profile | None = None) -> None:
         self.corrections = corrections
         self.summary = summary or []
+        self.profile = profile or default_profile()  # word lists and thresholds of the plan
 
     def record(self, record_id: str, field: str, before: object, after: object, rule: str) -> None:
         self.corrections.append(
@@ -46,6 +49,7 @@ def default_rules() -> list[Rule]:
 
     return [
         fields.parse_years_rule,
+        fields.parse_budget_rule,
         fields.fiche_prefix_rule,
         fields.split_partenaires_rule,
         fields.split_indicateurs_rule,
@@ -59,9 +63,10 @@ def default_rules() -> list[Rule]:
 
 
 def normalize_plan(plan: Plan, rules: list[Rule] | None = None, *,
-                   summary: list[Thematique] | None = None) -> Plan:
-    """Run the rules on the plan (in place). `summary`: the summary document's hierarchy."""
-    log = CorrectionLog(plan.corrections, summary)
+                   summary: list[Thematique] | None = None, profile: Profile | None = None) -> Plan:
+    """Run the rules on the plan (in place). `summary`: the summary document's hierarchy;
+    `profile`: the plan profile (default: the built-in CTG profile)."""
+    log = CorrectionLog(plan.corrections, summary, profile)
     for rule in RULES if rules is None else rules:
         rule(plan, log)
     return plan

@@ -51,6 +51,34 @@ def parse_years_rule(plan: Plan, log: CorrectionLog) -> None:
                 setattr(record, field, value)
 
 
+# `3 000 €`, `12000 euros`, `1 500,50 €`, `15 k€`, `1,2 M€`: an amount needs its currency
+_AMOUNT = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k|K|M)?\s*(?:€|euros?\b|EUR\b)"
+)
+
+
+def parse_budget(text: str | None) -> float | None:
+    """The amount in euros a budget cell states, when it states exactly one."""
+    if not text:
+        return None
+    amounts = set()
+    for match in _AMOUNT.finditer(text):
+        whole = float(re.sub(r"[ \u00a0\u202f.]", "", match.group(1)))
+        value = whole + (float(f"0.{match.group(2)}") if match.group(2) else 0.0)
+        value *= {"k": 1e3, "K": 1e3, "M": 1e6}.get(match.group(3) or "", 1.0)
+        amounts.add(round(value, 2))
+    return amounts.pop() if len(amounts) == 1 else None
+
+
+def parse_budget_rule(plan: Plan, log: CorrectionLog) -> None:
+    """`budget` (euros) from the budget text as printed, when it states one amount."""
+    for record_id, record in records(plan):
+        value = parse_budget(record.budget_texte)
+        if value is not None and record.budget != value:
+            log.record(record_id, "budget", record.budget, value, "parse_budget")
+            record.budget = value
+
+
 # ---- OO references and fiche prefixes ---------------------------------------------------
 def parse_oo(text: str) -> list[int] | None:
     """`1 2 3`, `4 5`, `1, 2` → [1, 2, 3]; None when the text is not a list of OO numbers."""

@@ -1,90 +1,98 @@
-"""Header canonicalization: map a printed column header to its canonical field.
+"""Header canonicalization: map a printed column header (or a fiche's label) to its field.
 
-Headers are misspelled from one table to the next (ECHANGES / ECHANCES / ECHANES /
-EHEANCES / ECEANCES DE REALISATION for *échéances*). Each header is matched against a
-vocabulary of known spellings, first by keyword, then by fuzzy similarity (rapidfuzz)
-above a threshold; a header that matches nothing is reported by the caller.
+Headers are worded differently from one plan to the next (PORTEUR DE PROJETS, Pilote,
+Structure pilote, Responsable…) and misspelled from one table to the next (ECHANGES /
+ECHANCES / EHEANCES DE REALISATION for *échéances*). The spellings are the profile's
+`[fields]`: the longest spelling found in the folded header as whole words decides, else the
+closest spelling by edit distance (rapidfuzz) above the profile's threshold; a header that
+matches nothing is reported by the caller (and its values kept in `autres`).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-# canonical field → spellings seen in plans (accent-free, upper case)
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
+
+__all__ = ["HEADER_VOCABULARY", "HeaderMatch", "canonical_header", "canonical_spelling", "fold", "header_matcher"]
+
+# canonical field → spellings of the default profile (folded: accent-free, upper case)
 HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "titre": ("ACTIONS", "LISTE D ACTIONS EXISTANTES OU A VENIR NON EXHAUSTIVE", "FICHES ACTIONS"),
-    "oo": ("OO", "OBJECTIFS OPERATIONNELS"),
-    "offre": ("EXEMPLE D OFFRES EXISTANTES OU ENVISAGEES LISTE NON EXHAUSTIVE",),
-    "porteur": ("PORTEUR DE PROJETS", "PORTEUR DE PROJET", "PORTEUR"),
-    "public_vise": ("PUBLIC VISE", "PUBLIC CIBLE", "PUBLIC"),
-    "echeances": ("ECHEANCES DE REALISATION CALENDRIER", "ECHEANCES DE REALISATION", "ECHEANCES", "CALENDRIER"),
-    "partenaires": ("PARTENAIRES",),
-    "moyens": ("MOYENS LEVIERS D ACTIONS", "MOYENS"),
-    "moyens_humains": ("HUMAINS",),
-    "moyens_techniques": ("TECHNIQUES",),
-    "moyens_financiers": ("FINANCIERS",),
-    "parcours": ("PARCOURS PERISCOLAIRE ET EXTRASCOLAIRE", "PARCOURS"),
-    "indicateurs": ("INDICATEURS EVALUATION", "INDICATEURS D EVALUATION", "INDICATEURS"),
+    field: tuple(fold(s) for s in spellings) for field, spellings in default_profile().fields.items()
 }
-
-# A distinctive word (or its misspellings' common stem) decides before fuzzy matching.
-_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(LISTE D )?ACTIONS?\b"), "titre"),
-    (re.compile(r"^OO$"), "oo"),
-    (re.compile(r"\bOFFRES?\b"), "offre"),
-    (re.compile(r"\bPORTEURS?\b"), "porteur"),
-    (re.compile(r"\bPUBLICS?\b"), "public_vise"),
-    (re.compile(r"\bPARTENAIRES\b"), "partenaires"),
-    (re.compile(r"^MOYENS\b"), "moyens"),
-    (re.compile(r"^HUMAINS$"), "moyens_humains"),
-    (re.compile(r"^TECHNIQUES$"), "moyens_techniques"),
-    (re.compile(r"^FINANCIERS$"), "moyens_financiers"),
-    (re.compile(r"\bPARCOURS\b"), "parcours"),
-    (re.compile(r"\bINDICATEURS?\b"), "indicateurs"),
-    (re.compile(r"\bCALENDRIER\b|\bREALISATION\b"), "echeances"),
-)
-
-FUZZY_THRESHOLD = 80.0
-
-_CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Upper case, accents removed, punctuation to spaces, spaces folded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_text = re.sub(r"[^A-Za-z0-9]+", " ", ascii_text)
-    return ascii_text.upper().strip()
 
 
 @dataclass(frozen=True)
 class HeaderMatch:
     field: str
-    score: float  # 100 for a keyword match
+    score: float  # 100 for a spelling found as whole words
     rule: str  # "keyword" or "fuzzy"
 
 
-@lru_cache(maxsize=1 << 14)
-def canonical_header(text: str) -> HeaderMatch | None:
+class HeaderMatcher:
+    """The header vocabulary of one profile, with a cache of the headers already seen."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.spellings = profile.header_spellings
+        # longest first: `OBJECTIFS OPERATIONNELS` (oo) before `OBJECTIFS` (objectifs)
+        self.by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
+        self.choices = [s for s, _ in self.spellings]
+        self.known = {s for s, _ in self.spellings}
+        self.cache: dict[str, HeaderMatch | None] = {}
+
+    def match(self, text: str) -> HeaderMatch | None:
+        if text not in self.cache:
+            self.cache[text] = self._match(text)
+        return self.cache[text]
+
+    def _match(self, text: str) -> HeaderMatch | None:
+        folded = fold(text)
+        if not folded or len(folded) > self.profile.thresholds.header_max_length:
+            return None
+        padded = f" {folded} "
+        for spelling, field in self.by_length:
+            if f" {spelling} " in padded:
+                return HeaderMatch(field, 100.0, "keyword")
+        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio)
+        if best is None or best[1] < self.profile.thresholds.header_fuzzy:
+            return None
+        return HeaderMatch(self.spellings[best[2]][1], float(best[1]), "fuzzy")
+
+    def is_known_spelling(self, text: str) -> bool:
+        """The header is printed as one of the profile's spellings (no correction to log)."""
+        return fold(text) in self.known
+
+    def starts_with_spelling(self, text: str) -> bool:
+        folded = fold(text)
+        return any(folded.startswith(s) for s in self.known)
+
+    def reference_spelling(self, field: str) -> str:
+        return fold(self.profile.fields[field][0])
+
+
+_MATCHERS: dict[int, tuple[Profile, HeaderMatcher]] = {}
+
+
+def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
+    """The matcher of a profile (built once per profile object)."""
+    profile = profile or default_profile()
+    held = _MATCHERS.get(id(profile))
+    if held is None or held[0] is not profile:
+        if len(_MATCHERS) > 32:
+            _MATCHERS.clear()
+        held = _MATCHERS[id(profile)] = (profile, HeaderMatcher(profile))
+    return held[1]
+
+
+def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none."""
-    folded = fold(text)
-    if not folded or len(folded) > 90:
-        return None
-    for pattern, field in _KEYWORDS:
-        if pattern.search(folded):
-            return HeaderMatch(field, 100.0, "keyword")
-    best = process.extractOne(folded, [s for s, _ in _CHOICES], scorer=fuzz.ratio)
-    if best is None or best[1] < FUZZY_THRESHOLD:
-        return None
-    return HeaderMatch(_CHOICES[best[2]][1], float(best[1]), "fuzzy")
+    return header_matcher(profile).match(text)
 
 
-def canonical_spelling(field: str) -> str:
+def canonical_spelling(field: str, profile: Profile | None = None) -> str:
     """The reference spelling of a field's header (first in the vocabulary)."""
-    return HEADER_VOCABULARY[field][0]
+    return header_matcher(profile).reference_spelling(field)

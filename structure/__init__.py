@@ -12,21 +12,46 @@ from pgt.structure.detail import DetailBuilder
 from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
 from pgt.errors import NoPlanFound
-from pgt.extract.rows import ExtractedDocument
-from pgt.settings.headers import fold
+from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
+from pgt.settings.headers import header_matcher
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
 
 
-def detect_kind(document: ExtractedDocument) -> DocumentKind | None:
-    """*fiches actions* when action tables name a porteur; *priorisation* when tables list
-    fiches actions by number; None when neither (not a plan)."""
+# fields that only an action table's header names (a summary's header names titles and OO)
+ACTION_DETAIL_FIELDS = frozenset({
+    "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains", "moyens_techniques",
+    "moyens_financiers", "budget", "indicateurs", "description", "statut", "territoire",
+})
+
+
+def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
+    """A table row shaped like an action table's header: at least `header_fields_min`
+    cells naming fields by the profile's synonyms, two of them fields of an action's detail
+    (porteur, public, échéances, partenaires, moyens, indicateurs…)."""
+    matcher = header_matcher(profile)
+    fields = set()
+    for _, text in row.non_empty:
+        if len(text) <= matcher.profile.thresholds.header_max_length:
+            match = matcher.match(text)
+            if match is not None and (match.rule == "keyword" or match.score >= 90):
+                fields.add(match.field)
+    return len(fields) >= matcher.profile.thresholds.header_fields_min and len(fields & ACTION_DETAIL_FIELDS) >= 2
+
+
+def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> DocumentKind | None:
+    """*fiches actions* when action tables have a header naming an action's fields (by the
+    profile's synonyms: porteur / pilote / responsable, public, échéances…); *priorisation*
+    when tables list fiches actions by number; None when neither (not a plan)."""
+    profile = profile or default_profile()
     porteur = fiche_tables = 0
     for row in document.rows:
+        if row.kind is RowKind.TABLE and is_action_header(row, profile):
+            porteur += 1
         for _, text in row.non_empty:
             folded = fold(text)
-            if folded.startswith("PORTEUR DE PROJET"):
-                porteur += 1
-            elif folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
+            if folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
                 fiche_tables += 1
     if porteur >= 1 and porteur >= fiche_tables / 10:
         return DocumentKind.fiches_actions
@@ -45,20 +70,21 @@ class BuiltDocument:
     ledger: Ledger | None = field(default=None, repr=False, compare=False)  # for audits (pgt.accounting)
 
 
-def build_document(document: ExtractedDocument) -> BuiltDocument:
-    kind = detect_kind(document)
+def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
+    profile = profile or default_profile()
+    kind = detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
-            f"{document.path}: no plan found (no action table with PORTEUR DE PROJETS, "
-            f"no FICHES ACTIONS table) in {len(document.rows)} rows read"
+            f"{document.path}: no plan found (no action table whose header names a porteur, public, "
+            f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
         )
     ledger = Ledger(document.rows)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if kind is DocumentKind.fiches_actions:
-        thematiques = DetailBuilder(document, ledger, corrections).build()
+        thematiques = DetailBuilder(document, ledger, corrections, profile).build()
     else:
-        thematiques, fiches = SummaryBuilder(document, ledger).build()
+        thematiques, fiches = SummaryBuilder(document, ledger, profile).build()
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,

@@ -5,19 +5,13 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from pgt.settings.headers import fold
 from pgt.settings.headings import is_separator
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.structure.ledger import Ledger
 from pgt.extract.rows import SourceRow
 from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique
 
-THEMATIQUE_TITLES = {
-    "petite_enfance": "Petite enfance",
-    "enfance": "Enfance (3-11 ans)",
-    "jeunesse": "Jeunesse et vie étudiante (12-30 ans)",
-    "cohesion_sociale": "Cohésion sociale",
-    "parentalite": "Parentalité",
-}
 
 
 def provenance_of(row: SourceRow) -> Provenance:
@@ -31,8 +25,9 @@ def provenance_of(row: SourceRow) -> Provenance:
 class HierarchyCursor:
     """Where the builder is in the plan; opens nodes and infers missing headings."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, profile: Profile | None = None) -> None:
         self.ledger = ledger
+        self.profile = profile or default_profile()
         self.thematiques: dict[str, Thematique] = {}
         self.thematique: Thematique | None = None
         self.axe: Axe | None = None
@@ -49,9 +44,11 @@ class HierarchyCursor:
             return True
         return False
 
-    def open_thematique(self, code: str) -> Thematique:
+    def open_thematique(self, code: str, titre: str | None = None) -> Thematique:
+        """The thématique of `code` (its title from the profile, else the heading's words)."""
         if code not in self.thematiques:
-            self.thematiques[code] = Thematique(code=code, titre=THEMATIQUE_TITLES[code])
+            known = self.profile.thematique_titles.get(code)
+            self.thematiques[code] = Thematique(code=code, titre=known or titre or code.replace("_", " ").capitalize())
         self.thematique = self.thematiques[code]
         self.axe = None
         self.oi = None
