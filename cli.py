@@ -16,6 +16,7 @@ import typer
 
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
 from pgt.pipeline import ConversionResult, Progress, convert
+from pgt.settings.profile import load_profile, profile_toml
 from pgt.write import write_outputs
 from pgt.write.report import render_report
 
@@ -133,6 +134,7 @@ def convert_command(
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
@@ -142,7 +144,8 @@ def convert_command(
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
-            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress)
+            result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
+                             profile=load_profile(profile))
         if strict and result.coverage < 1.0:
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
@@ -175,11 +178,12 @@ def check_command(
     junit_report: Optional[Path] = typer.Option(None, "--junit", help="Also write the report as JUnit XML."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
 
     with reported_errors():
-        report = run_check(inputs or [], config, password=password)
+        report = run_check(inputs or [], config, password=password, profile=load_profile(profile))
         for kind, path in (("json", json_report), ("junit", junit_report)):
             if path is not None:
                 write_report(report, kind, path)
@@ -228,16 +232,46 @@ def diff_command(
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
 
     with reported_errors():
-        result = diff_sources(old, new)
+        result = diff_sources(old, new, load_profile(profile))
         if json_report is not None:
             write_diff_json(result, json_report)
     if not quiet:
         typer.echo(diff_text(result), nl=False)
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+
+
+PROFILE_HELP = """Print the effective plan profile as commented TOML, or validate a profile file.
+
+The profile holds what is specific to a plan or a territory: thématiques (code, title, the
+words of their headings), header and label spellings of each field, heading words (AXE,
+ENJEU, OBJECTIF STRATÉGIQUE…), fixed phrases, column layouts, word lists and thresholds.
+A profile file extends the built-in default (lists appended, tables merged); give it to
+convert, check and diff with --profile.
+
+Exit codes: 0 printed / valid; 2 the file has a wrong key or value (one line naming the key
+and its line).
+
+Example: pgt profile > mon-territoire.toml; pgt profile --check mon-territoire.toml
+"""
+
+
+@app.command("profile", help=PROFILE_HELP)
+def profile_command(
+    path: Optional[Path] = typer.Argument(None, help="A profile file to extend the default with (printed merged)."),
+    check: Optional[Path] = typer.Option(None, "--check", help="Validate this profile file; print nothing else."),
+) -> None:
+    with reported_errors():
+        if check is not None:
+            loaded = load_profile(check)
+            typer.echo(f"{check}: valid profile ({len(loaded.thematiques)} thématiques, "
+                       f"{sum(len(v) for v in loaded.fields.values())} header spellings)")
+            return
+        typer.echo(profile_toml(load_profile(path)), nl=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

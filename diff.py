@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, utils
 from pgt.errors import ExitCode, InputNotFound, PgtError
 from pgt.pipeline import convert
 from pgt.schema import Action, Plan
+from pgt.settings.profile import Profile
 
 SAME_ID_MIN_SIMILARITY = 50.0  # below: the number now names another action (numbers swapped)
 TITLE_MIN_SIMILARITY = 85.0  # pairing by title alone needs titles this close (0-100)
@@ -106,7 +107,7 @@ def shorten(value: Any, width: int = 70) -> str:
 
 # --- loading --------------------------------------------------------------------------------
 
-def load_plan(source: Path) -> Plan:
+def load_plan(source: Path, profile: Profile | None = None) -> Plan:
     """An output folder or plan.json as written; anything else is read as documents."""
     source = Path(source)
     if not source.exists():
@@ -118,7 +119,7 @@ def load_plan(source: Path) -> Plan:
         except ValueError as error:
             raise PgtError(f"{plan_file}: not a plan.json written by pgt ({str(error).splitlines()[0]})",
                            exit_code=ExitCode.UNREADABLE_INPUT) from None
-    return convert([source]).plan
+    return convert([source], profile=profile).plan
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
@@ -208,9 +209,10 @@ def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "
     return PlanDiff(old_name, new_name, len(old_actions), len(new_actions), sorted(changes, key=sort_key(thematique_order(old, new))))
 
 
-def diff_sources(old: Path, new: Path) -> PlanDiff:
-    """`pgt diff`: load both sides (documents or output folders) and compare them."""
-    return diff_plans(load_plan(old), load_plan(new), old_name=str(old), new_name=str(new))
+def diff_sources(old: Path, new: Path, profile: Profile | None = None) -> PlanDiff:
+    """`pgt diff`: load both sides (documents or output folders) and compare them;
+    documents are read with `profile` (default: the built-in CTG profile)."""
+    return diff_plans(load_plan(old, profile), load_plan(new, profile), old_name=str(old), new_name=str(new))
 
 
 # --- reports --------------------------------------------------------------------------------

@@ -138,7 +138,7 @@ def _words(profile: Profile) -> HeadingWords:
         words = HeadingWords(folded(h.thematique_prefixes), folded(h.group_words), folded(h.axe_words),
                              folded(h.oi_words), folded(h.oo_words), folded(h.action_words))
         for level in ("group_words", "axe_words", "oi_words", "oo_words", "action_words"):
-            words.patterns[level] = _numbered_heading(getattr(words, level))
+            words.patterns[level] = _numbered_heading(getattr(words, level), plural=level != "action_words")
         if len(_WORDS) > 32:
             _WORDS.clear()
         held = _WORDS[id(profile)] = (profile, words)
@@ -162,7 +162,7 @@ _ACCENTS = {"A": "AÀÂÄ", "E": "EÉÈÊË", "I": "IÎÏ", "O": "OÔÖ", "U": "
 _NUMBER = r"(?P<number>(?:\d{1,3}(?:\s*[.,]\s*\d{1,3}){0,3})|[IVXLl1]{1,6}(?![a-zà-ÿ]))"
 
 
-def _word_regex(folded: str) -> str:
+def _word_regex(folded: str, plural: bool = True) -> str:
     """A folded heading word as a regex over printed text (accents, case, apostrophes)."""
     parts = []
     for ch in folded:
@@ -172,12 +172,12 @@ def _word_regex(folded: str) -> str:
             parts.append(f"[{_ACCENTS[ch]}{_ACCENTS[ch].lower()}]")
         else:
             parts.append(f"[{ch}{ch.lower()}]")
-    return "".join(parts) + "S?" if not folded.endswith("S") else "".join(parts)
+    return "".join(parts) + "S?" if plural and not folded.endswith("S") else "".join(parts)
 
 
-def _numbered_heading(words: tuple[str, ...]) -> re.Pattern[str]:
-    """`<word> [n°] <number> [:.–-] <title>` for any of `words`."""
-    alternatives = "|".join(_word_regex(w) for w in words) or "(?!)"
+def _numbered_heading(words: tuple[str, ...], plural: bool = True) -> re.Pattern[str]:
+    """`<word> [n°] <number> [:.–-] <title>` for any of `words` (`AXES` too when `plural`)."""
+    alternatives = "|".join(_word_regex(w, plural) for w in words) or "(?!)"
     return re.compile(
         rf"^\**\s*(?P<word>{alternatives})\s*(?:n\s*[°º]|no\.?|n\.)?\s*{_NUMBER}(?![\d])"
         r"\s*(?:\)|\.(?!\d)|:|–|—|-)?\s*(?P<title>.*)$",
@@ -305,9 +305,13 @@ def match_group(text: str, profile: Profile | None = None) -> Numbered | None:
     return Numbered(found.numero, found.titre)
 
 
-def match_action_number(text: str) -> Numbered | None:
-    """`12. Réaliser un partenariat…` → (12, title). Lists such as `3.13.10.` are not numbers."""
+def match_action_number(text: str, profile: Profile | None = None) -> Numbered | None:
+    """`12. Réaliser un partenariat…` → (12, title); `Action 2.1 – …`, `FA 12 : …`, `Fiche
+    action n°4 – …` → (1, …), (12, …), (4, …). Lists such as `3.13.10.` are not numbers."""
     stripped = text.strip()
+    worded = match_action_heading(stripped, profile)
+    if worded is not None and worded.titre[:1].isalpha() or worded is not None and worded.titre[:1] in "«\"'(":
+        return Numbered(worded.numero, worded.titre)
     if _FICHE_LIST.match(stripped):
         return None
     found = _ACTION_NUMBER.match(stripped)

@@ -306,7 +306,7 @@ def profile_toml(profile: Profile) -> str:
     if profile == default_profile():
         return default_text()
     comments = _section_comments(default_text())
-    out = ["# pgt plan profile: the effective profile (the default extended by the given file)", ""]
+    out = ["# pgt plan profile: the effective profile (the built-in default extended by a file)"]
     data = profile.model_dump(mode="python")
     out.extend(comments.get("thematiques", []))
     for thematique in data["thematiques"]:

@@ -319,7 +319,7 @@ class DetailBuilder:
         code = self.cursor.thematique.code  # type: ignore[union-attr]
         fields = self.fields or self.profile.layouts[code if code in ("enfance", "parentalite") else "standard"]
         first_index, first_text = row.non_empty[0]
-        number = pat.match_action_number(first_text) if first_index <= 2 else None
+        number = pat.match_action_number(first_text, self.profile) if first_index <= 2 else None
         fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None
         if number or fiche_list:
             titre = number.titre if number else fiche_list[1]  # type: ignore[index]
@@ -362,6 +362,8 @@ class DetailBuilder:
             self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
         action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
                         provenance=provenance_of(row))
+        if self.oo is not None:
+            action.oo = [self.oo]  # under an OO heading (`Objectif opérationnel 1.2.3`)
         (oi.actions if oi else axe.actions).append(action)
         self.action = action
         if numero is not None:
