@@ -28,6 +28,7 @@ from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser
 
 from pgt.normalize import CorrectionLog
 from pgt.settings.headers import fold
+from pgt.settings.words import dictionary_keys
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
 
@@ -74,7 +75,7 @@ class Lexicon:
 def load_lexicon() -> Lexicon:
     from pgt.normalize.fields import known_acronyms
 
-    known: set[str] = {_key(a) for a in known_acronyms()}
+    known: set[str] = {_key(a) for a in known_acronyms()} | dictionary_keys()
     common: dict[str, str] = {}
     names: list[tuple[str, ...]] = []
     for entry in data_lines("lexicon.txt"):

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 # letters Unicode does not decompose into base letter + accent
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
                             "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "’": "'", "ʼ": "'"})
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -21,7 +21,7 @@ _NOT_WORD = re.compile(r"[\W_]+")
 @lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """Accents removed, ligatures spelt out; case and punctuation kept."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -49,6 +49,12 @@ def _header_label(text: str) -> str:
     return " ".join(text.split())
 
 
+def _header_like(text: str) -> bool:
+    """A short label (`Couleur du projet`): a few words, no figure, no sentence."""
+    return len(text) <= 40 and not any(ch.isdigit() for ch in text) and not text.rstrip().endswith(".") \
+        and len(text.split()) <= 5
+
+
 def _capitalised(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and len(text) <= 60 and sum(ch.isupper() for ch in letters) / len(letters) >= 0.8
@@ -265,7 +271,8 @@ class DetailBuilder:
         fields = [(i, f, c) for i, f, c in named if f is not None]
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
         minimum = self.profile.thresholds.header_fields_min
-        if unknown and len(fields) >= minimum and all(_capitalised(c) for _, c in unknown):
+        if unknown and len(fields) >= minimum and all(_capitalised(c) or _header_like(c) for _, c in unknown) \
+                and len(fields) >= 2 * len(unknown):
             # a header row with a column name the profile does not know: its values are kept
             # (`autres`: header → value) and the header reported, not read as data
             self.ledger.note("unknown_header", f"header cell(s) matching no known column (values kept in "
