@@ -144,7 +144,7 @@ class DetailBuilder:
             return self._opened(row)
         if self.cursor.thematique is None:
             return False
-        group = pat.match_group(text, profile) if self.cursor.thematique.code == "parentalite" else None
+        group = pat.match_group(text, profile)  # `THEMATIQUE 3 …`: a group of the thématique, its axe
         if group:
             self.cursor.open_axe(group.numero, group.titre, row)
             return self._opened(row)
