@@ -14,10 +14,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from pgt.settings.headings import is_heading_form
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 
-__all__ = ["HEADER_VOCABULARY", "HeaderMatch", "canonical_header", "canonical_spelling", "fold", "header_matcher"]
+__all__ = ["HEADER_VOCABULARY", "HeaderMatch", "canonical_header", "canonical_spelling", "fold", "header_cell_field",
+           "header_matcher"]
 
 # canonical field → spellings of the default profile (folded: accent-free, upper case)
 HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -91,6 +93,21 @@ def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none."""
     return header_matcher(profile).match(text)
+
+
+def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
+    """The field a header cell names, when the cell looks like a header (upper case, or
+    led by a known spelling) — data cells that merely contain a header word do
+    not count (`Subvention … financement`), nor headings that name one (`OBJECTIF
+    INTERMEDIAIRE 1`)."""
+    matcher = header_matcher(profile)
+    match = matcher.match(text)
+    if match is None or is_heading_form(text, matcher.profile):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    known = matcher.starts_with_spelling(text)
+    return match.field if upper >= 0.6 or known else None
 
 
 def canonical_spelling(field: str, profile: Profile | None = None) -> str:

@@ -13,7 +13,7 @@ from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import header_matcher
+from pgt.settings.headers import header_cell_field, header_matcher
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
@@ -29,14 +29,13 @@ ACTION_DETAIL_FIELDS = frozenset({
 def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
     """A table row shaped like an action table's header: at least `header_fields_min`
     cells naming fields by the profile's synonyms, two of them fields of an action's detail
-    (porteur, public, échéances, partenaires, moyens, indicateurs…)."""
+    (porteur, public, échéances, partenaires, moyens, indicateurs…), and most of its cells
+    headers."""
     matcher = header_matcher(profile)
-    fields = set()
-    for _, text in row.non_empty:
-        if len(text) <= matcher.profile.thresholds.header_max_length:
-            match = matcher.match(text)
-            if match is not None and (match.rule == "keyword" or match.score >= 90):
-                fields.add(match.field)
+    named = [field for _, text in row.non_empty if (field := header_cell_field(text, matcher.profile))]
+    if len(named) * 2 < len(row.non_empty):  # a header row is mostly headers; a data row is not
+        return False
+    fields = set(named)
     return len(fields) >= matcher.profile.thresholds.header_fields_min and len(fields & ACTION_DETAIL_FIELDS) >= 2
 
 

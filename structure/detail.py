@@ -18,7 +18,7 @@ from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import header_matcher
+from pgt.settings.headers import header_cell_field, header_matcher
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
@@ -30,18 +30,7 @@ _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "des
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
 
 
-def _is_header_cell(text: str, profile: Profile | None = None) -> str | None:
-    """The field a header cell names, when the cell looks like a header (upper case, or a
-    known spelling) — data cells that merely contain a header word do not count, nor
-    headings (`OBJECTIF INTERMEDIAIRE 1`) that name one."""
-    matcher = header_matcher(profile)
-    match = matcher.match(text)
-    if match is None or pat.is_heading_form(text, matcher.profile):
-        return None
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
-    known = matcher.starts_with_spelling(text)
-    return match.field if upper >= 0.6 or known else None
+_is_header_cell = header_cell_field
 
 
 def _header_label(text: str) -> str:
