@@ -28,7 +28,8 @@ from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser
 
 from pgt.normalize import CorrectionLog
 from pgt.settings.headers import fold
-from pgt.settings.words import dictionary_keys
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.words import dictionary_keys_of
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
 
@@ -71,14 +72,22 @@ class Lexicon:
         return [spelling for d, spelling in found if d == closest]
 
 
-@lru_cache(maxsize=1)
-def load_lexicon() -> Lexicon:
+def load_lexicon(profile: Profile | None = None) -> Lexicon:
+    """The lexicon: the shipped word lists, extended by the profile's `[words]`."""
+    words = (profile or default_profile()).words
+    return _load_lexicon(tuple(words.lexicon), tuple(words.acronymes), tuple(sorted(words.typos.items())),
+                         words.dictionary)
+
+
+@lru_cache(maxsize=4)
+def _load_lexicon(extra_lexicon: tuple[str, ...] = (), extra_acronyms: tuple[str, ...] = (),
+                  extra_typos: tuple[tuple[str, str], ...] = (), dictionary: str = "") -> Lexicon:
     from pgt.normalize.fields import known_acronyms
 
-    known: set[str] = {_key(a) for a in known_acronyms()} | dictionary_keys()
+    known: set[str] = {_key(a) for a in known_acronyms(extra_acronyms)} | dictionary_keys_of(dictionary)
     common: dict[str, str] = {}
     names: list[tuple[str, ...]] = []
-    for entry in data_lines("lexicon.txt"):
+    for entry in [*data_lines("lexicon.txt"), *extra_lexicon]:
         words = _WORD.findall(entry)
         known.update(_key(w) for w in words)
         if len(entry.split()) > 1:
@@ -87,7 +96,9 @@ def load_lexicon() -> Lexicon:
             common.setdefault(_key(entry), entry)
     text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
     pairs = []
-    for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows += [{"before": before, "after": after} for before, after in extra_typos]
+    for row in rows:
         before, after = row["before"].strip(), row["after"].strip()
         if before and after:
             pattern = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
@@ -192,31 +203,33 @@ _LIST_FIELDS = ("partenaires", "indicateurs")
 
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:
     """Every text of the plan: hierarchy titles, actions, offers, fiches."""
+    # the default profile's lexicon goes through fix_text's cache; another one is passed
+    lexicon = None if log.profile is default_profile() else load_lexicon(log.profile)
     for record_id, node in _titled_nodes(plan):
-        _fix_field(record_id, node, "titre", log)
+        _fix_field(record_id, node, "titre", log, lexicon)
     for record_id, record in records(plan):
         for field in _TEXT_FIELDS:
             if hasattr(record, field):
-                _fix_field(record_id, record, field, log)
+                _fix_field(record_id, record, field, log, lexicon)
         for field in _LIST_FIELDS:
             values = getattr(record, field)
             fixed_values = []
             for value in values:
-                fixed, fixes = fix_text(value)
+                fixed, fixes = fix_text(value, lexicon)
                 fixed_values.append(fixed)
                 for fix in fixes:
                     log.record(record_id, field, fix.before, fix.after, fix.rule)
             if fixed_values != values:
                 setattr(record, field, fixed_values)
     for fiche in plan.fiches:
-        _fix_field(fiche.id, fiche, "titre", log)
+        _fix_field(fiche.id, fiche, "titre", log, lexicon)
 
 
-def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog) -> None:
+def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog, lexicon: Lexicon | None = None) -> None:
     value = getattr(record, field)
     if not value:
         return
-    fixed, fixes = fix_text(value)
+    fixed, fixes = fix_text(value, lexicon)
     for fix in fixes:
         log.record(record_id, field, fix.before, fix.after, fix.rule)
     if fixed != value:

@@ -36,3 +36,8 @@ def dictionary_keys(profile: Profile | None = None) -> frozenset[str]:
     """Keys of the words of the profile's dictionary (`words.dictionary`); empty when the
     file is not installed (Debian package `wfrench`)."""
     return _read_dictionary((profile or default_profile()).words.dictionary)
+
+
+def dictionary_keys_of(path: str) -> frozenset[str]:
+    """Keys of the words of the dictionary file at `path` (empty when none)."""
+    return _read_dictionary(path)

@@ -283,3 +283,34 @@ def test_other_plan_fields_beyond_the_contract():
     assert actions_by_id(adour)["acces_aux_droits-1-2-1"].budget is None  # "non chiffré": text only
     assert actions_by_id(adour)["animation_vie_sociale-1-1-2"].budget == 15000.0
     assert adour.thematique("vie_des_quartiers").titre == "VIE DES QUARTIERS"
+
+
+# ---- the profile's word lists reach the normalizers; the README's example works ------------------
+
+def test_profile_words_reach_the_normalizers(tmp_path):
+    document = tmp_path / "plan.txt"
+    spec = val_d_adour()
+    spec.thematiques[0].axes[0].objectifs[0].actions[0].values["partenaires"] = "CCVA Maison de la Vallée CAF"
+    spec.thematiques[0].axes[0].objectifs[0].actions[1].values["porteur"] = "CIAS du Val d'Adourr"
+    spec.write_text(document)
+    profile_file = tmp_path / "p.toml"
+    profile_file.write_text('[words]\nacronymes = ["CCVA"]\npartenaires = ["Maison de la Vallée"]\n'
+                            'typos = { "Adourr" = "Adour" }\n', encoding="utf-8")
+    plain = actions_by_id(convert([document]).plan)
+    with_profile = actions_by_id(convert([document], profile=load_profile(profile_file)).plan)
+    assert plain["acces_aux_droits-1-1-1"].partenaires != ["CCVA", "Maison de la Vallée", "CAF"]
+    assert with_profile["acces_aux_droits-1-1-1"].partenaires == ["CCVA", "Maison de la Vallée", "CAF"]
+    assert plain["acces_aux_droits-1-1-2"].porteur == "CIAS du Val d'Adourr"
+    assert with_profile["acces_aux_droits-1-1-2"].porteur == "CIAS du Val d'Adour"
+
+
+def test_readme_profile_example_validates_and_reads_its_words(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A profile for a new territory, `vallee.toml`:", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    path = tmp_path / "vallee.toml"
+    path.write_text(example, encoding="utf-8")
+    profile = load_profile(path)
+    assert pat.match_axe("CHANTIER 2 – Rapprocher les services", profile).numero == 2
+    assert pat.thematique_of_heading("THÉMATIQUE VIVRE EN MILIEU RURAL", profile) == "ruralite"
+    assert canonical_header("Structure référente", profile).field == "porteur"
+    assert run_pgt("profile", "--check", str(path)).returncode == 0
