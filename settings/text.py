@@ -39,8 +39,8 @@ def loose_key(text: str) -> str:
 
 
 def search_key(text: str) -> str:
-    """Lower-case words without accents or punctuation (the review page's search)."""
-    return " ".join(_NOT_WORD.sub(" ", strip_accents(text).lower()).split())
+    """Lower-case ASCII words without accents or punctuation (the review page's search)."""
+    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text).lower()).split())
 
 
 def slug(text: str) -> str:

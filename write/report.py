@@ -9,13 +9,13 @@ template (autoescaped: source cells are untrusted text) lays it out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pgt.settings.text import search_key
 from pgt.schema import (
     Action,
     Anomaly,
@@ -55,7 +55,6 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
                 "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def roman(number: int) -> str:
@@ -72,10 +71,7 @@ def folded(text: str) -> str:
     """Words in lower case without accents or punctuation: officers type "echeances" as often
     as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
     and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    bare = bare.replace("œ", "oe").replace("æ", "ae")
-    return NON_WORD.sub(" ", bare).strip()
+    return search_key(text)  # the one text fold (settings/text.py)
 
 
 def plural(count: int, word: str) -> str:
