@@ -98,6 +98,17 @@ def match_thematique(text: str, profile: Profile | None = None) -> ThematiqueHea
     return ThematiqueHeading(code, titre, False)
 
 
+def names_thematique(text: str, profile: Profile | None = None) -> bool:
+    """A short line in capitals naming a thématique of the profile (a heading pgt did
+    not read as one: worded otherwise, garbled)."""
+    profile = profile or default_profile()
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or len(text) > 80 or sum(ch.isupper() for ch in letters) / len(letters) < 0.8:
+        return False
+    padded = f" {fold(text)} "
+    return any(f" {heading} " in padded for heading, _ in profile.thematique_headings)
+
+
 def _before_noise(folded: str) -> str:
     """`VIE DES QUARTIERS PRIORISATION DES ACTIONS` → its first words (a code stays short)."""
     return " ".join(folded.split()[:5])
@@ -219,17 +230,61 @@ def _number_of(token: str) -> tuple[int, ...] | None:
     return (value,) if value else None
 
 
+_AFTER_WORD = re.compile(
+    rf"^\s*(?:n\s*[°º]|no\.?|n\.)?\s*{_NUMBER}(?![\d])\s*(?:\)|\.(?!\d)|:|–|—|-)?\s*(?P<title>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def match_numbered(text: str, level: str, profile: Profile | None = None) -> HeadingNumber | None:
     """`AXE 2 – …`, `ENJEU II :`, `OBJECTIF STRATÉGIQUE 1.2 : …` for a level of the
-    profile's heading words (`axe_words`, `oi_words`, `oo_words`, `action_words`)."""
+    profile's heading words (`axe_words`, `oi_words`, `oo_words`, `action_words`); a heading
+    word garbled by OCR (`AXF STRATEGIQUE`, `0BJECTIF INTERMEDIAIRE`) is read as the word
+    from the profile's `heading_fuzzy` score."""
     profile = profile or default_profile()
-    found = _words(profile).patterns[level].match(text.strip())
-    if not found:
-        return None
+    words = _words(profile)
+    stripped = text.strip()
+    found = words.patterns[level].match(stripped)
+    if not found:  # (action cells are data: `Actions 2 fois par an` is no garbled `ACTION 2`)
+        if level == "action_words":
+            return None
+        return _fuzzy_numbered(stripped, getattr(words, level), profile.thresholds.heading_fuzzy)
     numbers = _number_of(found.group("number"))
     if numbers is None:
         return None
     return HeadingNumber(numbers, _clean_title(found.group("title")))
+
+
+def _fuzzy_numbered(text: str, candidates: tuple[str, ...], fuzzy: float) -> HeadingNumber | None:
+    if len(text) > 400 or not text[:1].isalnum():
+        return None
+    tokens = text.split(maxsplit=4)
+    for candidate in candidates:
+        size = candidate.count(" ") + 1
+        if len(candidate) < 6 or len(tokens) <= size:
+            continue
+        head = fold(" ".join(tokens[:size]))
+        if abs(len(head) - len(candidate)) > 2 or fuzz.ratio(head, candidate) < fuzzy:
+            continue
+        rest = text.split(maxsplit=size)[size] if len(text.split(maxsplit=size)) > size else ""
+        found = _AFTER_WORD.match(rest)
+        numbers = _number_of(found.group("number")) if found else None
+        if numbers is not None:
+            return HeadingNumber(numbers, _clean_title(found.group("title")))  # type: ignore[union-attr]
+    return None
+
+
+def split_joined_heading(title: str, level: str, profile: Profile | None = None) -> tuple[str, str] | None:
+    """A heading's title that holds the next heading (a line joined by OCR or the export:
+    `Améliorer l'accueil OBJECTIF INTERMEDIAIRE 1 Conserver …`) → (its own title, the next
+    heading), cut at the next level's heading words followed by a number."""
+    profile = profile or default_profile()
+    pattern = _words(profile).patterns[level]
+    for match in re.finditer(r"(?<=\s)\S", title):
+        start = match.start()
+        if title[start].isupper() and pattern.match(title[start:]) and match_numbered(title[start:], level, profile):
+            return _clean_title(title[:start]), title[start:].strip()
+    return None
 
 
 def match_axe(text: str, profile: Profile | None = None) -> Numbered | None:

@@ -139,7 +139,14 @@ class DetailBuilder:
             return self._opened(row)
         axe = pat.match_axe(text, profile)
         if axe:
-            return self._opened(row, title_target=self.cursor.open_axe(axe.numero, axe.titre, row))
+            joined = pat.split_joined_heading(axe.titre, "oi_words", profile) if axe.titre else None
+            opened = self.cursor.open_axe(axe.numero, joined[0] if joined else axe.titre, row)
+            oi_joined = pat.match_oi_heading_number(joined[1], profile) if joined else None
+            if oi_joined is None:
+                return self._opened(row, title_target=opened)
+            self.ledger.note("joined_headings", f"axe {axe.numero} and objective {oi_joined.numero} headings "
+                             f"printed on one line: read as two", row, severity="info")
+            return self._opened(row, title_target=self.cursor.open_oi(oi_joined.numero, oi_joined.titre, row))
         oi = pat.match_oi_heading_number(text, profile)
         if oi:
             self._open_parents(oi.numbers[:-1], row)
@@ -157,6 +164,14 @@ class DetailBuilder:
             return opened
         if fold(text) in self.structural:
             self.ledger.place(row)
+            return True
+        first_of_table = row.kind is RowKind.TEXT or not row.provenance.row  # not a row amid a table's actions
+        if first_of_table and pat.names_thematique(text, profile):
+            # a heading that names a thématique but is not read as one: said at its page or
+            # line, rather than letting its actions silently fall into the thématique before
+            self.ledger.residue(row, "heading naming a thématique not read as a thématique heading: its actions "
+                                "stay in the thématique above; add the heading to the profile",
+                                code="thematique_heading_unread")
             return True
         return False
 

@@ -314,3 +314,42 @@ def test_readme_profile_example_validates_and_reads_its_words(tmp_path):
     assert pat.thematique_of_heading("THÉMATIQUE VIVRE EN MILIEU RURAL", profile) == "ruralite"
     assert canonical_header("Structure référente", profile).field == "porteur"
     assert run_pgt("profile", "--check", str(path)).returncode == 0
+
+
+# ---- OCR-garbled and joined headings -----------------------------------------------------------
+
+def test_garbled_heading_words_are_read():
+    assert pat.match_axe("AXF STRATEGIQUE II Titre").numero == 2
+    assert pat.match_axe("AXE STRATEGIQUE Ill").numero == 3
+    assert pat.match_oi_heading_number("0BJECTIF INTERMEDIAIRE 2 Titre").numbers == (2,)
+    assert pat.match_oi_heading_number("OBJECTIF lNTERMEDIAIRE 3").numbers == (3,)
+    assert pat.thematique_of_heading("THEMATlQUE ENFANCE") == "enfance"
+
+
+def test_regression_axe_and_objective_joined_on_one_line(tmp_path, original_detail):
+    text = DETAIL.read_text(encoding="utf-8").replace(
+        "AXE STRATEGIQUE I\nAméliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN "
+        "AGGLOMERATION\n\n**OBJECTIF INTERMEDIAIRE 1\n",
+        "AXE STRATEGIQUE I Améliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN "
+        "AGGLOMERATION OBJECTIF INTERMEDIAIRE 1\n", 1)
+    assert "AGGLOMERATION OBJECTIF INTERMEDIAIRE 1" in text
+    document = tmp_path / "detail.txt"
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    axe = plan.thematique("petite_enfance").axes[0]
+    assert axe.titre == "Améliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN AGGLOMERATION"
+    assert [oi.numero for oi in axe.objectifs_intermediaires] == [1, 2, 3]
+    assert axe.objectifs_intermediaires[0].titre.startswith("Conservier un taux") or \
+        axe.objectifs_intermediaires[0].titre.startswith("Conserver un taux")
+    assert any(a.code == "joined_headings" for a in plan.anomalies)
+    assert {a.id for a in plan.all_actions()} == {a.id for a in original_detail.all_actions()}
+
+
+def test_regression_unread_thematique_heading_is_a_warning_at_its_line(tmp_path):
+    document = tmp_path / "detail.txt"
+    text = DETAIL.read_text(encoding="utf-8").replace("\nPARENTALITE", "\nPARENTALITE : ACTIONS PHARES DU TERRITOIRE", 1)
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    unread = [a for a in plan.anomalies if a.code == "thematique_heading_unread"]
+    assert len(unread) == 1 and unread[0].severity == "warning" and unread[0].line is not None
+    assert unread[0].cells == ["PARENTALITE : ACTIONS PHARES DU TERRITOIRE"]
