@@ -335,3 +335,47 @@ def saint_exemple() -> PlanSpec:
         ],
     )
     return spec
+
+
+def coteaux() -> PlanSpec:
+    """Written after the code, as a held-out check: `VOLET …` thématiques, `ORIENTATION II -`
+    axes, `Sous-axe 1.2 :` objectives, `Fiche action n°4 –` cells, one `Moyens mobilisés`
+    column (no sub-header), Libellé / Référent / Public concerné / Période / Lieu / Descriptif."""
+    columns = [("Libellé", "titre"), ("Référent", "porteur"), ("Public concerné", "public_vise"),
+               ("Période", "echeances"), ("Partenaires financeurs", "partenaires"),
+               ("Moyens mobilisés", "moyens_humains"), ("Indicateurs de résultat", "indicateurs"),
+               ("Lieu", "territoire"), ("Descriptif", "description")]
+
+    def act(n: int, titre: str, referent: str, public: str, periode: str, partenaires: str, moyens: str,
+            indicateur: str, lieu: str, descriptif: str) -> ActionSpec:
+        return _a(titre, n, porteur=referent, public_vise=public, echeances=periode, partenaires=partenaires,
+                  moyens_humains=moyens, indicateurs=indicateur, territoire=lieu, description=descriptif)
+
+    return PlanSpec(
+        name="coteaux", columns=columns, axe_heading="ORIENTATION {roman} - {titre}",
+        objectif_heading="Sous-axe {axe}.{n} : {titre}", action_cell="Fiche action n°{n} – {titre}",
+        thematiques=[
+            ThematiqueSpec("VOLET LOGEMENT ET CADRE DE VIE", "logement", [
+                AxeSpec(1, "Améliorer l'habitat des familles", [ObjectifSpec(1, "Repérer les logements indignes", [
+                    act(1, "Mettre en place un guichet habitat", "Service habitat", "propriétaires occupants",
+                        "2024-2026", "ANAH, Département", "un chargé de mission", "Nombre de dossiers ouverts",
+                        "tout le territoire", "Un accueil unique pour les demandes d'aide à la rénovation."),
+                    act(2, "Former les travailleurs sociaux au repérage", "CCAS", "travailleurs sociaux", "2025",
+                        "ADIL", "une formatrice", "Nombre de personnes formées", "communes rurales",
+                        "Deux sessions par an avec l'ADIL."),
+                ])]),
+                AxeSpec(2, "Accompagner la mobilité", [ObjectifSpec(1, "Faciliter les déplacements", [
+                    act(3, "Créer un service de transport à la demande", "Syndicat des mobilités",
+                        "habitants sans véhicule", "2026-2028", "Région", "deux chauffeurs",
+                        "Nombre de trajets réalisés", "secteur Sud", "Réservation la veille par téléphone."),
+                ])]),
+            ]),
+            ThematiqueSpec("THÉMATIQUE SENIORS", "seniors", [
+                AxeSpec(1, "Rompre l'isolement", [ObjectifSpec(1, "Visiter les personnes seules", [
+                    act(4, "Organiser des visites de convivialité à domicile", "CIAS", "personnes âgées isolées",
+                        "2024-2028", "Petits Frères des Pauvres", "bénévoles formés", "Nombre de visites",
+                        "tout le territoire", "Une visite par semaine et par personne."),
+                ])]),
+            ]),
+        ],
+    )

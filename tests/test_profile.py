@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from helpers import DETAIL, ROOT, actions_by_id
-from other_plans import saint_exemple, score_plan, val_d_adour
+from other_plans import coteaux, saint_exemple, score_plan, val_d_adour
 from plan_compare import compare_plans
 
 from pgt.pipeline import convert
@@ -251,7 +251,7 @@ def test_regression_axe_1_headings_keep_their_titles(tmp_path, original_detail):
 
 # ---- plans of other territories -----------------------------------------------------------------
 
-@pytest.mark.parametrize("make", [val_d_adour, saint_exemple], ids=["val-d-adour", "saint-exemple"])
+@pytest.mark.parametrize("make", [val_d_adour, saint_exemple, coteaux], ids=["val-d-adour", "saint-exemple", "coteaux"])
 @pytest.mark.parametrize("fmt", ["txt", "docx"])
 def test_other_territories_plan_converts_with_no_profile(tmp_path, make, fmt):
     spec = make()
