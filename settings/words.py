@@ -8,6 +8,7 @@ which words exist — it never proposes a correction.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +19,16 @@ from pgt.settings.text import LIGATURES
 
 def dictionary_key(word: str) -> str:
     """A word as the typo index keys it: upper case, no accent, no apostrophe nor hyphen."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(LIGATURES))
-    bare = "".join(ch for ch in decomposed if ch.isalnum() and ord(ch) < 128)
-    return bare.upper()
+    return _keys_of_lines(word)[0] if word.strip() else ""
+
+
+_NOT_ALNUM_LINE = re.compile(r"[^A-Za-z0-9\n]+")
+
+
+def _keys_of_lines(text: str) -> list[str]:
+    """`dictionary_key` of every line, the whole text folded at once (346 000 words: fast)."""
+    ascii_text = unicodedata.normalize("NFKD", text.translate(LIGATURES)).encode("ascii", "ignore").decode()
+    return [line for line in _NOT_ALNUM_LINE.sub("", ascii_text).upper().split("\n") if line]
 
 
 @lru_cache(maxsize=4)
@@ -28,8 +36,7 @@ def _read_dictionary(path: str) -> frozenset[str]:
     file = Path(path)
     if not path or not file.is_file():
         return frozenset()
-    words = file.read_text(encoding="utf-8", errors="replace").split()
-    return frozenset(dictionary_key(w) for w in words)
+    return frozenset(_keys_of_lines(file.read_text(encoding="utf-8", errors="replace")))
 
 
 def dictionary_keys(profile: Profile | None = None) -> frozenset[str]:
