@@ -37,6 +37,7 @@ COMPARED_FIELDS = [
     "titre", "porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires",
     "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
     "fiches_liees", "fiche_priorisation", "offres",
+    "description", "objectifs", "statut", "budget", "budget_texte", "territoire", "autres",  # other plans' fields
 ]
 
 

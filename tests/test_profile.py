@@ -353,3 +353,15 @@ def test_regression_unread_thematique_heading_is_a_warning_at_its_line(tmp_path)
     unread = [a for a in plan.anomalies if a.code == "thematique_heading_unread"]
     assert len(unread) == 1 and unread[0].severity == "warning" and unread[0].line is not None
     assert unread[0].cells == ["PARENTALITE : ACTIONS PHARES DU TERRITOIRE"]
+
+
+def test_diff_follows_other_plans_fields_and_open_thematiques(tmp_path):
+    from pgt.diff import diff_sources
+
+    spec = val_d_adour()
+    old = spec.write_text(tmp_path / "old.txt")
+    spec.thematiques[2].axes[0].objectifs[0].actions[0].values["budget"] = "4 000 €"
+    new = spec.write_text(tmp_path / "new.txt")
+    changes = diff_sources(old, new).changes
+    assert {(c.kind, c.id, c.field) for c in changes} == {
+        ("changed", "vie_des_quartiers-1-1-1", "budget"), ("changed", "vie_des_quartiers-1-1-1", "budget_texte")}
