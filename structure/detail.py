@@ -252,7 +252,7 @@ class DetailBuilder:
                 oi.titre = restated.titre
             self.ledger.place(row)
             return True
-        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= 85:
+        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= self.profile.thresholds.title_similarity:
             self.ledger.place(row)
             return True
         return False

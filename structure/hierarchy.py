@@ -107,7 +107,8 @@ class HierarchyCursor:
             return None
         existing = next((o for o in self.oi.objectifs_operationnels if o.numero == numero), None)
         if existing is not None:
-            if titre and existing.titre and _same_title(titre, existing.titre):
+            if titre and existing.titre and _same_title(titre, existing.titre,
+                                                        self.profile.thresholds.title_similarity):
                 return existing
             if titre and not existing.titre:
                 existing.titre = titre
@@ -139,7 +140,7 @@ class HierarchyCursor:
             self.ledger.refuse(row, cell, message, code=code)
 
 
-def _same_title(a: str, b: str) -> bool:
+def _same_title(a: str, b: str, threshold: float = 85.0) -> bool:
     if not fold(a) or not fold(b):  # no letter or digit (emoji, symbols): compare as printed
         return a.strip() == b.strip()
-    return fuzz.ratio(fold(a), fold(b)) >= 85
+    return fuzz.ratio(fold(a), fold(b)) >= threshold
