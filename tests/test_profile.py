@@ -365,3 +365,32 @@ def test_diff_follows_other_plans_fields_and_open_thematiques(tmp_path):
     changes = diff_sources(old, new).changes
     assert {(c.kind, c.id, c.field) for c in changes} == {
         ("changed", "vie_des_quartiers-1-1-1", "budget"), ("changed", "vie_des_quartiers-1-1-1", "budget_texte")}
+
+
+def test_hierarchical_numbers_place_objectives_and_oo_under_the_parents_they_name(tmp_path):
+    header = "Intitulé\tPilote\tPublic cible\tCalendrier\tPartenaires\tIndicateurs de suivi"
+    document = tmp_path / "plan.txt"
+    document.write_text("\n".join([
+        "THÉMATIQUE PETITE ENFANCE", "",
+        "AXE 1 : Développer l'accueil", "",
+        "OBJECTIF STRATÉGIQUE 1.1 : Créer des places", "",
+        "Objectif opérationnel 1.1.2 : Ouvrir une crèche", "",
+        header,
+        "Action 1 – Construire la crèche de Lestelle\tCommune\tfamilles\t2025-2026\tCAF\tNombre de places",
+        "",
+        "OBJECTIF STRATÉGIQUE 2.1 : Informer les familles", "",  # names axe 2, never printed
+        header,
+        "FA 2 Publier un guide des modes d'accueil\tRPE\tparents\t2024\tPMI\tNombre de guides diffusés",
+        "",
+    ]), encoding="utf-8")
+    plan = convert([document]).plan
+    petite = plan.thematique("petite_enfance")
+    assert [(a.numero, [o.numero for o in a.objectifs_intermediaires]) for a in petite.axes] == [(1, [1]), (2, [1])]
+    first = petite.axes[0].objectifs_intermediaires[0]
+    assert [(o.numero, o.titre) for o in first.objectifs_operationnels] == [(2, "Ouvrir une crèche")]
+    creche = first.actions[0]
+    assert (creche.id, creche.titre, creche.oo, creche.porteur) == (
+        "petite_enfance-1-1-1", "Construire la crèche de Lestelle", [2], "Commune")
+    guide = petite.axes[1].objectifs_intermediaires[0].actions[0]
+    assert (guide.id, guide.titre, guide.indicateurs) == (
+        "petite_enfance-2-1-2", "Publier un guide des modes d'accueil", ["Nombre de guides diffusés"])
