@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import ExitCode, InputNotFound, PgtError
-from pgt.pipeline import expand_inputs, plan_from_documents, read_all
+from pgt.pipeline import expand_inputs, load_overrides, plan_from_documents, read_all
 from pgt.settings.profile import Profile
 from pgt.schema import Action, Plan
 from pgt.schema.model import THEMATIQUE_CODE_PATTERN
@@ -236,7 +236,7 @@ def figures(plan: Plan) -> dict[str, Any]:
 
 
 def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: str | None = None,
-              profile: Profile | None = None) -> CheckReport:
+              overrides: Path | None = None, profile: Profile | None = None) -> CheckReport:
     """Read the documents, build the plan in memory and evaluate the expectations.
 
     Input errors (missing file, unreadable, no plan) raise with their own exit code; a plan
@@ -244,15 +244,20 @@ def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: s
     """
     expect, config_name = load_expectations(config)
     paths = expand_inputs(inputs)
+    fixes = load_overrides(inputs, overrides)  # --overrides, else pgt-overrides.csv beside the documents
     documents = read_all(paths, password=password, profile=profile)
     names = [str(p) for p in paths]
     try:
-        plan = plan_from_documents(documents, profile)
+        plan = plan_from_documents(documents, fixes.overrides, profile=profile)
     except PgtError as error:
         if "does not validate" not in error.message:  # NoPlanFound and the like: input errors
             raise
         return CheckReport(names, config_name, [Outcome("plan_valid", False, error.message)])
-    return CheckReport(names, config_name, evaluate(plan, expect), figures(plan))
+    found = figures(plan)
+    if fixes.files:  # which fixes the checked plan holds, and what became of them
+        found["overrides"] = {"files": [str(f) for f in fixes.files],
+                              "summary": fixes.summary(plan)}
+    return CheckReport(names, config_name, evaluate(plan, expect), found)
 
 
 # --- the reports ----------------------------------------------------------------------------
@@ -264,6 +269,9 @@ def report_text(report: CheckReport) -> str:
         anomalies = report.figures["anomalies"]
         lines.append(f"  actions: {actions}; anomalies: {anomalies['error']} errors, {anomalies['warning']} "
                      f"warnings, {anomalies['info']} info; coverage {report.figures['coverage']:.2%}")
+        if "overrides" in report.figures:
+            fixes = report.figures["overrides"]
+            lines.append(f"  overrides: {', '.join(fixes['files'])}: {fixes['summary']}")
     lines.append("")
     for outcome in report.outcomes:
         status = "ok  " if outcome.passed else "FAIL"

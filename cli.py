@@ -119,9 +119,27 @@ def summary_lines(result: ConversionResult, output: Path | None) -> list[str]:
     lines.append(f"Anomalies: {len(plan.anomalies)} ({severities.get('error', 0)} errors, "
                  f"{severities.get('warning', 0)} warnings, {severities.get('info', 0)} info) — see anomalies.csv")
     lines.append(f"Corrections: {len(plan.corrections)} — see corrections.csv")
+    lines += overrides_lines(result)
     if output is not None:
         lines.append(f"Written to {output}/")
     return lines
+
+
+def overrides_lines(result: ConversionResult) -> list[str]:
+    """Which overrides file was used (and whether found beside the documents), what became of it."""
+    loaded = result.overrides
+    if not loaded.files:
+        return []
+    names = ", ".join(str(f) for f in loaded.files)
+    found = " (found beside the documents)" if loaded.discovered else ""
+    lines = [f"Overrides: {names}{found}: {loaded.summary(result.plan)} "
+             f"— rule override in corrections.csv, override_* in anomalies.csv"]
+    lines += [f"  {path} not used: --overrides names another file" for path in loaded.ignored]
+    return lines
+
+
+OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default: pgt-overrides.csv in an "
+                  "input folder); applied last, logged with rule override.")
 
 
 @app.command("convert")
@@ -135,6 +153,7 @@ def convert_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
@@ -145,12 +164,13 @@ def convert_command(
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
-                             profile=load_profile(profile))
+                             overrides=overrides, profile=load_profile(profile))
         if strict and result.coverage < 1.0:
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
-        extra_files = {"report.html": render_report(result.plan)} if report else {}
+        overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
+        extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
         write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
@@ -164,7 +184,7 @@ no anomaly of severity error).
 
 Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
 met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
-7 no plan found in the input; 8 a report file cannot be written.
+7 no plan found in the input; 8 a report file cannot be written; 10 bad overrides file.
 
 Example: pgt check raw/ --config pgt-check.toml --junit check.xml
 """
@@ -179,11 +199,13 @@ def check_command(
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
 
     with reported_errors():
-        report = run_check(inputs or [], config, password=password, profile=load_profile(profile))
+        report = run_check(inputs or [], config, password=password, overrides=overrides,
+                           profile=load_profile(profile))
         for kind, path in (("json", json_report), ("junit", junit_report)):
             if path is not None:
                 write_report(report, kind, path)
@@ -217,9 +239,14 @@ OLD and NEW are documents, folders of documents (converted in memory), output fo
 pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
 within a thématique when the numbering changed.
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change;
-2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the JSON file
-cannot be written.
+With --overrides FILE, document sides are converted with those fixes and each line of the
+file is checked: did its record's source value change between OLD and NEW (review the fix),
+is the record gone, does NEW now say the fix itself (retire it)?
+
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change (with
+--overrides: also an override whose record changed or is gone); 2 bad arguments; 3 input not
+found; 4 unreadable input; 7 no plan found; 8 the JSON file cannot be written; 10 bad
+overrides file.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -233,9 +260,14 @@ def diff_command(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
+    overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
+        "An overrides file: applied to document sides, and each line checked: did its record's "
+        "source value change between OLD and NEW?")),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
 
+    if overrides is not None:  # its own report, and it exits
+        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
     with reported_errors():
         result = diff_sources(old, new, load_profile(profile))
         if json_report is not None:
@@ -243,6 +275,21 @@ def diff_command(
     if not quiet:
         typer.echo(diff_text(result), nl=False)
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+
+
+def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
+                           fail_on_change: bool, quiet: bool) -> None:
+    """`pgt diff --overrides`: the diff, then each override against the two versions."""
+    from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
+
+    with reported_errors():
+        result = diff_with_overrides(old, new, overrides)
+        if json_report is not None:
+            write_with_overrides_json(result, json_report)
+    if not quiet:
+        typer.echo(with_overrides_text(result), nl=False)
+    changed = result.diff.changed or result.needs_review
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and changed else ExitCode.OK))
 
 
 PROFILE_HELP = """Print the effective plan profile as commented TOML, or validate a profile file.

@@ -108,8 +108,9 @@ def shorten(value: Any, width: int = 70) -> str:
 
 # --- loading --------------------------------------------------------------------------------
 
-def load_plan(source: Path, profile: Profile | None = None) -> Plan:
-    """An output folder or plan.json as written; anything else is read as documents."""
+def load_plan(source: Path, overrides: Path | None = None, profile: Profile | None = None) -> Plan:
+    """An output folder or plan.json as written; anything else is read as documents (with the
+    `overrides` file given, else the `pgt-overrides.csv` beside them; with `profile`)."""
     source = Path(source)
     if not source.exists():
         raise InputNotFound(f"{source}: no such file or folder")
@@ -120,7 +121,7 @@ def load_plan(source: Path, profile: Profile | None = None) -> Plan:
         except ValueError as error:
             raise PgtError(f"{plan_file}: not a plan.json written by pgt ({str(error).splitlines()[0]})",
                            exit_code=ExitCode.UNREADABLE_INPUT) from None
-    return convert([source], profile=profile).plan
+    return convert([source], overrides=overrides, profile=profile).plan
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
@@ -213,7 +214,8 @@ def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "
 def diff_sources(old: Path, new: Path, profile: Profile | None = None) -> PlanDiff:
     """`pgt diff`: load both sides (documents or output folders) and compare them;
     documents are read with `profile` (default: the built-in CTG profile)."""
-    return diff_plans(load_plan(old, profile), load_plan(new, profile), old_name=str(old), new_name=str(new))
+    return diff_plans(load_plan(old, profile=profile), load_plan(new, profile=profile), old_name=str(old),
+                      new_name=str(new))
 
 
 # --- reports --------------------------------------------------------------------------------

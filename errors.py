@@ -20,6 +20,7 @@ class ExitCode(IntEnum):
     NO_PLAN = 7  # readable, but no plan table recognised
     OUTPUT_NOT_WRITABLE = 8  # the output folder cannot be written
     INCOMPLETE_COVERAGE = 9  # --strict and some source cells were not placed
+    BAD_OVERRIDES = 10  # the overrides file (--overrides, pgt-overrides.csv) is not a readable CSV of overrides
 
 
 class PgtError(Exception):
@@ -63,3 +64,7 @@ class OutputNotWritable(PgtError):
 
 class IncompleteCoverage(PgtError):
     exit_code = ExitCode.INCOMPLETE_COVERAGE
+
+
+class BadOverrides(PgtError):
+    exit_code = ExitCode.BAD_OVERRIDES

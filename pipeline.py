@@ -8,7 +8,7 @@ The CLI commands are thin wrappers over `convert`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,6 +18,8 @@ from pgt.errors import InputNotFound, PgtError
 from pgt.extract import read_document
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
+from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
+                                     read_overrides)
 from pgt.schema import DocumentKind, Plan
 from pgt.settings.profile import Profile, default_profile
 
@@ -26,9 +28,29 @@ Progress = Callable[[str, int, int], None]
 
 
 @dataclass
+class LoadedOverrides:
+    """The overrides files used (`--overrides`, else `pgt-overrides.csv` found in an input
+    folder: `discovered`) and their lines."""
+
+    files: list[Path] = field(default_factory=list)
+    discovered: bool = False
+    overrides: list[Override] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)  # found in an input folder, but --overrides given
+
+    def statuses(self, plan: Plan) -> list[tuple[Override, str, str]]:
+        """(override, applied | unchanged | orphan | invalid | duplicate, why) in file order."""
+        return list(override_statuses(plan, self.overrides))
+
+    def summary(self, plan: Plan) -> str:
+        """`2 applied, 1 orphan`: what became of the lines."""
+        return overrides_summary(plan, self.overrides)
+
+
+@dataclass
 class ConversionResult:
     plan: Plan
     documents: list[ExtractedDocument]
+    overrides: LoadedOverrides = field(default_factory=LoadedOverrides)
 
     @property
     def coverage(self) -> float:
@@ -41,7 +63,8 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
     for item in inputs or [DEFAULT_INPUT]:
         item = Path(item)
         if item.is_dir():
-            found = sorted(p for p in item.iterdir() if p.is_file() and not p.name.startswith("."))
+            found = sorted(p for p in item.iterdir() if p.is_file() and not p.name.startswith(".")
+                           and not is_overrides_file(p))  # the officer's fixes, not a plan document
             if not found:
                 raise InputNotFound(f"{item}: folder with no document to read")
             paths.extend(found)
@@ -50,6 +73,21 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
         else:
             raise InputNotFound(f"{item}: no such file or folder")
     return paths
+
+
+def is_overrides_file(path: Path) -> bool:
+    return path.name.lower() == OVERRIDES_FILE_NAME
+
+
+def load_overrides(inputs: Sequence[Path], overrides: Path | None = None) -> LoadedOverrides:
+    """The file given (`--overrides`), else every `pgt-overrides.csv` in the input folders."""
+    folders = [Path(i) for i in inputs or [DEFAULT_INPUT] if Path(i).is_dir()]
+    found = sorted(p for folder in folders for p in folder.iterdir() if p.is_file() and is_overrides_file(p))
+    files = [Path(overrides)] if overrides is not None else found
+    names = [f.name for f in files]
+    lines = [o for f in files for o in read_overrides(f, f.name if names.count(f.name) == 1 else str(f))]
+    ignored = [p for p in found if overrides is not None and p.resolve() != Path(overrides).resolve()]
+    return LoadedOverrides(files, overrides is None and bool(files), lines, ignored)
 
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
@@ -73,7 +111,8 @@ def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 
     return documents
 
 
-def plan_from_documents(documents: list[ExtractedDocument], profile: Profile | None = None) -> Plan:
+def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override] = (),
+                        profile: Profile | None = None) -> Plan:
     profile = profile or default_profile()
     built: list[BuiltDocument] = [build_document(document, profile) for document in documents]
     thematiques, fiches = assemble(built)
@@ -85,7 +124,7 @@ def plan_from_documents(documents: list[ExtractedDocument], profile: Profile | N
         anomalies=[a for b in built for a in b.anomalies],
     )
     summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
-    draft = normalize_plan(draft, summary=summary, profile=profile)
+    draft = normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
     try:
         return Plan.model_validate(draft.model_dump())
     except ValidationError as error:  # a builder bug, not bad input: say what failed
@@ -95,10 +134,13 @@ def plan_from_documents(documents: list[ExtractedDocument], profile: Profile | N
 
 
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
-            on_progress: Progress | None = None, profile: Profile | None = None) -> ConversionResult:
+            on_progress: Progress | None = None, overrides: Path | None = None,
+            profile: Profile | None = None) -> ConversionResult:
     """Read the documents (default: everything in `raw/`) and return the validated plan.
+    `overrides`: a file of fixes applied last (default: `pgt-overrides.csv` in an input folder);
     `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one."""
     profile = profile or default_profile()
-    documents = read_all(expand_inputs(inputs), password=password, jobs=jobs, on_progress=on_progress,
-                         profile=profile)
-    return ConversionResult(plan_from_documents(documents, profile), documents)
+    paths = expand_inputs(inputs)
+    fixes = load_overrides(inputs, overrides)  # before the documents: a bad file fails fast
+    documents = read_all(paths, password=password, jobs=jobs, on_progress=on_progress, profile=profile)
+    return ConversionResult(plan_from_documents(documents, fixes.overrides, profile), documents, fixes)

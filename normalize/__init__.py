@@ -7,7 +7,7 @@ canonicalization (`headers.py`) is used by the structure builder while it reads 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from pgt.schema import Correction, Plan, Thematique
 from pgt.settings.profile import Profile, default_profile
@@ -26,9 +26,11 @@ class CorrectionLog:
         self.summary = summary or []
         self.profile = profile or default_profile()  # word lists and thresholds of the plan
 
-    def record(self, record_id: str, field: str, before: object, after: object, rule: str) -> None:
+    def record(self, record_id: str, field: str, before: object, after: object, rule: str,
+               note: str | None = None) -> None:
         self.corrections.append(
-            Correction(record_id=record_id, field=field, before=_text(before), after=_text(after), rule=rule)
+            Correction(record_id=record_id, field=field, before=_text(before), after=_text(after), rule=rule,
+                       note=note)
         )
 
 
@@ -63,14 +65,20 @@ def default_rules() -> list[Rule]:
 
 
 def normalize_plan(plan: Plan, rules: list[Rule] | None = None, *,
-                   summary: list[Thematique] | None = None, profile: Profile | None = None) -> Plan:
+                   summary: list[Thematique] | None = None, overrides: Sequence[Override] = (),
+                   profile: Profile | None = None) -> Plan:
     """Run the rules on the plan (in place). `summary`: the summary document's hierarchy;
+    `overrides`: a data officer's fixes (`--overrides`), applied last, over every rule;
     `profile`: the plan profile (default: the built-in CTG profile)."""
     log = CorrectionLog(plan.corrections, summary, profile)
     for rule in RULES if rules is None else rules:
         rule(plan, log)
+    if overrides:
+        apply_overrides(plan, overrides, log)
     return plan
 
 
 # The rules, in the order they run. Filled last: the rule modules import CorrectionLog from here.
 RULES: list[Rule] = default_rules()
+# The overrides rule, last too: it imports CorrectionLog (and the years parser) from here.
+from pgt.normalize.overrides import Override, apply_overrides  # noqa: E402

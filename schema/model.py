@@ -217,6 +217,7 @@ class Correction(Strict):
     before: str | None
     after: str | None
     rule: str
+    note: str | None = None  # why: a data officer's note on an override (`--overrides`)
 
 
 Severity = Literal["info", "warning", "error"]

@@ -47,7 +47,9 @@ def test_source_text_is_escaped(tmp_path):
     assert HOSTILE not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert "RPE &#34;quoted&#34; &amp; co" in page
-    assert page.count("<script") == 1  # the page's own filter script, nothing from the source
+    # the page's own scripts (filter, editing…), nothing from the source
+    template = (ROOT / "write" / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    assert page.count("<script") == template.count("<script")
 
 
 def test_raw_report_is_deterministic_and_self_contained(raw_plan):

@@ -72,6 +72,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "before": ("string", "Value before the correction"),
     "after": ("string", "Value after the correction"),
     "rule": ("string", "Name of the normalizer rule"),
+    "note": ("string", "Note of the data officer's override (rule override), else empty"),
     "code": ("string", "Anomaly code"),
     "severity": ("string", "Severity"),
     "message": ("string", "What was not read as expected"),

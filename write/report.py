@@ -8,10 +8,13 @@ template (autoescaped: source cells are untrusted text) lays it out.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -104,6 +107,7 @@ class FieldView:
     label: str
     value: str
     corrections: list[Correction] = field(default_factory=list)
+    edit: str = ""  # the value as an overrides file writes it (lists joined with " | ")
 
 
 @dataclass
@@ -369,7 +373,7 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None) -> ActionVi
         value = getattr(action, name)
         # numbers read better as "4, 5"; text lists keep the CSV separator, commas occur inside them
         text = ", ".join(str(v) for v in value) if name in ("oo", "fiches_liees") else _text(value)
-        fields.append(FieldView(name, label, text, mine))
+        fields.append(FieldView(name, label, text, mine, _text(value)))
     shown = {name for name, _ in FIELD_LABELS}
     offres = []
     for rank, offre in enumerate(action.offres, start=1):
@@ -529,6 +533,35 @@ def _environment() -> Environment:
     return environment
 
 
-def render_report(plan: Plan) -> str:
-    """The review page of `plan` as one HTML string (inline CSS and script, no external resource)."""
-    return _environment().get_template(TEMPLATE).render(report=build_report(plan), plan=plan)
+# ---- editing on the page: the overrides already applied, for the page's script to merge with edits
+
+class OverrideLine(Protocol):
+    """A line of an overrides file (`pgt.normalize.overrides.Override`), as the page needs it."""
+
+    record_id: str
+    field: str
+    value: str | None
+    note: str | None
+    source: str
+    line: int
+    extra_cells: int
+
+
+def editing_data(overrides: Iterable[tuple[OverrideLine, str, str]]) -> str:
+    """JSON of the overrides the conversion read, each with what became of it (`applied`,
+    `unchanged`, `orphan`, `invalid`, `duplicate`) and why: the page lists them, marks the
+    fields they set, and writes them back (less the removed ones) with the new edits."""
+    return json.dumps([{"record_id": o.record_id, "field": o.field, "value": o.value or "", "note": o.note or "",
+                        "source": o.source, "line": o.line, "status": status, "message": message,
+                        # written back unless superseded (duplicate) or cut short (no value cell, an
+                        # unquoted separator): re-written, such a line would say what its author did not
+                        "keep": status != "duplicate" and o.value is not None and not o.extra_cells}
+                       for o, status, message in overrides], ensure_ascii=False)
+
+
+def render_report(plan: Plan, overrides: Sequence[tuple[OverrideLine, str, str]] = ()) -> str:
+    """The review page of `plan` as one HTML string (inline CSS and script, no external resource).
+    `overrides`: (override, status, message) of the fixes the conversion read (`--overrides`),
+    listed on the page so that the officer's edits are downloaded merged with them."""
+    return _environment().get_template(TEMPLATE).render(report=build_report(plan), plan=plan,
+                                                       editing=editing_data(overrides))

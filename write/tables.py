@@ -37,7 +37,7 @@ OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD
 OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "nb_actions"]
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
                  *SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS]
-CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule"]
+CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule", "note"]
 ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
 
 Row = dict[str, object]
