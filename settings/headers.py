@@ -45,6 +45,7 @@ class HeaderMatcher:
         self.choices = [s for s, _ in self.spellings]
         self.known = {s for s, _ in self.spellings}
         self.cache: dict[str, HeaderMatch | None] = {}
+        self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
 
     def match(self, text: str) -> HeaderMatch | None:
         if text not in self.cache:
@@ -101,6 +102,12 @@ def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
     not count (`Subvention … financement`), nor headings that name one (`OBJECTIF
     INTERMEDIAIRE 1`)."""
     matcher = header_matcher(profile)
+    if text not in matcher.cell_cache:
+        matcher.cell_cache[text] = _header_cell_field(text, matcher)
+    return matcher.cell_cache[text]
+
+
+def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:
     match = matcher.match(text)
     if match is None or is_heading_form(text, matcher.profile):
         return None
