@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from pgt.settings import headings as pat
 from pgt.structure import build_document
+from pgt.structure.fiche import heading_titles, label_field
 from pgt.structure.ledger import loose_key
 from pgt.extract.rows import ExtractedDocument, SourceRow
 from pgt.settings.headers import canonical_header, fold
@@ -149,7 +150,7 @@ def _titles(text: str) -> list[str] | None:
         return [item.titre for item in oos] + ([head] if head.strip() and not head.strip().isdigit() else [])
     if pat.starts_with_fiche(text):
         return [titre for _, titre in pat.split_fiches(text)]
-    return None
+    return heading_titles(text)  # fiche-form headings and numbered hierarchy values
 
 
 def is_structure(text: str) -> bool:
@@ -164,6 +165,7 @@ def is_structure(text: str) -> bool:
         or pat.is_separator(stripped)
         or folded.startswith(STRUCTURAL_WORDS)
         or (len(folded) <= 90 and canonical_header(stripped) is not None)
+        or label_field(stripped) is not None  # a fiche-form label (`Structure pilote`)
     )
 
 

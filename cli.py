@@ -232,8 +232,10 @@ def schema_command(
     typer.echo("\n".join(str(path) for path in written))
 
 
-DIFF_HELP = """Compare two versions of a plan: actions added, removed, renumbered, moved (other
-axe/OI/OO) and changed field by field (before → after).
+DIFF_HELP = """Compare two versions of a plan: thématique, axe, OI and OO titles, the summary's
+fiches, and actions added, removed, renumbered, moved (other axe/OI/OO) and changed field
+by field (before → after). A change the normalizers would fix, or a 1-2 letter edit in one
+word, is a typo: counted apart, listed with --typos.
 
 OLD and NEW are documents, folders of documents (converted in memory), output folders of
 pgt convert or plan.json files. Actions are paired by stable id, then by title similarity
@@ -243,10 +245,10 @@ With --overrides FILE, document sides are converted with those fixes and each li
 file is checked: did its record's source value change between OLD and NEW (review the fix),
 is the record gone, does NEW now say the fix itself (retire it)?
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change (with
---overrides: also an override whose record changed or is gone); 2 bad arguments; 3 input not
-found; 4 unreadable input; 7 no plan found; 8 the JSON file cannot be written; 10 bad
-overrides file.
+Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change
+(typos count only with --typos; with --overrides: also an override whose record changed or
+is gone); 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the
+JSON file cannot be written; 10 bad overrides file.
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -258,6 +260,7 @@ def diff_command(
     new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    typos: bool = typer.Option(False, "--typos", help="List the typos, and let them fail --fail-on-change."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
@@ -273,8 +276,8 @@ def diff_command(
         if json_report is not None:
             write_diff_json(result, json_report)
     if not quiet:
-        typer.echo(diff_text(result), nl=False)
-    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed else ExitCode.OK))
+        typer.echo(diff_text(result, typos=typos), nl=False)
+    raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and result.changed_with(typos) else ExitCode.OK))
 
 
 def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,

@@ -1,4 +1,7 @@
-"""`pgt diff OLD NEW`: what changed between two versions of a plan, action by action.
+"""`pgt diff OLD NEW`: what changed between two versions of a plan.
+
+The whole plan is compared: thématique, axe, OI and OO titles, the summary's fiches (their
+place, title and link to an action) and the actions.
 
 Each side is documents (converted in memory), a folder of documents, an output folder
 (its `plan.json`) or a `plan.json` file. Actions are paired
@@ -12,6 +15,11 @@ Each side is documents (converted in memory), a folder of documents, an output f
 and every pair is compared: `renumbered` (number changed), `moved` (other axe, OI or OO),
 `changed` (one entry per field, before → after). What is left is `added` or `removed`.
 Provenance (line, page) is not compared: it shifts whenever a row is added above.
+
+A change of a text that the normalizers would fix (both sides the same once through the
+typo fixer), or a small edit inside one word (one word differs, by 1–2 letters, in a word
+of at least 4), is a `typo`: listed apart and ignored by `--fail-on-change` unless
+`--typos`.
 """
 
 from __future__ import annotations
@@ -24,15 +32,21 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, utils
+from rapidfuzz.distance import Levenshtein
 
 from pgt.errors import ExitCode, InputNotFound, PgtError
+from pgt.normalize.typos import fix_text
 from pgt.pipeline import convert
-from pgt.schema import Action, Plan
+from pgt.schema import Action, Fiche, Plan
 from pgt.settings.profile import Profile
 
 SAME_ID_MIN_SIMILARITY = 50.0  # below: the number now names another action (numbers swapped)
 TITLE_MIN_SIMILARITY = 85.0  # pairing by title alone needs titles this close (0-100)
-KINDS = ["removed", "added", "renumbered", "moved", "changed"]
+KINDS = ["removed", "added", "renumbered", "moved", "changed", "typo"]
+LEVELS = ["thematique", "axe", "oi", "oo", "fiche", "action"]  # what a change is about
+TYPO_MIN_WORD = 4  # a one-word edit is a typo in a word this long or longer
+TYPO_MAX_EDIT = 2  # letters inserted, dropped or replaced
+FICHE_FIELDS = ["titre", "axe", "oi", "oo", "numero", "fiches_annexees", "action_id"]
 COMPARED_FIELDS = [
     "titre", "porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires",
     "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
@@ -63,7 +77,7 @@ class Placed:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # removed | added | renumbered | moved | changed
+    kind: str  # removed | added | renumbered | moved | changed | typo
     thematique: str
     id: str  # the id in NEW (in OLD for a removed action)
     old_id: str | None = None  # when the id changed (renumbered, moved, title slug)
@@ -71,13 +85,16 @@ class Change:
     before: Any = None
     after: Any = None
     titre: str | None = None
+    level: str = "action"  # thematique | axe | oi | oo | fiche | action
 
     def line(self) -> str:
         ids = f"{self.old_id} → {self.id}" if self.old_id and self.old_id != self.id else self.id
+        if self.level != "action":
+            ids = f"{self.level} {ids}"
         if self.kind in ("added", "removed"):
             sign = "+" if self.kind == "added" else "-"
             return f"{sign} {self.kind:<10} {ids}  {shorten(self.titre)}"
-        sign = ">" if self.kind == "moved" else "~"
+        sign = ">" if self.kind == "moved" else "." if self.kind == "typo" else "~"
         return f"{sign} {self.kind:<10} {ids}  {self.field}: {shorten(self.before)} → {shorten(self.after)}"
 
 
@@ -96,7 +113,15 @@ class PlanDiff:
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        """Anything but typos changed."""
+        return any(c.kind != "typo" for c in self.changes)
+
+    @property
+    def typos(self) -> list[Change]:
+        return [c for c in self.changes if c.kind == "typo"]
+
+    def changed_with(self, typos: bool) -> bool:
+        return self.changed or (typos and bool(self.typos))
 
 
 def shorten(value: Any, width: int = 70) -> str:
@@ -189,11 +214,97 @@ def compare(old: Placed, new: Placed) -> list[Change]:
     return changes
 
 
+# --- typos ----------------------------------------------------------------------------------
+
+def is_typo(before: Any, after: Any) -> bool:
+    """A change the typo fixer would undo, or a small edit inside one word; lists compare
+    item by item (one item with a typo, the others equal)."""
+    if isinstance(before, list) and isinstance(after, list):
+        if len(before) != len(after):
+            return False
+        differing = [(b, a) for b, a in zip(before, after) if b != a]
+        return len(differing) == 1 and is_typo(*differing[0])
+    if not isinstance(before, str) or not isinstance(after, str) or before == after:
+        return False
+    if fix_text(before)[0] == fix_text(after)[0]:
+        return True
+    return _one_word_edit(before, after)
+
+
+def _one_word_edit(before: str, after: str) -> bool:
+    old_words, new_words = before.split(), after.split()
+    if len(old_words) != len(new_words):
+        return False
+    differing = [(o, n) for o, n in zip(old_words, new_words) if o != n]
+    if len(differing) != 1:
+        return False
+    old, new = differing[0]
+    letters = max(sum(ch.isalpha() for ch in old), sum(ch.isalpha() for ch in new))
+    return letters >= TYPO_MIN_WORD and 1 <= Levenshtein.distance(old, new) <= TYPO_MAX_EDIT
+
+
+def classified(change: Change) -> Change:
+    if change.kind == "changed" and is_typo(change.before, change.after):
+        return Change("typo", change.thematique, change.id, change.old_id, change.field, change.before,
+                      change.after, change.titre, change.level)
+    return change
+
+
+# --- the hierarchy and the fiches ------------------------------------------------------------
+
+def hierarchy_titles(plan: Plan) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(level, id) → (thématique, title) for every node: thématique, axe, OI, OO."""
+    nodes: dict[tuple[str, str], tuple[str, str | None]] = {}
+    for thematique in plan.thematiques:
+        code = thematique.code
+        nodes[("thematique", code)] = (code, thematique.titre)
+        for axe in thematique.axes:
+            axe_id = f"{code}-{axe.numero}"
+            nodes[("axe", axe_id)] = (code, axe.titre)
+            for oi in axe.objectifs_intermediaires:
+                oi_id = f"{axe_id}-{oi.numero}"
+                nodes[("oi", oi_id)] = (code, oi.titre)
+                for oo in oi.objectifs_operationnels:
+                    nodes[("oo", f"{oi_id}-oo{oo.numero}")] = (code, oo.titre)
+    return nodes
+
+
+def compare_hierarchy(old: Plan, new: Plan) -> list[Change]:
+    before, after = hierarchy_titles(old), hierarchy_titles(new)
+    changes = []
+    for (level, id_), (code, titre) in before.items():
+        if (level, id_) not in after:
+            changes.append(Change("removed", code, id_, titre=titre, level=level))
+        elif after[(level, id_)][1] != titre:
+            changes.append(Change("changed", code, id_, field="titre", before=titre, after=after[(level, id_)][1],
+                                  titre=after[(level, id_)][1], level=level))
+    changes += [Change("added", code, id_, titre=titre, level=level)
+                for (level, id_), (code, titre) in after.items() if (level, id_) not in before]
+    return changes
+
+
+def compare_fiches(old: Plan, new: Plan) -> list[Change]:
+    before: dict[str, Fiche] = {f.id: f for f in old.fiches}
+    after: dict[str, Fiche] = {f.id: f for f in new.fiches}
+    changes = [Change("removed", f.thematique, f.id, titre=f.titre, level="fiche")
+               for f in before.values() if f.id not in after]
+    changes += [Change("added", f.thematique, f.id, titre=f.titre, level="fiche")
+                for f in after.values() if f.id not in before]
+    for id_, fiche in before.items():
+        if id_ not in after:
+            continue
+        for name in FICHE_FIELDS:
+            if getattr(fiche, name) != getattr(after[id_], name):
+                changes.append(Change("changed", fiche.thematique, id_, field=name, before=getattr(fiche, name),
+                                      after=getattr(after[id_], name), titre=after[id_].titre, level="fiche"))
+    return changes
+
+
 def sort_key(order: list[str]):  # noqa: ANN201 - a key function
     """Changes by kind, then thématique in the plans' own order, then id and field."""
-    def key(change: Change) -> tuple[int, int, str, str]:
+    def key(change: Change) -> tuple[int, int, int, str, str]:
         rank = order.index(change.thematique) if change.thematique in order else len(order)
-        return KINDS.index(change.kind), rank, change.id, change.field or ""
+        return KINDS.index(change.kind), rank, LEVELS.index(change.level), change.id, change.field or ""
     return key
 
 
@@ -208,6 +319,8 @@ def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "
     changes += [Change("added", p.thematique, p.action.id, titre=p.action.titre) for p in added]
     for o, n in pairs:
         changes += compare(o, n)
+    changes += compare_hierarchy(old, new) + compare_fiches(old, new)
+    changes = [classified(c) for c in changes]
     return PlanDiff(old_name, new_name, len(old_actions), len(new_actions), sorted(changes, key=sort_key(thematique_order(old, new))))
 
 
@@ -220,11 +333,18 @@ def diff_sources(old: Path, new: Path, profile: Profile | None = None) -> PlanDi
 
 # --- reports --------------------------------------------------------------------------------
 
-def diff_text(diff: PlanDiff) -> str:
+def diff_text(diff: PlanDiff, typos: bool = False) -> str:
+    """The changes, one a line; typos apart, after them (listed with `typos`, else counted)."""
     counts = ", ".join(f"{kind} {n}" for kind, n in diff.counts.items())
     lines = [f"pgt diff: {diff.old} → {diff.new}",
              f"  actions: {diff.old_actions} → {diff.new_actions}; {counts}", ""]
-    lines += [change.line() for change in diff.changes] or ["no change"]
+    lines += [change.line() for change in diff.changes if change.kind != "typo"] or ["no change"]
+    if diff.typos and typos:
+        lines += ["", f"typos ({len(diff.typos)}: a fix the normalizers would make, or one word edited by "
+                      "1-2 letters):"]
+        lines += [change.line() for change in diff.typos]
+    elif diff.typos:
+        lines += ["", f"{len(diff.typos)} typo(s) not listed (--typos lists them)"]
     return "\n".join(lines) + "\n"
 
 
@@ -242,6 +362,8 @@ def write_diff_json(diff: PlanDiff, path: Path) -> None:
                        exit_code=ExitCode.OUTPUT_NOT_WRITABLE) from None
 
 
-def change_tuples(changes: Iterable[Change]) -> list[tuple[Any, ...]]:
-    """(kind, id, field, before, after): the compact form tests and scripts compare."""
-    return [(c.kind, c.id, c.field, c.before, c.after) for c in changes]
+def change_tuples(changes: Iterable[Change], levels: Iterable[str] = ("action",)) -> list[tuple[Any, ...]]:
+    """(kind, id, field, before, after) of the changes at these levels (actions by
+    default): the compact form tests and scripts compare."""
+    wanted = set(levels)
+    return [(c.kind, c.id, c.field, c.before, c.after) for c in changes if c.level in wanted]

@@ -1,11 +1,25 @@
 """Crosswalk between the two documents: summary fiche ↔ detail action, one to one.
 
-They number differently (enfance: detail 1..88, summary 1..93), so a pair is judged on
-three things: title similarity (rapidfuzz token_set_ratio on folded text, stop words out),
-the number, and the place (same axe, same OI). Candidate pairs are taken greedily, best
-score first (ties: nearer in print order, then ids, so the result is deterministic); a pair
-needs a title alike (≥ 70), or a title half alike with the same number and axe, or — for a
-detail row whose title was not printed — the same number and axe.
+They number differently (enfance: detail 1..88, summary 1..93) and the summary often
+paraphrases the detail's title, so a pair is judged on title similarity (rapidfuzz
+token_set_ratio on folded text, stop words out), the number, the place (same axe, same
+OI) and the order of print. Four passes, each on what the previous left:
+
+1. per objective (same axe and OI in both documents), a monotone alignment — pairs keep
+   the order of print on both sides, like the realigner's — maximising the pairs' scores
+   (a pair needs a title alike, ≥ 70; or half alike, ≥ 50, with the same number and axe;
+   or, for a detail row whose title was not printed, the same number and axe);
+2. across objectives, the same evidence, greedily best score first (a fiche filed under
+   another OI or axe); equal titles go to the first print (a reprinted block);
+3. per objective, the fiches and actions still unpaired, when as many on both sides, in
+   order of print: their place pairs them though the titles are paraphrases (a reprint of
+   an action already paired takes no part);
+4. an unpaired fiche whose significant words are in an unpaired action's text (title,
+   offers, fields) — a quarter of them (two at least) in the same objective, most of them
+   elsewhere in the axe: the summary names what the detail lists.
+
+Each pair has a confidence (0..1) kept on the fiche (`match_confidence`): the title
+similarity for passes 1–2, lower for pairs by place (3) and content (4).
 
 Then: `fiche_priorisation` on the action, `action_id` on the fiche, and the titles the
 detail document lost (jeunesse 2, 4, 7) filled from the fiche. Every change is logged;
@@ -14,10 +28,11 @@ fiches and actions left without a partner are reported (`crosswalk_unmatched`, i
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from pgt.normalize import CorrectionLog
-from pgt.normalize.similarity import similarity
+from pgt.normalize.similarity import significant, similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Action, Anomaly, Fiche, Plan
 
@@ -25,6 +40,12 @@ RULE = "crosswalk"
 RULE_TITLE = "title_from_summary"
 TITLE_ALIKE = 70.0
 TITLE_HALF = 50.0
+UNTITLED_SCORE = 60.0  # a detail row without title, paired on number and axe
+PLACE_CONFIDENCE = 0.4  # paired by place and order only
+CONTENT_ALIKE = 0.6  # share of the fiche's significant words found in the action's text (same axe)
+OBJECTIVE_CONTENT_ALIKE = 0.25  # in the same objective the place says the rest (and 2 words at least)
+CONTENT_MIN_WORDS = 2
+CONTENT_CONFIDENCE = 0.3  # + CONTENT_CONFIDENCE × that share
 
 
 @dataclass(frozen=True)
@@ -41,6 +62,8 @@ class Candidate:
     distance: float
     fiche: Fiche
     placed: Placed
+    confidence: float = 0.0
+    basis: str = "title"  # title | place | content
 
 
 def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float) -> Candidate | None:
@@ -53,25 +76,88 @@ def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float) -> Candidate | N
     if action.titre is None:
         # nothing to compare but the number and the axe (the OI may differ between documents)
         accepted = same_number and same_axe
-        titre = 60.0 if accepted else 0.0
+        titre = UNTITLED_SCORE if accepted else 0.0
     else:
         accepted = titre >= TITLE_ALIKE or (titre >= TITLE_HALF and same_number and same_axe)
     if not accepted:
         return None
     score = titre + 10 * same_number + 5 * same_axe + 5 * same_oi
-    return Candidate(score, abs(fiche_rank - placed.rank), fiche, placed)
+    return Candidate(score, abs(fiche_rank - placed.rank), fiche, placed, confidence=round(titre / 100, 2))
 
 
 def match(fiches: list[Fiche], placed: list[Placed]) -> list[Candidate]:
-    """One-to-one pairs, greedily by score."""
-    candidates = []
-    for index, fiche in enumerate(fiches):
-        rank = index / max(1, len(fiches) - 1)
-        for item in placed:
-            candidate = pair_score(fiche, item, rank)
-            if candidate is not None:
-                candidates.append(candidate)
-    candidates.sort(key=lambda c: (-c.score, c.distance, c.placed.action.id, c.fiche.id))
+    """One-to-one pairs: by place and order, then title, then place alone, then content."""
+    ranks = {f.id: i / max(1, len(fiches) - 1) for i, f in enumerate(fiches)}
+    pairs: list[Candidate] = []
+    for group_fiches, group_actions in _by_objective(fiches, placed).values():
+        pairs += _monotone(group_fiches, group_actions, ranks)
+    pairs += _across_objectives(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks)
+    reprints = _reprints(placed, pairs)
+    for group_fiches, group_actions in _by_objective(_free_fiches(fiches, pairs),
+                                                     _free_actions(placed, pairs)).values():
+        group_actions = [p for p in group_actions if p.action.id not in reprints]
+        if group_fiches and len(group_fiches) == len(group_actions):
+            pairs += [Candidate(0.0, abs(ranks[f.id] - p.rank), f, p, PLACE_CONFIDENCE, "place")
+                      for f, p in zip(group_fiches, group_actions)]
+    for group_fiches, group_actions in _by_objective(_free_fiches(fiches, pairs),
+                                                     _free_actions(placed, pairs)).values():
+        pairs += _by_content(group_fiches, group_actions, ranks, OBJECTIVE_CONTENT_ALIKE)
+    pairs += _by_content(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks, CONTENT_ALIKE)
+    return sorted(pairs, key=lambda c: c.placed.rank)
+
+
+def _by_objective(fiches: list[Fiche], placed: list[Placed]) -> dict[tuple[int | None, int | None],
+                                                                     tuple[list[Fiche], list[Placed]]]:
+    groups: dict[tuple[int | None, int | None], tuple[list[Fiche], list[Placed]]] = defaultdict(lambda: ([], []))
+    for fiche in fiches:
+        groups[(fiche.axe, fiche.oi)][0].append(fiche)
+    for item in placed:
+        groups[(item.axe, item.oi)][1].append(item)
+    return {k: v for k, v in groups.items() if v[0] and v[1]}
+
+
+def _free_fiches(fiches: list[Fiche], pairs: list[Candidate]) -> list[Fiche]:
+    taken = {p.fiche.id for p in pairs}
+    return [f for f in fiches if f.id not in taken]
+
+
+def _free_actions(placed: list[Placed], pairs: list[Candidate]) -> list[Placed]:
+    taken = {p.placed.action.id for p in pairs}
+    return [p for p in placed if p.action.id not in taken]
+
+
+def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]) -> list[Candidate]:
+    """The order-keeping set of pairs with the highest total score (weighted LCS)."""
+    n, m = len(fiches), len(placed)
+    cell = [[pair_score(f, p, ranks[f.id]) for p in placed] for f in fiches]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            options = [best[i + 1][j], best[i][j + 1]]
+            if cell[i][j] is not None:
+                options.append(cell[i][j].score + best[i + 1][j + 1])  # type: ignore[union-attr]
+            best[i][j] = max(options)
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        candidate = cell[i][j]
+        if candidate is not None and best[i][j] == candidate.score + best[i + 1][j + 1]:
+            pairs.append(candidate)
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]) -> list[Candidate]:
+    candidates = [c for f in fiches for p in placed if (c := pair_score(f, p, ranks[f.id])) is not None]
+    # equal scores: the first print (a block printed twice is the same action), then ids
+    candidates.sort(key=lambda c: (-c.score, c.placed.rank, c.placed.action.id, c.fiche.id))
+    return _one_to_one(candidates)
+
+
+def _one_to_one(candidates: list[Candidate]) -> list[Candidate]:
     taken_fiches: set[str] = set()
     taken_actions: set[str] = set()
     pairs = []
@@ -81,7 +167,48 @@ def match(fiches: list[Fiche], placed: list[Placed]) -> list[Candidate]:
         taken_fiches.add(candidate.fiche.id)
         taken_actions.add(candidate.placed.action.id)
         pairs.append(candidate)
-    return sorted(pairs, key=lambda c: c.placed.rank)
+    return pairs
+
+
+def _reprints(placed: list[Placed], pairs: list[Candidate]) -> set[str]:
+    """Actions whose title is that of a paired action: the same action printed again."""
+    paired_titles = {significant(p.placed.action.titre) for p in pairs if p.placed.action.titre}
+    paired = {p.placed.action.id for p in pairs}
+    return {p.action.id for p in placed
+            if p.action.id not in paired and p.action.titre and significant(p.action.titre) in paired_titles}
+
+
+def _action_text(action: Action) -> set[str]:
+    texts = [action.titre, action.porteur, action.public_vise, action.moyens_humains, action.moyens_techniques,
+             action.moyens_financiers, *action.partenaires]
+    for offre in action.offres:
+        texts += [offre.libelle, offre.porteur, offre.public_vise, offre.moyens_humains, offre.moyens_techniques,
+                  offre.moyens_financiers, *offre.partenaires]
+    return {_stem(w) for text in texts for w in significant(text).split()}
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word[-1] in "SX" else word
+
+
+def _by_content(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
+                threshold: float) -> list[Candidate]:
+    candidates = []
+    texts = {p.action.id: _action_text(p.action) for p in placed}
+    for fiche in fiches:
+        words = [_stem(w) for w in significant(fiche.titre).split() if len(w) > 3]
+        if len(words) < CONTENT_MIN_WORDS:
+            continue
+        for item in placed:
+            if fiche.axe is None or fiche.axe != item.axe:
+                continue
+            found = sum(w in texts[item.action.id] for w in words)
+            share = found / len(words)
+            if share >= threshold and found >= CONTENT_MIN_WORDS:
+                candidates.append(Candidate(share, abs(ranks[fiche.id] - item.rank), fiche, item,
+                                            round(CONTENT_CONFIDENCE * (1 + share), 2), "content"))
+    candidates.sort(key=lambda c: (-c.score, c.distance, c.placed.action.id, c.fiche.id))
+    return _one_to_one(candidates)
 
 
 def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
@@ -97,7 +224,10 @@ def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
             continue
         pairs = match(fiches, placed)
         for pair in pairs:
+            relinked = pair.fiche.action_id != pair.placed.action.id or pair.fiche.match_confidence is None
             _link(pair.fiche, pair.placed.action, log)
+            if relinked:  # a second run keeps the first one's (the title it filled is now alike)
+                pair.fiche.match_confidence = pair.confidence
         _report_unmatched(plan, code, fiches, placed, pairs)
 
 

@@ -9,8 +9,9 @@ under OI 1 and again, shifted, under OI 2). For each block:
 - the *target OI* is the one the summary fiche of the action points to (title ≥ 80 in the
   same axe), else the one the block's other fiches point to, else (no summary) the OI in
   whose OO table one of the block's titles is printed, else the aligned copy's;
-- OO numbers come from that fiche, else from the copy printed under the target OI; an OO
-  the target OI lacks is added, with its summary title when the summary has one.
+- OO numbers are kept as printed: those of the aligned copy (they come with its fields),
+  else of the copy under the target OI, else the fiche's; an OO the target OI lacks is
+  added, with its summary title when the summary has one.
 The kept action takes the id it has (or would have) under the target OI; the other copy is
 removed; the merge is logged (corrections + a `duplicate_merged` anomaly). Actions that
 share words but lack this evidence (the CLAS of enfance, jeunesse and parentalité; equal
@@ -161,7 +162,9 @@ def _merge_pair(aligned: Copy, other: Copy, target: Copy, fiche: Fiche | None, l
             log.record(kept.id, "offres", [o.libelle for o in kept.offres], [o.libelle for o in source.offres], RULE)
         kept.offres = source.offres
         kept.provenance = source.provenance
-    oo = sorted(set(fiche.oo if fiche is not None and fiche.oo else (target.action.oo or source.oo)))
+    # the OO numbers as printed, with the fields they were printed with; the summary's only
+    # when the detail prints none (a merge used to replace the printed numbers by the fiche's)
+    oo = sorted(set(source.oo or target.action.oo or (fiche.oo if fiche is not None else [])))
     if oo != kept.oo:
         log.record(kept.id, "oo", kept.oo, oo, RULE)
         kept.oo = oo

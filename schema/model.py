@@ -190,6 +190,7 @@ class Fiche(Strict):
     fiches_annexees: list[int] = Field(default_factory=list)
     action_id: str | None = None
     provenance: Provenance
+    match_confidence: float | None = Field(default=None, ge=0, le=1)  # of the crosswalk pair (0..1)
 
 
 class SourceDocument(Strict):

@@ -80,6 +80,10 @@ def match_thematique(text: str, profile: Profile | None = None) -> ThematiqueHea
     rest = folded[prefix:].strip() if prefix is not None else folded
     padded = f" {rest} "
     known = [(heading, code) for heading, code in profile.thematique_headings if f" {heading} " in padded]
+    # the heading of most words decides, the first printed on a tie: `Accès aux droits et
+    # inclusion numérique` → accès aux droits; `… de l'enfance, de la jeunesse et de la vie
+    # étudiante 12-30 ans` → jeunesse (`vie étudiante`, `12-30 ans` outweigh `enfance`)
+    known.sort(key=lambda item: (-len(item[0].split()), padded.index(f" {item[0]} ")))
     if known:
         if prefix is None:
             leftover = padded

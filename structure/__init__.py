@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pgt.structure.detail import DetailBuilder
+from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
 from pgt.errors import NoPlanFound
@@ -71,7 +72,8 @@ class BuiltDocument:
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
     profile = profile or default_profile()
-    kind = detect_kind(document, profile)
+    fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
+    kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
@@ -80,7 +82,9 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     ledger = Ledger(document.rows)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
-    if kind is DocumentKind.fiches_actions:
+    if fiche_form:
+        thematiques = FicheBuilder(document, ledger, corrections).build()
+    elif kind is DocumentKind.fiches_actions:
         thematiques = DetailBuilder(document, ledger, corrections, profile).build()
     else:
         thematiques, fiches = SummaryBuilder(document, ledger, profile).build()

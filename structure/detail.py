@@ -16,6 +16,7 @@ from pgt.settings import headings as pat
 from pgt.structure.hierarchy import HierarchyCursor, provenance_of
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
+from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import header_cell_field, header_matcher
@@ -25,6 +26,7 @@ from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematiq
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
 _LIST_FIELDS = ("partenaires", "indicateurs")
+LIBELLE_DOUBT = 0.5  # a cell after the offer column whose words are mostly another column's is that field
 _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "description", "objectifs", "statut",
                 "territoire")
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
@@ -63,16 +65,26 @@ class Titleless:
     next_numero: int | None = None
 
 
+@dataclass
+class PrintedOffer:
+    """An offer row as read: its action, the offer, the row and the fields laid from it."""
+
+    action: Action
+    offre: Offre
+    row: SourceRow
+    values: dict[str, str]
+
+
 class DetailBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
                  profile: Profile | None = None) -> None:
         self.document = document
         self.ledger = ledger
         self.corrections = corrections
-        self.profile = profile or default_profile()
-        self.matcher = header_matcher(self.profile)
-        self.cursor = HierarchyCursor(ledger, self.profile)
-        self.structural = {fold(p) for p in self.profile.phrases.structural}
+        self.plan_profile = profile or default_profile()
+        self.matcher = header_matcher(self.plan_profile)
+        self.cursor = HierarchyCursor(ledger, self.plan_profile)
+        self.structural = {fold(p) for p in self.plan_profile.phrases.structural}
         self.oo: int | None = None  # the OO a heading opened (`Objectif opérationnel 1.2.3`)
         self.fields: list[str] | None = None
         self.action: Action | None = None
@@ -81,18 +93,33 @@ class DetailBuilder:
         self.titleless: list[Titleless] = []
         self.last_numbered: Action | None = None
         self.tables_with_body: set[int | None] = set()  # tables past their header rows
+        self.profile = ColumnProfile()  # what each column holds, from the rows placed so far
+        self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
+        self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
+        self.row_now: SourceRow | None = None     # a Word table has no lines)
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
+        self.profile = self._scout_profile()
         for row in self.document.rows:
             self.feed(row)
         self._settle_titleless()
         self._declare_referenced_oo()
         return list(self.cursor.thematiques.values())
 
+    def _scout_profile(self) -> ColumnProfile:
+        """The column profile of the whole document, from a first walk whose plan, ledger
+        and corrections are thrown away: the first offer rows are then laid with what the
+        columns hold further down too."""
+        scout = DetailBuilder(self.document, Ledger(self.document.rows), [])
+        for row in self.document.rows:
+            scout.feed(row)
+        return scout.profile
+
     def feed(self, row: SourceRow) -> None:
         if row.is_blank:
             return
+        self.row_before, self.row_now = self.row_now, row
         if row.repeated_header and row.table_index in self.tables_with_body:
             # a header repeated after a page break inside a table (PDF): a duplicate of the
             # header already read; read again it would end the current action. (A header
@@ -126,7 +153,7 @@ class DetailBuilder:
         text = self._heading_text(row)
         if text is None:
             return False
-        profile = self.profile
+        profile = self.plan_profile
         thematique = pat.match_thematique(text, profile)
         if thematique:
             self._open_thematique(thematique, row)
@@ -197,6 +224,7 @@ class DetailBuilder:
         self.fields = None
         self.action = None
         self.oo = None
+        self.last_offer = None
         self.ledger.place(row)
         return True
 
@@ -252,7 +280,7 @@ class DetailBuilder:
                 oi.titre = restated.titre
             self.ledger.place(row)
             return True
-        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= self.profile.thresholds.title_similarity:
+        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= self.plan_profile.thresholds.title_similarity:
             self.ledger.place(row)
             return True
         return False
@@ -271,10 +299,10 @@ class DetailBuilder:
 
     # ---- headers --------------------------------------------------------------------------
     def _header_row(self, row: SourceRow) -> bool:
-        named = [(i, _is_header_cell(c, self.profile), c) for i, c in row.non_empty]
+        named = [(i, _is_header_cell(c, self.plan_profile), c) for i, c in row.non_empty]
         fields = [(i, f, c) for i, f, c in named if f is not None]
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
-        minimum = self.profile.thresholds.header_fields_min
+        minimum = self.plan_profile.thresholds.header_fields_min
         if unknown and len(fields) >= minimum and all(_capitalised(c) or _header_like(c) for _, c in unknown) \
                 and len(fields) >= 2 * len(unknown):
             # a header row with a column name the profile does not know: its values are kept
@@ -304,10 +332,11 @@ class DetailBuilder:
                 sequence.append(field)
         if sequence[0] != "titre":
             sequence.insert(0, "titre")
-        expected = self.profile.layouts[self._layout_kind(sequence)]
+        expected = self.plan_profile.layouts[self._layout_kind(sequence)]
         sequence += [f for f in expected if f not in sequence]  # columns the header forgot
         self.fields = sequence
         self.action = None
+        self.last_offer = None
 
     def _layout_kind(self, sequence: list[str]) -> str:
         if "offre" in sequence or "parcours" in sequence:
@@ -328,9 +357,9 @@ class DetailBuilder:
     # ---- data rows ----------------------------------------------------------------------
     def _data_row(self, row: SourceRow) -> bool:
         code = self.cursor.thematique.code  # type: ignore[union-attr]
-        fields = self.fields or self.profile.layouts[code if code in ("enfance", "parentalite") else "standard"]
+        fields = self.fields or self.plan_profile.layouts[code if code in ("enfance", "parentalite") else "standard"]
         first_index, first_text = row.non_empty[0]
-        number = pat.match_action_number(first_text, self.profile) if first_index <= 2 else None
+        number = pat.match_action_number(first_text, self.plan_profile) if first_index <= 2 else None
         fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None
         if number or fiche_list:
             titre = number.titre if number else fiche_list[1]  # type: ignore[index]
@@ -384,31 +413,49 @@ class DetailBuilder:
                     pending.next_numero = numero
         return action
 
-    def _placed_values(self, row: SourceRow, start: int, fields: list[str], record_id: str) -> dict[str, str]:
-        cells = [(i - start, row.cells[i]) for i in range(start, len(row.cells))]
-        placement = place_cells(cells, fields)
-        placed_positions = {start + pos for pos, text in cells if text.strip()} - {start + pos for pos, _ in placement.overflow}
+    def _placed_values(self, row: SourceRow, start: int, fields: list[str], record_id: str,
+                       guided: bool = False) -> dict[str, str]:
+        cells = [(i - start, row.cells[i], i) for i in range(start, len(row.cells))]
+        if guided:
+            # offer tables: cells laid by what their column holds elsewhere, then realigned
+            non_empty = [(pos, text, i) for pos, text, i in cells if text.strip()]
+            guide = guided_positions([(pos, text) for pos, text, _ in non_empty], fields, self.profile)
+            cells = [(pos if at is None else at, text, i) for (pos, text, i), at in zip(non_empty, guide)]
+        index_of = {(pos, text): i for pos, text, i in cells}
+        placement = place_cells([(pos, text) for pos, text, _ in cells], fields)
+        overflow_at = [index_of[(pos, text)] for pos, text in placement.overflow]
+        placed_positions = {i for _, text, i in cells if text.strip()} - set(overflow_at)
         oo_text = placement.values.get("oo")
         if oo_text is not None and not pat.parse_oo_refs(oo_text):
             # free text laid on the OO column: no OO number to read, and no field to keep it
             # in — listed, not counted as placed (it used to vanish while counted placed)
             del placement.values["oo"]
-            at = next(start + pos for pos, text in cells if text == oo_text)
+            at = next(i for _, text, i in cells if text == oo_text)
             placed_positions.discard(at)
             self.ledger.residue(row, "text in the OO column that is not OO numbers", [at])
         self.ledger.place(row, placed_positions)
         if placement.overflow:
-            self.ledger.residue(row, "cells beyond the table's columns", [start + pos for pos, _ in placement.overflow])
-        if placement.moved:
-            self.ledger.note("realigned_cells", f"{placement.moved} cell(s) printed in another column put back in "
-                             f"their field by content (offset up to {placement.shift:+d})",
+            self.ledger.residue(row, "cells beyond the table's columns", overflow_at)
+        moved, shift = placement.moved, placement.shift
+        if guided:  # moved from where the row printed them, not from where the profile laid them
+            printed_at = {text: i - start for _, text, i in cells}
+            offsets = [fields.index(f) - printed_at[text] for f, text in placement.values.items() if text in printed_at]
+            moved = sum(offset != 0 for offset in offsets)
+            shift = max(offsets, key=abs, default=0)
+        if moved:
+            self.ledger.note("realigned_cells", f"{moved} cell(s) printed in another column put back in "
+                             f"their field by content (offset up to {shift:+d})",
                              row, severity="info", record_id=record_id)
         for text, source, target in placement.moves:
             self.ledger.note("realigned_cells", f"cell moved from {source} to {target} by its content", row,
                              severity="info", record_id=record_id, cells=[text])
+        self.profile.learn(placement.values)
         return placement.values
 
     def _fill(self, action: Action, row: SourceRow, start: int, fields: list[str], all_fields: list[str]) -> None:
+        if "offre" in all_fields and "offre" in fields:
+            self._fill_offer_table(action, row, start, fields)
+            return
         values = self._placed_values(row, start, fields, action.id)
         oo_text = values.pop("oo", None)
         if oo_text is not None:
@@ -420,25 +467,96 @@ class DetailBuilder:
         if "offre" in all_fields and (libelle or values):
             action.offres.append(_offre(libelle, values, row))
 
+    def _fill_offer_table(self, action: Action, row: SourceRow, start: int, fields: list[str]) -> None:
+        """An action's first row in a table of offers: its fields are the action's and its first offer's."""
+        above = self.last_offer
+        oo_refs, libelle, values = self._offer_row_values(action, row, start, fields)
+        if oo_refs:
+            action.oo = oo_refs
+        if libelle and not values and above is not None and self._printed_one_row_up(above, row):
+            values = self._take_fields_of(above, action, row)
+        _apply_fields(action, values)
+        if libelle or values:
+            action.offres.append(_offre(libelle, values, row))
+        self.last_offer = None
+
     def _add_offre(self, action: Action, row: SourceRow, start: int, fields: list[str], libelle: str | None = None) -> None:
-        if libelle is None and "offre" in fields:
-            # the offer's libellé anchors the row: the cells after it follow the header
-            first = next(((i, c) for i, c in row.non_empty if i >= start), None)
-            if first is not None and cell_type(first[1])[0] is None:
-                libelle = first[1]
-                self.ledger.place(row, [first[0]])
-                expected = start + fields.index("offre")
-                if first[0] != expected:
-                    self.ledger.note("realigned_cells", f"offer libellé found in column {first[0]}, expected {expected}",
-                                     row, severity="info", record_id=action.id)
-                start, fields = first[0] + 1, fields[fields.index("offre") + 1 :]
-        values = self._placed_values(row, start, fields, action.id)
-        oo_text = values.pop("oo", None)
-        if oo_text is not None and (refs := pat.parse_oo_refs(oo_text)):
-            action.oo = sorted(set(action.oo) | set(refs))
-        libelle = libelle or values.pop("offre", None)
-        values.pop("offre", None)
-        action.offres.append(_offre(libelle, values, row))
+        if libelle is None:
+            oo_refs, libelle, values = self._offer_row_values(action, row, start, fields)
+        else:
+            oo_refs, values = [], self._placed_values(row, start, fields, action.id, guided=True)
+            oo_text = values.pop("oo", None)
+            oo_refs = pat.parse_oo_refs(oo_text) or [] if oo_text is not None else []
+            values.pop("offre", None)
+        if oo_refs:
+            action.oo = sorted(set(action.oo) | set(oo_refs))
+        offre = _offre(libelle, values, row)
+        action.offres.append(offre)
+        self.last_offer = PrintedOffer(action, offre, row, dict(values))
+
+    def _offer_row_values(self, action: Action, row: SourceRow, start: int,
+                          fields: list[str]) -> tuple[list[int], str | None, dict[str, str]]:
+        """(OO numbers, libellé, fields) of a row of an offers table. Its OO numbers and the
+        offer's libellé anchor the row; the cells after them are laid by meaning (the
+        column profile, then the realigner)."""
+        cells = [(i, c) for i, c in row.non_empty if i >= start]
+        oo_refs: list[int] = []
+        oo_at: int | None = None
+        if cells and "oo" in fields and (refs := pat.parse_oo_refs(cells[0][1])):
+            oo_refs, oo_at = refs, cells[0][0]
+            self.ledger.place(row, [cells[0][0]])
+            cells = cells[1:]
+        offre_at = fields.index("offre")
+        rest = fields[offre_at + 1 :]
+        libelle = None
+        # the libellé follows the OO cell, wherever the row printed it
+        expected = oo_at + 1 if oo_at is not None else start + offre_at
+        if cells and self._is_libelle(*cells[0], expected):
+            index, libelle = cells[0]
+            self.ledger.place(row, [index])
+            self.profile.learn({"offre": libelle})
+            if index != expected:
+                self.ledger.note("realigned_cells", f"offer libellé found in column {index}, expected {expected}",
+                                 row, severity="info", record_id=action.id)
+            anchor = index + 1
+        else:
+            anchor = expected + 1
+        if cells and cells[0][0] < anchor and libelle is None:
+            anchor = cells[0][0]  # a typed cell before the offer column: laid from where it is
+        values = self._placed_values(row, anchor, rest, action.id, guided=True)
+        _join_second_indicator(values)
+        return oo_refs, libelle, values
+
+    def _is_libelle(self, index: int, text: str, expected: int) -> bool:
+        """The first cell after the OO is the offer's libellé when it sits in the offer column
+        or before it (rows printed one column left); one column further only when nothing
+        in it says it is a field (no content type, words of no other column)."""
+        if index <= expected:
+            return True
+        kind, strong = cell_type(text)
+        if index > expected + 1 or strong or kind == "moyens_financiers":
+            return False
+        shares = {f: self.profile.share(text, f) for f in ("offre", *_TEXT_FIELDS, *_LIST_FIELDS)}
+        return max(shares, key=shares.__getitem__) == "offre" or max(shares.values()) < LIBELLE_DOUBT
+
+    def _printed_one_row_up(self, above: PrintedOffer, row: SourceRow) -> bool:
+        """A tall row of an offers table whose fields the export printed on the line above,
+        beside the previous action's last offer: this row holds only its title, OO and
+        libellé, and the line above is that offer's own, directly before it."""
+        adjacent = above.row is self.row_before and above.row.table_index == row.table_index
+        first = above.action.offres[0] if above.action.offres else None
+        return (adjacent and bool(above.values) and above.offre.libelle is not None
+                and first is not None and first is not above.offre and _has_fields(above.action))
+
+    def _take_fields_of(self, above: PrintedOffer, action: Action, row: SourceRow) -> dict[str, str]:
+        for field in _TEXT_FIELDS:
+            setattr(above.offre, field, None)
+        for field in _LIST_FIELDS:
+            setattr(above.offre, field, [])
+        self.ledger.note("fields_from_row_above", f"the fields of action {action.id}'s first row are printed on "
+                         f"the line above, beside an offer of {above.action.id} that already has its row",
+                         row, severity="info", record_id=action.id, cells=list(above.values.values()))
+        return above.values
 
     def _titleless_row(self, row: SourceRow, fields: list[str]) -> None:
         previous = self.action
@@ -506,6 +624,21 @@ def _apply_fields(record: Action | Offre, values: dict[str, str]) -> None:
     for field, value in values.items():
         if field.startswith(OTHER_PREFIX):
             record.autres[field[len(OTHER_PREFIX):]] = value
+
+
+def _join_second_indicator(values: dict[str, str]) -> None:
+    """A row printing two indicators (`Nombre de rencontres` | `Nombre de participants`) has
+    one laid on the column before the indicators: both are indicators."""
+    current = values.get("indicateurs")
+    if current is None or cell_type(current) != ("indicateurs", True):
+        return
+    for field in list(values):
+        if field != "indicateurs" and cell_type(values[field]) == ("indicateurs", True):
+            values["indicateurs"] = f"{values.pop(field)}, {values['indicateurs']}"
+
+
+def _has_fields(record: Action | Offre) -> bool:
+    return any(getattr(record, f) for f in (*_TEXT_FIELDS, *_LIST_FIELDS))
 
 
 def _offre(libelle: str | None, values: dict[str, str], row: SourceRow) -> Offre:

@@ -34,6 +34,8 @@ class SummaryBuilder:
         self.axe_title_open = False  # text lines after an axe heading continue its title
         self.oo_numbers: list[int] = []
         self.in_parentalite_list = False
+        self.spanning: Fiche | None = None  # an actions cell that may span the OO rows below it
+        self.ahead: tuple[pat.Numbered, SourceRow, int] | None = None  # an OO label printed ahead of its fiches
 
     def build(self) -> tuple[list[Thematique], list[Fiche]]:
         for row in self.document.rows:
@@ -107,20 +109,58 @@ class SummaryBuilder:
             self.cursor.open_axe(axe_number, titre, row)
             self.pending_axe = None
             self.oo_numbers = []
+            self.spanning = None
+            self.ahead = None
         self.ledger.place(row)
         return True
 
     def _data(self, row: SourceRow) -> None:
+        if self._extend_spanning_fiche(row):
+            return
+        fiches_before = len(self.fiches)
+        self._read_cells(row)
+        added = self.fiches[fiches_before:]
+        # an unnumbered actions cell (cohésion sociale) is one merged cell beside all its OO rows
+        self.spanning = added[-1] if len(added) == 1 and added[0].numero is None and added[0].oi else None
+
+    def _extend_spanning_fiche(self, row: SourceRow) -> bool:
+        """A row that prints only OO cells under the actions cell of the row above: that cell
+        spans this row too (a merged cell), so its fiche is under these OO as well."""
+        fiche, oi = self.spanning, self.cursor.oi
+        if fiche is None or oi is None or fiche.oi != oi.numero:
+            return False
+        read = [pat.split_three_digit_oo(text) or ([m] if (m := pat.match_oo_cell(text)) else [])
+                for _, text in row.non_empty]
+        if not read or not all(read):
+            return False
+        for (index, _), items in zip(row.non_empty, read):
+            for item in items:
+                self.cursor.declare_oo(item.numero, item.titre, row, index)
+            self.ledger.place(row, [index])
+        self.oo_numbers = [item.numero for items in read for item in items]
+        fiche.oo = sorted(set(fiche.oo) | set(self.oo_numbers))
+        return True
+
+    def _read_cells(self, row: SourceRow) -> None:
         cells = row.non_empty
         seen_pattern = False
         last_fiche: Fiche | None = None
         expecting_title: Fiche | None = None
+        labels = 0
         for position, (index, text) in enumerate(cells):
             oi = pat.match_oi_cell(text)
             oos = pat.split_three_digit_oo(text)
             oo = pat.match_oo_cell(text) if not oos else None
             fiches = pat.split_fiches(text) if pat.starts_with_fiche(text) else []
             annexes = pat.match_annexes(text)
+            if (oi or oos or oo) and self.ahead is not None:
+                self._open_oo(*self.ahead)  # the next label: the one printed ahead opens first
+                self.ahead = None
+            if oo and self._printed_ahead(oo, labels, last_fiche):
+                self.ahead = (oo, row, index)
+                self.ledger.place(row, [index])
+                continue
+            labels += bool(oi or oos or oo)
             if oi:
                 self.cursor.open_oi(oi.numero, oi.titre, row)
                 self.oo_numbers = []
@@ -152,6 +192,14 @@ class SummaryBuilder:
         if expecting_title is not None:
             self.ledger.note("missing_title", f"fiche {expecting_title.numero} has no title", row,
                              record_id=expecting_title.id)
+
+    def _printed_ahead(self, oo: pat.Numbered, labels: int, last_fiche: Fiche | None) -> bool:
+        """A second OO label on a row, before the row's fiche, that restarts the numbering
+        (a new OI): it was printed ahead of its fiches; this row's fiche, and the rows of
+        fiches that follow, belong to the first label, until the next label is printed."""
+        oi = self.cursor.oi
+        return (labels >= 1 and last_fiche is None and oi is not None and self.ahead is None
+                and oo.numero in {o.numero for o in oi.objectifs_operationnels} and oo.numero < max(self.oo_numbers, default=0))
 
     def _leading_text(self, text: str, row: SourceRow, index: int) -> None:
         """Text before any OI/OO/fiche cell: the axe title (restated or first printed)."""

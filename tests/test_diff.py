@@ -78,7 +78,7 @@ def test_each_kind_of_change_exactly(tmp_path, old_plan):
     renumbered = result.changes[2]
     assert renumbered.old_id == "jeunesse-4-3-61" and renumbered.titre.startswith("Création de liaisons douces")
     assert result.changes[0].titre.startswith("Organiser un partenariat avec Pôle Emploi")
-    assert result.counts == {"removed": 1, "added": 1, "renumbered": 1, "moved": 1, "changed": 1}
+    assert result.counts == {"removed": 1, "added": 1, "renumbered": 1, "moved": 1, "changed": 1, "typo": 0}
     assert result.new_actions == result.old_actions == len(old_plan.all_actions())  # one removed, one added
 
 
@@ -111,10 +111,10 @@ def test_cli_text_json_and_fail_on_change(tmp_path):
     assert "- removed    petite_enfance-1-1-5" in result.output
     assert '~ changed    petite_enfance-1-1-3  porteur: "Direction Pôle Petite Enfance et RPE" → "RPE"' in result.output
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["counts"] == {"removed": 1, "added": 0, "renumbered": 0, "moved": 0, "changed": 1}
+    assert data["counts"] == {"removed": 1, "added": 0, "renumbered": 0, "moved": 0, "changed": 1, "typo": 0}
     assert data["changes"][1] == {"kind": "changed", "thematique": "petite_enfance", "id": "petite_enfance-1-1-3",
                                   "old_id": None, "field": "porteur", "before": "Direction Pôle Petite Enfance et RPE",
-                                  "after": "RPE", "titre": data["changes"][1]["titre"]}
+                                  "after": "RPE", "titre": data["changes"][1]["titre"], "level": "action"}
     assert runner.invoke(app, ["diff", str(DETAIL), str(new), "--fail-on-change", "-q"]).exit_code == 1
 
 

@@ -203,7 +203,7 @@ def test_clas_block_merged_one_action_each_under_oi_2(raw_plan):
     assert clas.titre.startswith("Pérennisation du CLAS")
     assert clas.porteur == "Direction Politique de la ville et Mont de Marsan Agglomération"  # the aligned copy's
     assert clas.partenaires == ["CAF", "associations locales"]
-    assert clas.oo == [2]  # summary fiche 72: axe 3, OI 2, OO 2
+    assert clas.oo == [1]  # as printed with the aligned copy's fields (summary fiche 72 says OO 2)
     etudes = actions_by_id(raw_plan)["enfance-3-2-70"]
     assert etudes.public_vise == "Elèves des écoles communautaires" and etudes.indicateurs == ["Nombre d'élèves inscrits"]
     merged = [a for a in raw_plan.anomalies if a.code == "duplicate_merged"]
@@ -239,17 +239,19 @@ def _small_plan(first_oi_actions, second_oi_actions, fiches=()):
         Axe(numero=3, objectifs_intermediaires=[oi1, oi2])])], fiches=list(fiches))
 
 
-def test_duplicate_placed_where_the_summary_says_with_its_oo():
+def test_duplicate_placed_where_the_summary_says_with_its_printed_oo():
     fiche = Fiche(id="enfance-f72", thematique="enfance", axe=3, oi=2, oo=[2], numero=72,
                   titre="Pérennisation du CLAS", provenance=Provenance(document="s"))
     plan = _small_plan([_action("enfance-3-1-9", 9, "Pérennisation du CLAS.", [1], porteur="Politique de la ville")],
                        [_action("enfance-3-2-9", 9, "Pérennisation du CLAS", [1])], [fiche])
+    plan.thematiques[0].axes[0].objectifs_intermediaires[1].objectifs_operationnels = []  # OI 2 prints no OO table
     log = CorrectionLog(plan.corrections)
     merge_duplicates_rule(plan, log)
     oi1, oi2 = plan.thematiques[0].axes[0].objectifs_intermediaires
     assert oi1.actions == [] and [a.id for a in oi2.actions] == ["enfance-3-2-9"]
-    assert oi2.actions[0].porteur == "Politique de la ville" and oi2.actions[0].oo == [2]
-    assert [o.numero for o in oi2.objectifs_operationnels] == [1, 2]  # OO 2 added: the reference stays valid
+    # the OO printed with the fields it takes (not the fiche's), added where the OI lacks it
+    assert oi2.actions[0].porteur == "Politique de la ville" and oi2.actions[0].oo == [1]
+    assert [o.numero for o in oi2.objectifs_operationnels] == [1]  # OO 1 added: the reference stays valid
     Plan.model_validate(plan.model_dump())
 
 

@@ -167,6 +167,7 @@ def test_objective_and_action_heading_forms():
     ("COHÉSION SOCIALE", "cohesion_sociale"), ("Soutien à la parentalité", "parentalite"),
     ("Animation de la vie sociale", "animation_vie_sociale"), ("THEMATlQUE ENFANCE", "enfance"),
     ("INCLUSION NUMÉRIQUE", "inclusion_numerique"), ("Enfance (3-11 ans)", "enfance"),
+    ("Accès aux droits et inclusion numérique", "acces_aux_droits"),  # one thématique: the first named
 ])
 def test_thematique_headings(heading, code):
     assert pat.thematique_of_heading(heading) == code

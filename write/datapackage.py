@@ -63,6 +63,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "fiche_priorisation": ("integer", "Number of the action in the priorisation (summary) document"),
     "fiches_liees": ("list:integer", "Numbers of the fiches the action refers to (cohésion sociale)"),
     "fiches_annexees": ("list:integer", "Numbers of the fiches annexées (summary document)"),
+    "confidence": ("number", "Confidence of the crosswalk pair fiche ↔ action, 0..1: the title similarity, "
+                   "0.4 for a pair by place and order only, 0.3–0.6 by content (empty when unmatched)"),
     "source": ("string", "Source document name"),
     "source_ligne": ("integer", "Line of the source document (text exports)"),
     "source_page": ("integer", "Page of the source document (PDF)"),

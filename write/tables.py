@@ -36,7 +36,7 @@ OFFRE_COLUMNS = ["id", "action_id", "thematique", "axe", "oi", "libelle", *FIELD
                  *TABLE_COLUMNS, *EXTRA_FIELD_COLUMNS, *SHEET_COLUMNS]
 OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "nb_actions"]
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
-                 *SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS]
+                 *SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS, "confidence"]
 CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule", "note"]
 ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
 
@@ -115,7 +115,7 @@ def fiche_rows(plan: Plan) -> list[Row]:
         {
             "id": f.id, "thematique": f.thematique, "axe": f.axe, "oi": f.oi, "oo": joined(f.oo),
             "numero": f.numero, "titre": f.titre, "fiches_annexees": joined(f.fiches_annexees),
-            "action_id": f.action_id, **_source(f.provenance),
+            "action_id": f.action_id, **_source(f.provenance), "confidence": f.match_confidence,
         }
         for f in plan.fiches
     ]

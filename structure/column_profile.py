@@ -1,0 +1,105 @@
+"""What each column of a plan's tables holds, learnt from the rows read so far.
+
+Offer rows of the enfance tables are printed with fewer cells than the header, so a cell
+often sits one or more columns away from its field, and many cells carry no typed content
+(`Associations diverses, Sitcom`, `Pôle Education de l'agglomération`). Their words,
+though, are the words of their column in the other rows: `Pôle`, `agglomération` are
+porteurs, `élèves`, `enfants` publics, `dotation` a financial means. A column's content
+profile counts the words of the cells placed in it; `guided_positions` lays a row's cells
+on the fields by that profile and by the realigner's content types (a monotone alignment,
+like the realigner's), and the realigner (`place_cells`) then places them at those
+positions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from pgt.settings.headers import fold
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
+
+_WORD = re.compile(r"[A-Z0-9]{4,}")
+# words of every column: they say nothing about which one
+_STOPWORDS = frozenset({"POUR", "DANS", "AVEC", "SELON", "LEUR", "LEURS", "ENTRE", "TOUS", "TOUTES", "AUTRES",
+                        "PLUS", "CETTE", "SONT", "ETRE", "FAIRE"})
+MIN_WORD_COUNT = 2  # a word seen once in the plan says too little about its column
+PROFILE_WEIGHT = 4.0  # a cell whose words all belong to one column: worth a strong content type and more
+DISPLACEMENT_COST = 0.1  # per column from where the row's anchor puts the cell
+CHANGE_COST = 0.25  # per column the offset changes along the row (offer rows drift often)
+UNPLACED_COST = 3.0
+FOREIGN_IN_TYPED_COST = 0.5  # a column of typed content (periods, indicators, parcours) rarely holds other text
+UNPROFILED = ("titre", "oo")  # fields whose words are learnt from no cell
+
+
+def words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit()]
+
+
+class ColumnProfile:
+    """Word counts per field, over the cells placed in each field."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
+        self.totals: Counter[str] = Counter()
+
+    def learn(self, values: dict[str, str]) -> None:
+        for field, text in values.items():
+            if field in UNPROFILED:
+                continue
+            for word in set(words(text)):
+                self.by_field[field][word] += 1
+                self.totals[word] += 1
+
+    def share(self, text: str, field: str) -> float:
+        """Mean, over the cell's known words, of the share of their uses that are in
+        `field` (0 when no word of the cell is known)."""
+        known = [w for w in words(text) if self.totals[w] >= MIN_WORD_COUNT]
+        if not known:
+            return 0.0
+        counts = self.by_field.get(field)
+        if counts is None:
+            return 0.0
+        return sum(counts[w] / self.totals[w] for w in known) / len(known)
+
+    def spread(self, text: str, fields: list[str]) -> list[float]:
+        """The cell's share in each field, centred on their mean: a cell whose words are
+        everywhere pulls nowhere."""
+        shares = [self.share(text, f) for f in fields]
+        mean = sum(shares) / len(shares) if shares else 0.0
+        known = sum(self.totals[w] >= MIN_WORD_COUNT for w in words(text))
+        evidence = known / (known + 2)  # one known word is a third of the evidence of many
+        return [evidence * (s - mean) for s in shares]
+
+
+def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: ColumnProfile) -> list[int | None]:
+    """For `(position, text)` cells (positions relative to the row's anchor), the field
+    index each is laid on, strictly increasing (None: no field fits), by the column
+    profile and the realigner's content types, each column moved and each change of
+    offset paying a cost."""
+    n, m = len(cells), len(fields)
+    if n == 0:
+        return []
+    # a cell printed past the last column is at least that far off: measured from the last one
+    cells = [(min(pos, m - 1), text) for pos, text in cells]
+    scores = []
+    for pos, text in cells:
+        spread = profile.spread(text, fields)
+        kind = cell_type(text)[0]
+        scores.append([PROFILE_WEIGHT * spread[j] + affinity(text, f) - DISPLACEMENT_COST * abs(j - pos)
+                       - (FOREIGN_IN_TYPED_COST if f in STRONG_TYPES and kind != f else 0.0)
+                       for j, f in enumerate(fields)])
+    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j
+    best: dict[int, tuple[float, list[int | None], int]] = {-1: (0.0, [], 0)}
+    for i, (pos, _) in enumerate(cells):
+        step: dict[int, tuple[float, list[int | None], int]] = {}
+        for last, (score, path, offset) in best.items():
+            skip = (score - UNPLACED_COST, [*path, None], offset)
+            if last not in step or skip[0] > step[last][0]:
+                step[last] = skip
+            for j in range(last + 1, m):
+                total = score + scores[i][j] - CHANGE_COST * abs((j - pos) - offset)
+                if j not in step or total > step[j][0]:
+                    step[j] = (total, [*path, j], j - pos)
+        best = step
+    return max(best.values(), key=lambda item: item[0])[1]

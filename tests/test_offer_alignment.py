@@ -1,0 +1,115 @@
+"""Offer rows of enfance's "exemple d'offres" tables, read by meaning (issue 14).
+
+Each expectation is a hand reading of raw/pgt-fiches-actions.txt at the line named: what
+the cell says, not which TAB it sits after.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import actions_by_id
+
+from pgt.structure.column_profile import ColumnProfile, guided_positions
+
+FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
+          "moyens_financiers", "parcours", "indicateurs")
+
+
+def offer(plan, action_id: str, libelle_start: str):
+    action = actions_by_id(plan)[action_id]
+    return next(o for o in action.offres if (o.libelle or "").startswith(libelle_start))
+
+
+def fields_of(record) -> dict[str, object]:
+    return {f: getattr(record, f) for f in FIELDS if getattr(record, f)}
+
+
+def test_regression_offer_59_tri_selectif_partenaires_not_financiers(raw_plan):
+    # line 308: the partners, human means and indicator are printed five columns right
+    o = offer(raw_plan, "enfance-2-4-59", "Actions de sensibilisation au tri")
+    assert fields_of(o) == {
+        "public_vise": "Elèves des écoles Communautaires + enfants des ALSH",
+        "partenaires": ["Associations diverses", "Sitcom"],
+        "moyens_humains": "Les enseignants, les équipes périscolaires, extrascolaires et intervenants Sitcom",
+        "indicateurs": ["Taux de participation"],
+    }
+
+
+def test_regression_offer_61_porteur_not_public(raw_plan):
+    # line 311 (the action's first row): porteur and public printed one column right
+    o = offer(raw_plan, "enfance-2-4-61", "Participer au nettoyage des plages")
+    assert o.porteur == "Pôle Education De l'agglomération"
+    assert o.public_vise == "élèves de St Perdon Et Campagne"
+    assert o.echeances is None
+    assert o.partenaires == ["ONF (St Perdon)"]
+    assert o.moyens_humains == "Intervenant ONF"
+    assert o.moyens_techniques == "Sacs poubelles, gants..."
+    assert o.moyens_financiers == "Dotation écoles"
+    assert o.indicateurs == ["Nombre d'activités organisées sur le thème", "relève de pesées"]
+    action = actions_by_id(raw_plan)["enfance-2-4-61"]
+    assert (action.porteur, action.public_vise) == (o.porteur, o.public_vise)
+
+
+def test_regression_offer_35_sejours_fields_printed_on_the_line_above(raw_plan):
+    # line 243 holds only the title, OO 4 and the libellé; its fields are on line 242,
+    # beside action 34's second offer (director meetings), which has its own row already
+    o = offer(raw_plan, "enfance-1-5-35", "Organisation de séjours d'été")
+    assert fields_of(o) == {
+        "public_vise": "Les enfants des ALSH",
+        "echeances": "Grandes vacances scolaires",
+        "partenaires": ["Prestataires/intervenants"],
+        "moyens_humains": "Les équipes périscolaires",
+        "moyens_techniques": "Bus, logement",
+        "moyens_financiers": "Budget dédié",
+    }
+    meetings = offer(raw_plan, "enfance-1-5-34", "Réunions régulières avec les directeurs")
+    assert fields_of(meetings) == {}
+    assert any(a.code == "fields_from_row_above" and a.line == 243 for a in raw_plan.anomalies)
+
+
+def test_regression_offer_rows_shifted_left_keep_their_fields(raw_plan):
+    # lines 314, 317: rows printed one column left, untyped cells laid by their column's words
+    poulliers = offer(raw_plan, "enfance-2-4-61", "Mise en place de poulliers")
+    assert poulliers.moyens_techniques == "Outils de jardinage et de réalisation de poulliers"
+    assert poulliers.moyens_financiers is None
+    visite = offer(raw_plan, "enfance-2-4-62", "Visite du centre de biodiversité")
+    assert visite.partenaires == ["Les communes"]
+    sitcom = offer(raw_plan, "enfance-2-4-59", "Mise en place du projet SITCOM")
+    assert (sitcom.partenaires, sitcom.parcours) == (["SITCOM"], None)
+
+
+def test_regression_offer_33_libelle_one_column_right(raw_plan):
+    # line 238: title in column 1, OO in 2, libellé in 4: the libellé stays the libellé
+    action = actions_by_id(raw_plan)["enfance-1-5-33"]
+    assert action.offres[0].libelle.startswith("Organisation de temps de médiation")
+    assert action.public_vise == "Tous les enfants"
+    assert action.moyens_humains == "les équipes périscolaires et extrascolaires"
+
+
+def test_guided_positions_follow_the_column_words():
+    profile = ColumnProfile()
+    for _ in range(3):
+        profile.learn({"porteur": "Service jeunesse de la ville", "partenaires": "Associations sportives, clubs",
+                       "moyens_humains": "Les animateurs du service"})
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "indicateurs"]
+    # printed four columns right, past the last field: laid on partenaires and humains
+    cells = [(5, "Clubs et associations"), (6, "Animateurs"), (7, "Nombre de clubs")]
+    assert guided_positions(cells, fields, profile) == [2, 3, 4]
+    # a cell whose words the profile does not know stays where it is printed
+    assert guided_positions([(0, "Qwerty zxcv")], fields, profile) == [0]
+
+
+@pytest.mark.parametrize("text,field", [("Service jeunesse", "porteur"), ("Associations", "partenaires")])
+def test_column_profile_share(text, field):
+    profile = ColumnProfile()
+    profile.learn({"porteur": "Service jeunesse", "partenaires": "Associations locales"})
+    profile.learn({"porteur": "Service jeunesse", "partenaires": "Associations"})
+    assert profile.share(text, field) == 1.0
+    assert profile.share(text, "indicateurs") == 0.0
+
+
+def test_regression_offer_12_two_indicators_both_indicators(raw_plan):
+    # line 160: `Nombre de rencontres réalisées` | `Nombre de participants à ces rencontres`
+    o = offer(raw_plan, "enfance-1-1-12", "Rencontres littéraires")
+    assert o.moyens_financiers is None
+    assert o.indicateurs == ["Nombre de rencontres réalisées", "Nombre de participants à ces rencontres"]
