@@ -10,15 +10,17 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
 from pgt.errors import ExitCode, IncompleteCoverage, PgtError
-from pgt.pipeline import ConversionResult, Progress, convert
-from pgt.settings.profile import load_profile, profile_toml
-from pgt.write import write_outputs
-from pgt.write.report import render_report
+
+# The pipeline, the writers and the report are imported inside the commands that use them:
+# lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
+# typer alone and `pgt check` neither the workbook writer nor the review page.
+if TYPE_CHECKING:
+    from pgt.pipeline import ConversionResult, Progress
 
 EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
 
@@ -31,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # click's plain help and usage errors: loading rich's formatter tripled `pgt --help`
 )
 
 
@@ -161,6 +164,11 @@ def convert_command(
     """
     if csv_format not in ("default", "excel"):
         raise typer.BadParameter("--csv takes 'default' or 'excel'")
+    from pgt.pipeline import convert, few_collections  # lazy: see the imports at the top
+    from pgt.write import write_outputs
+    from pgt.write.report import render_report
+    from pgt.settings.profile import load_profile
+
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
@@ -170,8 +178,9 @@ def convert_command(
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
                                      f"see anomalies.csv of a run without --strict")
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
-        extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
-        write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+        with few_collections():
+            extra_files = {"report.html": render_report(result.plan, overrides=overrides_read)} if report else {}
+            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
@@ -202,6 +211,7 @@ def check_command(
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
+    from pgt.settings.profile import load_profile
 
     with reported_errors():
         report = run_check(inputs or [], config, password=password, overrides=overrides,
@@ -268,6 +278,7 @@ def diff_command(
         "source value change between OLD and NEW?")),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
+    from pgt.settings.profile import load_profile
 
     if overrides is not None:  # its own report, and it exits
         diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
@@ -315,6 +326,8 @@ def profile_command(
     path: Optional[Path] = typer.Argument(None, help="A profile file to extend the default with (printed merged)."),
     check: Optional[Path] = typer.Option(None, "--check", help="Validate this profile file; print nothing else."),
 ) -> None:
+    from pgt.settings.profile import load_profile, profile_toml  # lazy: see the imports at the top
+
     with reported_errors():
         if check is not None:
             loaded = load_profile(check)

@@ -13,102 +13,136 @@ Three passes over each text, each fix logged:
    `conserver` are both words), is fixed (`Conservier` → `Conserver`, `Vaïdation` →
    `Validation`, `Impluser` → `Impulser`); `mobiliier` (mobilier? mobiliser?) is left.
 Never touched: acronyms (all capitals), capitalised words it does not know (names), words
-the lexicon knows, words with several candidates.
+the lexicon knows, words with several candidates, and words of the French dictionary
+(pyspellchecker's list): the plan's lexicon is small, and a correct word it lacks
+(`accompagnées`, `conseillers`, `revenus`) must not be "fixed" into its neighbour.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import importlib.util
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
 
 from pgt.normalize import CorrectionLog
 from pgt.settings.headers import fold
-from pgt.settings.profile import Profile, default_profile
-from pgt.settings.words import dictionary_keys_of
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
+from pgt.settings.profile import Profile
 
 RULE_EXPLICIT = "typo_explicit"
 RULE_NAME = "typo_name"
 RULE_WORD = "typo_word"
 
 _WORD = re.compile(r"[^\W\d_]+")
-_SENTENCE_END = re.compile(r"(?:^|[.:!?\n•*(«\"–—-])\s*$")
+_SENTENCE_OPENERS = frozenset(".:!?\n•*(«\"–—-")  # after one of these (and spaces) a capital is expected
 _NAME_TOKEN = re.compile(r"[^\W_][\w'’-]*")  # words of a name, punctuation around them left out
 MIN_LENGTH = 5
+_TEXT_CACHE_SIZE = 1 << 14
 
 
 def _key(word: str) -> str:
     return fold(word).replace(" ", "")
 
 
-@dataclass(frozen=True)
+def _edit_limit(key: str) -> int:
+    return 1 if len(key) < 8 else 2
+
+
+@dataclass(frozen=True, eq=False)  # one per content (`build_lexicon` is cached): hashed by identity
 class Lexicon:
+    """The word lists in the shape the passes use, indexed once so that a word is compared
+    with the few common words of its first letter and length, not with the whole lexicon."""
+
     known: frozenset[str]  # folded keys of every known word (names, acronyms, words)
     common: dict[str, str]  # folded key → spelling, common (lower-case) words only
     names: tuple[tuple[str, ...], ...]  # names of several words, as printed
     pairs: tuple[tuple[re.Pattern[str], str, str], ...]  # explicit fixes
-    by_initial: dict[str, tuple[tuple[str, str], ...]]  # common words by first letter (fuzzy candidates)
+    # (first letter, length) → folded keys of the common words, sorted: the fuzzy buckets
+    by_initial_length: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+    name_keys: tuple[tuple[str, ...], ...] = ()  # the names' words, folded
+    _candidates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, word: str) -> list[str]:
         """The common words closest to `word` (all at the same, smallest distance)."""
         key = _key(word)
-        limit = 1 if len(key) < 8 else 2
-        found: list[tuple[int, str]] = []
-        for other, spelling in self.by_initial.get(key[:1], ()):
-            if abs(len(other) - len(key)) > limit:
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._closest(key)
+        return list(found)
+
+    def _closest(self, key: str) -> tuple[str, ...]:
+        # Same answer as comparing `key` with every common word of its first letter: a word
+        # more than `limit` letters longer or shorter is more than `limit` edits away.
+        limit = _edit_limit(key)
+        found: list[tuple[str, int]] = []
+        for length in range(len(key) - limit, len(key) + limit + 1):
+            bucket = self.by_initial_length.get((key[:1], length))
+            if not bucket:
                 continue
-            if other.startswith(key) or key.startswith(other):
-                continue  # an ending: another form of the word, not a typo
-            distance = OSA.distance(key, other, score_cutoff=limit)
-            if distance <= limit:
-                found.append((distance, spelling))
-        closest = min((d for d, _ in found), default=None)
-        return [spelling for d, spelling in found if d == closest]
+            for other, distance, _ in process.extract(key, bucket, scorer=OSA.distance,
+                                                      score_cutoff=limit, limit=None):
+                if other.startswith(key) or key.startswith(other):
+                    continue  # an ending: another form of the word, not a typo
+                found.append((other, distance))
+        closest = min((d for _, d in found), default=None)
+        return tuple(self.common[other] for other, d in sorted(found) if d == closest)
 
 
-def load_lexicon(profile: Profile | None = None) -> Lexicon:
-    """The lexicon: the shipped word lists, extended by the profile's `[words]`."""
-    words = (profile or default_profile()).words
-    return _load_lexicon(tuple(words.lexicon), tuple(words.acronymes), tuple(sorted(words.typos.items())),
-                         words.dictionary)
+def build_lexicon(*, lexicon: Iterable[str], acronyms: Iterable[str],
+                  pairs: Iterable[tuple[str, str]]) -> Lexicon:
+    """The indexed lexicon of word lists: lexicon entries (words and names of several words,
+    as printed), acronyms, explicit (before, after) fixes. Built once per content."""
+    return _build_lexicon(tuple(lexicon), tuple(sorted(acronyms)), tuple(pairs))
 
 
-@lru_cache(maxsize=4)
-def _load_lexicon(extra_lexicon: tuple[str, ...] = (), extra_acronyms: tuple[str, ...] = (),
-                  extra_typos: tuple[tuple[str, str], ...] = (), dictionary: str = "") -> Lexicon:
-    from pgt.normalize.fields import known_acronyms
-
-    known: set[str] = {_key(a) for a in known_acronyms(extra_acronyms)} | dictionary_keys_of(dictionary)
+@lru_cache(maxsize=8)
+def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
+                   explicit: tuple[tuple[str, str], ...]) -> Lexicon:
+    known: set[str] = {_key(a) for a in acronyms}
     common: dict[str, str] = {}
     names: list[tuple[str, ...]] = []
-    for entry in [*data_lines("lexicon.txt"), *extra_lexicon]:
+    for entry in entries:
         words = _WORD.findall(entry)
         known.update(_key(w) for w in words)
         if len(entry.split()) > 1:
             names.append(tuple(entry.split()))
         elif entry.islower():
             common.setdefault(_key(entry), entry)
-    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
     pairs = []
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-    rows += [{"before": before, "after": after} for before, after in extra_typos]
-    for row in rows:
-        before, after = row["before"].strip(), row["after"].strip()
+    for before, after in explicit:
+        before, after = before.strip(), after.strip()
         if before and after:
             pattern = re.compile(rf"(?<!\w){re.escape(before)}(?!\w)")
             pairs.append((pattern, before, after))
             known.update(_key(w) for w in _WORD.findall(after))
-    by_initial: dict[str, list[tuple[str, str]]] = {}
-    for key, spelling in sorted(common.items()):
-        by_initial.setdefault(key[:1], []).append((key, spelling))
+    buckets: dict[tuple[str, int], list[str]] = {}
+    for key in sorted(common):
+        buckets.setdefault((key[:1], len(key)), []).append(key)
     return Lexicon(frozenset(known), dict(sorted(common.items())), tuple(names), tuple(pairs),
-                   {k: tuple(v) for k, v in by_initial.items()})
+                   {k: tuple(v) for k, v in buckets.items()},
+                   tuple(tuple(_key(w) for w in name) for name in names))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The default lexicon, from the data files."""
+    from pgt.normalize.fields import known_acronyms
+
+    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return build_lexicon(lexicon=data_lines("lexicon.txt"), acronyms=known_acronyms(),
+                         pairs=[(row["before"], row["after"]) for row in rows])
 
 
 @dataclass(frozen=True)
@@ -118,24 +152,48 @@ class Fix:
     rule: str
 
 
+class TypoFixer:
+    """Fixes the sure typos of texts against one set of word lists; each text's answer kept."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._fixed = lru_cache(maxsize=_TEXT_CACHE_SIZE)(self._fix_frozen)
+
+    @classmethod
+    def from_words(cls, *, lexicon: Iterable[str], acronyms: Iterable[str],
+                   pairs: Iterable[tuple[str, str]]) -> TypoFixer:
+        """The fixer of these word lists (one per content: the same lists give the same one)."""
+        return _fixer_of(build_lexicon(lexicon=lexicon, acronyms=acronyms, pairs=pairs))
+
+    def fix_text(self, text: str) -> tuple[str, list[Fix]]:
+        """The text with its sure typos fixed, and the fixes (in order)."""
+        fixed, fixes = self._fixed(text)
+        return fixed, list(fixes)
+
+    def _fix_frozen(self, text: str) -> tuple[str, tuple[Fix, ...]]:
+        fixed, fixes = _fix_text(text, self.lexicon)
+        return fixed, tuple(fixes)
+
+
+@lru_cache(maxsize=8)
+def _fixer_of(lexicon: Lexicon) -> TypoFixer:
+    return TypoFixer(lexicon)
+
+
+def default_fixer() -> TypoFixer:
+    """The fixer of the data files' word lists, built on first use."""
+    return _fixer_of(load_lexicon())
+
+
 def fix_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Fix]]:
     """The text with its sure typos fixed, and the fixes (in order)."""
-    if lexicon is None:
-        fixed, fixes = _fix_text_cached(text)
-        return fixed, list(fixes)
-    return _fix_text(text, lexicon)
-
-
-@lru_cache(maxsize=8192)
-def _fix_text_cached(text: str) -> tuple[str, tuple[Fix, ...]]:
-    fixed, fixes = _fix_text(text, load_lexicon())
-    return fixed, tuple(fixes)
+    return (default_fixer() if lexicon is None else _fixer_of(lexicon)).fix_text(text)
 
 
 def _fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     for pattern, before, after in lexicon.pairs:
-        if pattern.search(text):
+        if before in text and pattern.search(text):  # the substring test spares most searches
             text = pattern.sub(after, text)
             fixes.append(Fix(before, after, RULE_EXPLICIT))
     text = _fix_names(text, lexicon, fixes)
@@ -143,25 +201,34 @@ def _fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[Fix]]:
     return text, fixes
 
 
+def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    tokens = list(_NAME_TOKEN.finditer(text))
+    return tokens, [_key(m.group()) for m in tokens]
+
+
 def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
-    for name in lexicon.names:
+    tokens, keys = _tokens(text)
+    present = set(keys)
+    for name, name_keys in zip(lexicon.names, lexicon.name_keys):
         size = len(name)
-        tokens = list(_NAME_TOKEN.finditer(text))
+        if sum(k in present for k in name_keys) < size - 1:
+            continue  # two of its words or more appear nowhere: no run can be one word away
         for start in range(len(tokens) - size + 1):
-            window = tokens[start:start + size]
-            odd = [i for i, (m, w) in enumerate(zip(window, name)) if _key(m.group()) != _key(w)]
+            window = keys[start:start + size]
+            odd = [i for i, (k, w) in enumerate(zip(window, name_keys)) if k != w]
             if len(odd) != 1:
                 continue
-            token, target = window[odd[0]].group(), name[odd[0]]
-            key, target_key = _key(token), _key(target)
+            token, target = tokens[start + odd[0]].group(), name[odd[0]]
+            key, target_key = window[odd[0]], name_keys[odd[0]]
             if not key.isalpha() or key in lexicon.known or key[:1] != target_key[:1]:
                 continue
-            if OSA.distance(key, target_key) > (1 if len(target_key) < 8 else 2):
+            if OSA.distance(key, target_key) > _edit_limit(target_key):
                 continue
-            span = window[odd[0]].span()
+            span = tokens[start + odd[0]].span()
             text = text[:span[0]] + target + text[span[1]:]
             fixes.append(Fix(token, target, RULE_NAME))
-            tokens = list(_NAME_TOKEN.finditer(text))
+            tokens, keys = _tokens(text)
+            present = set(keys)
     return text
 
 
@@ -170,7 +237,7 @@ def _fix_words(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
     last = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        replacement = _word_fix(word, text[:match.start()], lexicon)
+        replacement = _word_fix(word, text, match.start(), lexicon)
         if replacement is not None:
             pieces.append(text[last:match.start()])
             pieces.append(replacement)
@@ -180,19 +247,44 @@ def _fix_words(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
     return "".join(pieces)
 
 
-def _word_fix(word: str, before: str, lexicon: Lexicon) -> str | None:
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens the text or a sentence (spaces before it skipped)."""
+    position = start
+    while position > 0 and text[position - 1].isspace():
+        if text[position - 1] == "\n":
+            return True  # a line break opens a sentence
+        position -= 1
+    return position == 0 or text[position - 1] in _SENTENCE_OPENERS
+
+
+def _word_fix(word: str, text: str, start: int, lexicon: Lexicon) -> str | None:
     if len(word) < MIN_LENGTH or _key(word) in lexicon.known:
         return None
     if word.isupper():
         return None  # an acronym, or a heading in capitals: never touched
     capitalised = word[:1].isupper()
-    if capitalised and (not _SENTENCE_END.search(before) or not word[1:].islower()):
+    if capitalised and (not _opens_sentence(text, start) or not word[1:].islower()):
         return None  # a capitalised word inside a sentence: a name we do not know
     candidates = lexicon.candidates(word)
-    if len(candidates) != 1:
+    if len(candidates) != 1 or is_french_word(word):
         return None
     fixed = candidates[0]
     return fixed[:1].upper() + fixed[1:] if capitalised else fixed
+
+
+@lru_cache(maxsize=1)
+def french_words() -> frozenset[str]:
+    """The words of pyspellchecker's French dictionary (about 140,000 forms, accents kept),
+    read once and only when a fix is about to be made."""
+    spec = importlib.util.find_spec("spellchecker")  # its data file only: the package is not imported
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "fr.json.gz"
+    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
+
+
+def is_french_word(word: str) -> bool:
+    return word.lower() in french_words()
 
 
 # ---- the rule -----------------------------------------------------------------------------
@@ -201,35 +293,49 @@ _TEXT_FIELDS = ("titre", "libelle", "porteur", "public_vise", "echeances", "moye
 _LIST_FIELDS = ("partenaires", "indicateurs")
 
 
+def profile_fixer(profile: Profile) -> TypoFixer | None:
+    """The fixer of a profile whose `[words]` extend the lists (None: the default one)."""
+    from pgt.normalize.fields import known_acronyms
+
+    words = profile.words
+    if not (words.lexicon or words.acronymes or words.typos):
+        return None
+    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return TypoFixer.from_words(lexicon=[*data_lines("lexicon.txt"), *words.lexicon],
+                                acronyms=known_acronyms(tuple(words.acronymes)),
+                                pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()])
+
+
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:
     """Every text of the plan: hierarchy titles, actions, offers, fiches."""
-    # the default profile's lexicon goes through fix_text's cache; another one is passed
-    lexicon = None if log.profile is default_profile() else load_lexicon(log.profile)
+    fixer = profile_fixer(log.profile)
+    fix_one = fixer.fix_text if fixer is not None else fix_text
     for record_id, node in _titled_nodes(plan):
-        _fix_field(record_id, node, "titre", log, lexicon)
+        _fix_field(record_id, node, "titre", log, fix_one)
     for record_id, record in records(plan):
         for field in _TEXT_FIELDS:
             if hasattr(record, field):
-                _fix_field(record_id, record, field, log, lexicon)
+                _fix_field(record_id, record, field, log, fix_one)
         for field in _LIST_FIELDS:
             values = getattr(record, field)
             fixed_values = []
             for value in values:
-                fixed, fixes = fix_text(value, lexicon)
+                fixed, fixes = fix_one(value)
                 fixed_values.append(fixed)
                 for fix in fixes:
                     log.record(record_id, field, fix.before, fix.after, fix.rule)
             if fixed_values != values:
                 setattr(record, field, fixed_values)
     for fiche in plan.fiches:
-        _fix_field(fiche.id, fiche, "titre", log, lexicon)
+        _fix_field(fiche.id, fiche, "titre", log, fix_one)
 
 
-def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog, lexicon: Lexicon | None = None) -> None:
+def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog, fix_one=None) -> None:  # noqa: ANN001
     value = getattr(record, field)
     if not value:
         return
-    fixed, fixes = fix_text(value, lexicon)
+    fixed, fixes = (fix_one or fix_text)(value)
     for fix in fixes:
         log.record(record_id, field, fix.before, fix.after, fix.rule)
     if fixed != value:

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # fonts-dejavu-core: the TrueType font the tests render PDFs with (French accents, – œ « »).
 # libreoffice-writer-nogui, libreoffice-calc-nogui: test PDFs made as real plans are (DOCX → PDF), ODS fixtures.
-apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils chromium fonts-dejavu-core libreoffice-writer-nogui libreoffice-calc-nogui wfrench"
+apt_packages="tesseract-ocr tesseract-ocr-fra ghostscript poppler-utils chromium fonts-dejavu-core libreoffice-writer-nogui libreoffice-calc-nogui"
 if [ "${PGT_SKIP_APT:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   missing=""
   for pkg in $apt_packages; do

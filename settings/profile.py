@@ -82,8 +82,6 @@ class PhrasesSection(Section):
 
 
 class WordsSection(Section):
-    # a system word list (one word a line): words in it are never "corrected"; "" for none
-    dictionary: str = "/usr/share/dict/french"
     lexicon: list[str] = Field(default_factory=list)
     acronymes: list[str] = Field(default_factory=list)
     partenaires: list[str] = Field(default_factory=list)

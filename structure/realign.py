@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pgt.settings.headings import parse_oo_refs
 
@@ -43,6 +44,7 @@ _HUMAINS = re.compile(
 STRONG_TYPES = ("oo", "echeances", "indicateurs", "parcours")
 
 
+@lru_cache(maxsize=1 << 14)  # asked for every (cell, field) pair of a row: read each text once
 def cell_type(text: str) -> tuple[str | None, bool]:
     """(field the content suggests, strong?)."""
     stripped = text.strip()
@@ -86,6 +88,7 @@ class Placement:
 DISPLACEMENT_COST = 0.05  # per column a cell is moved from where it was printed
 CHANGE_COST = 0.5  # per column the offset changes between neighbouring cells (or from 0)
 UNPLACED_COST = 3.0
+_Path = tuple  # a path of the alignment, linked: (previous path or None, field index or None)
 
 
 def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
@@ -114,26 +117,79 @@ def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
     n, m = len(cells), len(fields)
     if n == 0:
         return []
-    scores = [[affinity(text, f) - DISPLACEMENT_COST * abs(j - pos) for j, f in enumerate(fields)]
-              for pos, text in cells]
-    # state: (cell i, last field used j or -1, last offset) → best score; small, so a dict DP
-    best: dict[tuple[int, int], tuple[float, list[int | None]]] = {(-1, 0): (0.0, [])}
+    affinities = [[affinity(text, f) for f in fields] for _, text in cells]
+    scores = [[row[j] - DISPLACEMENT_COST * abs(j - pos) for j in range(m)]
+              for (pos, _), row in zip(cells, affinities)]
+    # What the cells from i on can add at most (each its best field, no offset change).
+    upper = [0.0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        upper[i] = upper[i + 1] + max(max(scores[i]), -UNPLACED_COST)
+    # state: (last field used j or -1, last offset) → (best score, its path); a dict DP.
+    # A path is a linked (previous, choice) pair, spelled out only at the end. A state that
+    # cannot reach the score of an alignment already in hand (`floor`) is pruned: it stays
+    # as a key (None), so that states are visited in the order of the full search and ties
+    # are settled as they would be; only its successors are not computed.
+    best: dict[tuple[int, int], tuple[float, _Path | None] | None] = {(-1, 0): (0.0, None)}
+    floor = -UNPLACED_COST * n  # leaving every cell unplaced
     for i, (pos, _) in enumerate(cells):
-        step: dict[tuple[int, int], tuple[float, list[int | None]]] = {}
-        for (last, offset), (score, path) in best.items():
+        row_scores = scores[i]
+        step: dict[tuple[int, int], tuple[float, _Path | None] | None] = {}
+        met = m  # fields j >= met already have their key in `step`
+        for last, offset in best:
+            step.setdefault((last, offset), None)
+            for j in range(last + 1, met):
+                step.setdefault((j, j - pos), None)
+            met = min(met, last + 1)
+        for (last, offset), entry in best.items():
+            if entry is None:
+                continue
+            score, path = entry
             skip_key = (last, offset)
-            candidate = (score - UNPLACED_COST, [*path, None])
-            if skip_key not in step or candidate[0] > step[skip_key][0]:
-                step[skip_key] = candidate
+            skipped = score - UNPLACED_COST
+            held = step[skip_key]
+            if held is None or skipped > held[0]:
+                step[skip_key] = (skipped, (path, None))
             for j in range(last + 1, m):
                 new_offset = j - pos
-                change = CHANGE_COST * abs(new_offset - offset)
-                total = score + scores[i][j] - change
+                total = score + row_scores[j] - CHANGE_COST * abs(new_offset - offset)
                 key = (j, new_offset)
-                if key not in step or total > step[key][0]:
-                    step[key] = (total, [*path, j])
+                held = step[key]
+                if held is None or total > held[0]:
+                    step[key] = (total, (path, j))
+        floor = max(floor, _completed(step, scores, cells, i + 1, m))
+        threshold = floor - upper[i + 1] - 1e-6
+        for key, entry in step.items():
+            if entry is not None and entry[0] < threshold:
+                step[key] = None
         best = step
-    return max(best.values(), key=lambda item: (item[0], [-(x if x is not None else 99) for x in item[1]]))[1]
+    live = [entry for entry in best.values() if entry is not None]
+    top = max(score for score, _ in live)
+    paths = [_spelled(path) for score, path in live if score == top]
+    return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
+
+
+def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
+               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int) -> float:
+    """The score of one full alignment: the best state so far, the cells after it kept at
+    its offset where they fit, else left unplaced."""
+    (last, offset), score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
+                                key=lambda item: item[1])
+    for k in range(start, len(cells)):
+        j = cells[k][0] + offset
+        if last < j < m:
+            score += scores[k][j]
+            last = j
+        else:
+            score -= UNPLACED_COST
+    return score
+
+
+def _spelled(path: _Path | None) -> list[int | None]:
+    choices: list[int | None] = []
+    while path is not None:
+        path, choice = path
+        choices.append(choice)
+    return choices[::-1]
 
 
 def _misplaced(text: str, current: str) -> str | None:

@@ -448,3 +448,14 @@ def test_regression_no_cut_after_a_linking_word():
 def test_regression_transposed_letters_are_one_edit():
     # `Impluser` was left: with plain Levenshtein `impulser` and `impulsés` were both two edits away
     assert fix_text("Impluser des dynamiques")[0] == "Impulser des dynamiques"
+
+
+def test_regression_correct_french_words_the_lexicon_lacks_are_not_fixed():
+    # found on fiche-form plans of other territories: `accompagnées` → `accompagnés`,
+    # `conseillers` → `conseillère`, `revenus` → `retenus`, `financeurs` → `financiers`…
+    for text in ("Familles accompagnées par les conseillers", "selon les revenus des financeurs",
+                 "Assistantes maternelles des aires d'accueil", "Agréer les structures voisines"):
+        assert fix_text(text) == (text, [])
+    # real misspellings are still fixed
+    assert fix_text("Conservier le taux")[0] == "Conserver le taux"
+    assert fix_text("Vaïdation du projet")[0] == "Validation du projet"

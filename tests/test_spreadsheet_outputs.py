@@ -52,6 +52,16 @@ def test_excel_csv_reads_back_the_same_rows(out, out_excel):
     assert multi and f'"{multi[0]}"' in raw_text.replace('""', '"')
 
 
+def column_widths(sheet) -> list[float]:
+    """Each column's width as Excel shows it (characters): the writer stores neighbouring
+    columns of one width as one range, and the width with Excel's 5-pixel padding (+0.71)."""
+    widths: dict[int, float] = {}
+    for dimension in sheet.column_dimensions.values():
+        for index in range(dimension.min, dimension.max + 1):
+            widths[index] = round(dimension.width - 5 / 7, 1)
+    return [widths[i] for i in sorted(widths)]
+
+
 def test_workbook_sheets_frozen_header_filters(out):
     book = openpyxl.load_workbook(out / "actions.xlsx")
     assert book.sheetnames == SHEETS == ["actions", "offres", "objectifs", "fiches", "corrections", "anomalies"]
@@ -63,9 +73,9 @@ def test_workbook_sheets_frozen_header_filters(out):
         assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(sheet.max_column)}{len(rows) + 1}"
         assert sheet.max_row == len(rows) + 1
         assert sorted(c.value for c in sheet[1]) == sorted(TABLES[name][0])
-        widths = [sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width
-                  for i in range(1, sheet.max_column + 1)]
-        assert all(6 <= w <= 60 for w in widths), name
+        widths = column_widths(sheet)
+        assert len(widths) == sheet.max_column and all(6 <= w <= 60 for w in widths), name
+        assert all(c.font.b for c in sheet[1]), name
     sheet = book["actions"]
     header = [c.value for c in sheet[1]]
     assert header[:8] == ["thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "numero", "titre"]
@@ -135,14 +145,20 @@ def test_schema_command_writes_json_and_table_schemas(tmp_path):
 def test_workbook_cells_are_text_never_formulas():
     import io
 
-    from openpyxl import Workbook, load_workbook
+    import xlsxwriter
+    from openpyxl import load_workbook
 
     from pgt.write.xlsx import fill_sheet
 
-    book = Workbook()
-    fill_sheet(book.active, ["titre", "axe"], [{"titre": "=1+1", "axe": "2"}, {"titre": "- familles", "axe": None}])
     buffer = io.BytesIO()
-    book.save(buffer)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    formats = {"header": book.add_format({"bold": True}), "wrap": book.add_format({"text_wrap": True})}
+    fill_sheet(book.add_worksheet(), ["titre", "axe"],
+               [{"titre": "=1+1", "axe": "2"}, {"titre": "- familles", "axe": None},
+                {"titre": "https://caf.fr 0612", "axe": "3"}, {"titre": "0033", "axe": None}], formats)
+    book.close()
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     assert [[(c.value, c.data_type) for c in row] for row in sheet.iter_rows(min_row=2)] == [
-        [(2, "n"), ("=1+1", "s")], [(None, "n"), ("- familles", "s")]]
+        [(2, "n"), ("=1+1", "s")], [(None, "n"), ("- familles", "s")],
+        [(3, "n"), ("https://caf.fr 0612", "s")], [(None, "n"), ("0033", "s")]]
+    assert not sheet._hyperlinks  # a URL in the text is text, not a link

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
-from pgt.settings.text import search_key
 from pgt.schema import (
     Action,
     Anomaly,
@@ -58,6 +58,7 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
                 "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def roman(number: int) -> str:
@@ -70,11 +71,27 @@ def roman(number: int) -> str:
     return out
 
 
+class _CombiningDropped(dict):
+    """str.translate table dropping combining marks, filled as characters are met (a
+    character at a time in Python was most of the search index's cost)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _CombiningDropped()
+
+
 def folded(text: str) -> str:
     """Words in lower case without accents or punctuation: officers type "echeances" as often
     as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
     and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
-    return search_key(text)  # the one text fold (settings/text.py)
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = decomposed.translate(_DROP_COMBINING).lower()
+    bare = bare.replace("œ", "oe").replace("æ", "ae")
+    return NON_WORD.sub(" ", bare).strip()
 
 
 def plural(count: int, word: str) -> str:
@@ -442,11 +459,13 @@ def _crosswalk(plan: Plan, index: _Index) -> tuple[list[CrosswalkRow], dict[str,
 
 
 def _counts(plan: Plan, index: _Index) -> list[CountRow]:
-    fiches = Counter((f.thematique, f.axe, f.oi) for f in plan.fiches)
+    # fiches per thématique, per axe and per OI, counted once (not a pass over them per node)
+    fiches: Counter[tuple] = Counter()
+    for f in plan.fiches:
+        fiches.update([(f.thematique,), (f.thematique, f.axe), (f.thematique, f.axe, f.oi)])
 
     def fiche_count(code: str, axe: int | None = None, oi: int | None = None) -> int:
-        return sum(n for (c, a, o), n in fiches.items()
-                   if c == code and (axe is None or a == axe) and (oi is None or o == oi))
+        return fiches[(code,) if axe is None else (code, axe) if oi is None else (code, axe, oi)]
 
     def marks(actions: list[Action]) -> tuple[int, int]:
         ids = {a.id for a in actions} | {offre_id_of(a, r) for a in actions for r in range(1, len(a.offres) + 1)}
@@ -520,12 +539,31 @@ def build_report(plan: Plan) -> Report:
     )
 
 
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's compiled template kept between runs (compiling it cost more than rendering
+    the page), checked against the template's source; a cache that cannot be written only
+    means compiling again."""
+
+    def dump_bytecode(self, bucket) -> None:  # noqa: ANN001 - jinja2.bccache.Bucket
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _QuietBytecodeCache()  # a private folder of the user's in the temporary directory
+    except (OSError, RuntimeError):  # RuntimeError: that folder exists and is not safe to use
+        return None
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # autoescape on for every template whatever its extension: all source text is untrusted.
     environment = Environment(loader=PackageLoader("pgt.write", "templates"), autoescape=True,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True)
+                              keep_trailing_newline=True, bytecode_cache=_bytecode_cache())
     environment.filters["roman"] = roman
     environment.filters["where"] = where
     environment.filters["text"] = _text

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Benchmark of pgt against a reference run on the same input, in the same invocation (not a test).
+
+    .venv/bin/python scripts/bench.py                 # every row, 3 runs each, median kept
+    .venv/bin/python scripts/bench.py --only text --repeat 5
+    .venv/bin/python scripts/bench.py --only pdf --only scan --scan-pages 4
+
+Each line is a whole process, started fresh (`/usr/bin/time` reports its wall time, CPU
+time and peak resident memory, the largest of the process and those it waited for):
+
+| input | pgt | reference |
+| --- | --- | --- |
+| text (`raw/`) | `pgt convert raw/ -o …` | the naive floor: a stdlib script splitting the same files into cells and writing them as CSV and JSON |
+| text (`raw/`) | `pgt check raw/` | the same naive floor |
+| — | `pgt --help` | `python -c pass` (the interpreter starting) |
+| DOCX (the detail document as a Word file) | `pgt convert` | bare python-docx: every table cell's text |
+| born-digital PDF (the detail document, ruled tables) | `pgt convert` | bare pdfplumber `extract_tables` on every page |
+| scanned pages (300 dpi, first N pages) | `pgt convert` (OCR) | OCRmyPDF (`-l fra`, text layer only), when installed |
+| synthetic plans 1×, 2×, 5×, 10× `raw/` | `pgt convert` | the naive floor on the same files |
+
+Ratios are pgt / reference (time: wall seconds; CPU: user + system seconds, the steadier
+figure on a busy machine; memory: peak RSS). The test documents are
+built once, in a subprocess, from `raw/` with the suite's own fixtures (tests/docx_fixtures.py,
+tests/pdf_fixtures.py) and the synthetic plans of scripts/bench_stress.py. The machine may be
+shared: the median of several runs is kept, and the CPU seconds are shown beside the wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PGT = [PYTHON, "-m", "pgt.cli"]
+SCALES = (1, 2, 5, 10)
+
+NAIVE_FLOOR = r"""
+import csv, json, sys
+from pathlib import Path
+source, target = Path(sys.argv[1]), Path(sys.argv[2])
+target.mkdir(parents=True, exist_ok=True)
+rows = []
+for path in sorted(source.glob("*.txt")):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        cells = [cell.strip() for cell in line.split("\t")]
+        if any(cells):
+            rows.append({"document": path.name, "line": number, "cells": cells})
+with open(target / "cells.csv", "w", newline="", encoding="utf-8") as handle:
+    writer = csv.writer(handle)
+    for row in rows:
+        writer.writerow([row["document"], row["line"], *row["cells"]])
+(target / "cells.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+"""
+
+BARE_DOCX = r"""
+import sys, docx
+document = docx.Document(sys.argv[1])
+cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+print(len(cells))
+"""
+
+BARE_PDFPLUMBER = r"""
+import sys, pdfplumber
+tables = 0
+with pdfplumber.open(sys.argv[1]) as pdf:
+    for page in pdf.pages:
+        tables += len(page.extract_tables())
+        page.close()
+print(tables)
+"""
+
+BUILD_INPUTS = r"""
+import sys
+from pathlib import Path
+root, folder, scan_pages = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+sys.path[:0] = [str(root / "tests"), str(root / "scripts")]
+from bench_stress import scaled_plan
+from docx_fixtures import render_docx
+from pdf_fixtures import render_rows_pdf, scanned_copy
+from pgt.extract import read_document
+for factor in (1, 2, 5, 10):
+    scaled_plan(factor, folder / f"plan-{factor}x")
+rows = read_document(root / "raw" / "pgt-fiches-actions.txt").rows
+render_docx(rows, folder / "fiches-actions.docx")
+born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
+scanned_copy(born, folder / "fiches-actions-scan.pdf", list(range(1, scan_pages + 1)))
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+
+
+@dataclass
+class Row:
+    input: str
+    pgt_label: str
+    reference_label: str
+    pgt: Run | None
+    reference: Run | None
+    note: str = ""
+
+
+def run_once(command: list[str], cwd: Path) -> Run:
+    """One fresh process, measured by GNU time (wall, user + system CPU, max RSS in KiB)."""
+    report = Path(tempfile.mkstemp(prefix="pgt-bench-time-")[1])
+    try:
+        done = subprocess.run(["/usr/bin/time", "-o", str(report), "-f", "%e %U %S %M", *command],
+                              cwd=cwd, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()[-400:]}")
+        wall, user, system, peak_kib = report.read_text().split()[-4:]
+    finally:
+        report.unlink(missing_ok=True)
+    return Run(float(wall), float(user) + float(system), int(peak_kib) / 1024)
+
+
+def median_run(command: list[str], cwd: Path, repeat: int) -> Run:
+    runs = [run_once(command, cwd) for _ in range(repeat)]
+    return Run(statistics.median(r.seconds for r in runs), statistics.median(r.cpu_seconds for r in runs),
+               max(r.peak_mib for r in runs))
+
+
+def measure(rows: list[Row], label: tuple[str, str, str], pgt: list[str] | None, reference: list[str] | None,
+            cwd: Path, repeat: int, note: str = "") -> None:
+    print(f"… {label[0]}: {label[1]}", file=sys.stderr, flush=True)
+    pgt_run = median_run(pgt, cwd, repeat) if pgt else None
+    reference_run = median_run(reference, cwd, repeat) if reference else None
+    rows.append(Row(*label, pgt_run, reference_run, note))
+
+
+def ocrmypdf_command() -> list[str] | None:
+    found = shutil.which("ocrmypdf")
+    return [found] if found else None
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))
+    return (f"{os.cpu_count()} cores ({cpu}), {mem_kib / 1024 / 1024:.1f} GiB RAM, Python "
+            f"{platform.python_version()}, {date.today().isoformat()}")
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a is not None and b else "—"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| input | pgt | s (CPU s) | peak MiB | reference | s (CPU s) | peak MiB | time ratio | CPU ratio "
+             "| memory ratio |",
+             "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in rows:
+        p, r = row.pgt, row.reference
+        reference = f"{row.reference_label}{f' ({row.note})' if row.note else ''}"
+        lines.append(
+            f"| {row.input} | {row.pgt_label} | "
+            + (f"{p.seconds:.2f} ({p.cpu_seconds:.2f}) | {p.peak_mib:.0f}" if p else "— | —")
+            + f" | {reference} | "
+            + (f"{r.seconds:.2f} ({r.cpu_seconds:.2f}) | {r.peak_mib:.0f}" if r else "— | —")
+            + f" | {ratio(p and p.seconds, r and r.seconds)} | {ratio(p and p.cpu_seconds, r and r.cpu_seconds)}"
+            + f" | {ratio(p and p.peak_mib, r and r.peak_mib)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, median kept (default 3)")
+    parser.add_argument("--scan-pages", type=int, default=2, help="scanned pages to OCR (default 2)")
+    parser.add_argument("--only", choices=["text", "docx", "pdf", "scan", "scale"], action="append",
+                        help="measure only these rows (repeatable)")
+    args = parser.parse_args()
+    wanted = set(args.only or ["text", "docx", "pdf", "scan", "scale"])
+    if not Path("/usr/bin/time").exists():
+        raise SystemExit("scripts/bench.py needs GNU time (/usr/bin/time, Debian package `time`)")
+    rows: list[Row] = []
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="pgt-bench-") as temporary:
+        folder = Path(temporary)
+        out = folder / "out"
+        print("… building the test documents", file=sys.stderr, flush=True)
+        subprocess.run([PYTHON, "-c", BUILD_INPUTS, str(ROOT), str(folder), str(args.scan_pages)], check=True,
+                       cwd=ROOT)
+        naive = [PYTHON, "-c", NAIVE_FLOOR]
+        if "text" in wanted:
+            measure(rows, ("text (raw/)", "`pgt convert raw/`", "naive floor"),
+                    [*PGT, "convert", "raw", "-o", str(out), "-q"], [*naive, "raw", str(folder / "naive")],
+                    ROOT, args.repeat)
+            measure(rows, ("text (raw/)", "`pgt check raw/`", "naive floor"),
+                    [*PGT, "check", "raw", "-q"], [*naive, "raw", str(folder / "naive")], ROOT, args.repeat)
+            measure(rows, ("—", "`pgt --help`", "`python -c pass`"),
+                    [*PGT, "--help"], [PYTHON, "-c", "pass"], ROOT, args.repeat)
+        if "docx" in wanted:
+            docx = folder / "fiches-actions.docx"
+            measure(rows, ("DOCX (detail document)", "`pgt convert`", "bare python-docx"),
+                    [*PGT, "convert", str(docx), "-o", str(out), "-q"], [PYTHON, "-c", BARE_DOCX, str(docx)],
+                    ROOT, args.repeat)
+        if "pdf" in wanted:
+            pdf = folder / "fiches-actions.pdf"
+            pages = subprocess.run([PYTHON, "-c", "import sys, pypdfium2; print(len(pypdfium2.PdfDocument(sys.argv[1])))",
+                                    str(pdf)], capture_output=True, text=True, check=True).stdout.strip()
+            measure(rows, (f"born-digital PDF ({pages} pages)", "`pgt convert`", "bare pdfplumber `extract_tables`"),
+                    [*PGT, "convert", str(pdf), "-o", str(out), "-q"], [PYTHON, "-c", BARE_PDFPLUMBER, str(pdf)],
+                    ROOT, args.repeat)
+        if "scan" in wanted:
+            scan = folder / "fiches-actions-scan.pdf"
+            ocrmypdf = ocrmypdf_command()
+            reference = ([*ocrmypdf, "-q", "-l", "fra", "--output-type", "pdf", "--optimize", "0", str(scan),
+                          str(folder / "ocrmypdf.pdf")] if ocrmypdf else None)
+            measure(rows, (f"scanned pages ({args.scan_pages}, 300 dpi)", "`pgt convert` (OCR)", "OCRmyPDF -l fra"),
+                    [*PGT, "convert", str(scan), "-o", str(out), "-q"], reference, ROOT, 1,
+                    "" if ocrmypdf else "not installed: no reference run")
+        if "scale" in wanted:
+            for factor in SCALES:
+                plan = folder / f"plan-{factor}x"
+                measure(rows, (f"synthetic plan {factor}× raw/", "`pgt convert`", "naive floor"),
+                        [*PGT, "convert", str(plan), "-o", str(out), "-q"], [*naive, str(plan), str(folder / "naive")],
+                        ROOT, args.repeat)
+    load_after = os.getloadavg()[0]
+    print(table(rows))
+    scaled = {int(r.input.split()[2].rstrip("×")): r.pgt for r in rows if r.input.startswith("synthetic") and r.pgt}
+    if 1 in scaled and max(scaled) > 1:
+        top = max(scaled)
+        print(f"\nSynthetic plans: {top}× raw/ takes {scaled[top].seconds / scaled[1].seconds:.1f}× the time of 1× "
+              f"({scaled[top].seconds:.2f} s against {scaled[1].seconds:.2f} s), peak memory "
+              f"{scaled[top].peak_mib / scaled[1].peak_mib:.2f}× ({scaled[top].peak_mib:.0f} MiB against "
+              f"{scaled[1].peak_mib:.0f} MiB).")
+    print(f"\nMachine: {machine()}; load average {load_before:.1f} before, {load_after:.1f} after.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The fast paths of the writers write the bytes the plain ones did: plan.json by pydantic's
+serialiser, and the review page with its compiled template kept between runs."""
+
+from __future__ import annotations
+
+from pgt.write import json_text, plan_json
+from pgt.write.report import folded, render_report
+
+
+def test_plan_json_is_what_json_dumps_writes(raw_plan):
+    assert plan_json(raw_plan) == json_text(raw_plan.model_dump(mode="json"))
+
+
+def test_plan_json_same_bytes_for_odd_values(raw_plan):
+    plan = raw_plan.model_copy(deep=True)
+    actions = plan.all_actions()
+    actions[0].titre = "tab\there, \x01 control, \u2028 line separator, « guillemets », emoji 🙂, \\ and \""
+    actions[1].budget = 1234.5
+    actions[2].budget = 0.1 + 0.2  # a float printed with all its digits
+    assert plan_json(plan) == json_text(plan.model_dump(mode="json"))
+    actions[3].budget = 1e-05  # exponent form: pydantic writes 1e-5, json.dumps 1e-05
+    actions[4].budget = 1e22
+    written = plan_json(plan)
+    assert written == json_text(plan.model_dump(mode="json"))
+    assert '"budget": 1e-05' in written and '"budget": 1e+22' in written
+
+
+def test_report_same_page_when_rendered_again(raw_plan):
+    first = render_report(raw_plan)
+    assert render_report(raw_plan) == first and "Conserver un taux" in first
+
+
+def test_folded_drops_accents_and_punctuation():
+    assert folded("Échéances : l'accueil Œuvre, İzmir") == "echeances l accueil oeuvre izmir"

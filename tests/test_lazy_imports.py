@@ -1,0 +1,46 @@
+"""`pgt --help` loads typer alone, `pgt check` neither the workbook writer nor the review
+page: each command imports what it uses (the CLI's lazy imports)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, sys
+from pgt.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
+                        ("pgt", "xlsxwriter", "openpyxl", "jinja2", "pydantic", "pdfplumber", "camelot"))))
+"""
+
+
+def modules_loaded(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_help_loads_no_pipeline():
+    loaded = modules_loaded("--help")
+    assert not loaded & {"pgt.pipeline", "pgt.structure", "pgt.write", "pydantic", "jinja2", "xlsxwriter"}
+
+
+def test_check_builds_no_workbook_and_no_page():
+    loaded = modules_loaded("check", "raw", "-q")
+    assert "pgt.pipeline" in loaded and "pgt.check" in loaded
+    assert not loaded & {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "openpyxl", "jinja2"}
+    assert not loaded & {"pdfplumber", "camelot"}  # a text export reads no PDF library
+
+
+def test_convert_loads_the_writers(tmp_path):
+    loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q")
+    assert {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "jinja2"} <= loaded
+    assert "openpyxl" not in loaded and not loaded & {"pdfplumber", "camelot"}

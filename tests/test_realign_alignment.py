@@ -1,0 +1,56 @@
+"""The realigner's alignment (kept as back-pointers, cell types read once) is still the best
+monotonic placement: checked against every placement of small rows."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from pgt.structure.realign import (CHANGE_COST, DISPLACEMENT_COST, UNPLACED_COST, _align, affinity,
+                                   cell_type)
+
+FIELDS = ["titre", "oo", "porteur", "public_vise", "echeances", "moyens_humains", "moyens_financiers",
+          "indicateurs"]
+TEXTS = ["1, 3", "Taux de fréquentation des ALSH", "année scolaire 2024-2025", "enfants de 3-6 ans",
+         "subvention CAF", "2 animateurs", "Mairie de Soustons", "Je découvre le centre", "un projet commun"]
+
+
+def placement_score(cells: list[tuple[int, str]], fields: list[str], assignment: list[int | None]) -> float:
+    score, offset = 0.0, 0
+    for (pos, text), index in zip(cells, assignment):
+        if index is None:
+            score -= UNPLACED_COST
+            continue
+        score += affinity(text, fields[index]) - DISPLACEMENT_COST * abs(index - pos)
+        score -= CHANGE_COST * abs(index - pos - offset)
+        offset = index - pos
+    return score
+
+
+def every_placement(n: int, m: int):
+    for chosen in range(n + 1):
+        for placed in itertools.combinations(range(n), chosen):
+            for targets in itertools.combinations(range(m), chosen):
+                assignment: list[int | None] = [None] * n
+                for cell, target in zip(placed, targets):
+                    assignment[cell] = target
+                yield assignment
+
+
+def test_alignment_is_the_best_placement():
+    rng = random.Random(15)
+    for _ in range(150):
+        fields = rng.sample(FIELDS, rng.randint(2, 5))
+        positions = sorted(rng.sample(range(len(fields) + 1), rng.randint(1, min(4, len(fields)))))
+        cells = [(pos, rng.choice(TEXTS)) for pos in positions]
+        found = _align(cells, fields)
+        best = max(placement_score(cells, fields, a) for a in every_placement(len(cells), len(fields)))
+        assert abs(placement_score(cells, fields, found) - best) < 1e-9, (cells, fields, found)
+        placed = [i for i in found if i is not None]
+        assert placed == sorted(set(placed))  # order kept, one cell a field
+
+
+def test_cell_types_read_from_content():
+    assert cell_type("1, 2 et 4") == ("oo", True)
+    assert cell_type("Taux de réussite") == ("indicateurs", True)
+    assert cell_type("rien de particulier") == (None, False)

@@ -1,0 +1,83 @@
+"""The typo fixer's index answers as the scan over the whole lexicon did (same candidates,
+same fixes), and a fixer built from word lists passed in behaves as the default one."""
+
+from __future__ import annotations
+
+import random
+
+from rapidfuzz.distance import OSA
+
+from pgt.normalize import typos
+from pgt.normalize.typos import TypoFixer, fix_text, load_lexicon
+
+
+def scan_candidates(lexicon: typos.Lexicon, word: str) -> list[str]:
+    """The reference: every common word of the same first letter compared with `word`."""
+    key = typos._key(word)
+    limit = 1 if len(key) < 8 else 2
+    found = []
+    for other, spelling in sorted(lexicon.common.items()):
+        if other[:1] != key[:1] or abs(len(other) - len(key)) > limit:
+            continue
+        if other.startswith(key) or key.startswith(other):
+            continue
+        distance = OSA.distance(key, other)
+        if distance <= limit:
+            found.append((distance, spelling))
+    closest = min((d for d, _ in found), default=None)
+    return [spelling for d, spelling in found if d == closest]
+
+
+def misspelled(word: str, rng: random.Random) -> str:
+    letters = list(word)
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        at = rng.randrange(len(letters))
+        operation = rng.randrange(4)
+        if operation == 0 and len(letters) > 1:
+            del letters[at]
+        elif operation == 1:
+            letters.insert(at, rng.choice("abcdeilmnorstuéè"))
+        elif operation == 2:
+            letters[at] = rng.choice("abcdeilmnorstuéè")
+        elif at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
+    return "".join(letters)
+
+
+def test_index_gives_the_candidates_of_the_scan():
+    lexicon = load_lexicon()
+    rng = random.Random(15)
+    words = [misspelled(w, rng) for w in rng.sample(sorted(lexicon.common.values()), 600)]
+    words += ["mobiliier", "conservier", "impluser", "vaidation", "zorglub", "a", ""]
+    with_candidates = 0
+    for word in words:
+        expected = scan_candidates(lexicon, word)
+        assert lexicon.candidates(word) == expected, word
+        with_candidates += bool(expected)
+    assert with_candidates > 200  # the sample does reach the fuzzy matcher
+
+
+def test_fixer_from_word_lists_fixes_with_those_words_only():
+    fixer = TypoFixer.from_words(lexicon=["cartable", "Vieux Boucau", "gomme"], acronyms=["ALSH"],
+                                 pairs=[("crayn", "crayon")])
+    fixed, fixes = fixer.fix_text("un cartible et un crayn à Vieux Boucou pour ALSH")
+    assert fixed == "un cartable et un crayon à Vieux Boucau pour ALSH"
+    assert [(f.before, f.after, f.rule) for f in fixes] == [
+        ("crayn", "crayon", "typo_explicit"), ("Boucou", "Boucau", "typo_name"), ("cartible", "cartable", "typo_word")]
+    # the default lexicon does not know these words: nothing to fix them to
+    assert fix_text("un cartible")[0] == "un cartible"
+
+
+def test_fixer_is_one_per_word_list_content():
+    words = dict(lexicon=["cartable", "gomme"], acronyms=["ALSH", "CAF"], pairs=[("crayn", "crayon")])
+    same = dict(lexicon=("cartable", "gomme"), acronyms={"CAF", "ALSH"}, pairs=(("crayn", "crayon"),))
+    assert TypoFixer.from_words(**words) is TypoFixer.from_words(**same)
+    assert TypoFixer.from_words(**words) is not TypoFixer.from_words(**{**words, "lexicon": ["cartable"]})
+
+
+def test_capital_after_a_line_break_opens_a_sentence():
+    # the sentence test no longer searches the whole text before each word: a line break, a
+    # bullet or the text's start still open a sentence, a capital inside one is a name
+    assert fix_text("suivi\nConservier le taux")[0] == "suivi\nConserver le taux"
+    assert fix_text("suivi •  Conservier le taux")[0] == "suivi •  Conserver le taux"
+    assert fix_text("suivi de Conservier")[0] == "suivi de Conservier"
