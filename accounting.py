@@ -144,6 +144,7 @@ def _titles(text: str) -> list[str] | None:
     found_list = pat.match_fiche_list(text)
     if found_list is not None:
         return [found_list[1]]
+
     oos = pat.split_three_digit_oo(text)
     if oos:
         head = text[: text.find(":")] if ":" in text else ""
@@ -174,6 +175,9 @@ def found_in_plan(text: str, plan_text: PlanText) -> bool:
         return True
     titles = _titles(text)
     if titles is not None and all(plan_text.contains(t) for t in titles):
+        return True
+    labelled = pat.match_numbered_label(text)  # record tables: `Axe 1. …`, `Objectif stratégique 2. …`
+    if labelled is not None and labelled.titre and plan_text.contains(labelled.titre):
         return True
     if "\n" in text and all(plan_text.contains(part) or is_structure(part) for part in text.split("\n")):
         return True  # a multi-paragraph cell split by the builder (title + subtitle…)

@@ -26,7 +26,7 @@ EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' 
 
 app = typer.Typer(
     help=(
-        "pgt turns the tables of a CTG / PGT action plan (text exports, PDF, DOCX) into clean, "
+        "pgt turns the tables of a CTG / PGT action plan (text exports, PDF, DOCX, spreadsheets) into clean, "
         "validated data: plan.json and CSV files.\n\n"
         "Example: pgt convert raw/ -o output/"
     ),

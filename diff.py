@@ -61,14 +61,14 @@ class Placed:
 
     action: Action
     thematique: str
-    axe: int
+    axe: int | None  # None: under no axe (a plan without axes)
     oi: int | None
 
     @property
     def place(self) -> str:
         oi = f" / OI {self.oi}" if self.oi is not None else ""
         oo = f" / OO {' '.join(map(str, self.action.oo))}" if self.action.oo else ""
-        return f"axe {self.axe}{oi}{oo}"
+        return f"axe {self.axe}{oi}{oo}" if self.axe is not None else f"no axe{oi}{oo}"
 
     @property
     def titre(self) -> str:
@@ -150,7 +150,7 @@ def load_plan(source: Path, overrides: Path | None = None, profile: Profile | No
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
-    return [Placed(action, thematique.code, axe.numero, oi.numero if oi else None)
+    return [Placed(action, thematique.code, axe.numero if axe else None, oi.numero if oi else None)
             for thematique, axe, oi, action in plan.walk_actions()]
 
 

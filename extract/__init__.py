@@ -12,6 +12,7 @@ from pathlib import Path
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
 from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
+from pgt.extract.spreadsheet import looks_like_csv
 
 __all__ = [
     "ExtractedDocument",
@@ -24,7 +25,8 @@ __all__ = [
 
 
 def detect_format(path: Path) -> str:
-    """`pdf`, `docx`, `odt`, `doc`, `rtf`, `flat_xml` or `text`, from the first bytes."""
+    """`pdf`, `docx`, `odt`, `xlsx`, `ods`, `csv`, `doc`, `rtf`, `flat_xml` or `text`, from the
+    first bytes (a `.csv` name, or `;`-separated records, tells a CSV file from a text export)."""
     with path.open("rb") as handle:
         head = handle.read(4096)
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
@@ -37,13 +39,16 @@ def detect_format(path: Path) -> str:
                 names = set(archive.namelist())
                 if "word/document.xml" in names or _word_content_types(archive, names):
                     return "docx"
-                if "mimetype" in names and archive.read("mimetype").startswith(
-                    b"application/vnd.oasis.opendocument.text"
-                ):
+                mimetype = archive.read("mimetype") if "mimetype" in names else b""
+                if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
                     return "odt"
+                if "xl/workbook.xml" in names:  # .xlsx and .xlsm (macros are not run, nor read)
+                    return "xlsx"
+                if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                    return "ods"
         except zipfile.BadZipFile as error:
             raise UnreadableInput(f"{path}: damaged archive ({error})") from None
-        raise UnreadableInput(f"{path}: a ZIP archive that is neither DOCX nor ODT")
+        raise UnreadableInput(f"{path}: a ZIP archive that is neither DOCX, ODT, XLSX nor ODS")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if head.lstrip().startswith(b"{\\rtf"):
@@ -52,6 +57,8 @@ def detect_format(path: Path) -> str:
         b"opendocument" in head or b"schemas.microsoft.com/office/word" in head
     ):
         return "flat_xml"  # Flat ODT (.fodt) or Word 2003 XML: one XML file, no package
+    if path.suffix.lower() == ".csv" or looks_like_csv(head):
+        return "csv"
     return "text"
 
 
@@ -94,6 +101,9 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
     if fmt == "odt":
         read_odt = _reader(path, "odt", "read_odt", "ODT")
         return read_odt(path)
+    if fmt in ("xlsx", "ods", "csv"):
+        read_spreadsheet = _reader(path, "spreadsheet", "read_spreadsheet", fmt.upper())
+        return read_spreadsheet(path, fmt)
     if fmt in ("rtf", "flat_xml"):
         kind = "RTF" if fmt == "rtf" else "single-file XML (Flat ODT or Word 2003 XML)"
         raise UnreadableInput(
@@ -114,6 +124,11 @@ def _refuse_ole(path: Path) -> PgtError:
         return EncryptedInput(
             f"{path}: password-protected Word document; open it, remove the password "
             f"(File › Info › Protect Document) and save it again as .docx"
+        )
+    if "Workbook".encode("utf-16-le") in data and "WordDocument".encode("utf-16-le") not in data:
+        return UnreadableInput(
+            f"{path}: legacy Excel .xls is not read directly; save it as .xlsx (Excel: Save As › Excel "
+            f"Workbook, or `soffice --headless --convert-to xlsx {path.name}`) and read the .xlsx"
         )
     if "WordDocument".encode("utf-16-le") not in data:
         # No Word stream found (Excel, PowerPoint, or a truncated .doc): say both.

@@ -34,6 +34,7 @@ class Provenance:
     cell_bboxes: tuple[BBox | None, ...] | None = None  # one per cell (PDF)
     sheet: str | None = None  # spreadsheet sources: the sheet's name
     cell_refs: tuple[str | None, ...] | None = None  # one per cell: its A1 reference (`D4`)
+    hidden: bool = False  # spreadsheet sources: the row's sheet is hidden (its cells are listed, not read)
 
     def location(self) -> str:
         """Human-readable location: `file:line 12`, `file:page 3` or `file:table 2 row 5`."""
@@ -84,7 +85,7 @@ class ExtractedDocument:
 
     path: Path
     rows: list[SourceRow]
-    format: str  # "text", "pdf", "docx", "odt"
+    format: str  # "text", "pdf", "docx", "odt", "xlsx", "ods", "csv"
     sha256: str
     lines: int | None = None  # text exports
     pages: int | None = None  # PDF

@@ -51,7 +51,7 @@ CONTENT_CONFIDENCE = 0.3  # + CONTENT_CONFIDENCE × that share
 @dataclass(frozen=True)
 class Placed:
     action: Action
-    axe: int
+    axe: int | None  # None: under no axe
     oi: int | None
     rank: float  # position in the thématique, 0..1
 
@@ -218,7 +218,7 @@ def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
         code = thematique.code
         fiches = [f for f in plan.fiches if f.thematique == code]
         actions = [(axe, oi, a) for t, axe, oi, a in plan.walk_actions() if t is thematique]
-        placed = [Placed(a, axe.numero, oi.numero if oi else None, i / max(1, len(actions) - 1))
+        placed = [Placed(a, axe.numero if axe else None, oi.numero if oi else None, i / max(1, len(actions) - 1))
                   for i, (axe, oi, a) in enumerate(actions)]
         if not fiches or not placed:
             continue

@@ -96,7 +96,7 @@ class Offre(ActionFields):
 
 
 class Action(ActionFields):
-    id: str = Field(pattern=r"^[a-z_]+-[0-9a-z-]+$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*-[0-9a-z-]+$")  # thématique code, then place or slug
     numero: int | None = Field(default=None, ge=1)
     titre: str | None = None
     oo: list[int] = Field(default_factory=list)
@@ -165,6 +165,7 @@ class Thematique(Strict):
     code: ThematiqueCode
     titre: str
     axes: list[Axe] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)  # actions placed under no axe (a plan without axes)
 
     @model_validator(mode="after")
     def _unique_axes(self) -> Thematique:
@@ -174,7 +175,7 @@ class Thematique(Strict):
         return self
 
     def all_actions(self) -> list[Action]:
-        return [a for axe in self.axes for a in axe.all_actions()]
+        return [a for axe in self.axes for a in axe.all_actions()] + self.actions
 
 
 class Fiche(Strict):
@@ -281,8 +282,9 @@ class Plan(Strict):
     def all_actions(self) -> list[Action]:
         return [a for t in self.thematiques for a in t.all_actions()]
 
-    def walk_actions(self) -> Iterator[tuple[Thematique, Axe, ObjectifIntermediaire | None, Action]]:
-        """Every action with its place, in plan order (OI actions, then the axe's own)."""
+    def walk_actions(self) -> Iterator[tuple[Thematique, Axe | None, ObjectifIntermediaire | None, Action]]:
+        """Every action with its place, in plan order (OI actions, then the axe's own, then
+        the thématique's actions under no axe, with axe None)."""
         for thematique in self.thematiques:
             for axe in thematique.axes:
                 for oi in axe.objectifs_intermediaires:
@@ -290,6 +292,8 @@ class Plan(Strict):
                         yield thematique, axe, oi, action
                 for action in axe.actions:
                     yield thematique, axe, None, action
+            for action in thematique.actions:
+                yield thematique, None, None, action
 
     def thematique(self, code: str) -> Thematique | None:
         return next((t for t in self.thematiques if t.code == code), None)

@@ -1,16 +1,16 @@
-"""Header canonicalization: map a printed column header (or a fiche's label) to its field.
+"""Header canonicalization: map a printed column header to its canonical field.
 
-Headers are worded differently from one plan to the next (PORTEUR DE PROJETS, Pilote,
-Structure pilote, Responsable…) and misspelled from one table to the next (ECHANGES /
-ECHANCES / EHEANCES DE REALISATION for *échéances*). The spellings are the profile's
-`[fields]`: the longest spelling found in the folded header as whole words decides, else the
-closest spelling by edit distance (rapidfuzz) above the profile's threshold; a header that
-matches nothing is reported by the caller (and its values kept in `autres`).
+Headers are misspelled from one table to the next (ECHANGES / ECHANCES / ECHANES /
+EHEANCES / ECEANCES DE REALISATION for *échéances*). Each header is matched against a
+vocabulary of known spellings, first by keyword, then by fuzzy similarity (rapidfuzz)
+above a threshold; a header that matches nothing is reported by the caller.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -18,20 +18,131 @@ from pgt.settings.headings import is_heading_form
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 
-__all__ = ["HEADER_VOCABULARY", "HeaderMatch", "canonical_header", "canonical_spelling", "fold", "header_cell_field",
-           "header_matcher"]
-
-# canonical field → spellings of the default profile (folded: accent-free, upper case)
+# canonical field → spellings seen in plans (accent-free, upper case)
 HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
-    field: tuple(fold(s) for s in spellings) for field, spellings in default_profile().fields.items()
+    "titre": ("ACTIONS", "LISTE D ACTIONS EXISTANTES OU A VENIR NON EXHAUSTIVE", "FICHES ACTIONS"),
+    "oo": ("OO", "OBJECTIFS OPERATIONNELS"),
+    "offre": ("EXEMPLE D OFFRES EXISTANTES OU ENVISAGEES LISTE NON EXHAUSTIVE",),
+    "porteur": ("PORTEUR DE PROJETS", "PORTEUR DE PROJET", "PORTEUR"),
+    "public_vise": ("PUBLIC VISE", "PUBLIC CIBLE", "PUBLIC"),
+    "echeances": ("ECHEANCES DE REALISATION CALENDRIER", "ECHEANCES DE REALISATION", "ECHEANCES", "CALENDRIER"),
+    "partenaires": ("PARTENAIRES",),
+    "moyens": ("MOYENS LEVIERS D ACTIONS", "MOYENS"),
+    "moyens_humains": ("HUMAINS",),
+    "moyens_techniques": ("TECHNIQUES",),
+    "moyens_financiers": ("FINANCIERS",),
+    "parcours": ("PARCOURS PERISCOLAIRE ET EXTRASCOLAIRE", "PARCOURS"),
+    "indicateurs": ("INDICATEURS EVALUATION", "INDICATEURS D EVALUATION", "INDICATEURS"),
+    # one-row-per-action tables (spreadsheets, CSV exports: structure/table.py), e.g. the
+    # import and export workbooks of Territoires en Transitions (CTG_PLANS.md)
+    "axe": ("AXE X", "AXE", "AXES", "AXE STRATEGIQUE", "ORIENTATION", "ORIENTATION STRATEGIQUE", "ENJEU"),
+    "oi": ("SOUS AXE X X", "SOUS AXE", "OBJECTIF STRATEGIQUE", "OBJECTIFS STRATEGIQUES", "OBJECTIF GENERAL"),
+    "oo_titre": ("SOUS SOUS AXE X X X", "SOUS SOUS AXE", "OBJECTIF OPERATIONNEL"),
+    "thematique": ("THEMATIQUE", "THEMATIQUE PRINCIPALE", "THEMATIQUES", "DOMAINE"),
+    "sous_action": ("TITRE DE LA SOUS ACTION", "SOUS ACTION", "SOUS ACTIONS", "INTITULE DE LA SOUS ACTION"),
+    "numero": ("N", "NUMERO", "N ACTION", "N DE L ACTION", "NUMERO DE L ACTION", "N FICHE", "NUMERO DE FICHE",
+               "FICHE N", "REFERENCE", "REF"),
+    "titre_action": ("TITRE DE L ACTION", "TITRE DE LA FICHE ACTION", "INTITULE DE L ACTION", "INTITULE",
+                     "NOM DE L ACTION", "LIBELLE DE L ACTION", "ACTION", "TITRE", "FICHE ACTION"),
+    "description": ("DESCRIPTIF", "DESCRIPTION", "DESCRIPTION DE L ACTION", "CONTENU DE L ACTION", "CONTENU"),
+    "objectifs": ("OBJECTIFS", "OBJECTIFS DE L ACTION", "OBJECTIF DE L ACTION", "FINALITE"),
+    "statut": ("STATUT", "ETAT D AVANCEMENT", "AVANCEMENT", "ETAT", "STATUT DE L ACTION", "ETAT DE L ACTION"),
+    "budget": ("BUDGET PREVISIONNEL TOTAL HT", "BUDGET PREVISIONNEL TOTAL TTC", "BUDGET PREVISIONNEL",
+               "BUDGET", "COUT ESTIME", "COUT", "MONTANT TOTAL", "BUDGET TOTAL", "COUT TOTAL", "COUT TOTAL HT",
+               "COUT TOTAL TTC", "COUT PREVISIONNEL", "BUDGET ESTIME"),
+    "date_debut": ("DATE DE DEBUT", "DATE DEBUT", "DEBUT", "DEMARRAGE", "DATE DE DEMARRAGE",
+                   "DATE PREVISIONNELLE DE DEBUT", "DATE DE LANCEMENT", "LANCEMENT"),
+    "date_fin": ("DATE DE FIN", "DATE FIN", "FIN", "DATE D ACHEVEMENT", "ACHEVEMENT", "DATE PREVISIONNELLE DE FIN",
+                 "DATE DE CLOTURE"),
+    "territoire": ("TERRITOIRE", "TERRITOIRE CONCERNE", "PERIMETRE", "COMMUNES CONCERNEES", "COMMUNES", "COMMUNE S",
+                   "LIEU", "LIEUX"),
+    "porteur_table": ("STRUCTURE PILOTE", "PILOTE", "RESPONSABLE", "STRUCTURE PORTEUSE", "PILOTE DE L ACTION",
+                      "RESPONSABLE DE L ACTION", "PORTEUR DE L ACTION", "MAITRE D OUVRAGE", "PILOTES"),
+    "public_table": ("CIBLES", "CIBLE", "PUBLICS CIBLES", "BENEFICIAIRES"),
+    "moyens_humains_table": ("MOYENS HUMAINS ET TECHNIQUES", "MOYENS HUMAINS", "RESSOURCES HUMAINES"),
+    "moyens_financiers_table": ("FINANCEMENTS", "FINANCEMENT", "MOYENS FINANCIERS", "PLAN DE FINANCEMENT",
+                                "FINANCEURS"),
+    "echeances_table": ("CALENDRIER PREVISIONNEL", "ECHEANCIER", "PERIODE", "DUREE", "CALENDRIER DE MISE EN OEUVRE"),
+    "indicateurs_table": ("INDICATEURS LIES", "INDICATEURS DE SUIVI", "INDICATEURS DE RESULTAT"),
+    # columns a record table names that the model has no field for: kept in `autres` under
+    # their header, without an unknown_header anomaly (the header is known, not misread)
+    "autres": ("DIRECTION OU SERVICE PILOTE", "SERVICE DEPARTEMENT POLE PILOTE", "PERSONNE PILOTE",
+               "ELU E REFERENT E", "ELU REFERENT", "PARTICIPATION CITOYENNE", "NIVEAU DE PRIORITE", "PRIORITE",
+               "INSTANCES DE GOUVERNANCE", "ACTION EN AMELIORATION CONTINUE", "ACTIONS LIEES",
+               "FICHES DES PLANS LIEES", "ACTIONS DES PLANS LIEES", "MESURES LIEES", "NOTES DE SUIVI", "NOTES",
+               "NOTES COMPLEMENTAIRES", "ETAPES DE LA FICHE ACTION", "ETAPES DE L ACTION", "DOCUMENTS ET LIENS",
+               "FINANCEUR 1", "FINANCEUR 2", "FINANCEUR 3", "MONTANT HT", "MONTANT TTC", "SOUS THEMATIQUES",
+               "RESULTATS ATTENDUS", "COMMENTAIRES", "OBSERVATIONS"),
 }
+
+# Record-table fields spelt apart above so that the detail builder's own columns keep their
+# meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur, CIBLES the public…).
+TABLE_FIELD_ALIASES: dict[str, str] = {
+    "titre_action": "titre", "porteur_table": "porteur", "public_table": "public_vise",
+    "moyens_humains_table": "moyens_humains", "moyens_financiers_table": "moyens_financiers",
+    "echeances_table": "echeances", "indicateurs_table": "indicateurs",
+}
+# Cells above a record table's header that group its columns (merged over several columns):
+# structure, not the plan's title.
+GROUP_HEADERS: tuple[str, ...] = (
+    "PRESENTATION DE L ACTION", "OBJECTIFS ET INDICATEURS", "ACTEURS", "MODALITES DE MISE EN OEUVRE",
+    "ACTIONS LIEES", "PILOTAGE", "FINANCEMENT", "SUIVI", "CALENDRIER", "IDENTIFICATION",
+)
+# How the cells of a row of hints under a header begin (field types, filling guidance):
+# such a row is skipped and reported, not read as an action.
+HINT_OPENINGS: tuple[str, ...] = (
+    "CHAMP ", "SAISISSEZ", "CHOISISSEZ", "INDIQUEZ", "INDIQUER", "CE CHAMP", "UTILISEZ", "RENSEIGNEZ",
+    "RESEIGNEZ", "PRESENTEZ", "TEXTE COURT", "TEXTE LIBRE", "SI VOS", "CREEZ", "PLUSIEURS", "DONNEES",
+    "FORMAT ", "LISTE DEROULANTE", "OBLIGATOIRE", "FACULTATIF", "EX ", "EXEMPLE ",
+)
+
+# A distinctive word (or its misspellings' common stem) decides before fuzzy matching.
+_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(LISTE D )?ACTIONS?\b"), "titre"),
+    (re.compile(r"^OO$"), "oo"),
+    (re.compile(r"\bOFFRES?\b"), "offre"),
+    (re.compile(r"\bPORTEURS?\b"), "porteur"),
+    (re.compile(r"\bPUBLICS?\b"), "public_vise"),
+    (re.compile(r"\bPARTENAIRES\b"), "partenaires"),
+    (re.compile(r"^MOYENS\b"), "moyens"),
+    (re.compile(r"^HUMAINS$"), "moyens_humains"),
+    (re.compile(r"^TECHNIQUES$"), "moyens_techniques"),
+    (re.compile(r"^FINANCIERS$"), "moyens_financiers"),
+    (re.compile(r"\bPARCOURS\b"), "parcours"),
+    (re.compile(r"\bINDICATEURS?\b"), "indicateurs"),
+    (re.compile(r"\bCALENDRIER\b|\bREALISATION\b"), "echeances"),
+)
+
+FUZZY_THRESHOLD = 80.0
+
+_CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
+_EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
+
+
 
 
 @dataclass(frozen=True)
 class HeaderMatch:
     field: str
-    score: float  # 100 for a spelling found as whole words
-    rule: str  # "keyword" or "fuzzy"
+    score: float  # 100 for a keyword match
+    rule: str  # "exact", "keyword" or "fuzzy"
+
+
+@lru_cache(maxsize=1 << 14)
+def _vocabulary_header(text: str) -> HeaderMatch | None:
+    """The canonical field a header cell names, or None when it names none."""
+    folded = fold(text)
+    if not folded or len(folded) > 90:
+        return None
+    if folded in _EXACT:  # a spelling of the vocabulary as printed decides first (ACTIONS LIEES is not ACTIONS)
+        return HeaderMatch(_EXACT[folded], 100.0, "exact")
+    for pattern, field in _KEYWORDS:
+        if pattern.search(folded):
+            return HeaderMatch(field, 100.0, "keyword")
+    best = process.extractOne(folded, [s for s, _ in _CHOICES], scorer=fuzz.ratio)
+    if best is None or best[1] < FUZZY_THRESHOLD:
+        return None
+    return HeaderMatch(_CHOICES[best[2]][1], float(best[1]), "fuzzy")
 
 
 class HeaderMatcher:
@@ -92,7 +203,11 @@ def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
 
 
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
-    """The canonical field a header cell names, or None when it names none."""
+    """The canonical field a header cell names, or None when it names none. Without a
+    profile: the record-table vocabulary above (spreadsheets, fiches); with one: the
+    profile's `[fields]` (what the detail builder reads)."""
+    if profile is None:
+        return _vocabulary_header(text)
     return header_matcher(profile).match(text)
 
 

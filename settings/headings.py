@@ -429,3 +429,48 @@ def is_separator(text: str) -> bool:
 def bare_number(text: str) -> int | None:
     stripped = text.strip()
     return int(stripped) if stripped.isdigit() and len(stripped) <= 2 and int(stripped) >= 1 else None
+
+
+# ---- record tables (structure/table.py): `Axe 1. …`, `Objectif stratégique 2. …`, `4.1 : …`,
+# `1.1.1. …`, `Fiche Action 3. …`, `Action 1 - …`: a level word (optional), a number or a
+# dotted number, then the title. The level word says the level; without one, the depth of
+# the number does (1 → axe, 1.2 → OI, 1.2.3 → OO).
+LEVEL_WORDS: dict[str, str] = {
+    "AXE": "axe", "AXE STRATEGIQUE": "axe", "ORIENTATION": "axe", "ORIENTATION STRATEGIQUE": "axe", "ENJEU": "axe",
+    "SOUS AXE": "oi", "OBJECTIF STRATEGIQUE": "oi", "OBJECTIF GENERAL": "oi", "OBJECTIF INTERMEDIAIRE": "oi",
+    "OI": "oi", "OS": "oi",
+    "SOUS SOUS AXE": "oo", "OBJECTIF OPERATIONNEL": "oo", "OO": "oo",
+    "ACTION": "action", "FICHE ACTION": "action", "FICHE": "action", "MESURE": "action", "SOUS ACTION": "action",
+    "THEMATIQUE": "thematique", "THEME": "thematique",
+}
+_NUMBERED_LABEL = re.compile(
+    r"^(?:(?P<label>[^\W\d_][\w'’·-]*(?:\s+[^\W\d_][\w'’·-]*){0,2})\s*)?(?:n°\s*)?"
+    r"(?P<num>\d{1,3}(?:\s?\.\s?\d{1,3}){0,3})(?P<dot>\.?)(?P<sep>\s*[:.)–—-]\s*|\s+|$)(?P<title>.*)$",
+    re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NumberedLabel:
+    level: str | None  # axe, oi, oo, action, thematique; None when no level word is printed
+    numbers: tuple[int, ...]  # (4, 1) for `4.1`
+    titre: str  # the text after the number; empty when there is none (`Axe 1`)
+
+
+def match_numbered_label(text: str) -> NumberedLabel | None:
+    """`Axe 1. COORDINATION` → (axe, (1,), "COORDINATION"); `4.1 : Pratiquer` → (None, (4, 1),
+    "Pratiquer"); `Créer 3 places` → None (a number inside a sentence is not a numbering)."""
+    found = _NUMBERED_LABEL.match(text.strip())
+    if not found:
+        return None
+    label = fold(found.group("label") or "")
+    level = LEVEL_WORDS.get(label) if label else None
+    numbers = tuple(int(n) for n in re.findall(r"\d+", found.group("num")))
+    if label and level is None:
+        return None
+    dotted = len(numbers) > 1 or bool(found.group("dot"))
+    separated = bool(found.group("sep").strip()) or not found.group("title")
+    if not label and not (dotted or separated):
+        return None  # `12 places` is a title, `12. …` / `1.2 …` a numbering
+    if any(n < 1 for n in numbers):
+        return None
+    return NumberedLabel(level, numbers, _clean_title(found.group("title")))

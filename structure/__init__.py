@@ -12,6 +12,7 @@ from pgt.structure.detail import DetailBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
+from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import header_cell_field, header_matcher
@@ -68,9 +69,12 @@ class BuiltDocument:
     corrections: list[Correction] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     ledger: Ledger | None = field(default=None, repr=False, compare=False)  # for audits (pgt.accounting)
+    record_table: bool = False  # built by the one-row-per-action builder: its thématiques are its own
 
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
+    if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
+        return _build_record_table(document)
     profile = profile or default_profile()
     fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
     kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
@@ -101,6 +105,54 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
 
 
+def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
+    ledger = Ledger(document.rows)
+    corrections: list[Correction] = []
+    builder = TableBuilder(document, ledger, corrections)
+    thematiques = builder.build()
+    if not builder.actions:
+        raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "
+                          f"has no action row")
+    total, placed = ledger.finish()
+    source = SourceDocument(
+        name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
+        lines=document.lines, pages=document.pages, encoding=document.encoding,
+        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+    )
+    anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
+                 for note in document.warnings] + ledger.anomalies
+    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger, record_table=True)
+
+
+def _own_codes(document: BuiltDocument, taken: set[str]) -> None:
+    """A record table's thématique named like one of another document (two workbooks titled
+    alike) is that document's own plan, not more of the same: renamed `code_2`, reported —
+    merged by axe number, its actions would be dropped."""
+    for thematique in document.thematiques:
+        old = new = thematique.code
+        counter = 1
+        while new in taken:
+            counter += 1
+            new = f"{old}_{counter}"
+        if new == old:
+            continue
+        thematique.code = new
+        renamed = {}
+        for action in thematique.all_actions():
+            renamed[action.id] = new + action.id[len(old):]
+            action.id = renamed[action.id]
+        for record in [*document.corrections, *document.anomalies]:
+            if record.record_id is not None:
+                head, _, rank = record.record_id.rpartition("-o")  # offers: <action id>-o<rank>
+                if record.record_id in renamed:
+                    record.record_id = renamed[record.record_id]
+                elif head in renamed and rank.isdigit():
+                    record.record_id = f"{renamed[head]}-o{rank}"
+        document.anomalies.append(Anomaly(
+            code="thematique_renamed", severity="info", document=document.source.name,
+            message=f"thématique '{thematique.titre}' has the code {old!r} of another document's: read as {new!r}"))
+
+
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
     """One hierarchy for all documents: detail documents first (they carry the actions);
     a thématique only a summary document has comes from it. Node-level reconciliation of
@@ -108,6 +160,8 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
     ordered = sorted(built, key=lambda b: b.source.kind is not DocumentKind.fiches_actions)
     thematiques: dict[str, Thematique] = {}
     for document in ordered:
+        if document.record_table:
+            _own_codes(document, set(thematiques))
         for thematique in document.thematiques:
             code = thematique.code
             if code not in thematiques:

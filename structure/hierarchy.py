@@ -14,6 +14,10 @@ from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provena
 
 
 
+# the default profile's thématique titles (structure/table.py reads them by code)
+THEMATIQUE_TITLES: dict[str, str] = dict(default_profile().thematique_titles)
+
+
 def provenance_of(row: SourceRow) -> Provenance:
     p = row.provenance
     return Provenance(

@@ -21,7 +21,9 @@ def slug(text: str, words: int = 5) -> str:
 
 
 def action_id(thematique: str, axe: int | None, oi: int | None, numero: int | None, titre: str | None) -> str:
-    parts = [thematique, str(axe or 0)]
+    """`thematique-axe[-oi]-numero` (or a title slug for the number); an action under no axe
+    is `thematique-numero` / `thematique-slug`."""
+    parts = [thematique] if axe is None else [thematique, str(axe)]
     if oi is not None:
         parts.append(str(oi))
     parts.append(str(numero) if numero is not None else slug(titre or ""))

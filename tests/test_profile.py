@@ -124,7 +124,7 @@ def test_regression_fold_keeps_the_oe_ligature():
     assert fold("MISE EN ŒUVRE") == "MISE EN OEUVRE"
     assert fold("Cœur de ville") == "COEUR DE VILLE"
     assert loose_key("Œuvre") == loose_key("oeuvre") == "oeuvre"
-    assert canonical_header("Modalités de mise en œuvre").field == "description"
+    assert canonical_header("Modalités de mise en œuvre", default_profile()).field == "description"
 
 
 # ---- heading forms ------------------------------------------------------------------------------

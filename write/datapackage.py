@@ -93,8 +93,8 @@ TITLES = {
 }
 # columns that must never be empty, per table (ids and what the id is built from)
 REQUIRED: dict[str, set[str]] = {
-    "actions": {"id", "thematique", "axe"},
-    "offres": {"id", "action_id", "thematique", "axe"},
+    "actions": {"id", "thematique"},  # an action may sit under no axe (a plan without axes)
+    "offres": {"id", "action_id", "thematique"},
     "objectifs": {"id", "thematique", "axe", "oi", "oo"},
     "fiches": {"id", "thematique", "titre"},
     "corrections": {"record_id", "field", "rule"},

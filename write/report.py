@@ -111,6 +111,10 @@ def where(provenance: Provenance | Anomaly | None) -> str:
     """"file, line 12" or "file, page 3": how the page points at a source row."""
     if provenance is None or not provenance.document:
         return ""
+    sheet = getattr(provenance, "sheet", None)  # spreadsheets: `file, Fichier dimport!D4`
+    if sheet is not None:
+        cell = getattr(provenance, "cell", None)
+        return f"{provenance.document}, {sheet}!{cell}" if cell else f"{provenance.document}, {sheet}"
     if provenance.line is not None:
         return f"{provenance.document}, line {provenance.line}"
     if provenance.page is not None:
@@ -209,7 +213,7 @@ class OIView:
 
 @dataclass
 class AxeView:
-    axe: Axe
+    axe: Axe | None  # None: the thématique's actions placed under no axe
     label: str
     ois: list[OIView]
     marks: Marks = field(default_factory=Marks)
@@ -514,6 +518,10 @@ def build_report(plan: Plan) -> Report:
                 all_views += views
                 ois.append(OIView(None, "", _groups(None, views, index)))
             axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
+        if thematique.actions:  # a plan without axes: the actions sit on the thématique
+            views = [_action_view(a, index, fiche_of.get(a.id)) for a in thematique.actions]
+            all_views += views
+            axes.append(AxeView(None, "Sans axe", [OIView(None, "", _groups(None, views, index))]))
         thematiques.append(ThematiqueView(thematique, axes))
     documents = [
         DocumentView(d, f"{d.pages} pages" if d.pages else f"{d.lines} lines" if d.lines else "", d.coverage)

@@ -74,7 +74,8 @@ def action_rows(plan: Plan) -> list[Row]:
     rows = []
     for thematique, axe, oi, action in plan.walk_actions():
         rows.append({
-            "id": action.id, "thematique": thematique.code, "axe": axe.numero, "axe_titre": axe.titre,
+            "id": action.id, "thematique": thematique.code, "axe": axe.numero if axe else None,
+            "axe_titre": axe.titre if axe else None,
             "oi": oi.numero if oi else None, "oi_titre": oi.titre if oi else None, "oo": joined(action.oo),
             "numero": action.numero, "titre": action.titre, **_fields(action), "nb_offres": len(action.offres),
             "fiche_priorisation": action.fiche_priorisation, **_source(action.provenance),
@@ -89,7 +90,7 @@ def offre_rows(plan: Plan) -> list[Row]:
         for rank, offre in enumerate(action.offres, start=1):
             rows.append({
                 "id": f"{action.id}-o{rank}", "action_id": action.id, "thematique": thematique.code,
-                "axe": axe.numero, "oi": oi.numero if oi else None, "libelle": offre.libelle,
+                "axe": axe.numero if axe else None, "oi": oi.numero if oi else None, "libelle": offre.libelle,
                 **_fields(offre), **_source(offre.provenance),
             })
     return rows
