@@ -368,7 +368,7 @@ def match_action_number(text: str, profile: Profile | None = None) -> Numbered |
     action n°4 – …` → (1, …), (12, …), (4, …). Lists such as `3.13.10.` are not numbers."""
     stripped = text.strip()
     worded = match_action_heading(stripped, profile)
-    if worded is not None and worded.titre[:1].isalpha() or worded is not None and worded.titre[:1] in "«\"'(":
+    if worded is not None and worded.titre[:1].isalpha() or worded is not None and worded.titre[:1] in "«\"'":
         return Numbered(worded.numero, worded.titre)
     if _FICHE_LIST.match(stripped):
         return None
