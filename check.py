@@ -30,6 +30,7 @@ from typing import Any
 
 from pgt.errors import ExitCode, InputNotFound, PgtError
 from pgt.pipeline import expand_inputs, load_overrides, plan_from_documents, read_all
+from pgt.settings.profile import Profile
 from pgt.schema import Action, Plan
 from pgt.schema.model import THEMATIQUE_CODE_PATTERN
 
@@ -235,7 +236,7 @@ def figures(plan: Plan) -> dict[str, Any]:
 
 
 def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: str | None = None,
-              overrides: Path | None = None) -> CheckReport:
+              overrides: Path | None = None, profile: Profile | None = None) -> CheckReport:
     """Read the documents, build the plan in memory and evaluate the expectations.
 
     Input errors (missing file, unreadable, no plan) raise with their own exit code; a plan
@@ -244,10 +245,10 @@ def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: s
     expect, config_name = load_expectations(config)
     paths = expand_inputs(inputs)
     fixes = load_overrides(inputs, overrides)  # --overrides, else pgt-overrides.csv beside the documents
-    documents = read_all(paths, password=password)
+    documents = read_all(paths, password=password, profile=profile)
     names = [str(p) for p in paths]
     try:
-        plan = plan_from_documents(documents, fixes.overrides)
+        plan = plan_from_documents(documents, fixes.overrides, profile=profile)
     except PgtError as error:
         if "does not validate" not in error.message:  # NoPlanFound and the like: input errors
             raise

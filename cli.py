@@ -157,6 +157,7 @@ def convert_command(
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
     images: bool = typer.Option(True, "--images/--no-images",
                                 help="Show on report.html the picture of each action's row cut from its PDF page."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
@@ -168,11 +169,12 @@ def convert_command(
     from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
     from pgt.write.report import render_report
+    from pgt.settings.profile import load_profile
 
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
-                             overrides=overrides)
+                             overrides=overrides, profile=load_profile(profile))
         if strict and result.coverage < 1.0:
             unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
             raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
@@ -209,12 +211,15 @@ def check_command(
     junit_report: Optional[Path] = typer.Option(None, "--junit", help="Also write the report as JUnit XML."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the exit code (and the report files)."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
     from pgt.check import report_text, run_check, write_report
+    from pgt.settings.profile import load_profile
 
     with reported_errors():
-        report = run_check(inputs or [], config, password=password, overrides=overrides)
+        report = run_check(inputs or [], config, password=password, overrides=overrides,
+                           profile=load_profile(profile))
         for kind, path in (("json", json_report), ("junit", junit_report)):
             if path is not None:
                 write_report(report, kind, path)
@@ -271,16 +276,18 @@ def diff_command(
     fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
     typos: bool = typer.Option(False, "--typos", help="List the typos, and let them fail --fail-on-change."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=(
         "An overrides file: applied to document sides, and each line checked: did its record's "
         "source value change between OLD and NEW?")),
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
+    from pgt.settings.profile import load_profile
 
     if overrides is not None:  # its own report, and it exits
         diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
     with reported_errors():
-        result = diff_sources(old, new)
+        result = diff_sources(old, new, load_profile(profile))
         if json_report is not None:
             write_diff_json(result, json_report)
     if not quiet:
@@ -301,6 +308,37 @@ def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: P
         typer.echo(with_overrides_text(result), nl=False)
     changed = result.diff.changed or result.needs_review
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and changed else ExitCode.OK))
+
+
+PROFILE_HELP = """Print the effective plan profile as commented TOML, or validate a profile file.
+
+The profile holds what is specific to a plan or a territory: thématiques (code, title, the
+words of their headings), header and label spellings of each field, heading words (AXE,
+ENJEU, OBJECTIF STRATÉGIQUE…), fixed phrases, column layouts, word lists and thresholds.
+A profile file extends the built-in default (lists appended, tables merged); give it to
+convert, check and diff with --profile.
+
+Exit codes: 0 printed / valid; 2 the file has a wrong key or value (one line naming the key
+and its line).
+
+Example: pgt profile > mon-territoire.toml; pgt profile --check mon-territoire.toml
+"""
+
+
+@app.command("profile", help=PROFILE_HELP)
+def profile_command(
+    path: Optional[Path] = typer.Argument(None, help="A profile file to extend the default with (printed merged)."),
+    check: Optional[Path] = typer.Option(None, "--check", help="Validate this profile file; print nothing else."),
+) -> None:
+    from pgt.settings.profile import load_profile, profile_toml  # lazy: see the imports at the top
+
+    with reported_errors():
+        if check is not None:
+            loaded = load_profile(check)
+            typer.echo(f"{check}: valid profile ({len(loaded.thematiques)} thématiques, "
+                       f"{sum(len(v) for v in loaded.fields.values())} header spellings)")
+            return
+        typer.echo(profile_toml(load_profile(path)), nl=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

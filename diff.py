@@ -38,6 +38,7 @@ from pgt.errors import ExitCode, InputNotFound, PgtError
 from pgt.normalize.typos import fix_text
 from pgt.pipeline import convert
 from pgt.schema import Action, Fiche, Plan
+from pgt.settings.profile import Profile
 
 SAME_ID_MIN_SIMILARITY = 50.0  # below: the number now names another action (numbers swapped)
 TITLE_MIN_SIMILARITY = 85.0  # pairing by title alone needs titles this close (0-100)
@@ -50,6 +51,7 @@ COMPARED_FIELDS = [
     "titre", "porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires",
     "moyens_humains", "moyens_techniques", "moyens_financiers", "parcours", "indicateurs",
     "fiches_liees", "fiche_priorisation", "offres",
+    "description", "objectifs", "statut", "budget", "budget_texte", "territoire", "autres",  # other plans' fields
 ]
 
 
@@ -131,9 +133,9 @@ def shorten(value: Any, width: int = 70) -> str:
 
 # --- loading --------------------------------------------------------------------------------
 
-def load_plan(source: Path, overrides: Path | None = None) -> Plan:
+def load_plan(source: Path, overrides: Path | None = None, profile: Profile | None = None) -> Plan:
     """An output folder or plan.json as written; anything else is read as documents (with the
-    `overrides` file given, else the `pgt-overrides.csv` beside them)."""
+    `overrides` file given, else the `pgt-overrides.csv` beside them; with `profile`)."""
     source = Path(source)
     if not source.exists():
         raise InputNotFound(f"{source}: no such file or folder")
@@ -144,7 +146,7 @@ def load_plan(source: Path, overrides: Path | None = None) -> Plan:
         except ValueError as error:
             raise PgtError(f"{plan_file}: not a plan.json written by pgt ({str(error).splitlines()[0]})",
                            exit_code=ExitCode.UNREADABLE_INPUT) from None
-    return convert([source], overrides=overrides).plan
+    return convert([source], overrides=overrides, profile=profile).plan
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
@@ -322,9 +324,11 @@ def diff_plans(old: Plan, new: Plan, *, old_name: str = "OLD", new_name: str = "
     return PlanDiff(old_name, new_name, len(old_actions), len(new_actions), sorted(changes, key=sort_key(thematique_order(old, new))))
 
 
-def diff_sources(old: Path, new: Path) -> PlanDiff:
-    """`pgt diff`: load both sides (documents or output folders) and compare them."""
-    return diff_plans(load_plan(old), load_plan(new), old_name=str(old), new_name=str(new))
+def diff_sources(old: Path, new: Path, profile: Profile | None = None) -> PlanDiff:
+    """`pgt diff`: load both sides (documents or output folders) and compare them;
+    documents are read with `profile` (default: the built-in CTG profile)."""
+    return diff_plans(load_plan(old, profile=profile), load_plan(new, profile=profile), old_name=str(old),
+                      new_name=str(new))
 
 
 # --- reports --------------------------------------------------------------------------------

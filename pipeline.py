@@ -23,6 +23,7 @@ from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
                                      read_overrides)
 from pgt.schema import DocumentKind, Plan
+from pgt.settings.profile import Profile, default_profile
 
 DEFAULT_INPUT = Path("raw")
 Progress = Callable[[str, int, int], None]
@@ -92,11 +93,13 @@ def load_overrides(inputs: Sequence[Path], overrides: Path | None = None) -> Loa
 
 
 def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 1,
-             on_progress: Progress | None = None) -> list[ExtractedDocument]:
+             on_progress: Progress | None = None, profile: Profile | None = None) -> list[ExtractedDocument]:
     """Read every document. With `jobs` > 1 the pages of all files (OCR pages first) and
     the other documents share one pool of `jobs` processes (`extract.read_documents`).
-    Documents come back in the order given, the same as with one worker."""
-    return read_documents(list(paths), password=password, jobs=jobs, on_progress=on_progress)
+    Documents come back in the order given, the same as with one worker. The PDF reader
+    takes its settings from the profile's `[pdf]` section."""
+    pdf = (profile or default_profile()).pdf.model_dump()
+    return read_documents(list(paths), password=password, jobs=jobs, on_progress=on_progress, pdf=pdf)
 
 
 @contextmanager
@@ -117,13 +120,15 @@ def few_collections() -> Iterator[None]:
             gc.enable()
 
 
-def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override] = ()) -> Plan:
+def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override] = (),
+                        profile: Profile | None = None) -> Plan:
     with few_collections():
-        return _plan_from_documents(documents, overrides)
+        return _plan_from_documents(documents, overrides, profile or default_profile())
 
 
-def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override]) -> Plan:
-    built: list[BuiltDocument] = [build_document(document) for document in documents]
+def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override],
+                         profile: Profile) -> Plan:
+    built: list[BuiltDocument] = [build_document(document, profile) for document in documents]
     thematiques, fiches = assemble(built)
     draft = Plan(
         documents=[b.source for b in built],
@@ -133,7 +138,7 @@ def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence
         anomalies=[a for b in built for a in b.anomalies],
     )
     summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
-    draft = normalize_plan(draft, summary=summary, overrides=overrides)
+    draft = normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
     try:
         return Plan.model_validate(draft.model_dump())
     except ValidationError as error:  # a builder bug, not bad input: say what failed
@@ -163,10 +168,13 @@ def source_row_images(result: ConversionResult, *, password: str | None = None) 
 
 
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
-            on_progress: Progress | None = None, overrides: Path | None = None) -> ConversionResult:
+            on_progress: Progress | None = None, overrides: Path | None = None,
+            profile: Profile | None = None) -> ConversionResult:
     """Read the documents (default: everything in `raw/`) and return the validated plan.
-    `overrides`: a file of fixes applied last (default: `pgt-overrides.csv` in an input folder)."""
+    `overrides`: a file of fixes applied last (default: `pgt-overrides.csv` in an input folder);
+    `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one."""
+    profile = profile or default_profile()
     paths = expand_inputs(inputs)
     fixes = load_overrides(inputs, overrides)  # before the documents: a bad file fails fast
-    documents = read_all(paths, password=password, jobs=jobs, on_progress=on_progress)
-    return ConversionResult(plan_from_documents(documents, fixes.overrides), documents, fixes)
+    documents = read_all(paths, password=password, jobs=jobs, on_progress=on_progress, profile=profile)
+    return ConversionResult(plan_from_documents(documents, fixes.overrides, profile), documents, fixes)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
+from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.extract.spreadsheet import looks_like_csv
 
@@ -84,23 +85,26 @@ def _checked_format(path: Path) -> str:
 
 
 def read_documents(paths: list[Path], *, password: str | None = None, jobs: int = 1,
-                   on_progress: Callable[[str, int, int], None] | None = None) -> list[ExtractedDocument]:
+                   on_progress: Callable[[str, int, int], None] | None = None,
+                   pdf: dict | None = None) -> list[ExtractedDocument]:
     """Read every document, in the order given. With `jobs` > 1 the pages of all the PDFs
     and the other documents are tasks of one process pool (`pool.run_tasks`: scanned pages
-    first); each PDF is surveyed here first, in order, so a bad file fails before any work."""
+    first); each PDF is surveyed here first, in order, so a bad file fails before any work.
+    `pdf`: the PDF reader's settings (the profile's `[pdf]` section, as `PdfSettings` keywords)."""
     paths = [Path(p) for p in paths]
     if jobs <= 1 or not paths:
-        return [read_document(p, password=password, on_progress=on_progress) for p in paths]
+        return [read_document(p, password=password, on_progress=on_progress, pdf=pdf) for p in paths]
     from pgt.extract.pool import Task, run_tasks
 
     formats = [_checked_format(p) for p in paths]
     pdf_jobs = {}
     if "pdf" in formats:
         prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")
-        pdf_jobs = {i: prepare_pdf(p, password) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
+        settings = PdfSettings(**pdf) if pdf is not None else None
+        pdf_jobs = {i: prepare_pdf(p, password, settings) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
     if len(paths) == 1 and pages <= 1:
-        return [read_document(paths[0], password=password, on_progress=on_progress)]
+        return [read_document(paths[0], password=password, on_progress=on_progress, pdf=pdf)]
     from pgt.extract.pdf import chunk_size, finish_pdf
 
     size = chunk_size(pages, jobs)
@@ -109,7 +113,7 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
         if index in pdf_jobs:
             tasks += pdf_jobs[index].page_tasks(size, document=index)
         else:
-            tasks.append(Task(key=(index, 0), function=read_document, args=(path,), kwargs={"password": password},
+            tasks.append(Task(key=(index, 0), function=read_document, args=(path,), kwargs={"password": password, "pdf": pdf},
                               where=str(path), document=index))
     results = run_tasks(tasks, jobs, on_progress)
     documents: list[ExtractedDocument] = []
@@ -123,8 +127,10 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
 
 
 def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
-                  on_progress: Callable[[str, int, int], None] | None = None) -> ExtractedDocument:
-    """Read one document into rows with provenance, whatever its format."""
+                  on_progress: Callable[[str, int, int], None] | None = None,
+                  pdf: dict | None = None) -> ExtractedDocument:
+    """Read one document into rows with provenance, whatever its format. `pdf`: the PDF
+    reader's settings (the profile's `[pdf]` section, as `PdfSettings` keywords)."""
     path = Path(path)
     fmt = _checked_format(path)
     if fmt == "text":
@@ -133,7 +139,9 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         return read_text_export(path)
     if fmt == "pdf":
         read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
-        return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
+        if pdf is None:
+            return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
+        return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress, settings=PdfSettings(**pdf))
     if fmt == "docx":
         read_docx = _reader(path, "docx", "read_docx", "DOCX")
         return read_docx(path)

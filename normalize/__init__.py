@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from pgt.schema import Correction, Plan, Thematique
+from pgt.settings.profile import Profile, default_profile
 
 
 class CorrectionLog:
@@ -19,9 +20,11 @@ class CorrectionLog:
     hierarchy the *priorisation* document printed (axe, OI and OO titles), which the
     assembled plan does not keep when a detail document is read too."""
 
-    def __init__(self, corrections: list[Correction], summary: list[Thematique] | None = None) -> None:
+    def __init__(self, corrections: list[Correction], summary: list[Thematique] | None = None,
+                 profile: Profile | None = None) -> None:
         self.corrections = corrections
         self.summary = summary or []
+        self.profile = profile or default_profile()  # word lists and thresholds of the plan
 
     def record(self, record_id: str, field: str, before: object, after: object, rule: str,
                note: str | None = None) -> None:
@@ -48,6 +51,7 @@ def default_rules() -> list[Rule]:
 
     return [
         fields.parse_years_rule,
+        fields.parse_budget_rule,
         fields.fiche_prefix_rule,
         fields.split_partenaires_rule,
         fields.split_indicateurs_rule,
@@ -61,10 +65,12 @@ def default_rules() -> list[Rule]:
 
 
 def normalize_plan(plan: Plan, rules: list[Rule] | None = None, *,
-                   summary: list[Thematique] | None = None, overrides: Sequence[Override] = ()) -> Plan:
+                   summary: list[Thematique] | None = None, overrides: Sequence[Override] = (),
+                   profile: Profile | None = None) -> Plan:
     """Run the rules on the plan (in place). `summary`: the summary document's hierarchy;
-    `overrides`: a data officer's fixes (`--overrides`), applied last, over every rule."""
-    log = CorrectionLog(plan.corrections, summary)
+    `overrides`: a data officer's fixes (`--overrides`), applied last, over every rule;
+    `profile`: the plan profile (default: the built-in CTG profile)."""
+    log = CorrectionLog(plan.corrections, summary, profile)
     for rule in RULES if rules is None else rules:
         rule(plan, log)
     if overrides:

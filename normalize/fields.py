@@ -8,6 +8,7 @@ apply them to every action and offer and log what they change.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pgt.normalize import CorrectionLog
@@ -15,6 +16,7 @@ from pgt.settings.headers import fold
 from pgt.settings.headings import match_fiche_list, parse_oo_refs
 from pgt.normalize.records import Record, data_lines, records
 from pgt.schema import Plan
+from pgt.settings.profile import Profile, default_profile
 
 # ---- years ------------------------------------------------------------------------------
 # `2023-2026`, `2022/2026`, `2021-27`, `2023 - 27`, `2022-23 : …`, `2021 à 27`, `2021/22`
@@ -49,6 +51,34 @@ def parse_years_rule(plan: Plan, log: CorrectionLog) -> None:
             if value is not None and getattr(record, field) != value:
                 log.record(record_id, field, getattr(record, field), value, "parse_years")
                 setattr(record, field, value)
+
+
+# `3 000 €`, `12000 euros`, `1 500,50 €`, `15 k€`, `1,2 M€`: an amount needs its currency
+_AMOUNT = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k|K|M)?\s*(?:€|euros?\b|EUR\b)"
+)
+
+
+def parse_budget(text: str | None) -> float | None:
+    """The amount in euros a budget cell states, when it states exactly one."""
+    if not text:
+        return None
+    amounts = set()
+    for match in _AMOUNT.finditer(text):
+        whole = float(re.sub(r"[ \u00a0\u202f.]", "", match.group(1)))
+        value = whole + (float(f"0.{match.group(2)}") if match.group(2) else 0.0)
+        value *= {"k": 1e3, "K": 1e3, "M": 1e6}.get(match.group(3) or "", 1.0)
+        amounts.add(round(value, 2))
+    return amounts.pop() if len(amounts) == 1 else None
+
+
+def parse_budget_rule(plan: Plan, log: CorrectionLog) -> None:
+    """`budget` (euros) from the budget text as printed, when it states one amount."""
+    for record_id, record in records(plan):
+        value = parse_budget(record.budget_texte)
+        if value is not None and record.budget != value:
+            log.record(record_id, "budget", record.budget, value, "parse_budget")
+            record.budget = value
 
 
 # ---- OO references and fiche prefixes ---------------------------------------------------
@@ -113,21 +143,39 @@ def _clean_item(text: str) -> str:
     return _CONNECTOR.sub("", text).strip(_TRIM)
 
 
-@lru_cache(maxsize=1)
-def _known_partenaires() -> tuple[tuple[str, ...], ...]:
-    """Known partner names as folded token tuples, longest first."""
-    names = {tuple(fold(token) for token in line.split()) for line in data_lines("partenaires.txt")}
+@lru_cache(maxsize=8)
+def _known_partenaires(extra: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """Known partner names as folded token tuples, longest first (`extra`: the profile's)."""
+    names = {tuple(fold(token) for token in line.split()) for line in [*data_lines("partenaires.txt"), *extra]}
     return tuple(sorted((n for n in names if n), key=lambda n: (-len(n), n)))
 
 
-@lru_cache(maxsize=1)
-def known_acronyms() -> frozenset[str]:
-    return frozenset(line.upper() for line in data_lines("acronymes.txt"))
+@lru_cache(maxsize=8)
+def known_acronyms(extra: tuple[str, ...] = ()) -> frozenset[str]:
+    """The shipped acronyms, and the profile's (`extra`)."""
+    return frozenset(line.upper() for line in [*data_lines("acronymes.txt"), *extra])
 
 
-def is_known_acronym(token: str) -> bool:
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of one profile: the shipped files plus the profile's `[words]`."""
+
+    acronymes: tuple[str, ...] = ()
+    partenaires: tuple[str, ...] = ()
+    indicateurs: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, profile: Profile | None) -> WordLists:
+        words = (profile or default_profile()).words
+        return cls(tuple(words.acronymes), tuple(words.partenaires), tuple(words.indicateurs))
+
+
+DEFAULT_WORDS = WordLists()
+
+
+def is_known_acronym(token: str, words: WordLists = DEFAULT_WORDS) -> bool:
     """`CAF`, `CAF40`, `CD40`: a known acronym, with or without a department number."""
-    return re.sub(r"\d+$", "", token.strip("()[],.;:")) in known_acronyms()
+    return re.sub(r"\d+$", "", token.strip("()[],.;:")) in known_acronyms(words.acronymes)
 
 
 def _is_acronym(token: str) -> bool:
@@ -135,7 +183,7 @@ def _is_acronym(token: str) -> bool:
     return len(letters) >= 2 and letters.isupper()
 
 
-def split_run_together(item: str) -> list[str]:
+def split_run_together(item: str, words: WordLists = DEFAULT_WORDS) -> list[str]:
     """Several partners printed in one run (`CRU Établissements scolaires Communes rurales
     Politique de la Ville`): cut where a known partner name starts or ends, or around an
     acronym that follows a cut. Every piece must start with a capital, else no cut."""
@@ -144,7 +192,7 @@ def split_run_together(item: str) -> list[str]:
     cuts: set[int] = set()
     position = 0
     while position < len(tokens):
-        name = next((n for n in _known_partenaires()
+        name = next((n for n in _known_partenaires(words.partenaires)
                      if tuple(folded[position:position + len(n)]) == n), None)
         if name is not None:
             cuts.update({position, position + len(name)})
@@ -154,17 +202,17 @@ def split_run_together(item: str) -> list[str]:
     # known acronyms (with a department number: `PEP 04`) after a cut and before another
     # cut, another acronym or the end: `CRU CROUS CIAS`, but `SM Omnisport` stays one name
     for position in range(len(tokens) - 1, -1, -1):
-        if not is_known_acronym(tokens[position]) or not (position == 0 or position in cuts
-                                                           or is_known_acronym(tokens[position - 1])):
+        if not is_known_acronym(tokens[position], words) or not (position == 0 or position in cuts
+                                                                  or is_known_acronym(tokens[position - 1], words)):
             continue
         end = position + 1
         if end < len(tokens) and tokens[end].isdigit():
             end += 1
-        if end == len(tokens) or end in cuts or is_known_acronym(tokens[end]):
+        if end == len(tokens) or end in cuts or is_known_acronym(tokens[end], words):
             cuts.update({position, end})
     # the opening word printed again, capitalised, opens the next item (`Mairie de Bostens
     # Mairie de Pouydesseaux`)
-    if tokens and tokens[0][:1].isupper() and not is_known_acronym(tokens[0]):
+    if tokens and tokens[0][:1].isupper() and not is_known_acronym(tokens[0], words):
         cuts.update(i for i in range(1, len(tokens)) if tokens[i] == tokens[0])
     bounds = sorted(c for c in cuts if 0 < c < len(tokens))
     if not bounds:
@@ -179,21 +227,21 @@ def split_run_together(item: str) -> list[str]:
     return merged
 
 
-def split_partenaires(text: str) -> list[str]:
+def split_partenaires(text: str, words: WordLists = DEFAULT_WORDS) -> list[str]:
     items: list[str] = []
     for piece in _split_outside_parentheses(text, _PARTENAIRE_SEPARATORS):
         piece = _clean_item(piece)
         if piece:
-            items.extend(_clean_item(p) for p in split_run_together(piece))
+            items.extend(_clean_item(p) for p in split_run_together(piece, words))
     return [i for i in items if i]
 
 
-@lru_cache(maxsize=1)
-def _indicateur_heads() -> frozenset[str]:
-    return frozenset(fold(line) for line in data_lines("indicateurs.txt"))
+@lru_cache(maxsize=8)
+def _indicateur_heads(extra: tuple[str, ...] = ()) -> frozenset[str]:
+    return frozenset(fold(line) for line in [*data_lines("indicateurs.txt"), *extra])
 
 
-def split_indicateurs(text: str) -> list[str]:
+def split_indicateurs(text: str, words: WordLists = DEFAULT_WORDS) -> list[str]:
     """On commas, dashes, sentence ends, and before a capitalised word that opens an
     indicator (`… inscrits Degrés de participation …`, `… projet Taux de …`)."""
     items: list[str] = []
@@ -205,7 +253,7 @@ def split_indicateurs(text: str) -> list[str]:
         start = 0
         for index in range(1, len(tokens)):
             token = tokens[index]
-            if token[:1].isupper() and not _is_acronym(token) and fold(token) in _indicateur_heads() \
+            if token[:1].isupper() and not _is_acronym(token) and fold(token) in _indicateur_heads(words.indicateurs) \
                     and not tokens[index - 1].endswith(("'", "’")) and tokens[index - 1].lower() not in _LINKS:
                 items.append(" ".join(tokens[start:index]))
                 start = index
@@ -218,8 +266,9 @@ _LINKS = {"de", "des", "du", "la", "le", "les", "et", "à", "au", "aux", "en", "
 
 def _split_rule(field: str, splitter, rule: str):  # noqa: ANN001, ANN202 - a Rule
     def rule_function(plan: Plan, log: CorrectionLog) -> None:
+        words = WordLists.of(log.profile)
         for record_id, record in records(plan):
-            _split_field(record_id, record, field, splitter, rule, log)
+            _split_field(record_id, record, field, lambda text: splitter(text, words), rule, log)
 
     rule_function.__name__ = rule
     return rule_function

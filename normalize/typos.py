@@ -38,6 +38,7 @@ from pgt.normalize import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
+from pgt.settings.profile import Profile
 
 RULE_EXPLICIT = "typo_explicit"
 RULE_NAME = "typo_name"
@@ -292,33 +293,49 @@ _TEXT_FIELDS = ("titre", "libelle", "porteur", "public_vise", "echeances", "moye
 _LIST_FIELDS = ("partenaires", "indicateurs")
 
 
+def profile_fixer(profile: Profile) -> TypoFixer | None:
+    """The fixer of a profile whose `[words]` extend the lists (None: the default one)."""
+    from pgt.normalize.fields import known_acronyms
+
+    words = profile.words
+    if not (words.lexicon or words.acronymes or words.typos):
+        return None
+    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return TypoFixer.from_words(lexicon=[*data_lines("lexicon.txt"), *words.lexicon],
+                                acronyms=known_acronyms(tuple(words.acronymes)),
+                                pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()])
+
+
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:
     """Every text of the plan: hierarchy titles, actions, offers, fiches."""
+    fixer = profile_fixer(log.profile)
+    fix_one = fixer.fix_text if fixer is not None else fix_text
     for record_id, node in _titled_nodes(plan):
-        _fix_field(record_id, node, "titre", log)
+        _fix_field(record_id, node, "titre", log, fix_one)
     for record_id, record in records(plan):
         for field in _TEXT_FIELDS:
             if hasattr(record, field):
-                _fix_field(record_id, record, field, log)
+                _fix_field(record_id, record, field, log, fix_one)
         for field in _LIST_FIELDS:
             values = getattr(record, field)
             fixed_values = []
             for value in values:
-                fixed, fixes = fix_text(value)
+                fixed, fixes = fix_one(value)
                 fixed_values.append(fixed)
                 for fix in fixes:
                     log.record(record_id, field, fix.before, fix.after, fix.rule)
             if fixed_values != values:
                 setattr(record, field, fixed_values)
     for fiche in plan.fiches:
-        _fix_field(fiche.id, fiche, "titre", log)
+        _fix_field(fiche.id, fiche, "titre", log, fix_one)
 
 
-def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog) -> None:
+def _fix_field(record_id: str, record: object, field: str, log: CorrectionLog, fix_one=None) -> None:  # noqa: ANN001
     value = getattr(record, field)
     if not value:
         return
-    fixed, fixes = fix_text(value)
+    fixed, fixes = (fix_one or fix_text)(value)
     for fix in fixes:
         log.record(record_id, field, fix.before, fix.after, fix.rule)
     if fixed != value:

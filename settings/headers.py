@@ -9,11 +9,14 @@ above a threshold; a header that matches nothing is reported by the caller.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+
+from pgt.settings.headings import is_heading_form
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 
 # canonical field → spellings seen in plans (accent-free, upper case)
 HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -116,13 +119,6 @@ _CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() 
 _EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
 
 
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Upper case, accents removed, punctuation to spaces, spaces folded."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_text = re.sub(r"[^A-Za-z0-9]+", " ", ascii_text)
-    return ascii_text.upper().strip()
 
 
 @dataclass(frozen=True)
@@ -133,7 +129,7 @@ class HeaderMatch:
 
 
 @lru_cache(maxsize=1 << 14)
-def canonical_header(text: str) -> HeaderMatch | None:
+def _vocabulary_header(text: str) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none."""
     folded = fold(text)
     if not folded or len(folded) > 90:
@@ -149,6 +145,93 @@ def canonical_header(text: str) -> HeaderMatch | None:
     return HeaderMatch(_CHOICES[best[2]][1], float(best[1]), "fuzzy")
 
 
-def canonical_spelling(field: str) -> str:
+class HeaderMatcher:
+    """The header vocabulary of one profile, with a cache of the headers already seen."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.spellings = profile.header_spellings
+        # longest first: `OBJECTIFS OPERATIONNELS` (oo) before `OBJECTIFS` (objectifs)
+        self.by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
+        self.choices = [s for s, _ in self.spellings]
+        self.known = {s for s, _ in self.spellings}
+        self.cache: dict[str, HeaderMatch | None] = {}
+        self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
+
+    def match(self, text: str) -> HeaderMatch | None:
+        if text not in self.cache:
+            self.cache[text] = self._match(text)
+        return self.cache[text]
+
+    def _match(self, text: str) -> HeaderMatch | None:
+        folded = fold(text)
+        if not folded or len(folded) > self.profile.thresholds.header_max_length:
+            return None
+        padded = f" {folded} "
+        for spelling, field in self.by_length:
+            if f" {spelling} " in padded:
+                return HeaderMatch(field, 100.0, "keyword")
+        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio)
+        if best is None or best[1] < self.profile.thresholds.header_fuzzy:
+            return None
+        return HeaderMatch(self.spellings[best[2]][1], float(best[1]), "fuzzy")
+
+    def is_known_spelling(self, text: str) -> bool:
+        """The header is printed as one of the profile's spellings (no correction to log)."""
+        return fold(text) in self.known
+
+    def starts_with_spelling(self, text: str) -> bool:
+        folded = fold(text)
+        return any(folded.startswith(s) for s in self.known)
+
+    def reference_spelling(self, field: str) -> str:
+        return fold(self.profile.fields[field][0])
+
+
+_MATCHERS: dict[int, tuple[Profile, HeaderMatcher]] = {}
+
+
+def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
+    """The matcher of a profile (built once per profile object)."""
+    profile = profile or default_profile()
+    held = _MATCHERS.get(id(profile))
+    if held is None or held[0] is not profile:
+        if len(_MATCHERS) > 32:
+            _MATCHERS.clear()
+        held = _MATCHERS[id(profile)] = (profile, HeaderMatcher(profile))
+    return held[1]
+
+
+def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
+    """The canonical field a header cell names, or None when it names none. Without a
+    profile: the record-table vocabulary above (spreadsheets, fiches); with one: the
+    profile's `[fields]` (what the detail builder reads)."""
+    if profile is None:
+        return _vocabulary_header(text)
+    return header_matcher(profile).match(text)
+
+
+def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
+    """The field a header cell names, when the cell looks like a header (upper case, or
+    led by a known spelling) — data cells that merely contain a header word do
+    not count (`Subvention … financement`), nor headings that name one (`OBJECTIF
+    INTERMEDIAIRE 1`)."""
+    matcher = header_matcher(profile)
+    if text not in matcher.cell_cache:
+        matcher.cell_cache[text] = _header_cell_field(text, matcher)
+    return matcher.cell_cache[text]
+
+
+def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:
+    match = matcher.match(text)
+    if match is None or is_heading_form(text, matcher.profile):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    known = matcher.starts_with_spelling(text)
+    return match.field if upper >= 0.6 or known else None
+
+
+def canonical_spelling(field: str, profile: Profile | None = None) -> str:
     """The reference spelling of a field's header (first in the vocabulary)."""
-    return HEADER_VOCABULARY[field][0]
+    return header_matcher(profile).reference_spelling(field)

@@ -1,24 +1,26 @@
-"""Recognisers for the printed forms of headings and cells. Pure functions, no state."""
+"""Recognisers for the printed forms of headings and cells. Pure functions, no state.
+
+The heading words come from the plan profile (`[headings]`: `AXE STRATÉGIQUE`, `AXE`,
+`ENJEU`, `ORIENTATION`, `OBJECTIF STRATÉGIQUE`…); numbers are roman or arabic, OCR's
+`Ill` / `lI` read as `III` / `II`, and a hierarchical number (`1.2.3`) names its parents.
+Each recogniser takes an optional profile (the default CTG profile when None).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from pgt.settings.headers import fold
+from rapidfuzz import fuzz
+
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold, slug
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
-_AXE = re.compile(
-    r"^AXE\s+STRAT[EÉ]GIQUE\s+([IVX]+)\b\s*[.:–-]?\s*(.*)$", re.IGNORECASE | re.DOTALL
-)
-_OI_HEADING = re.compile(
-    r"^OBJECTIFS?\s+INTERM[EÉ]DIAIRES?\s+(\d+)\s*[.:–-]?\s*(.*)$", re.IGNORECASE | re.DOTALL
-)
 _OI_CELL = re.compile(r"^OI\s*(\d+)\s*[.:–-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _OO_CELL = re.compile(r"^(?:\d+\s+)?OO\s*(\d+)\s*[.:–-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _OO_THREE_DIGITS = re.compile(r"(?:^|\n)\s*(\d{3})\s*:\s*")
-_GROUP = re.compile(r"^TH[EÉ]MATIQUE\s+(\d+)\s*[.:–-]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _ROMAN_TITLE = re.compile(r"^([IVX]+)\s*[-–.]\s*(\S.*)$", re.DOTALL)
 _ACTION_NUMBER = re.compile(r"^(\d{1,3})\s*\.\s*(\S.*)$", re.DOTALL)
 _FICHE_LIST = re.compile(r"^((?:\d{1,2}\s*[.,]\s*){2,})(\S.*)$", re.DOTALL)
@@ -45,41 +47,278 @@ def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lstrip(":.–- ").rstrip(" :") if text else ""
 
 
-def thematique_of_heading(text: str) -> str | None:
-    """The thematique a heading opens (`THEMATIQUE ENFANCE`, `COHÉSION SOCIALE`,
-    `PGT PARENTALITE`, `Le Thème de l'enfance de 3 à 11 ans`…), or None."""
+def thematique_of_heading(text: str, profile: Profile | None = None) -> str | None:
+    """The code of the thematique a heading opens (`THEMATIQUE ENFANCE`, `COHÉSION SOCIALE`,
+    `PGT PARENTALITE`, `Le Thème de l'enfance de 3 à 11 ans`, `THÉMATIQUE VIE DES QUARTIERS`
+    → `vie_des_quartiers`), or None."""
+    found = match_thematique(text, profile)
+    return found.code if found else None
+
+
+@dataclass(frozen=True)
+class ThematiqueHeading:
+    code: str
+    titre: str  # the heading's own words, for a thématique the profile does not know
+    known: bool  # a thématique of the profile (else opened from its heading's slug)
+
+
+_LINK_WORDS = {"ET", "DE", "DU", "DES", "LA", "LE", "LES", "L", "D", "A", "AU", "AUX", "ANS", "EN", "SUR", "POUR"}
+
+
+def match_thematique(text: str, profile: Profile | None = None) -> ThematiqueHeading | None:
+    """A heading that opens a thématique: led by a thématique word (`THÉMATIQUE …`, `PGT …`)
+    or made of the profile's thématique headings alone. The longest heading named decides; a
+    led heading naming none opens a thématique coded by its slug."""
+    profile = profile or default_profile()
     folded = fold(text)
-    if len(folded) > 110:
+    if not folded or len(folded) > profile.thresholds.heading_max_length:
         return None
-    if _GROUP.match(text):  # "THEMATIQUE 3 …": a parentalité group, not a thematique
+    if match_group(text, profile):  # "THEMATIQUE 3 …": a group of one thématique, not a thématique
         return None
-    starts = (
-        folded.startswith("THEMATIQUE ")
-        or folded.startswith("PGT ")
-        or folded.startswith("LE THEME DE ")
-        or folded in {"ENFANCE", "JEUNESSE", "COHESION SOCIALE", "PARENTALITE", "PETITE ENFANCE"}
-    )
-    if not starts:
+    words = _words(profile)
+    prefix = _leading_words(folded, words.thematique_prefixes, profile.thresholds.heading_fuzzy)
+    rest = folded[prefix:].strip() if prefix is not None else folded
+    padded = f" {rest} "
+    known = [(heading, code) for heading, code in profile.thematique_headings if f" {heading} " in padded]
+    # the heading of most words decides, the first printed on a tie: `Accès aux droits et
+    # inclusion numérique` → accès aux droits; `… de l'enfance, de la jeunesse et de la vie
+    # étudiante 12-30 ans` → jeunesse (`vie étudiante`, `12-30 ans` outweigh `enfance`)
+    known.sort(key=lambda item: (-len(item[0].split()), padded.index(f" {item[0]} ")))
+    if known:
+        if prefix is None:
+            leftover = padded
+            for heading, _ in known:
+                leftover = leftover.replace(f" {heading} ", " ")
+            if any(not w.isdigit() and w not in _LINK_WORDS for w in leftover.split()):
+                return None  # a sentence that merely names a domain, not a heading
+        return ThematiqueHeading(known[0][1], "", True)
+    if prefix is None or not rest or rest[0].isdigit():
         return None
-    if "PETITE ENFANCE" in folded:
-        return "petite_enfance"
-    if "JEUNESSE" in folded or "ETUDIANTE" in folded:
-        return "jeunesse"
-    if "COHESION" in folded:
-        return "cohesion_sociale"
-    if "PARENTALITE" in folded:
-        return "parentalite"
-    if "ENFANCE" in folded:
-        return "enfance"
+    code = slug(_before_noise(rest))
+    if not code or len(rest.split()) > 12:
+        return None
+    titre = _clean_title(_strip_leading_words(text, prefix))
+    return ThematiqueHeading(code, titre, False)
+
+
+def names_thematique(text: str, profile: Profile | None = None) -> bool:
+    """A short line in capitals naming a thématique of the profile (a heading pgt did
+    not read as one: worded otherwise, garbled)."""
+    profile = profile or default_profile()
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or len(text) > 80 or sum(ch.isupper() for ch in letters) / len(letters) < 0.8:
+        return False
+    padded = f" {fold(text)} "
+    return any(f" {heading} " in padded for heading, _ in profile.thematique_headings)
+
+
+def _before_noise(folded: str) -> str:
+    """`VIE DES QUARTIERS PRIORISATION DES ACTIONS` → its first words (a code stays short)."""
+    return " ".join(folded.split()[:5])
+
+
+def _strip_leading_words(text: str, folded_length: int) -> str:
+    """The original text after the words whose fold is `folded_length` characters long."""
+    for cut in range(len(text) + 1):
+        if len(fold(text[:cut])) >= folded_length and (cut == len(text) or not text[cut].isalnum()):
+            return text[cut:]
+    return ""
+
+
+@dataclass(frozen=True)
+class HeadingWords:
+    """The profile's heading words, folded, longest first."""
+
+    thematique_prefixes: tuple[str, ...]
+    group_words: tuple[str, ...]
+    axe_words: tuple[str, ...]
+    oi_words: tuple[str, ...]
+    oo_words: tuple[str, ...]
+    action_words: tuple[str, ...]
+    patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+
+
+_WORDS: dict[int, tuple[Profile, HeadingWords]] = {}
+
+
+def _words(profile: Profile) -> HeadingWords:
+    held = _WORDS.get(id(profile))
+    if held is None or held[0] is not profile:
+        h = profile.headings
+
+        def folded(words: list[str]) -> tuple[str, ...]:
+            return tuple(sorted({fold(w) for w in words if fold(w)}, key=lambda w: (-len(w), w)))
+
+        words = HeadingWords(folded(h.thematique_prefixes), folded(h.group_words), folded(h.axe_words),
+                             folded(h.oi_words), folded(h.oo_words), folded(h.action_words))
+        for level in ("group_words", "axe_words", "oi_words", "oo_words", "action_words"):
+            words.patterns[level] = _numbered_heading(getattr(words, level), plural=level != "action_words")
+        if len(_WORDS) > 32:
+            _WORDS.clear()
+        held = _WORDS[id(profile)] = (profile, words)
+    return held[1]
+
+
+def _leading_words(folded: str, candidates: tuple[str, ...], fuzzy: float) -> int | None:
+    """Length of the candidate words `folded` starts with (exactly, or its first word
+    garbled by OCR when the candidate is one long word), else None."""
+    for candidate in candidates:
+        if folded == candidate or folded.startswith(candidate + " "):
+            return len(candidate)
+    first = folded.split(" ", 1)[0]
+    for candidate in candidates:
+        if " " not in candidate and len(candidate) >= 6 and fuzz.ratio(first, candidate) >= fuzzy:
+            return len(first)
     return None
 
 
-def match_axe(text: str) -> Numbered | None:
-    found = _AXE.match(text.strip())
-    if not found:
+_ACCENTS = {"A": "AÀÂÄ", "E": "EÉÈÊË", "I": "IÎÏ", "O": "OÔÖ", "U": "UÙÛÜ", "C": "CÇ"}
+_NUMBER = r"(?P<number>(?:\d{1,3}(?:\s*[.,]\s*\d{1,3}){0,3})|[IVXLl1]{1,6}(?![a-zà-ÿ]))"
+
+
+def _word_regex(folded: str, plural: bool = True) -> str:
+    """A folded heading word as a regex over printed text (accents, case, apostrophes)."""
+    parts = []
+    for ch in folded:
+        if ch == " ":
+            parts.append(r"[\s'’\-]+")
+        elif ch in _ACCENTS:
+            parts.append(f"[{_ACCENTS[ch]}{_ACCENTS[ch].lower()}]")
+        else:
+            parts.append(f"[{ch}{ch.lower()}]")
+    return "".join(parts) + "S?" if plural and not folded.endswith("S") else "".join(parts)
+
+
+def _numbered_heading(words: tuple[str, ...], plural: bool = True) -> re.Pattern[str]:
+    """`<word> [n°] <number> [:.–-] <title>` for any of `words` (`AXES` too when `plural`)."""
+    alternatives = "|".join(_word_regex(w, plural) for w in words) or "(?!)"
+    return re.compile(
+        rf"^\**\s*(?P<word>{alternatives})\s*(?:n\s*[°º]|no\.?|n\.)?\s*{_NUMBER}(?![\d])"
+        r"\s*(?:\)|\.(?!\d)|:|–|—|-)?\s*(?P<title>.*)$",
+        re.IGNORECASE | re.DOTALL,
+    )
+
+
+def roman_value(token: str) -> int | None:
+    """`III` → 3, OCR's `Ill` / `lI` / `1I` → 3 / 2 / 2; None when not a numeral of 1..39."""
+    upper = token.upper().replace("L", "I").replace("1", "I")
+    if not re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", upper) or not upper:
         return None
-    numero = ROMAN.get(found.group(1).upper(), 0)
-    return Numbered(numero, _clean_title(found.group(2))) if numero else None  # `IIII`: not a numeral
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for i, ch in enumerate(upper):
+        value = values[ch]
+        total += -value if i + 1 < len(upper) and values[upper[i + 1]] > value else value
+    return total or None
+
+
+@dataclass(frozen=True)
+class HeadingNumber:
+    numbers: tuple[int, ...]  # `1.2.3` → (1, 2, 3): the parents first
+    titre: str
+
+    @property
+    def numero(self) -> int:
+        return self.numbers[-1]
+
+
+def _number_of(token: str) -> tuple[int, ...] | None:
+    token = token.strip()
+    if re.fullmatch(r"\d{1,3}(?:\s*[.,]\s*\d{1,3})*", token):
+        numbers = tuple(int(n) for n in re.findall(r"\d+", token))
+        return numbers if all(n >= 1 for n in numbers) else None
+    if token.isdigit():
+        return None
+    value = roman_value(token)
+    return (value,) if value else None
+
+
+_AFTER_WORD = re.compile(
+    rf"^\s*(?:n\s*[°º]|no\.?|n\.)?\s*{_NUMBER}(?![\d])\s*(?:\)|\.(?!\d)|:|–|—|-)?\s*(?P<title>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def match_numbered(text: str, level: str, profile: Profile | None = None) -> HeadingNumber | None:
+    """`AXE 2 – …`, `ENJEU II :`, `OBJECTIF STRATÉGIQUE 1.2 : …` for a level of the
+    profile's heading words (`axe_words`, `oi_words`, `oo_words`, `action_words`); a heading
+    word garbled by OCR (`AXF STRATEGIQUE`, `0BJECTIF INTERMEDIAIRE`) is read as the word
+    from the profile's `heading_fuzzy` score."""
+    profile = profile or default_profile()
+    words = _words(profile)
+    stripped = text.strip()
+    found = words.patterns[level].match(stripped)
+    if not found:  # (action cells are data: `Actions 2 fois par an` is no garbled `ACTION 2`)
+        if level == "action_words":
+            return None
+        return _fuzzy_numbered(stripped, getattr(words, level), profile.thresholds.heading_fuzzy)
+    numbers = _number_of(found.group("number"))
+    if numbers is None:
+        return None
+    return HeadingNumber(numbers, _clean_title(found.group("title")))
+
+
+def _fuzzy_numbered(text: str, candidates: tuple[str, ...], fuzzy: float) -> HeadingNumber | None:
+    if len(text) > 400 or not text[:1].isalnum():
+        return None
+    tokens = text.split(maxsplit=4)
+    for candidate in candidates:
+        size = candidate.count(" ") + 1
+        if len(candidate) < 6 or len(tokens) <= size:
+            continue
+        head = fold(" ".join(tokens[:size]))
+        if abs(len(head) - len(candidate)) > 2 or fuzz.ratio(head, candidate) < fuzzy:
+            continue
+        rest = text.split(maxsplit=size)[size] if len(text.split(maxsplit=size)) > size else ""
+        found = _AFTER_WORD.match(rest)
+        numbers = _number_of(found.group("number")) if found else None
+        if numbers is not None:
+            return HeadingNumber(numbers, _clean_title(found.group("title")))  # type: ignore[union-attr]
+    return None
+
+
+def split_joined_heading(title: str, level: str, profile: Profile | None = None) -> tuple[str, str] | None:
+    """A heading's title that holds the next heading (a line joined by OCR or the export:
+    `Améliorer l'accueil OBJECTIF INTERMEDIAIRE 1 Conserver …`) → (its own title, the next
+    heading), cut at the next level's heading words followed by a number."""
+    profile = profile or default_profile()
+    pattern = _words(profile).patterns[level]
+    for match in re.finditer(r"(?<=\s)\S", title):
+        start = match.start()
+        if title[start].isupper() and pattern.match(title[start:]) and match_numbered(title[start:], level, profile):
+            return _clean_title(title[:start]), title[start:].strip()
+    return None
+
+
+def match_axe(text: str, profile: Profile | None = None) -> Numbered | None:
+    """`AXE STRATEGIQUE II`, `AXE 2 : …`, `Axe n°2 –`, `ENJEU 2`, `ORIENTATION II`."""
+    found = match_numbered(text, "axe_words", profile)
+    if found is None or len(found.numbers) > 1:
+        return None
+    return Numbered(found.numero, found.titre)
+
+
+def match_oi_heading_number(text: str, profile: Profile | None = None) -> HeadingNumber | None:
+    """`OBJECTIF INTERMEDIAIRE 1`, `OBJECTIF STRATÉGIQUE 1.2 :` (axe 1, objective 2)."""
+    found = match_numbered(text, "oi_words", profile)
+    return found if found is not None and len(found.numbers) <= 2 else None
+
+
+def match_oo_heading(text: str, profile: Profile | None = None) -> HeadingNumber | None:
+    """`OBJECTIF OPÉRATIONNEL 1.2.3` (axe 1, objective 2, OO 3), `Objectif spécifique n°2`."""
+    found = match_numbered(text, "oo_words", profile)
+    return found if found is not None and len(found.numbers) <= 3 else None
+
+
+def match_action_heading(text: str, profile: Profile | None = None) -> HeadingNumber | None:
+    """`Fiche action n°4 – …`, `FICHE ACTION 4 :`, `Action 2.1 …`, `FA 12 …`."""
+    found = match_numbered(text, "action_words", profile)
+    return found if found is not None and len(found.numbers) <= 4 else None
+
+
+def is_heading_form(text: str, profile: Profile | None = None) -> bool:
+    """An axe, objective or OO heading (not a column header even if it names a field)."""
+    return any(match_numbered(text, level, profile) for level in ("axe_words", "oi_words", "oo_words"))
 
 
 def match_roman_title(text: str) -> Numbered | None:
@@ -90,9 +329,9 @@ def match_roman_title(text: str) -> Numbered | None:
     return Numbered(ROMAN[found.group(1)], _clean_title(found.group(2)))
 
 
-def match_oi_heading(text: str) -> Numbered | None:
-    found = _OI_HEADING.match(text.strip())
-    return _numbered(found)
+def match_oi_heading(text: str, profile: Profile | None = None) -> Numbered | None:
+    found = match_oi_heading_number(text, profile)
+    return Numbered(found.numero, found.titre) if found else None
 
 
 def match_oi_cell(text: str) -> Numbered | None:
@@ -116,15 +355,21 @@ def split_three_digit_oo(text: str) -> list[Numbered]:
     ]
 
 
-def match_group(text: str) -> Numbered | None:
-    """Parentalité's `THEMATIQUE 3 Poursuivre le CLAS …` groups."""
-    found = _GROUP.match(text.strip())
-    return _numbered(found)
+def match_group(text: str, profile: Profile | None = None) -> Numbered | None:
+    """Parentalité's `THEMATIQUE 3 Poursuivre le CLAS …` groups (arabic numbers)."""
+    found = match_numbered(text, "group_words", profile or default_profile())
+    if found is None or len(found.numbers) > 1 or not re.search(r"\d", text.split(maxsplit=2)[1][:3]):
+        return None
+    return Numbered(found.numero, found.titre)
 
 
-def match_action_number(text: str) -> Numbered | None:
-    """`12. Réaliser un partenariat…` → (12, title). Lists such as `3.13.10.` are not numbers."""
+def match_action_number(text: str, profile: Profile | None = None) -> Numbered | None:
+    """`12. Réaliser un partenariat…` → (12, title); `Action 2.1 – …`, `FA 12 : …`, `Fiche
+    action n°4 – …` → (1, …), (12, …), (4, …). Lists such as `3.13.10.` are not numbers."""
     stripped = text.strip()
+    worded = match_action_heading(stripped, profile)
+    if worded is not None and worded.titre[:1].isalpha() or worded is not None and worded.titre[:1] in "«\"'":
+        return Numbered(worded.numero, worded.titre)
     if _FICHE_LIST.match(stripped):
         return None
     found = _ACTION_NUMBER.match(stripped)

@@ -14,21 +14,45 @@ from pgt.structure.ledger import Ledger, loose_key
 from pgt.structure.summary import SummaryBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
-from pgt.extract.rows import ExtractedDocument
-from pgt.settings.headers import fold
+from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
+from pgt.settings.headers import header_cell_field, header_matcher
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
 
 
-def detect_kind(document: ExtractedDocument) -> DocumentKind | None:
-    """*fiches actions* when action tables name a porteur; *priorisation* when tables list
-    fiches actions by number; None when neither (not a plan)."""
+# fields that only an action table's header names (a summary's header names titles and OO)
+ACTION_DETAIL_FIELDS = frozenset({
+    "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains", "moyens_techniques",
+    "moyens_financiers", "budget", "indicateurs", "description", "statut", "territoire",
+})
+
+
+def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
+    """A table row shaped like an action table's header: at least `header_fields_min`
+    cells naming fields by the profile's synonyms, two of them fields of an action's detail
+    (porteur, public, échéances, partenaires, moyens, indicateurs…), and most of its cells
+    headers."""
+    matcher = header_matcher(profile)
+    named = [field for _, text in row.non_empty if (field := header_cell_field(text, matcher.profile))]
+    if len(named) * 2 < len(row.non_empty):  # a header row is mostly headers; a data row is not
+        return False
+    fields = set(named)
+    return len(fields) >= matcher.profile.thresholds.header_fields_min and len(fields & ACTION_DETAIL_FIELDS) >= 2
+
+
+def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> DocumentKind | None:
+    """*fiches actions* when action tables have a header naming an action's fields (by the
+    profile's synonyms: porteur / pilote / responsable, public, échéances…); *priorisation*
+    when tables list fiches actions by number; None when neither (not a plan)."""
+    profile = profile or default_profile()
     porteur = fiche_tables = 0
     for row in document.rows:
+        if row.kind is RowKind.TABLE and is_action_header(row, profile):
+            porteur += 1
         for _, text in row.non_empty:
             folded = fold(text)
-            if folded.startswith("PORTEUR DE PROJET"):
-                porteur += 1
-            elif folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
+            if folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
                 fiche_tables += 1
     if porteur >= 1 and porteur >= fiche_tables / 10:
         return DocumentKind.fiches_actions
@@ -48,15 +72,16 @@ class BuiltDocument:
     record_table: bool = False  # built by the one-row-per-action builder: its thématiques are its own
 
 
-def build_document(document: ExtractedDocument) -> BuiltDocument:
+def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
     if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
         return _build_record_table(document)
+    profile = profile or default_profile()
     fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
-    kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document)
+    kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
-            f"{document.path}: no plan found (no action table with PORTEUR DE PROJETS, "
-            f"no FICHES ACTIONS table) in {len(document.rows)} rows read"
+            f"{document.path}: no plan found (no action table whose header names a porteur, public, "
+            f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
         )
     ledger = Ledger(document.rows)
     corrections: list[Correction] = []
@@ -64,9 +89,9 @@ def build_document(document: ExtractedDocument) -> BuiltDocument:
     if fiche_form:
         thematiques = FicheBuilder(document, ledger, corrections).build()
     elif kind is DocumentKind.fiches_actions:
-        thematiques = DetailBuilder(document, ledger, corrections).build()
+        thematiques = DetailBuilder(document, ledger, corrections, profile).build()
     else:
-        thematiques, fiches = SummaryBuilder(document, ledger).build()
+        thematiques, fiches = SummaryBuilder(document, ledger, profile).build()
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,

@@ -19,37 +19,31 @@ from pgt.structure.ledger import Ledger
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import HEADER_VOCABULARY, canonical_header, canonical_spelling, fold
+from pgt.settings.headers import header_cell_field, header_matcher
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
-DEFAULT_FIELDS = {
-    "standard": ["titre", "oo", "porteur", "public_vise", "echeances", "partenaires", *MOYENS, "indicateurs"],
-    "enfance": ["titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", *MOYENS,
-                "parcours", "indicateurs"],
-    "parentalite": ["titre", "porteur", "public_vise", "echeances", "partenaires", *MOYENS, "indicateurs"],
-}
-# the columns this builder reads; the vocabulary knows more (record tables: structure/table.py),
-# which here stay unknown headers (reported) rather than columns whose cells would be dropped
-DETAIL_FIELDS = {field for fields in DEFAULT_FIELDS.values() for field in fields} | {"moyens"}
-HEADER_FIELDS_MIN = 3  # a row naming at least this many columns is a table header
-STRUCTURAL_TEXT = ("SIX GRANDES THEMATIQUES", "OBJECTIFS OPERATIONNELS")
 _LIST_FIELDS = ("partenaires", "indicateurs")
 LIBELLE_DOUBT = 0.5  # a cell after the offer column whose words are mostly another column's is that field
-_TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours")
+_TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "description", "objectifs", "statut",
+                "territoire")
+OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
 
 
-def _is_header_cell(text: str) -> str | None:
-    """The field a header cell names, when the cell looks like a header (upper case, or a
-    known spelling) — data cells that merely contain a header word do not count."""
-    match = canonical_header(text)
-    if match is None or match.field not in DETAIL_FIELDS:
-        return None
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
-    folded = fold(text)
-    known = any(folded.startswith(s) for spellings in HEADER_VOCABULARY.values() for s in spellings)
-    return match.field if upper >= 0.6 or known else None
+_is_header_cell = header_cell_field
+
+
+def _header_label(text: str) -> str:
+    """A header as printed, on one line (the key of `autres`)."""
+    return " ".join(text.split())
+
+
+def _header_like(text: str) -> bool:
+    """A short label (`Couleur du projet`): a few words, no figure, no sentence."""
+    return len(text) <= 40 and not any(ch.isdigit() for ch in text) and not text.rstrip().endswith(".") \
+        and len(text.split()) <= 5
 
 
 def _capitalised(text: str) -> bool:
@@ -82,11 +76,16 @@ class PrintedOffer:
 
 
 class DetailBuilder:
-    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction]) -> None:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
+                 profile: Profile | None = None) -> None:
         self.document = document
         self.ledger = ledger
         self.corrections = corrections
-        self.cursor = HierarchyCursor(ledger)
+        self.plan_profile = profile or default_profile()
+        self.matcher = header_matcher(self.plan_profile)
+        self.cursor = HierarchyCursor(ledger, self.plan_profile)
+        self.structural = {fold(p) for p in self.plan_profile.phrases.structural}
+        self.oo: int | None = None  # the OO a heading opened (`Objectif opérationnel 1.2.3`)
         self.fields: list[str] | None = None
         self.action: Action | None = None
         self.title_target: object | None = None  # axe or OI whose title continues on text lines
@@ -154,26 +153,69 @@ class DetailBuilder:
         text = self._heading_text(row)
         if text is None:
             return False
-        code = pat.thematique_of_heading(text)
-        if code:
-            self.cursor.open_thematique(code)
+        profile = self.plan_profile
+        thematique = pat.match_thematique(text, profile)
+        if thematique:
+            self._open_thematique(thematique, row)
             return self._opened(row)
         if self.cursor.thematique is None:
             return False
-        group = pat.match_group(text) if self.cursor.thematique.code == "parentalite" else None
+        group = pat.match_group(text, profile)  # `THEMATIQUE 3 …`: a group of the thématique, its axe
         if group:
             self.cursor.open_axe(group.numero, group.titre, row)
             return self._opened(row)
-        axe = pat.match_axe(text)
+        axe = pat.match_axe(text, profile)
         if axe:
-            return self._opened(row, title_target=self.cursor.open_axe(axe.numero, axe.titre, row))
-        oi = pat.match_oi_heading(text)
+            joined = pat.split_joined_heading(axe.titre, "oi_words", profile) if axe.titre else None
+            opened = self.cursor.open_axe(axe.numero, joined[0] if joined else axe.titre, row)
+            oi_joined = pat.match_oi_heading_number(joined[1], profile) if joined else None
+            if oi_joined is None:
+                return self._opened(row, title_target=opened)
+            self.ledger.note("joined_headings", f"axe {axe.numero} and objective {oi_joined.numero} headings "
+                             f"printed on one line: read as two", row, severity="info")
+            return self._opened(row, title_target=self.cursor.open_oi(oi_joined.numero, oi_joined.titre, row))
+        oi = pat.match_oi_heading_number(text, profile)
         if oi:
+            self._open_parents(oi.numbers[:-1], row)
             return self._opened(row, title_target=self.cursor.open_oi(oi.numero, oi.titre, row))
-        if fold(text) in STRUCTURAL_TEXT:
+        oo = pat.match_oo_heading(text, profile)
+        if oo and len(oo.numbers) >= 2:
+            # `Objectif opérationnel 1.2.3`: OO 3 of objective 2 of axe 1, its actions follow
+            self._open_parents(oo.numbers[:-2], row)
+            if self.cursor.oi is None or self.cursor.oi.numero != oo.numbers[-2]:
+                self.cursor.open_oi(oo.numbers[-2], None, row)
+        if oo and self.cursor.oi is not None:
+            declared = self.cursor.declare_oo(oo.numero, oo.titre, row)
+            opened = self._opened(row)
+            self.oo = declared.numero if declared else None
+            return opened
+        if fold(text) in self.structural:
             self.ledger.place(row)
             return True
+        first_of_table = row.kind is RowKind.TEXT or not row.provenance.row  # not a row amid a table's actions
+        if first_of_table and pat.names_thematique(text, profile):
+            # a heading that names a thématique but is not read as one: said at its page or
+            # line, rather than letting its actions silently fall into the thématique before
+            self.ledger.residue(row, "heading naming a thématique not read as a thématique heading: its actions "
+                                "stay in the thématique above; add the heading to the profile",
+                                code="thematique_heading_unread")
+            return True
         return False
+
+    def _open_thematique(self, heading: pat.ThematiqueHeading, row: SourceRow) -> None:
+        """Open a thématique; one the profile does not know is opened from its heading's
+        words (never folded into the thématique before it), and reported."""
+        if not heading.known and heading.code not in self.cursor.thematiques:
+            self.ledger.note("thematique_opened", f"heading names no thématique of the profile: thématique "
+                             f"{heading.code!r} opened from its words", row, severity="info")
+        self.cursor.open_thematique(heading.code, heading.titre or None)
+        self.oo = None
+
+    def _open_parents(self, numbers: tuple[int, ...], row: SourceRow) -> None:
+        """A hierarchical number (`1.2` under `OBJECTIF STRATÉGIQUE`) names its axe: open it
+        when it is not the current one."""
+        if numbers and (self.cursor.axe is None or self.cursor.axe.numero != numbers[0]):
+            self.cursor.open_axe(numbers[0], None, row)
 
     def _opened(self, row: SourceRow, title_target: object | None = None) -> bool:
         """A heading opened a node: a new table context, its title may continue below."""
@@ -181,6 +223,7 @@ class DetailBuilder:
             self.title_target = title_target
         self.fields = None
         self.action = None
+        self.oo = None
         self.last_offer = None
         self.ledger.place(row)
         return True
@@ -209,7 +252,7 @@ class DetailBuilder:
         for index, text in row.non_empty:
             if any(index == i for i, _ in found):
                 continue
-            if fold(text) in STRUCTURAL_TEXT or pat.bare_number(text) is not None:
+            if fold(text) in self.structural or pat.bare_number(text) is not None:
                 self.ledger.place(row, [index])
                 continue
             number = pat.match_action_number(text)
@@ -227,7 +270,7 @@ class DetailBuilder:
     def _restated_oi_row(self, row: SourceRow) -> bool:
         """OO tables often restate their OI (`OBJECTIFS OPERATIONNELS ⇥ OBJECTIF INTERMEDIAIRE 1 …`)."""
         oi = self.cursor.oi
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in STRUCTURAL_TEXT]
+        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
         if not cells or len(cells) > 1:
             return False
         index, text = cells[0]
@@ -237,14 +280,14 @@ class DetailBuilder:
                 oi.titre = restated.titre
             self.ledger.place(row)
             return True
-        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= 85:
+        if oi is not None and oi.titre and index > 0 and fold(text) and fuzz.ratio(fold(text), fold(oi.titre)) >= self.plan_profile.thresholds.title_similarity:
             self.ledger.place(row)
             return True
         return False
 
     def _number_row(self, row: SourceRow) -> bool:
         """Rows of bare OO numbers (`1 ⇥ ⇥ 2 ⇥ …`): OO declared without title."""
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in STRUCTURAL_TEXT]
+        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
         numbers = [pat.bare_number(c) for _, c in cells]
         if not cells or any(n is None for n in numbers):
             return False
@@ -256,19 +299,24 @@ class DetailBuilder:
 
     # ---- headers --------------------------------------------------------------------------
     def _header_row(self, row: SourceRow) -> bool:
-        named = [(i, _is_header_cell(c), c) for i, c in row.non_empty]
+        named = [(i, _is_header_cell(c, self.plan_profile), c) for i, c in row.non_empty]
         fields = [(i, f, c) for i, f, c in named if f is not None]
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
-        if unknown and len(fields) >= HEADER_FIELDS_MIN and all(_capitalised(c) for _, c in unknown):
-            # a header row with a column name the vocabulary does not know: reported, not read as data
-            self.ledger.note("unknown_header", f"header cell(s) matching no known column: "
-                             f"{', '.join(c for _, c in unknown)}", row, cells=[c for _, c in unknown])
+        minimum = self.plan_profile.thresholds.header_fields_min
+        if unknown and len(fields) >= minimum and all(_capitalised(c) or _header_like(c) for _, c in unknown) \
+                and len(fields) >= 2 * len(unknown):
+            # a header row with a column name the profile does not know: its values are kept
+            # (`autres`: header → value) and the header reported, not read as data
+            self.ledger.note("unknown_header", f"header cell(s) matching no known column (values kept in "
+                             f"autres): {', '.join(c for _, c in unknown)}", row, cells=[c for _, c in unknown])
         elif not fields or unknown:
             return False
         kinds = {f for _, f, _ in fields}
         sub_header = kinds <= set(MOYENS) | {"oo"} and kinds & set(MOYENS)  # already expanded from MOYENS
-        if not sub_header and len(fields) >= HEADER_FIELDS_MIN:
-            self._set_fields([f for _, f, _ in fields])
+        if not sub_header and len(fields) >= minimum:
+            columns = sorted([(i, f) for i, f, _ in fields] + [(i, f"{OTHER_PREFIX}{_header_label(c)}")
+                                                              for i, c in unknown])
+            self._set_fields([f for _, f in columns])
         # fewer: a header fragment (a merged cell alone on its line): structure, nothing to read
         for _, field, text in fields:
             self._log_header_spelling(field, text, row)
@@ -279,12 +327,12 @@ class DetailBuilder:
         sequence: list[str] = []
         for field in named:
             if field == "moyens":
-                sequence.extend(MOYENS)
+                sequence.extend(m for m in MOYENS if m not in named)
             elif field not in sequence:
                 sequence.append(field)
         if sequence[0] != "titre":
             sequence.insert(0, "titre")
-        expected = DEFAULT_FIELDS[self._layout_kind(sequence)]
+        expected = self.plan_profile.layouts[self._layout_kind(sequence)]
         sequence += [f for f in expected if f not in sequence]  # columns the header forgot
         self.fields = sequence
         self.action = None
@@ -298,25 +346,20 @@ class DetailBuilder:
         return "standard"
 
     def _log_header_spelling(self, field: str, text: str, row: SourceRow) -> None:
-        folded = fold(text)
-        if field in ("titre", "oo", "offre") or folded in HEADER_VOCABULARY.get(field, ()):
-            return
-        if any(folded in spellings for spellings in HEADER_VOCABULARY.values()):
+        if field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
             return
         where = row.provenance.line or row.provenance.page or 0
         self.corrections.append(
             Correction(record_id=f"header:{row.provenance.document}:{where}", field=field,
-                       before=text, after=canonical_spelling(field), rule="header_canonical")
+                       before=text, after=self.matcher.reference_spelling(field), rule="header_canonical")
         )
 
     # ---- data rows ----------------------------------------------------------------------
     def _data_row(self, row: SourceRow) -> bool:
-        fields = self.fields or DEFAULT_FIELDS[
-            "enfance" if self.cursor.thematique.code == "enfance" else  # type: ignore[union-attr]
-            "parentalite" if self.cursor.thematique.code == "parentalite" else "standard"  # type: ignore[union-attr]
-        ]
+        code = self.cursor.thematique.code  # type: ignore[union-attr]
+        fields = self.fields or self.plan_profile.layouts[code if code in ("enfance", "parentalite") else "standard"]
         first_index, first_text = row.non_empty[0]
-        number = pat.match_action_number(first_text) if first_index <= 2 else None
+        number = pat.match_action_number(first_text, self.plan_profile) if first_index <= 2 else None
         fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None
         if number or fiche_list:
             titre = number.titre if number else fiche_list[1]  # type: ignore[index]
@@ -359,6 +402,8 @@ class DetailBuilder:
             self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
         action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
                         provenance=provenance_of(row))
+        if self.oo is not None:
+            action.oo = [self.oo]  # under an OO heading (`Objectif opérationnel 1.2.3`)
         (oi.actions if oi else axe.actions).append(action)
         self.action = action
         if numero is not None:
@@ -574,6 +619,11 @@ def _apply_fields(record: Action | Offre, values: dict[str, str]) -> None:
     for field in _LIST_FIELDS:
         if field in values:
             setattr(record, field, [values[field]])
+    if "budget" in values:
+        record.budget_texte = values["budget"]  # the amount is read by a normalizer (parse_budget)
+    for field, value in values.items():
+        if field.startswith(OTHER_PREFIX):
+            record.autres[field[len(OTHER_PREFIX):]] = value
 
 
 def _join_second_indicator(values: dict[str, str]) -> None:
@@ -606,6 +656,11 @@ def _merge_continuation(target: Action, extra: Action) -> None:
     for field in _LIST_FIELDS:
         current = getattr(target, field)
         current.extend(v for v in getattr(extra, field) if v not in current)
+    if extra.budget_texte and extra.budget_texte != target.budget_texte:
+        target.budget_texte = f"{target.budget_texte}\n{extra.budget_texte}" if target.budget_texte else extra.budget_texte
+    for key, value in extra.autres.items():
+        current_value = target.autres.get(key)
+        target.autres[key] = f"{current_value}\n{value}" if current_value and current_value != value else value
     target.oo = sorted(set(target.oo) | set(extra.oo))
     target.provenance.cells.extend(extra.provenance.cells)
     # the continuation may sit on the next page: the action's image shows both pieces

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from pgt.settings.headers import fold
 from pgt.settings.headings import is_separator
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.structure.ledger import Ledger
 from pgt.extract.rows import SourceRow
 from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique
 from pgt.schema.model import CellBox
 
-THEMATIQUE_TITLES = {
-    "petite_enfance": "Petite enfance",
-    "enfance": "Enfance (3-11 ans)",
-    "jeunesse": "Jeunesse et vie étudiante (12-30 ans)",
-    "cohesion_sociale": "Cohésion sociale",
-    "parentalite": "Parentalité",
-}
+
+
+# the default profile's thématique titles (structure/table.py reads them by code)
+THEMATIQUE_TITLES: dict[str, str] = dict(default_profile().thematique_titles)
 
 
 def provenance_of(row: SourceRow) -> Provenance:
@@ -45,8 +43,9 @@ def cell_boxes(row: SourceRow) -> list[CellBox]:
 class HierarchyCursor:
     """Where the builder is in the plan; opens nodes and infers missing headings."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, profile: Profile | None = None) -> None:
         self.ledger = ledger
+        self.profile = profile or default_profile()
         self.thematiques: dict[str, Thematique] = {}
         self.thematique: Thematique | None = None
         self.axe: Axe | None = None
@@ -63,9 +62,11 @@ class HierarchyCursor:
             return True
         return False
 
-    def open_thematique(self, code: str) -> Thematique:
+    def open_thematique(self, code: str, titre: str | None = None) -> Thematique:
+        """The thématique of `code` (its title from the profile, else the heading's words)."""
         if code not in self.thematiques:
-            self.thematiques[code] = Thematique(code=code, titre=THEMATIQUE_TITLES[code])
+            known = self.profile.thematique_titles.get(code)
+            self.thematiques[code] = Thematique(code=code, titre=known or titre or code.replace("_", " ").capitalize())
         self.thematique = self.thematiques[code]
         self.axe = None
         self.oi = None
@@ -124,7 +125,8 @@ class HierarchyCursor:
             return None
         existing = next((o for o in self.oi.objectifs_operationnels if o.numero == numero), None)
         if existing is not None:
-            if titre and existing.titre and _same_title(titre, existing.titre):
+            if titre and existing.titre and _same_title(titre, existing.titre,
+                                                        self.profile.thresholds.title_similarity):
                 return existing
             if titre and not existing.titre:
                 existing.titre = titre
@@ -156,7 +158,7 @@ class HierarchyCursor:
             self.ledger.refuse(row, cell, message, code=code)
 
 
-def _same_title(a: str, b: str) -> bool:
+def _same_title(a: str, b: str, threshold: float = 85.0) -> bool:
     if not fold(a) or not fold(b):  # no letter or digit (emoji, symbols): compare as printed
         return a.strip() == b.strip()
-    return fuzz.ratio(fold(a), fold(b)) >= 85
+    return fuzz.ratio(fold(a), fold(b)) >= threshold

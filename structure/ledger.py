@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from pgt.extract.rows import SourceRow
 from pgt.schema import Anomaly
+from pgt.settings.text import loose_key
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def loose_key(text: str) -> str:
-    """Text compared loosely: accents, case, punctuation and spacing ignored (any script
-    kept). Empty for a cell with no letter or digit — callers then compare exactly."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_WORD.sub(" ", bare).split()).casefold()
+__all__ = ["Ledger", "loose_key"]  # loose_key: the one text fold's loose form (settings/text.py)
 
 
 class Ledger:

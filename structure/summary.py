@@ -15,19 +15,21 @@ from pgt.structure.hierarchy import HierarchyCursor, provenance_of
 from pgt.structure.ids import slug, unique
 from pgt.structure.ledger import Ledger
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import fold
+from pgt.settings.profile import Profile, default_profile
+from pgt.settings.text import fold
 from pgt.schema import Fiche, Thematique
 
-STRUCTURAL = ("AXE STRATEGIQUE", "ANNEXE II", "LES AXES STRATEGIQUES DECLINES", "ACTIONS DEJA MISES EN OEUVRE")
 _HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIFS OPERATIONNELS", "FICHES ACTION",
                  "FICHES ANNEX", "ACTIONS")
 
 
 class SummaryBuilder:
-    def __init__(self, document: ExtractedDocument, ledger: Ledger) -> None:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, profile: Profile | None = None) -> None:
         self.document = document
         self.ledger = ledger
-        self.cursor = HierarchyCursor(ledger)
+        self.profile = profile or default_profile()
+        self.structural = tuple(fold(p) for p in self.profile.phrases.summary_structural)
+        self.cursor = HierarchyCursor(ledger, self.profile)
         self.fiches: list[Fiche] = []
         self.ids: set[str] = set()
         self.pending_axe: pat.Numbered | None = None
@@ -52,21 +54,24 @@ class SummaryBuilder:
     # ---- text lines -------------------------------------------------------------------
     def _text(self, row: SourceRow) -> None:
         text = row.cells[0].strip()
-        code = pat.thematique_of_heading(text)
-        if code:
-            self.cursor.open_thematique(code)
+        thematique = pat.match_thematique(text, self.profile)
+        if thematique:
+            if not thematique.known and thematique.code not in self.cursor.thematiques:
+                self.ledger.note("thematique_opened", f"heading names no thématique of the profile: thématique "
+                                 f"{thematique.code!r} opened from its words", row, severity="info")
+            self.cursor.open_thematique(thematique.code, thematique.titre or None)
             self.pending_axe = None
             self.in_parentalite_list = False
             self.ledger.place(row)
             return
-        axe = pat.match_axe(text) or pat.match_roman_title(text)
+        axe = pat.match_axe(text, self.profile) or pat.match_roman_title(text)
         if axe and self.cursor.thematique is not None:
             self.pending_axe = axe
             self.axe_title_open = True
             self.ledger.place(row)
             return
         folded = fold(text)
-        if folded.startswith(STRUCTURAL) or folded == "AXE STRATEGIQUE":
+        if folded.startswith(self.structural) or folded == "AXE STRATEGIQUE":
             self.in_parentalite_list = folded.startswith("ACTIONS DEJA MISES EN OEUVRE")
             self.ledger.place(row)
             return
@@ -100,7 +105,7 @@ class SummaryBuilder:
         axe_number = None
         words = 0
         for _, text in row.non_empty:
-            axe = pat.match_axe(text)
+            axe = pat.match_axe(text, self.profile)
             if axe and not axe.titre:
                 axe_number = axe.numero
             elif fold(text).startswith(_HEADER_WORDS):

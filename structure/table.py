@@ -429,7 +429,8 @@ class TableBuilder:
     def _open_thematique(self, title: str) -> Thematique:
         """The thématique a title names: a CAF domain heading gives its usual code, any other
         title its slug (`_2`… when two titles give one slug)."""
-        known = pat.thematique_of_heading(title)
+        heading = pat.match_thematique(title)  # a domain of the profile; other titles: their slug below
+        known = heading.code if heading is not None and heading.known else None
         if known:
             if known not in self.thematiques:
                 self.thematiques[known] = Thematique(code=known, titre=THEMATIQUE_TITLES[known])

@@ -345,20 +345,20 @@ def test_two_runs_same_bytes(tmp_path):
 
 def test_unknown_header_reported(tmp_path):
     """A header row naming a column the vocabulary does not know: an `unknown_header`
-    anomaly, and the row is not read as an action."""
+    anomaly, and the row is not read as an action (the column's values go to `autres`)."""
     from pgt.pipeline import convert
 
     document = tmp_path / "detail.txt"
     document.write_text(
         "THEMATIQUE PETITE ENFANCE\n\nAXE STRATEGIQUE I\nAméliorer l'accueil\n\n"
         "OBJECTIF INTERMEDIAIRE 1\nConserver un taux de couverture\n\n"
-        "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHANCES DE REALISATION\tPARTENAIRES\tBUDGET PREVISIONNEL\t"
+        "ACTIONS\tOO\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHANCES DE REALISATION\tPARTENAIRES\tCOULEUR DU PROJET\t"
         "INDICATEURS EVALUATION\n"
         "1. Organiser un forum\t1\tRPE\tfamilles\t2023-2026\tCAF des Landes – PMI\t\tTaux de participation\n",
         encoding="utf-8")
     plan = convert([document]).plan
     unknown = [a for a in plan.anomalies if a.code == "unknown_header"]
-    assert [a.cells for a in unknown] == [["BUDGET PREVISIONNEL"]]
+    assert [a.cells for a in unknown] == [["COULEUR DU PROJET"]]
     action = actions_by_id(plan)["petite_enfance-1-1-1"]
     assert (action.annee_debut, action.annee_fin, action.partenaires) == (2023, 2026, ["CAF des Landes", "PMI"])
     assert any(c.rule == "header_canonical" and c.before == "ECHANCES DE REALISATION" for c in plan.corrections)

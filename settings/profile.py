@@ -1,0 +1,361 @@
+"""The plan profile: everything specific to a plan or a territory, as one validated object.
+
+Words of the thématique headings, header and label spellings, heading forms, fixed phrases,
+column layouts, the normalizers' word lists and the thresholds of the builder and the PDF
+reader. The built-in default (`data/default.toml`) reads a general CTG plan; a territory's
+TOML file *extends* it — lists appended, tables merged, a thématique with a known code gets
+more headings — so a data officer writes only what differs:
+
+    [[thematiques]]
+    code = "acces_aux_droits"
+    headings = ["Point d'accès au droit"]
+
+    [fields]
+    porteur = ["CHEF DE FILE"]
+
+`load_profile(path)` returns the effective profile or raises `ProfileError` naming the key
+and its line. The profile is passed explicitly (pipeline → readers → builder → normalizers);
+nothing global is changed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from pgt.errors import ExitCode, PgtError
+from pgt.settings.text import fold
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=60)]
+FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
+
+# the fields a header or label may name (schema fields, plus the builder's table columns)
+KNOWN_FIELDS = (
+    "titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains",
+    "moyens_techniques", "moyens_financiers", "budget", "parcours", "indicateurs", "description", "objectifs",
+    "statut", "territoire",
+)
+
+
+class ProfileError(PgtError):
+    """A profile file that does not load: one line naming the file, the key and its line."""
+
+    exit_code = ExitCode.USAGE
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ThematiqueSpec(Section):
+    code: Slug
+    titre: str = ""
+    headings: list[str] = Field(default_factory=list)
+
+    @field_validator("headings")
+    @classmethod
+    def _headings_have_words(cls, value: list[str]) -> list[str]:
+        for heading in value:
+            if not fold(heading):
+                raise ValueError(f"heading {heading!r} has no letter or digit")
+        return value
+
+
+class HeadingsSection(Section):
+    thematique_prefixes: list[str]
+    group_words: list[str]
+    axe_words: list[str]
+    oi_words: list[str]
+    oo_words: list[str]
+    action_words: list[str]
+
+
+class PhrasesSection(Section):
+    structural: list[str]
+    summary_structural: list[str]
+
+
+class WordsSection(Section):
+    lexicon: list[str] = Field(default_factory=list)
+    acronymes: list[str] = Field(default_factory=list)
+    partenaires: list[str] = Field(default_factory=list)
+    indicateurs: list[str] = Field(default_factory=list)
+    typos: dict[str, str] = Field(default_factory=dict)
+
+
+class ThresholdsSection(Section):
+    header_fuzzy: float = Field(ge=50, le=100)
+    header_fields_min: int = Field(ge=1, le=10)
+    header_max_length: int = Field(ge=10)
+    heading_max_length: int = Field(ge=10)
+    heading_fuzzy: float = Field(ge=50, le=100)
+    title_similarity: float = Field(ge=50, le=100)
+
+
+class PdfSection(Section):
+    """The PDF reader's knobs (`extract.pdf_tables.PdfSettings` takes them as keywords)."""
+
+    vertical_strategy: str = Field(pattern=r"^(lines|lines_strict|text|explicit)$")
+    horizontal_strategy: str = Field(pattern=r"^(lines|lines_strict|text|explicit)$")
+    snap_tolerance: float = Field(ge=0)
+    join_tolerance: float = Field(ge=0)
+    intersection_tolerance: float = Field(ge=0)
+    min_text_chars: int = Field(ge=0)
+    min_image_share: float = Field(ge=0, le=1)
+    min_coverage: float = Field(ge=0, le=1)
+    min_camelot_accuracy: float = Field(ge=0, le=100)
+    use_camelot: bool
+    ocr_language: str = Field(pattern=r"^[a-z_+]+$")
+    ocr_dpi: int = Field(ge=100, le=1200)
+
+
+class Profile(Section):
+    thematiques: list[ThematiqueSpec]
+    fields: dict[FieldName, list[str]]
+    headings: HeadingsSection
+    phrases: PhrasesSection
+    layouts: dict[str, list[FieldName]]
+    words: WordsSection = WordsSection()
+    thresholds: ThresholdsSection
+    pdf: PdfSection
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(KNOWN_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(KNOWN_FIELDS)})")
+        return value
+
+    @field_validator("layouts")
+    @classmethod
+    def _layout_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name in ("standard", "enfance", "parentalite"):
+            if name not in value:
+                raise ValueError(f"layout {name!r} missing")
+        for name, fields in value.items():
+            bad = [f for f in fields if f not in KNOWN_FIELDS]
+            if bad:
+                raise ValueError(f"layout {name!r}: unknown field {bad[0]!r}")
+        return value
+
+    @field_validator("thematiques")
+    @classmethod
+    def _unique_codes(cls, value: list[ThematiqueSpec]) -> list[ThematiqueSpec]:
+        codes = [t.code for t in value]
+        duplicate = next((c for c in codes if codes.count(c) > 1), None)
+        if duplicate:
+            raise ValueError(f"thématique {duplicate!r} given twice")
+        return value
+
+    # ---- derived views (computed once per profile) -----------------------------------------
+    @cached_property
+    def thematique_titles(self) -> dict[str, str]:
+        return {t.code: t.titre or t.code.replace("_", " ").capitalize() for t in self.thematiques}
+
+    @cached_property
+    def thematique_headings(self) -> list[tuple[str, str]]:
+        """(folded heading, code), longest first: the longest heading named decides."""
+        pairs = {(fold(h), t.code) for t in self.thematiques for h in [*t.headings, t.titre] if fold(h)}
+        order = {t.code: i for i, t in enumerate(self.thematiques)}
+        return sorted(pairs, key=lambda p: (-len(p[0]), order[p[1]], p[0]))
+
+    @cached_property
+    def header_spellings(self) -> list[tuple[str, str]]:
+        """(folded spelling, field) in the profile's order: the first spelling of a field
+        is its reference spelling."""
+        seen: set[str] = set()
+        result = []
+        for field, spellings in self.fields.items():
+            for spelling in spellings:
+                folded = fold(spelling)
+                if folded and folded not in seen:
+                    seen.add(folded)
+                    result.append((folded, field))
+        return result
+
+
+# ---- loading ------------------------------------------------------------------------------
+DEFAULT_PROFILE = "default.toml"
+
+
+def default_text() -> str:
+    return resources.files("pgt.settings").joinpath("data", DEFAULT_PROFILE).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def default_profile() -> Profile:
+    return Profile.model_validate(tomllib.loads(default_text()))
+
+
+def extend(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` extended by `extra`: tables merged key by key, lists appended (without
+    repeats), thématiques merged by code, other values replaced."""
+    result = dict(base)
+    for key, value in extra.items():
+        current = result.get(key)
+        if key == "thematiques" and isinstance(current, list) and isinstance(value, list):
+            result[key] = _extend_thematiques(current, value)
+        elif isinstance(current, dict) and isinstance(value, dict):
+            result[key] = extend(current, value)
+        elif isinstance(current, list) and isinstance(value, list):
+            result[key] = current + [v for v in value if v not in current]
+        else:
+            result[key] = value
+    return result
+
+
+def _extend_thematiques(base: list[Any], extra: list[Any]) -> list[Any]:
+    merged = [dict(t) if isinstance(t, dict) else t for t in base]
+    by_code = {t.get("code"): t for t in merged if isinstance(t, dict)}
+    for item in extra:
+        code = item.get("code") if isinstance(item, dict) else None
+        if code in by_code:
+            by_code[code].update(extend(by_code[code], item))
+        else:
+            merged.append(item)
+            if code is not None:
+                by_code[code] = item
+    return merged
+
+
+def load_profile(path: Path | str | None = None) -> Profile:
+    """The default profile, extended by the TOML file at `path` when given."""
+    if path is None:
+        return default_profile()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: no such profile file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProfileError(f"{path}: cannot read the profile ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"{path}: not valid TOML: {error}") from None
+    return profile_from_data(data, text, str(path))
+
+
+def profile_from_data(data: dict[str, Any], text: str = "", name: str = "profile") -> Profile:
+    _check_top_keys(data, text, name)
+    merged = extend(default_profile().model_dump(mode="python"), data)
+    try:
+        return Profile.model_validate(merged)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = [str(p) for p in first["loc"] if not isinstance(p, int)]
+        key = ".".join(loc) or "(top)"
+        named = re.search(r"unknown field '([a-z_]+)'", first["msg"])
+        line = _line_of(text, [*loc, named.group(1)] if named else loc)
+        where = f"line {line}: " if line else ""
+        message = first["msg"].removeprefix("Value error, ")
+        raise ProfileError(f"{name}: {where}{key}: {message}") from None
+
+
+def _check_top_keys(data: dict[str, Any], text: str, name: str) -> None:
+    allowed = set(Profile.model_fields)
+    for key in data:
+        if key not in allowed:
+            line = _line_of(text, [key])
+            where = f"line {line}: " if line else ""
+            raise ProfileError(f"{name}: {where}{key}: unknown key (keys: {', '.join(sorted(allowed))})")
+
+
+_TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\"'-]+)\s*=")
+
+
+def _line_of(text: str, loc: list[str]) -> int | None:
+    """The line of the TOML text that sets the key path `loc` (best effort: the deepest
+    match of the path, table headers and `key =` lines followed)."""
+    best: tuple[int, int] | None = None  # (depth matched, line)
+    table: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _TABLE.match(line)
+        if header:
+            table = [part.strip().strip("\"'") for part in header.group(1).split(".")]
+            path = table
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            path = [*table, key.group(1).strip("\"'")]
+        depth = 0
+        for got, wanted in zip(path, loc):
+            if got != wanted:
+                break
+            depth += 1
+        if depth == len(path) and depth and (best is None or depth > best[0]):
+            best = (depth, number)
+    return best[1] if best else None
+
+
+# ---- printing -----------------------------------------------------------------------------
+def profile_toml(profile: Profile) -> str:
+    """The effective profile as TOML, with the default file's comments: a starting point
+    for a new territory."""
+    if profile == default_profile():
+        return default_text()
+    comments = _section_comments(default_text())
+    out = ["# pgt plan profile: the effective profile (the built-in default extended by a file)"]
+    data = profile.model_dump(mode="python")
+    out.extend(comments.get("thematiques", []))
+    for thematique in data["thematiques"]:
+        out += ["[[thematiques]]", *(_toml_pair(k, v) for k, v in thematique.items()), ""]
+    for section in ("fields", "headings", "phrases", "layouts", "words", "thresholds", "pdf"):
+        out.extend(comments.get(section, []))
+        out.append(f"[{section}]")
+        out.extend(_toml_pair(k, v) for k, v in data[section].items())
+        out.append("")
+    return "\n".join(out)
+
+
+def _section_comments(text: str) -> dict[str, list[str]]:
+    """The comment block printed before each section of the default file."""
+    result: dict[str, list[str]] = {}
+    pending: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            pending.append(line)
+            continue
+        header = _TABLE.match(line)
+        if header:
+            name = header.group(1).strip()
+            if pending and name not in result:
+                result[name] = pending
+            pending = []
+        elif line.strip():
+            pending = []
+    result.pop("", None)
+    return result
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def _toml_pair(key: str, value: Any) -> str:
+    return f"{_toml_key(key)} = {_toml_value(value)}"

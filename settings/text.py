@@ -1,0 +1,50 @@
+"""The one text fold: how pgt compares words whatever their accents, case and punctuation.
+
+Every module that compares text (header and heading recognition, ids, the ledger, the typo
+index, the review page's search) folds through `strip_accents`, so that they agree: `É` is
+`E`, `Œ` is `OE` (Unicode does not decompose the ligatures: a bare NFKD loses them).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# letters Unicode does not decompose into base letter + accent
+LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
+                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "’": "'", "ʼ": "'"})
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def strip_accents(text: str) -> str:
+    """Accents removed, ligatures spelt out; case and punctuation kept."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Upper case ASCII, accents removed, punctuation to spaces, spaces folded
+    (`Échéances de réalisation :` → `ECHEANCES DE REALISATION`)."""
+    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text)).upper().split())
+
+
+def loose_key(text: str) -> str:
+    """Text compared loosely: accents, case, punctuation and spacing ignored (any script
+    kept). Empty for a cell with no letter or digit — callers then compare exactly."""
+    return " ".join(_NOT_WORD.sub(" ", strip_accents(text)).split()).casefold()
+
+
+def search_key(text: str) -> str:
+    """Lower-case ASCII words without accents or punctuation (the review page's search)."""
+    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text).lower()).split())
+
+
+def slug(text: str) -> str:
+    """`Accès aux droits` → `acces_aux_droits`: a thématique code (letters and `_` only,
+    so that it stays a valid first part of an action id)."""
+    words = [w for w in fold(text).lower().split() if not w.isdigit()]
+    return "_".join("".join(ch for ch in w if ch.isalpha()) for w in words if any(ch.isalpha() for ch in w))

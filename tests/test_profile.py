@@ -1,0 +1,397 @@
+"""The plan profile, and plans worded unlike raw/ (issue #11).
+
+- the profile: default as data, a file extends it, errors name the key and line, `pgt profile`;
+- regressions of the three failures the issue reports (renamed porteur header, an added
+  thématique folded into parentalité, `AXE 1` headings);
+- two made-up territories' plans (tests/other_plans.py), as text export and DOCX, scored.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from helpers import DETAIL, ROOT, actions_by_id
+from other_plans import coteaux, saint_exemple, score_plan, val_d_adour
+from plan_compare import compare_plans
+
+from pgt.pipeline import convert
+from pgt.settings import headings as pat
+from pgt.settings.headers import canonical_header
+from pgt.settings.profile import ProfileError, default_profile, load_profile, profile_toml
+from pgt.settings.text import fold, loose_key
+
+PGT = [sys.executable, "-m", "pgt.cli"]
+
+
+def run_pgt(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*PGT, *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+# ---- the profile ------------------------------------------------------------------------------
+
+def test_default_profile_holds_the_ctg_domains_and_this_plans_layouts():
+    profile = default_profile()
+    codes = [t.code for t in profile.thematiques]
+    for code in ("petite_enfance", "enfance", "jeunesse", "parentalite", "cohesion_sociale",
+                 "animation_vie_sociale", "acces_aux_droits", "inclusion_numerique", "logement", "handicap",
+                 "sante", "mobilite", "insertion", "seniors", "transversal"):
+        assert code in codes
+    assert profile.layouts["enfance"][2] == "offre"
+    assert profile.pdf.ocr_dpi == 300
+
+
+def test_a_profile_file_extends_the_default(tmp_path):
+    path = tmp_path / "territoire.toml"
+    path.write_text('[[thematiques]]\ncode = "acces_aux_droits"\nheadings = ["Point d\'accès au droit"]\n\n'
+                    '[[thematiques]]\ncode = "ruralite"\ntitre = "Ruralité"\nheadings = ["Vivre en milieu rural"]\n\n'
+                    '[fields]\nporteur = ["CHEF DE FILE"]\n\n[thresholds]\nheader_fuzzy = 85\n', encoding="utf-8")
+    profile = load_profile(path)
+    assert "PILOTE" in profile.fields["porteur"] and "CHEF DE FILE" in profile.fields["porteur"]
+    acces = next(t for t in profile.thematiques if t.code == "acces_aux_droits")
+    assert "Accès aux droits" in acces.headings and "Point d'accès au droit" in acces.headings
+    assert profile.thematiques[-1].code == "ruralite"
+    assert profile.thresholds.header_fuzzy == 85 and profile.thresholds.header_fields_min == 3
+    assert canonical_header("Chef de file", profile).field == "porteur"
+    assert canonical_header("Chef de file") is None  # the default is untouched
+    assert pat.thematique_of_heading("VIVRE EN MILIEU RURAL", profile) == "ruralite"
+    assert pat.thematique_of_heading("Point d'accès au droit", profile) == "acces_aux_droits"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[thresholds]\nheader_fuzy = 80\n', "line 2: thresholds.header_fuzy: Extra inputs are not permitted"),
+    ('\n\n[fieldz]\nx = 1\n', "line 3: fieldz: unknown key"),
+    ('[fields]\nporteurs = ["X"]\n', "line 2: fields: unknown field 'porteurs'"),
+    ('[thresholds]\nheader_fuzzy = 3\n', "line 2: thresholds.header_fuzzy: Input should be greater than or equal to 50"),
+    ('[[thematiques]]\ncode = "Accès"\n', "line 2: thematiques.code: String should match pattern"),
+    ('[pdf]\nocr_dpi = "high"\n', "line 2: pdf.ocr_dpi: Input should be a valid integer"),
+    ('[fields\n', "not valid TOML"),
+])
+def test_a_wrong_key_or_value_is_one_line_naming_it(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError) as error:
+        load_profile(path)
+    assert message in error.value.message and str(path) in error.value.message
+    assert "\n" not in error.value.message
+
+
+def test_pgt_profile_prints_a_profile_that_loads_back(tmp_path):
+    printed = run_pgt("profile")
+    assert printed.returncode == 0
+    assert "[[thematiques]]" in printed.stdout and "# ---- thématiques" in printed.stdout
+    assert tomllib.loads(printed.stdout)["fields"]["porteur"][0] == "PORTEUR DE PROJETS"
+    extension = tmp_path / "ext.toml"
+    extension.write_text('[fields]\nporteur = ["CHEF DE FILE"]\n', encoding="utf-8")
+    effective = tmp_path / "effective.toml"
+    effective.write_text(run_pgt("profile", str(extension)).stdout, encoding="utf-8")
+    assert load_profile(effective).fields == load_profile(extension).fields
+    assert profile_toml(load_profile(extension)).count("CHEF DE FILE") == 1
+    checked = run_pgt("profile", "--check", str(effective))
+    assert checked.returncode == 0 and "valid profile" in checked.stdout
+
+
+def test_pgt_profile_check_exits_2_on_a_bad_file(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[headings]\naxe_words = "AXE"\n', encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "line 2: headings.axe_words: Input should be a valid list" in result.stderr
+    assert run_pgt("convert", str(DETAIL), "--profile", str(bad), "-o", str(tmp_path / "out")).returncode == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_convert_reads_a_header_only_the_profile_names(tmp_path):
+    document = tmp_path / "chef.txt"
+    document.write_text(DETAIL.read_text(encoding="utf-8").replace("PORTEUR DE PROJETS", "CHEF DE FILE"),
+                        encoding="utf-8")
+    profile = tmp_path / "p.toml"
+    profile.write_text('[fields]\nporteur = ["CHEF DE FILE"]\n', encoding="utf-8")
+    plan = convert([document], profile=load_profile(profile)).plan
+    assert actions_by_id(plan)["petite_enfance-1-1-5"].porteur == "RPE"
+    without = convert([document]).plan  # the column is still kept, by its header
+    assert actions_by_id(without)["petite_enfance-1-1-5"].autres == {"CHEF DE FILE": "RPE"}
+    assert any(a.code == "unknown_header" and a.cells == ["CHEF DE FILE"] for a in without.anomalies)
+
+
+# ---- one fold -----------------------------------------------------------------------------------
+
+def test_regression_fold_keeps_the_oe_ligature():
+    assert fold("MISE EN ŒUVRE") == "MISE EN OEUVRE"
+    assert fold("Cœur de ville") == "COEUR DE VILLE"
+    assert loose_key("Œuvre") == loose_key("oeuvre") == "oeuvre"
+    assert canonical_header("Modalités de mise en œuvre", default_profile()).field == "description"
+
+
+# ---- heading forms ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, numero, titre", [
+    ("AXE STRATEGIQUE II", 2, ""), ("AXE 2 : Développer l'offre", 2, "Développer l'offre"),
+    ("Axe n°2 : Agir", 2, "Agir"), ("ENJEU 2 – Mieux accueillir", 2, "Mieux accueillir"),
+    ("ORIENTATION II Améliorer", 2, "Améliorer"), ("PRIORITÉ 3. Faire", 3, "Faire"),
+    ("AXE Ill Titre", 3, "Titre"), ("AXE lI", 2, ""),
+])
+def test_axe_heading_forms(text, numero, titre):
+    found = pat.match_axe(text)
+    assert found is not None and (found.numero, found.titre) == (numero, titre)
+
+
+@pytest.mark.parametrize("text", ["AXE STRATEGIQUE IIII", "Axe transversal", "Axes de travail retenus"])
+def test_not_axe_headings(text):
+    assert pat.match_axe(text) is None
+
+
+def test_objective_and_action_heading_forms():
+    assert pat.match_oi_heading_number("OBJECTIF STRATÉGIQUE 1.2 : Former").numbers == (1, 2)
+    assert pat.match_oi_heading_number("OBJECTIF GÉNÉRAL 1 Accueillir").numbers == (1,)
+    assert pat.match_oi_heading_number("Sous-axe 3.1 Titre").numbers == (3, 1)
+    assert pat.match_oo_heading("Objectif opérationnel 1.2.3 Former").numbers == (1, 2, 3)
+    assert pat.match_oo_heading("Objectif spécifique n°2 : Aider").numbers == (2,)
+    for text, numero in (("Fiche action n°4 – Créer", 4), ("FICHE ACTION 4 : Ouvrir", 4),
+                         ("Action 2.1 Former", 1), ("FA 12 Accueillir", 12), ("12. Réaliser", 12)):
+        assert pat.match_action_number(text).numero == numero, text
+    assert pat.match_action_number("Actions 2 fois par an") is None
+    assert pat.match_action_number("3.13.10. A l'échelle") is None
+
+
+@pytest.mark.parametrize("heading, code", [
+    ("THEMATIQUE ACCES AUX DROITS", "acces_aux_droits"),
+    ("THÉMATIQUE VIE DES QUARTIERS", "vie_des_quartiers"),
+    ("PGT PETITE ENFANCE - PRIORISATION DES ACTIONS (réactualisé en décembre 21)", "petite_enfance"),
+    ("Le Thème de l'enfance de la jeunesse et de la vie étudiante 12-30 ans", "jeunesse"),
+    ("Le Thème de l'enfance de 3 à 11 ans", "enfance"),
+    ("COHÉSION SOCIALE", "cohesion_sociale"), ("Soutien à la parentalité", "parentalite"),
+    ("Animation de la vie sociale", "animation_vie_sociale"), ("THEMATlQUE ENFANCE", "enfance"),
+    ("INCLUSION NUMÉRIQUE", "inclusion_numerique"), ("Enfance (3-11 ans)", "enfance"),
+    ("Accès aux droits et inclusion numérique", "acces_aux_droits"),  # one thématique: the first named
+])
+def test_thematique_headings(heading, code):
+    assert pat.thematique_of_heading(heading) == code
+
+
+@pytest.mark.parametrize("text", ["THEMATIQUE 1 Créer un COMITE LOCAL de la parentalité",
+                                  "Les familles monoparentales du quartier", "Accompagner les jeunes vers l'emploi"])
+def test_not_thematique_headings(text):
+    assert pat.thematique_of_heading(text) is None
+
+
+# ---- regressions of the issue ---------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def original_detail():
+    return convert([DETAIL]).plan
+
+
+@pytest.mark.parametrize("word", ["PILOTE", "RESPONSABLE", "STRUCTURE PILOTE"])
+def test_regression_renamed_porteur_header_scores_like_the_original(tmp_path, original_detail, word):
+    document = tmp_path / "detail.txt"
+    document.write_text(DETAIL.read_text(encoding="utf-8").replace("PORTEUR DE PROJETS", word), encoding="utf-8")
+    plan = convert([document]).plan
+    comparison = compare_plans(original_detail, plan)
+    assert comparison.actions_only_in_expected == [] and comparison.actions_only_in_got == []
+    assert comparison.share == 1.0, comparison.summary()
+    assert actions_by_id(plan)["petite_enfance-1-1-5"].porteur == "RPE"
+
+
+def test_regression_added_thematique_is_not_folded_into_parentalite(tmp_path, original_detail):
+    header = ("ACTIONS\tPORTEUR DE PROJETS\tPUBLIC VISE\tECHEANCES DE REALISATION CALENDRIER\tPARTENAIRES\t"
+              "MOYENS\t\t\tINDICATEURS EVALUATION")
+    sub = "\t\t\t\t\tHUMAINS\tTECHNIQUES\tFINANCIERS\t"
+    demarches = ["en ligne", "de santé", "de logement", "d'emploi", "de retraite", "de handicap", "de transport",
+                 "d'énergie", "de justice"]
+    rows = [f"Accompagner les familles dans leurs démarches {what}\tFrance Services\tfamilles\t2023-2026\t"
+            f"CAF, CPAM\tagents d'accueil\tordinateurs\tBudget CAF\tNombre de personnes accompagnées"
+            for what in demarches]
+    document = tmp_path / "detail.txt"
+    document.write_text(DETAIL.read_text(encoding="utf-8").rstrip("\n") + "\n\nTHEMATIQUE ACCES AUX DROITS\n\n"
+                        + "\n".join([header, sub, *rows]) + "\n", encoding="utf-8")
+    plan = convert([document]).plan
+    assert len(plan.thematique("parentalite").all_actions()) == 23
+    acces = plan.thematique("acces_aux_droits")
+    assert acces is not None and acces.titre == "Accès aux droits"
+    assert [a.titre for a in acces.all_actions()] == [f"Accompagner les familles dans leurs démarches {w}"
+                                                       for w in demarches]
+    assert all(a.porteur == "France Services" for a in acces.all_actions())
+    assert plan.coverage == 1.0
+    comparison = compare_plans(original_detail, plan)
+    assert comparison.actions_only_in_expected == []
+
+
+def test_regression_unknown_thematique_heading_opens_its_own_thematique(tmp_path):
+    document = tmp_path / "detail.txt"
+    text = DETAIL.read_text(encoding="utf-8").replace("\nPARENTALITE", "\nTHEMATIQUE VIE DES FAMILLES", 1)
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    assert plan.thematique("parentalite") is None
+    vie = plan.thematique("vie_des_familles")
+    assert vie.titre == "VIE DES FAMILLES" and len(vie.all_actions()) == 23
+    assert len(plan.thematique("cohesion_sociale").all_actions()) == 11
+    opened = [a for a in plan.anomalies if a.code == "thematique_opened"]
+    assert len(opened) == 1 and opened[0].severity == "info" and opened[0].line is not None
+
+
+def test_regression_axe_1_headings_keep_their_titles(tmp_path, original_detail):
+    text = DETAIL.read_text(encoding="utf-8")
+    for roman, arabic in (("IV", "4"), ("III", "3"), ("II", "2"), ("I", "1")):
+        text = text.replace(f"AXE STRATEGIQUE {roman}", f"AXE {arabic}")
+    assert "AXE STRATEGIQUE" not in text
+    document = tmp_path / "detail.txt"
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    assert not [a for a in plan.anomalies if a.code == "inferred_axe" and a.code not in
+                {x.code for x in original_detail.anomalies}]
+    comparison = compare_plans(original_detail, plan)
+    assert comparison.share == 1.0, comparison.summary()
+    axe = plan.thematique("petite_enfance").axes[0]
+    assert axe.titre.startswith("Améliorer la répartition de l'offre d'accueil")
+
+
+# ---- plans of other territories -----------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [val_d_adour, saint_exemple, coteaux], ids=["val-d-adour", "saint-exemple", "coteaux"])
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_other_territories_plan_converts_with_no_profile(tmp_path, make, fmt):
+    spec = make()
+    path = tmp_path / f"{spec.name}.{fmt}"
+    spec.write_text(path) if fmt == "txt" else spec.write_docx(path)
+    plan = convert([path]).plan
+    score = score_plan(spec, plan)
+    assert score.found_share >= 0.97 and score.fields_share >= 0.95 and score.thematique_share >= 0.99, \
+        score.summary() + "\n" + "\n".join(score.misses)
+    assert [t.code for t in plan.thematiques] == [t.code for t in spec.thematiques]
+    unplaced = [c for a in plan.anomalies if a.code == "unplaced_cells" for c in a.cells]
+    assert unplaced == spec.preamble  # only the cover line before any thématique
+
+
+def test_other_plan_fields_beyond_the_contract():
+    spec = saint_exemple()
+    with_docx = Path(__file__).parent / "artifacts"
+    with_docx.mkdir(exist_ok=True)
+    plan = convert([spec.write_text(with_docx / "saint-exemple.txt")]).plan
+    action = actions_by_id(plan)["jeunesse-1-1-1"]
+    assert action.titre == "Créer un conseil municipal des jeunes"
+    assert (action.statut, action.territoire) == ("en cours", "toute la commune")
+    assert action.autres == {"Couleur du projet": "vert"}
+    unknown = [a for a in plan.anomalies if a.code == "unknown_header"]
+    assert unknown and all(a.cells == ["Couleur du projet"] for a in unknown)
+    adour = convert([val_d_adour().write_text(with_docx / "val-d-adour.txt")]).plan
+    antenne = actions_by_id(adour)["acces_aux_droits-1-1-1"]
+    assert (antenne.budget, antenne.budget_texte) == (45000.0, "45 000 €")
+    assert actions_by_id(adour)["acces_aux_droits-1-2-1"].budget is None  # "non chiffré": text only
+    assert actions_by_id(adour)["animation_vie_sociale-1-1-2"].budget == 15000.0
+    assert adour.thematique("vie_des_quartiers").titre == "VIE DES QUARTIERS"
+
+
+# ---- the profile's word lists reach the normalizers; the README's example works ------------------
+
+def test_profile_words_reach_the_normalizers(tmp_path):
+    document = tmp_path / "plan.txt"
+    spec = val_d_adour()
+    spec.thematiques[0].axes[0].objectifs[0].actions[0].values["partenaires"] = "CCVA Maison de la Vallée CAF"
+    spec.thematiques[0].axes[0].objectifs[0].actions[1].values["porteur"] = "CIAS du Val d'Adourr"
+    spec.write_text(document)
+    profile_file = tmp_path / "p.toml"
+    profile_file.write_text('[words]\nacronymes = ["CCVA"]\npartenaires = ["Maison de la Vallée"]\n'
+                            'typos = { "Adourr" = "Adour" }\n', encoding="utf-8")
+    plain = actions_by_id(convert([document]).plan)
+    with_profile = actions_by_id(convert([document], profile=load_profile(profile_file)).plan)
+    assert plain["acces_aux_droits-1-1-1"].partenaires != ["CCVA", "Maison de la Vallée", "CAF"]
+    assert with_profile["acces_aux_droits-1-1-1"].partenaires == ["CCVA", "Maison de la Vallée", "CAF"]
+    assert plain["acces_aux_droits-1-1-2"].porteur == "CIAS du Val d'Adourr"
+    assert with_profile["acces_aux_droits-1-1-2"].porteur == "CIAS du Val d'Adour"
+
+
+def test_readme_profile_example_validates_and_reads_its_words(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("A profile for a new territory, `vallee.toml`:", 1)[1].split("```toml\n", 1)[1].split("```")[0]
+    path = tmp_path / "vallee.toml"
+    path.write_text(example, encoding="utf-8")
+    profile = load_profile(path)
+    assert pat.match_axe("CHANTIER 2 – Rapprocher les services", profile).numero == 2
+    assert pat.thematique_of_heading("THÉMATIQUE VIVRE EN MILIEU RURAL", profile) == "ruralite"
+    assert canonical_header("Structure référente", profile).field == "porteur"
+    assert run_pgt("profile", "--check", str(path)).returncode == 0
+
+
+# ---- OCR-garbled and joined headings -----------------------------------------------------------
+
+def test_garbled_heading_words_are_read():
+    assert pat.match_axe("AXF STRATEGIQUE II Titre").numero == 2
+    assert pat.match_axe("AXE STRATEGIQUE Ill").numero == 3
+    assert pat.match_oi_heading_number("0BJECTIF INTERMEDIAIRE 2 Titre").numbers == (2,)
+    assert pat.match_oi_heading_number("OBJECTIF lNTERMEDIAIRE 3").numbers == (3,)
+    assert pat.thematique_of_heading("THEMATlQUE ENFANCE") == "enfance"
+
+
+def test_regression_axe_and_objective_joined_on_one_line(tmp_path, original_detail):
+    text = DETAIL.read_text(encoding="utf-8").replace(
+        "AXE STRATEGIQUE I\nAméliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN "
+        "AGGLOMERATION\n\n**OBJECTIF INTERMEDIAIRE 1\n",
+        "AXE STRATEGIQUE I Améliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN "
+        "AGGLOMERATION OBJECTIF INTERMEDIAIRE 1\n", 1)
+    assert "AGGLOMERATION OBJECTIF INTERMEDIAIRE 1" in text
+    document = tmp_path / "detail.txt"
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    axe = plan.thematique("petite_enfance").axes[0]
+    assert axe.titre == "Améliorer la répartition de l'offre d'accueil sur le territoire de MONT DE MARSAN AGGLOMERATION"
+    assert [oi.numero for oi in axe.objectifs_intermediaires] == [1, 2, 3]
+    assert axe.objectifs_intermediaires[0].titre.startswith("Conservier un taux") or \
+        axe.objectifs_intermediaires[0].titre.startswith("Conserver un taux")
+    assert any(a.code == "joined_headings" for a in plan.anomalies)
+    assert {a.id for a in plan.all_actions()} == {a.id for a in original_detail.all_actions()}
+
+
+def test_regression_unread_thematique_heading_is_a_warning_at_its_line(tmp_path):
+    document = tmp_path / "detail.txt"
+    text = DETAIL.read_text(encoding="utf-8").replace("\nPARENTALITE", "\nPARENTALITE : ACTIONS PHARES DU TERRITOIRE", 1)
+    document.write_text(text, encoding="utf-8")
+    plan = convert([document]).plan
+    unread = [a for a in plan.anomalies if a.code == "thematique_heading_unread"]
+    assert len(unread) == 1 and unread[0].severity == "warning" and unread[0].line is not None
+    assert unread[0].cells == ["PARENTALITE : ACTIONS PHARES DU TERRITOIRE"]
+
+
+def test_diff_follows_other_plans_fields_and_open_thematiques(tmp_path):
+    from pgt.diff import diff_sources
+
+    spec = val_d_adour()
+    old = spec.write_text(tmp_path / "old.txt")
+    spec.thematiques[2].axes[0].objectifs[0].actions[0].values["budget"] = "4 000 €"
+    new = spec.write_text(tmp_path / "new.txt")
+    changes = diff_sources(old, new).changes
+    assert {(c.kind, c.id, c.field) for c in changes} == {
+        ("changed", "vie_des_quartiers-1-1-1", "budget"), ("changed", "vie_des_quartiers-1-1-1", "budget_texte")}
+
+
+def test_hierarchical_numbers_place_objectives_and_oo_under_the_parents_they_name(tmp_path):
+    header = "Intitulé\tPilote\tPublic cible\tCalendrier\tPartenaires\tIndicateurs de suivi"
+    document = tmp_path / "plan.txt"
+    document.write_text("\n".join([
+        "THÉMATIQUE PETITE ENFANCE", "",
+        "AXE 1 : Développer l'accueil", "",
+        "OBJECTIF STRATÉGIQUE 1.1 : Créer des places", "",
+        "Objectif opérationnel 1.1.2 : Ouvrir une crèche", "",
+        header,
+        "Action 1 – Construire la crèche de Lestelle\tCommune\tfamilles\t2025-2026\tCAF\tNombre de places",
+        "",
+        "OBJECTIF STRATÉGIQUE 2.1 : Informer les familles", "",  # names axe 2, never printed
+        header,
+        "FA 2 Publier un guide des modes d'accueil\tRPE\tparents\t2024\tPMI\tNombre de guides diffusés",
+        "",
+    ]), encoding="utf-8")
+    plan = convert([document]).plan
+    petite = plan.thematique("petite_enfance")
+    assert [(a.numero, [o.numero for o in a.objectifs_intermediaires]) for a in petite.axes] == [(1, [1]), (2, [1])]
+    first = petite.axes[0].objectifs_intermediaires[0]
+    assert [(o.numero, o.titre) for o in first.objectifs_operationnels] == [(2, "Ouvrir une crèche")]
+    creche = first.actions[0]
+    assert (creche.id, creche.titre, creche.oo, creche.porteur) == (
+        "petite_enfance-1-1-1", "Construire la crèche de Lestelle", [2], "Commune")
+    guide = petite.axes[1].objectifs_intermediaires[0].actions[0]
+    assert (guide.id, guide.titre, guide.indicateurs) == (
+        "petite_enfance-2-1-2", "Publier un guide des modes d'accueil", ["Nombre de guides diffusés"])
