@@ -209,6 +209,8 @@ def compare(old: Placed, new: Placed) -> list[Change]:
         changes.append(Change("moved", field="place", before=old.place, after=new.place, **common))
     for name in COMPARED_FIELDS:
         before, after = field_value(old.action, name), field_value(new.action, name)
+        if name == "budget_texte" and old.action.budget is not None and old.action.budget == new.action.budget:
+            continue  # the same amount printed otherwise (`73500` / `73 500 €`): no change of meaning
         if before != after:
             changes.append(Change("changed", field=name, before=before, after=after, **common))
     return changes

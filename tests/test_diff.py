@@ -148,3 +148,19 @@ def test_other_oo_is_a_move_with_the_same_id(tmp_path, old_plan):
     assert change_tuples(result.changes) == [
         ("moved", "petite_enfance-1-1-2", "place", "axe 1 / OI 1 / OO 2", "axe 1 / OI 1 / OO 3")]
     assert result.changes[0].old_id is None
+
+
+def test_regression_same_budget_printed_otherwise_is_no_change():
+    # a workbook's budget written `73500` in one version and `73 500 €` in the next was
+    # reported as a change of budget_texte although the amount is the same
+    from pgt.diff import Placed, compare
+    from pgt.schema import Action, Provenance
+
+    def placed(text: str, amount: float) -> Placed:
+        action = Action(id="plan-1-1-1", numero=1, titre="Guichet", budget=amount, budget_texte=text,
+                        provenance=Provenance(document="a.xlsx"))
+        return Placed(action, "plan", 1, 1)
+
+    assert compare(placed("73500", 73500.0), placed("73 500 €", 73500.0)) == []
+    assert [c.field for c in compare(placed("73500", 73500.0), placed("80 000 €", 80000.0))] == \
+        ["budget", "budget_texte"]
