@@ -181,8 +181,11 @@ class HeaderMatcher:
         return fold(text) in self.known
 
     def starts_with_spelling(self, text: str) -> bool:
+        """Led by a known spelling, or the first words (three or more) of one: a repeated
+        header row that the page clipped (`exemple d'offres existantes ou`)."""
         folded = fold(text)
-        return any(folded.startswith(s) for s in self.known)
+        cut = len(folded.split()) >= 3
+        return any(folded.startswith(s) or (cut and s.startswith(folded + " ")) for s in self.known)
 
     def reference_spelling(self, field: str) -> str:
         return fold(self.profile.fields[field][0])

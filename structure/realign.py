@@ -98,6 +98,8 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
     paying a cost against what the content says (a monotonic alignment, by dynamic
     programming); then strongly typed cells still out of place move to their field."""
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
+    if not fields:  # no field to place on (a table whose header names none): all left over
+        return Placement(values={}, shift=0, overflow=list(non_empty))
     assignment = _align(non_empty, fields)
     placement = Placement(values={}, shift=0)
     for (pos, text), index in zip(non_empty, assignment):

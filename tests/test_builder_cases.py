@@ -192,3 +192,10 @@ def test_text_without_plan_is_refused(tmp_path):
 
     with pytest.raises(NoPlanFound, match="no plan found"):
         plan_of(tmp_path, "Une lettre\n\nsans tableau\tni plan\n")
+
+
+def test_regression_place_cells_with_no_field_leaves_every_cell_over():
+    # the pruned alignment crashed (max() of an empty sequence) on an offer row of a
+    # LibreOffice PDF whose header left no field to place on
+    placement = place_cells([(0, "ALSH + service jeunesse"), (1, "Enfants 10-15 ans")], [])
+    assert placement.values == {} and placement.overflow == [(0, "ALSH + service jeunesse"), (1, "Enfants 10-15 ans")]

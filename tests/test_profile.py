@@ -20,7 +20,7 @@ from plan_compare import compare_plans
 
 from pgt.pipeline import convert
 from pgt.settings import headings as pat
-from pgt.settings.headers import canonical_header
+from pgt.settings.headers import canonical_header, header_cell_field
 from pgt.settings.profile import ProfileError, default_profile, load_profile, profile_toml
 from pgt.settings.text import fold, loose_key
 
@@ -395,3 +395,11 @@ def test_hierarchical_numbers_place_objectives_and_oo_under_the_parents_they_nam
     guide = petite.axes[1].objectifs_intermediaires[0].actions[0]
     assert (guide.id, guide.titre, guide.indicateurs) == (
         "petite_enfance-2-1-2", "Publier un guide des modes d'accueil", ["Nombre de guides diffusés"])
+
+
+def test_regression_clipped_repeated_header_still_names_its_field():
+    # LibreOffice 7.4 clipped the repeated header row of a continued table: the offers
+    # column read `exemple d'offres existantes ou`; the row was taken for data, the table
+    # lost its offer column, and four actions' fields went unplaced
+    assert header_cell_field("exemple d'offres existantes ou") == "offre"
+    assert header_cell_field("exemple d'offres locales") is None  # not the words of a header
