@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pgt.extract.rows import BBox
+from pgt.settings.dictionary import is_french_word
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur)\s*\d{1,4})?$", re.IGNORECASE)
@@ -93,6 +94,17 @@ def join_cell_lines(lines: list[list[PlacedWord]], box: BBox | None) -> str:
     return clean_cell_text(text)
 
 
+_WORD_BOUNDS = re.compile(r"[/'’()]")
+
+
+def _dictionary_join(left: str, right: str) -> bool:
+    """The word cut between `left` and `right` is a word of the French dictionary once
+    joined (`Projets/thémati` + `ques`: `thématiques`; `organisation` + `d'un` is not)."""
+    head = _WORD_BOUNDS.split(left)[-1]
+    tail = _WORD_BOUNDS.split(right)[0]
+    return bool(head) and bool(tail) and is_french_word(_word_key(head + tail))
+
+
 def _word_key(token: str) -> str:
     return token.strip(_PUNCTUATION).casefold()
 
@@ -106,8 +118,9 @@ def word_vocabulary(texts: Iterable[str]) -> set[str]:
 
 def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
     """Each `WORD_CUT` joined without a space when the joined word is one the document
-    prints whole elsewhere (`enseigna`+`nts`: `enseignants`) or when what follows is a
-    short ending that is no word (`aménagemen`+`ts`); with a space otherwise
+    prints whole elsewhere (`enseigna`+`nts`: `enseignants`) or a word of the French
+    dictionary (`intergénération`+`nels`, `environnement`+`aux`), or when what follows
+    is a short ending that is no word (`aménagemen`+`ts`); with a space otherwise
     (`Préfabriqué` `artistique`)."""
     if WORD_CUT not in text:
         return text
@@ -120,7 +133,8 @@ def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
         current = parts[0]
         for part in parts[1:]:
             left = current.rsplit(" ", 1)[-1]
-            whole = _word_key(left + part) in vocabulary
+            joined = _word_key(left + part)
+            whole = joined in vocabulary or _dictionary_join(left, part)
             # a short ending that is no word (`aménagemen` / `ts`, `coopérative` / `s`):
             # a cut word too; a longer one may be a word printed once (`d'emploi`)
             rest = _word_key(part)

@@ -21,9 +21,6 @@ the lexicon knows, words with several candidates, and words of the French dictio
 from __future__ import annotations
 
 import csv
-import gzip
-import importlib.util
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,6 +35,7 @@ from pgt.normalize import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
+from pgt.settings.dictionary import is_french_word
 from pgt.settings.profile import Profile
 
 RULE_EXPLICIT = "typo_explicit"
@@ -270,21 +268,6 @@ def _word_fix(word: str, text: str, start: int, lexicon: Lexicon) -> str | None:
         return None
     fixed = candidates[0]
     return fixed[:1].upper() + fixed[1:] if capitalised else fixed
-
-
-@lru_cache(maxsize=1)
-def french_words() -> frozenset[str]:
-    """The words of pyspellchecker's French dictionary (about 140,000 forms, accents kept),
-    read once and only when a fix is about to be made."""
-    spec = importlib.util.find_spec("spellchecker")  # its data file only: the package is not imported
-    if spec is None or not spec.submodule_search_locations:
-        return frozenset()
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "fr.json.gz"
-    return frozenset(json.loads(gzip.decompress(path.read_bytes())))
-
-
-def is_french_word(word: str) -> bool:
-    return word.lower() in french_words()
 
 
 # ---- the rule -----------------------------------------------------------------------------

@@ -544,3 +544,15 @@ def test_regression_ocr_heading_line_not_glued_to_the_next():
         Word("page", (400, 100.5, 430, 110), (2, 1, 1)),  # the same printed line, another block
     ]
     assert [line.text for line in _text_lines(words)] == ["PARENTALITE | page", "SIX GRANDES THEMATIQUES"]
+
+
+def test_regression_word_cut_by_a_narrow_column_joined_by_the_dictionary():
+    # LibreOffice cut `environnementaux`, `thématiques`, `prestataires` at a narrow column's
+    # edge with no hyphen; the document printed none of them whole elsewhere, so the cut
+    # stayed a space (`environnement aux`) — the French dictionary tells
+    assert resolve_word_cuts(f"impacts environnement{WORD_CUT}aux dans", set()) == "impacts environnementaux dans"
+    assert resolve_word_cuts(f"Projets/thémati{WORD_CUT}ques (ex.", set()) == "Projets/thématiques (ex."
+    assert resolve_word_cuts(f"associations/prestat{WORD_CUT}aires valorisant", set()) == "associations/prestataires valorisant"
+    # a wrap between two words stays one, even where the second begins with an elision
+    assert resolve_word_cuts(f"organisation{WORD_CUT}d'un forum", set()) == "organisation d'un forum"
+    assert resolve_word_cuts(f"Préfabriqué{WORD_CUT}artistique", set()) == "Préfabriqué artistique"
