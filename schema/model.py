@@ -238,6 +238,8 @@ class Anomaly(Strict):
     row: int | None = Field(default=None, ge=1)  # 1-based row of that table
     record_id: str | None = None
     cells: list[str] = Field(default_factory=list)
+    sheet: str | None = None  # spreadsheet sources: the sheet and the A1 references of the
+    cell: str | None = None  # cells listed (`D4 F4`), where line and page do not apply
 
     @staticmethod
     def located(provenance: object | None) -> dict[str, int | str | None]:
@@ -253,6 +255,8 @@ class Anomaly(Strict):
             "page": getattr(provenance, "page", None),
             "table": table + 1 if table is not None else None,
             "row": row + 1 if row is not None and table is not None else None,
+            "sheet": getattr(provenance, "sheet", None),
+            "cell": getattr(provenance, "cell", None),
         }
 
 

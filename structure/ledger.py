@@ -30,17 +30,22 @@ class Ledger:
 
     def note(self, code: str, message: str, row: SourceRow | None = None, *,
              severity: str = "warning", record_id: str | None = None,
-             cells: list[str] | None = None) -> None:
-        """An anomaly located at `row` (cells default to the row's non-empty cells)."""
+             cells: list[str] | None = None, indices: Iterable[int] | None = None) -> None:
+        """An anomaly located at `row` (cells default to the row's non-empty cells; in a
+        workbook, `indices` name the cells' references, else the cells' texts do)."""
         provenance = row.provenance if row is not None else None
+        listed = cells if cells is not None else ([c for _, c in row.non_empty] if row else [])
+        where = Anomaly.located(provenance)
+        if row is not None:
+            where["cell"] = _cell_refs(row, listed, indices)
         self.anomalies.append(
             Anomaly(
                 code=code,
                 message=message,
                 severity=severity,  # type: ignore[arg-type]
-                **Anomaly.located(provenance),  # type: ignore[arg-type]
+                **where,  # type: ignore[arg-type]
                 record_id=record_id,
-                cells=cells if cells is not None else ([c for _, c in row.non_empty] if row else []),
+                cells=listed,
             )
         )
 
@@ -50,7 +55,7 @@ class Ledger:
         chosen = [i for i, _ in row.non_empty] if indices is None else list(indices)
         cells = [row.cells[i] for i in chosen if row.cells[i].strip()]
         if cells:
-            self.note(code, reason, row, severity=severity, cells=cells)
+            self.note(code, reason, row, severity=severity, cells=cells, indices=chosen)
         self._listed.setdefault(id(row), set()).update(chosen)
 
     def refuse(self, row: SourceRow, index: int, reason: str, *, code: str, severity: str = "warning") -> None:
@@ -81,3 +86,13 @@ class Ledger:
             if forgotten:
                 self.residue(row, "cells not placed by the structure builder", forgotten)
         return total, placed
+
+
+def _cell_refs(row: SourceRow, listed: list[str], indices: Iterable[int] | None) -> str | None:
+    """The A1 references of the listed cells of a workbook row (`D4 F4`), None elsewhere."""
+    refs = row.provenance.cell_refs
+    if not refs:
+        return None
+    chosen = list(indices) if indices is not None else [i for i, text in row.non_empty if text in listed]
+    named = [refs[i] for i in chosen if i < len(refs) and refs[i] and row.cells[i].strip()]
+    return " ".join(named) or None

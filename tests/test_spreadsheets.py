@@ -28,6 +28,7 @@ from pgt.errors import ExitCode, PgtError, UnreadableInput
 from pgt.extract import detect_format, read_document
 from pgt.normalize.typos import RULE_EXPLICIT, RULE_NAME, RULE_WORD, fix_text
 from pgt.pipeline import convert
+from pgt.write.tables import ANOMALY_COLUMNS, anomaly_rows
 from pgt.structure.table import is_record_table, read_amount, read_date
 from pgt.write.report import render_report
 
@@ -503,3 +504,15 @@ def test_diff_of_two_versions_of_a_workbook(written, tmp_path):
                          convert([workbook_with_columns(spec, tmp_path / "columns.xlsx")]).plan).changes
     assert sorted((c.kind, c.field) for c in changes) == [("added", None), ("changed", "porteur")]
     assert next(c for c in changes if c.kind == "changed").after == "Syndicat des eaux"
+
+
+def test_regression_workbook_anomalies_name_their_sheet_and_cells(complex_plan):
+    # anomalies of a workbook said `table 1 row 3`; a data officer looks for a sheet and a cell
+    hint, = anomalies(complex_plan, "hint_row")
+    assert hint.sheet == "Fichier dimport" and hint.cell.split()[:2] == ["A3", "B3"]
+    promoted = anomalies(complex_plan, "level_promoted")
+    assert promoted and all(a.sheet == "Fichier dimport" and a.cell.startswith("C") for a in promoted)
+    # anomalies.csv carries both, after the columns analysts had first
+    assert ANOMALY_COLUMNS[-2:] == ["sheet", "cell"]
+    row = next(r for r in anomaly_rows(complex_plan) if r["code"] == "hint_row")
+    assert row["sheet"] == "Fichier dimport" and row["cell"].startswith("A3 B3")

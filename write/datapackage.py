@@ -84,6 +84,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "table": ("integer", "Table of the source document, counted from 1 (where lines do not apply: DOCX, ODT; PDF too)"),
     "row": ("integer", "Row of that table, counted from 1"),
     "cells": ("list:string", "Raw cells of the source row"),
+    "sheet": ("string", "Sheet of the source workbook (spreadsheets)"),
+    "cell": ("string", "Cells of that sheet listed, in A1 notation, space-separated (spreadsheets)"),
 }
 
 TITLES = {

@@ -38,7 +38,8 @@ OBJECTIF_COLUMNS = ["id", "thematique", "axe", "axe_titre", "oi", "oi_titre", "o
 FICHE_COLUMNS = ["id", "thematique", "axe", "oi", "oo", "numero", "titre", "fiches_annexees", "action_id",
                  *SOURCE_COLUMNS, *TABLE_COLUMNS, *SHEET_COLUMNS, "confidence"]
 CORRECTION_COLUMNS = ["record_id", "field", "before", "after", "rule", "note"]
-ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells"]
+ANOMALY_COLUMNS = ["code", "severity", "message", "document", "line", "page", "table", "row", "record_id", "cells",
+                   "sheet", "cell"]  # where in a workbook (after the columns analysts had first)
 
 Row = dict[str, object]
 
