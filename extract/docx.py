@@ -37,15 +37,8 @@ from pgt.extract.rows import (
     SourceRow,
     sha256_of,
 )
-from pgt.extract.word_tables import (
-    GridCell,
-    GridRow,
-    GridTable,
-    flatten_frames,
-    fold_lines,
-    nested_lines,
-    table_rows,
-)
+from pgt.extract.word_tables import GridCell, GridRow, GridTable, nested_lines, table_rows
+from pgt.extract.word_tables import flatten_frames, fold_lines
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -34,15 +34,8 @@ from pgt.extract.rows import (
     SourceRow,
     sha256_of,
 )
-from pgt.extract.word_tables import (
-    GridCell,
-    GridRow,
-    GridTable,
-    flatten_frames,
-    fold_lines,
-    nested_lines,
-    table_rows,
-)
+from pgt.extract.word_tables import GridCell, GridRow, GridTable, nested_lines, table_rows
+from pgt.extract.word_tables import flatten_frames, fold_lines
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
