@@ -23,11 +23,9 @@ footnotes are not part of the row stream. A grid column where no cell of any row
 
 from __future__ import annotations
 
-import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
@@ -39,6 +37,8 @@ from pgt.extract.rows import (
     SourceRow,
     sha256_of,
 )
+from pgt.extract.word_tables import GridCell, GridRow, GridTable, nested_lines, table_rows
+from pgt.extract.word_tables import flatten_frames, fold_lines
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -60,13 +60,6 @@ _TYPE = _w("type")
 # alternate content block, paragraph/run properties.
 _SKIPPED = {_w("del"), _w("moveFrom"), f"{{{_MC}}}Fallback", _w("pPr"), _w("rPr")}
 _FALSE = {"0", "false", "off"}
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
-
-
-def fold_lines(text: str) -> str:
-    """Fold spaces on each line, drop empty lines: the same cleaning as the text export."""
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 def _on(element: object | None) -> bool:
@@ -142,106 +135,49 @@ def _collect_runs(element: object, parts: list[str], numbering: ListNumbering | 
 # --- tables ----------------------------------------------------------------------------
 
 
-@dataclass
-class _TableReader:
-    """Reads one `w:tbl` into rows of cells, one cell per grid column."""
+def _grid_table(table: object, numbering: ListNumbering | None) -> GridTable:
+    """A `w:tbl` as the shared table model: rows deleted with track changes left out,
+    Word's leading run of "repeat as header row" rows marked."""
+    width = len(table.findall(f"{_w('tblGrid')}/{_w('gridCol')}"))  # type: ignore[attr-defined]
+    rows: list[GridRow] = []
+    in_header_run = True
+    for tr in _table_rows(table):
+        trpr = tr.find(_w("trPr"))
+        if trpr is not None and trpr.find(_w("del")) is not None:
+            continue  # a row deleted with track changes on
+        # Word repeats only the leading run of header rows; a flag further down is
+        # ignored by Word, so it is ignored here too.
+        is_header = in_header_run and trpr is not None and _on(trpr.find(_w("tblHeader")))
+        in_header_run = is_header
+        rows.append(GridRow(
+            cells=[_grid_cell(tc, numbering) for tc in _row_cells(tr)],
+            header=is_header,
+            before=_int_attr(trpr.find(_w("gridBefore")), 0) if trpr is not None else 0,
+            after=_int_attr(trpr.find(_w("gridAfter")), 0) if trpr is not None else 0,
+        ))
+    return GridTable(rows, width, drop_unstarted=True)
 
-    document: str
-    table_index: int
-    numbering: ListNumbering | None = None
-    warnings: list[str] = field(default_factory=list)
-    # (row, grid column, non-empty rows) of each nested table, reported once the grid
-    # columns are known.
-    _nested: list[tuple[int, int, int]] = field(default_factory=list)
 
-    def rows(self, table: object) -> list[SourceRow]:
-        width = len(table.findall(f"{_w('tblGrid')}/{_w('gridCol')}"))  # type: ignore[attr-defined]
-        grid_rows: list[tuple[list[str], bool]] = []
-        starts: set[int] = {0}
-        in_header_run = True
-        for tr in _table_rows(table):
-            trpr = tr.find(_w("trPr"))
-            if trpr is not None and trpr.find(_w("del")) is not None:
-                continue  # a row deleted with track changes on
-            cells = self._cells(tr, trpr, len(grid_rows), starts)
-            # Word repeats only the leading run of header rows; a flag further down is
-            # ignored by Word, so it is ignored here too.
-            is_header = in_header_run and trpr is not None and _on(trpr.find(_w("tblHeader")))
-            in_header_run = is_header
-            grid_rows.append((cells, is_header))
-        # Rows of one table all get the table's width, as in the text export.
-        width = max([width, *(len(cells) for cells, _ in grid_rows)])
-        # A grid column where no cell of any row starts only continues spans: it is
-        # empty in every row and no reader of the page would see a column there (Word
-        # keeps such columns after borders are dragged), so it is left out.
-        kept = [column for column in range(width) if column in starts]
-        self._report_nested(kept)
-        return [
-            SourceRow(
-                cells=tuple((cells[c] if c < len(cells) else "") for c in kept),
-                provenance=Provenance(self.document, table=self.table_index, row=index),
-                kind=RowKind.TABLE,
-                table_index=self.table_index,
-                repeated_header=is_header,
-            )
-            for index, (cells, is_header) in enumerate(grid_rows)
-        ]
-
-    def _cells(self, tr: object, trpr: object | None, row_index: int, starts: set[int]) -> list[str]:
-        cells: list[str] = []
-        if trpr is not None:  # grid columns skipped before the first cell
-            cells.extend([""] * _int_attr(trpr.find(_w("gridBefore")), 0))  # type: ignore[attr-defined]
-        for tc in _row_cells(tr):
-            tcpr = tc.find(_w("tcPr"))
-            span = _int_attr(tcpr.find(_w("gridSpan")) if tcpr is not None else None, 1) or 1
-            starts.add(len(cells))
-            # A vertical merge continuation (`w:vMerge` without "restart") holds an empty
-            # paragraph: its own (empty) text is what the text export shows there.
-            cells.append(self._cell_text(tc, row_index, len(cells)))
-            cells.extend([""] * (span - 1))
-        if trpr is not None:
-            cells.extend([""] * _int_attr(trpr.find(_w("gridAfter")), 0))  # type: ignore[attr-defined]
-        return cells
-
-    def _cell_text(self, tc: object, row_index: int, column: int) -> str:
-        lines: list[str] = []
-        for block in _blocks(tc):
-            if block.tag == _P:
-                lines.append(_paragraph_text(block, self.numbering))
-            else:  # a table nested in the cell: keep its text, say so
-                nested = _nested_table_lines(block, self.numbering)
-                lines.extend(nested)
-                self._nested.append((row_index, column, len(nested)))
-        return fold_lines("\n".join(lines))
-
-    def _report_nested(self, kept: list[int]) -> None:
-        for row_index, column, count in self._nested:
-            self.warnings.append(
-                f"nested_table: {self.document}:table {self.table_index + 1} "
-                f"row {row_index + 1} cell {kept.index(column) + 1}: a table nested in the "
-                f"cell ({count} non-empty rows) was read into the cell text"
-            )
+def _grid_cell(tc: object, numbering: ListNumbering | None) -> GridCell:
+    """A `w:tc`: its paragraphs, a nested table read into its text. A vertical merge
+    continuation (`w:vMerge` without "restart") holds an empty paragraph: its own (empty)
+    text is what the text export shows there."""
+    tcpr = tc.find(_w("tcPr"))  # type: ignore[attr-defined]
+    span = _int_attr(tcpr.find(_w("gridSpan")) if tcpr is not None else None, 1) or 1
+    lines: list[str] = []
+    nested: int | None = None
+    for block in _blocks(tc):
+        if block.tag == _P:
+            lines.append(_paragraph_text(block, numbering))
+        else:  # a table nested in the cell: keep its text, say so
+            found = _nested_table_lines(block, numbering)
+            lines.extend(found)
+            nested = len(found)
+    return GridCell(fold_lines("\n".join(lines)), span, nested)
 
 
 def _nested_table_lines(table: object, numbering: ListNumbering | None) -> list[str]:
-    """One line per row of a nested table, its non-empty cells separated by spaces."""
-    lines: list[str] = []
-    for tr in _table_rows(table):
-        texts: list[str] = []
-        for tc in _row_cells(tr):
-            parts: list[str] = []
-            for block in _blocks(tc):
-                parts.extend(
-                    [_paragraph_text(block, numbering)]
-                    if block.tag == _P
-                    else _nested_table_lines(block, numbering)
-                )
-            text = " ".join(fold_lines("\n".join(parts)).split("\n"))
-            if text:
-                texts.append(text)
-        if texts:
-            lines.append(" ".join(texts))
-    return lines
+    return nested_lines(_grid_table(table, numbering).rows)
 
 
 def _unwrap(element: object) -> Iterator[object]:
@@ -296,9 +232,11 @@ def rows_from_body(
                     rows.append(SourceRow((line,), Provenance(document), RowKind.TEXT))
         else:
             table_index += 1
-            reader = _TableReader(document, table_index, numbering)
-            rows.extend(reader.rows(block))
-            warnings.extend(reader.warnings)
+            table_rows_read, table_warnings = table_rows(
+                _grid_table(block, numbering), document, table_index
+            )
+            rows.extend(table_rows_read)
+            warnings.extend(table_warnings)
     return rows, warnings
 
 
@@ -310,29 +248,6 @@ def _frame_cell(table: object) -> object | None:
     if len(cells) == 1 and any(block.tag == _TBL for block in _blocks(cells[0])):
         return cells[0]
     return None
-
-
-def flatten_frames(
-    container: object,
-    document: str,
-    warnings: list[str],
-    blocks: Callable[[object], Iterator[object]],
-    frame_of: Callable[[object], object | None],
-) -> Iterator[object]:
-    """Blocks of the body, reading the content of frame tables in place (said once each):
-    otherwise the whole plan would be one cell holding nested tables. `frame_of(block)` is
-    the frame's cell when the block is a one-cell table framing tables, else None. Shared
-    by the DOCX and ODT readers."""
-    for block in blocks(container):
-        frame = frame_of(block)
-        if frame is None:
-            yield block
-            continue
-        warnings.append(
-            f"frame_table: {document}: a one-cell table framing other tables was read as "
-            f"part of the body (its tables and paragraphs in order)"
-        )
-        yield from flatten_frames(frame, document, warnings, blocks, frame_of)
 
 
 def _docx_frame(block: object) -> object | None:

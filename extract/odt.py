@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
-from pgt.extract.docx import flatten_frames, fold_lines
 from pgt.extract.odt_numbering import ListLabels, list_styles
 from pgt.extract.rows import (
     ExtractedDocument,
@@ -35,6 +34,8 @@ from pgt.extract.rows import (
     SourceRow,
     sha256_of,
 )
+from pgt.extract.word_tables import GridCell, GridRow, GridTable, nested_lines, table_rows
+from pgt.extract.word_tables import flatten_frames, fold_lines
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -140,68 +141,41 @@ def _table_width(table: object) -> int:
     return width
 
 
-class _TableReader:
-    """Reads one `table:table` into rows of cells, one per column."""
+def _grid_table(table: object, labels: dict[int, str] | None) -> GridTable:
+    """A `table:table` as the shared table model: a covered cell (the continuation of a
+    merge) is empty, a repeated cell repeats its text, as in the text export."""
+    rows = [GridRow(_grid_cells(row, labels), header) for row, header in _table_rows(table)]
+    return GridTable(rows, _table_width(table))
 
-    def __init__(self, document: str, table_index: int, labels: dict[int, str] | None = None) -> None:
-        self.document = document
-        self.table_index = table_index
-        self.labels = labels
-        self.warnings: list[str] = []
 
-    def rows(self, table: object) -> list[SourceRow]:
-        read = [
-            (self._cells(row, index), header)
-            for index, (row, header) in enumerate(_table_rows(table))
-        ]
-        width = max([_table_width(table), *(len(cells) for cells, _ in read)])
-        return [
-            SourceRow(
-                cells=tuple(cells + [""] * (width - len(cells))),
-                provenance=Provenance(self.document, table=self.table_index, row=index),
-                kind=RowKind.TABLE,
-                table_index=self.table_index,
-                repeated_header=header,
-            )
-            for index, (cells, header) in enumerate(read)
-        ]
+def _grid_cells(row: object, labels: dict[int, str] | None) -> list[GridCell]:
+    cells: list[GridCell] = []
+    for cell in _children(row):
+        namespace, name = cell.qname  # type: ignore[attr-defined]
+        if namespace != _TABLE or name not in ("table-cell", "covered-table-cell"):
+            continue
+        repeat = min(_int_attr(cell, _TABLE, "number-columns-repeated"), _MAX_REPEAT)
+        read = _grid_cell(cell, labels) if name == "table-cell" else GridCell("")
+        cells.append(read)
+        cells.extend([GridCell(read.text)] * (repeat - 1))
+    return cells
 
-    def _cells(self, row: object, row_index: int) -> list[str]:
-        cells: list[str] = []
-        for cell in _children(row):
-            namespace, name = cell.qname  # type: ignore[attr-defined]
-            if namespace != _TABLE or name not in ("table-cell", "covered-table-cell"):
-                continue
-            repeat = min(_int_attr(cell, _TABLE, "number-columns-repeated"), _MAX_REPEAT)
-            # A covered cell is the continuation of a merge: empty, as in the text export.
-            text = self._cell_text(cell, row_index, len(cells)) if name == "table-cell" else ""
-            cells.extend([text] * repeat)
-        return cells
 
-    def _cell_text(self, cell: object, row_index: int, cell_index: int) -> str:
-        lines: list[str] = []
-        for block in _blocks(cell):
-            if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
-                lines.append(_paragraph_text(block, self.labels))
-                continue
-            nested = _nested_table_lines(block, self.labels)
-            lines.extend(nested)
-            self.warnings.append(
-                f"nested_table: {self.document}:table {self.table_index + 1} "
-                f"row {row_index + 1} cell {cell_index + 1}: a table nested in the cell "
-                f"({len(nested)} non-empty rows) was read into the cell text"
-            )
-        return fold_lines("\n".join(lines))
+def _grid_cell(cell: object, labels: dict[int, str] | None) -> GridCell:
+    lines: list[str] = []
+    nested: int | None = None
+    for block in _blocks(cell):
+        if block.qname in _PARAGRAPHS:  # type: ignore[attr-defined]
+            lines.append(_paragraph_text(block, labels))
+            continue
+        found = _nested_table_lines(block, labels)
+        lines.extend(found)
+        nested = len(found)
+    return GridCell(fold_lines("\n".join(lines)), 1, nested)
 
 
 def _nested_table_lines(table: object, labels: dict[int, str] | None) -> list[str]:
-    reader = _TableReader("", 0, labels)
-    lines = []
-    for row in reader.rows(table):
-        text = " ".join(" ".join(cell.split("\n")) for cell in row.cells if cell)
-        if text:
-            lines.append(text)
-    return lines
+    return nested_lines(_grid_table(table, labels).rows)
 
 
 def _frame_cell(table: object) -> object | None:
@@ -230,9 +204,9 @@ def rows_from_odf_text(
                     rows.append(SourceRow((line,), Provenance(document), RowKind.TEXT))
             continue
         table_index += 1
-        reader = _TableReader(document, table_index, labels)
-        rows.extend(reader.rows(block))
-        warnings.extend(reader.warnings)
+        read, table_warnings = table_rows(_grid_table(block, labels), document, table_index)
+        rows.extend(read)
+        warnings.extend(table_warnings)
     return rows, warnings
 
 
