@@ -35,17 +35,11 @@ from pgt.normalize import CorrectionLog
 from pgt.normalize.similarity import significant, similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Action, Anomaly, Fiche, Plan
+from pgt.settings.profile import ThresholdsSection, default_profile
 
 RULE = "crosswalk"
 RULE_TITLE = "title_from_summary"
-TITLE_ALIKE = 70.0
-TITLE_HALF = 50.0
-UNTITLED_SCORE = 60.0  # a detail row without title, paired on number and axe
-PLACE_CONFIDENCE = 0.4  # paired by place and order only
-CONTENT_ALIKE = 0.6  # share of the fiche's significant words found in the action's text (same axe)
-OBJECTIVE_CONTENT_ALIKE = 0.25  # in the same objective the place says the rest (and 2 words at least)
-CONTENT_MIN_WORDS = 2
-CONTENT_CONFIDENCE = 0.3  # + CONTENT_CONFIDENCE × that share
+# the thresholds are the profile's `[thresholds] crosswalk_*` (settings/data/default.toml)
 
 
 @dataclass(frozen=True)
@@ -66,8 +60,10 @@ class Candidate:
     basis: str = "title"  # title | place | content
 
 
-def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float) -> Candidate | None:
+def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float,
+               limits: ThresholdsSection | None = None) -> Candidate | None:
     """The pair's score, or None when the evidence is not enough."""
+    limits = limits or default_profile().thresholds
     action = placed.action
     same_number = fiche.numero is not None and fiche.numero == action.numero
     same_axe = fiche.axe is not None and fiche.axe == placed.axe
@@ -76,33 +72,35 @@ def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float) -> Candidate | N
     if action.titre is None:
         # nothing to compare but the number and the axe (the OI may differ between documents)
         accepted = same_number and same_axe
-        titre = UNTITLED_SCORE if accepted else 0.0
+        titre = limits.crosswalk_untitled_score if accepted else 0.0
     else:
-        accepted = titre >= TITLE_ALIKE or (titre >= TITLE_HALF and same_number and same_axe)
+        accepted = titre >= limits.crosswalk_title_alike or (titre >= limits.crosswalk_title_half and same_number and same_axe)
     if not accepted:
         return None
     score = titre + 10 * same_number + 5 * same_axe + 5 * same_oi
     return Candidate(score, abs(fiche_rank - placed.rank), fiche, placed, confidence=round(titre / 100, 2))
 
 
-def match(fiches: list[Fiche], placed: list[Placed]) -> list[Candidate]:
-    """One-to-one pairs: by place and order, then title, then place alone, then content."""
+def match(fiches: list[Fiche], placed: list[Placed], limits: ThresholdsSection | None = None) -> list[Candidate]:
+    """One-to-one pairs: by place and order, then title, then place alone, then content
+    (`limits`: the profile's thresholds, default the built-in profile's)."""
+    limits = limits or default_profile().thresholds
     ranks = {f.id: i / max(1, len(fiches) - 1) for i, f in enumerate(fiches)}
     pairs: list[Candidate] = []
     for group_fiches, group_actions in _by_objective(fiches, placed).values():
-        pairs += _monotone(group_fiches, group_actions, ranks)
-    pairs += _across_objectives(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks)
+        pairs += _monotone(group_fiches, group_actions, ranks, limits)
+    pairs += _across_objectives(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks, limits)
     reprints = _reprints(placed, pairs)
     for group_fiches, group_actions in _by_objective(_free_fiches(fiches, pairs),
                                                      _free_actions(placed, pairs)).values():
         group_actions = [p for p in group_actions if p.action.id not in reprints]
         if group_fiches and len(group_fiches) == len(group_actions):
-            pairs += [Candidate(0.0, abs(ranks[f.id] - p.rank), f, p, PLACE_CONFIDENCE, "place")
+            pairs += [Candidate(0.0, abs(ranks[f.id] - p.rank), f, p, limits.crosswalk_place_confidence, "place")
                       for f, p in zip(group_fiches, group_actions)]
     for group_fiches, group_actions in _by_objective(_free_fiches(fiches, pairs),
                                                      _free_actions(placed, pairs)).values():
-        pairs += _by_content(group_fiches, group_actions, ranks, OBJECTIVE_CONTENT_ALIKE)
-    pairs += _by_content(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks, CONTENT_ALIKE)
+        pairs += _by_content(group_fiches, group_actions, ranks, limits.crosswalk_objective_content_alike, limits)
+    pairs += _by_content(_free_fiches(fiches, pairs), _free_actions(placed, pairs), ranks, limits.crosswalk_content_alike, limits)
     return sorted(pairs, key=lambda c: c.placed.rank)
 
 
@@ -126,10 +124,11 @@ def _free_actions(placed: list[Placed], pairs: list[Candidate]) -> list[Placed]:
     return [p for p in placed if p.action.id not in taken]
 
 
-def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]) -> list[Candidate]:
+def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
+              limits: ThresholdsSection) -> list[Candidate]:
     """The order-keeping set of pairs with the highest total score (weighted LCS)."""
     n, m = len(fiches), len(placed)
-    cell = [[pair_score(f, p, ranks[f.id]) for p in placed] for f in fiches]
+    cell = [[pair_score(f, p, ranks[f.id], limits) for p in placed] for f in fiches]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
@@ -150,8 +149,9 @@ def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]
     return pairs
 
 
-def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]) -> list[Candidate]:
-    candidates = [c for f in fiches for p in placed if (c := pair_score(f, p, ranks[f.id])) is not None]
+def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
+                       limits: ThresholdsSection) -> list[Candidate]:
+    candidates = [c for f in fiches for p in placed if (c := pair_score(f, p, ranks[f.id], limits)) is not None]
     # equal scores: the first print (a block printed twice is the same action), then ids
     candidates.sort(key=lambda c: (-c.score, c.placed.rank, c.placed.action.id, c.fiche.id))
     return _one_to_one(candidates)
@@ -192,21 +192,21 @@ def _stem(word: str) -> str:
 
 
 def _by_content(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
-                threshold: float) -> list[Candidate]:
+                threshold: float, limits: ThresholdsSection) -> list[Candidate]:
     candidates = []
     texts = {p.action.id: _action_text(p.action) for p in placed}
     for fiche in fiches:
         words = [_stem(w) for w in significant(fiche.titre).split() if len(w) > 3]
-        if len(words) < CONTENT_MIN_WORDS:
+        if len(words) < limits.crosswalk_content_min_words:
             continue
         for item in placed:
             if fiche.axe is None or fiche.axe != item.axe:
                 continue
             found = sum(w in texts[item.action.id] for w in words)
             share = found / len(words)
-            if share >= threshold and found >= CONTENT_MIN_WORDS:
+            if share >= threshold and found >= limits.crosswalk_content_min_words:
                 candidates.append(Candidate(share, abs(ranks[fiche.id] - item.rank), fiche, item,
-                                            round(CONTENT_CONFIDENCE * (1 + share), 2), "content"))
+                                            round(limits.crosswalk_content_confidence * (1 + share), 2), "content"))
     candidates.sort(key=lambda c: (-c.score, c.distance, c.placed.action.id, c.fiche.id))
     return _one_to_one(candidates)
 
@@ -222,7 +222,7 @@ def crosswalk_rule(plan: Plan, log: CorrectionLog) -> None:
                   for i, (axe, oi, a) in enumerate(actions)]
         if not fiches or not placed:
             continue
-        pairs = match(fiches, placed)
+        pairs = match(fiches, placed, log.profile.thresholds)
         for pair in pairs:
             relinked = pair.fiche.action_id != pair.placed.action.id or pair.fiche.match_confidence is None
             _link(pair.fiche, pair.placed.action, log)

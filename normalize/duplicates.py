@@ -31,8 +31,7 @@ from pgt.normalize.similarity import STOP_WORDS, containment, similarity
 from pgt.schema import Action, Anomaly, Axe, Fiche, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique
 
 RULE = "duplicate_merge"
-SAME_TITLE = 90.0
-FICHE_EVIDENCE = 80.0
+# thresholds: the profile's `[thresholds] duplicates_*` (settings/data/default.toml)
 _FIELDS = ("porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "partenaires", "moyens_humains",
            "moyens_techniques", "moyens_financiers", "parcours", "indicateurs")
 
@@ -52,13 +51,13 @@ class Pair:
 def merge_duplicates_rule(plan: Plan, log: CorrectionLog) -> None:
     for thematique in plan.thematiques:
         for axe in thematique.axes:
-            for block in _blocks(axe):
+            for block in _blocks(axe, log.profile.thresholds.duplicates_same_title):
                 _merge_block(plan, thematique, axe, block, log)
     _report_not_merged(plan)
 
 
 # ---- finding blocks -------------------------------------------------------------------------
-def _blocks(axe: Axe) -> list[list[Pair]]:
+def _blocks(axe: Axe, same_title: float) -> list[list[Pair]]:
     """Pairs of copies, grouped by the two OI they sit in (in print order)."""
     blocks: dict[tuple[int, int], list[Pair]] = {}
     ois = axe.objectifs_intermediaires
@@ -66,7 +65,7 @@ def _blocks(axe: Axe) -> list[list[Pair]]:
         for second_oi in ois[i + 1:]:
             for a in first_oi.actions:
                 for b in second_oi.actions:
-                    if a.numero is not None and a.numero == b.numero and similarity(a.titre, b.titre) >= SAME_TITLE:
+                    if a.numero is not None and a.numero == b.numero and similarity(a.titre, b.titre) >= same_title:
                         blocks.setdefault((first_oi.numero, second_oi.numero), []).append(
                             Pair(Copy(first_oi, a), Copy(second_oi, b)))
     return [sorted(pairs, key=lambda p: p.first.action.numero or 0) for _, pairs in sorted(blocks.items())]
@@ -101,7 +100,7 @@ def _aligned_side(block: list[Pair]) -> str:
 
 
 def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
-               threshold: float = FICHE_EVIDENCE) -> Fiche | None:
+               threshold: float) -> Fiche | None:
     """The summary fiche of the same thématique (and axe) whose title is most alike."""
     scored = [(similarity(titre, f.titre), f.id, f) for f in plan.fiches
               if f.thematique == thematique and (axe is None or f.axe in (None, axe))]
@@ -112,7 +111,8 @@ def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
 def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair], log: CorrectionLog) -> list[str]:
     code = thematique.code
     side = _aligned_side(block)
-    fiches = {id(p): best_fiche(plan, code, axe.numero, p.first.action.titre) for p in block}
+    fiches = {id(p): best_fiche(plan, code, axe.numero, p.first.action.titre,
+                                       log.profile.thresholds.duplicates_fiche_evidence) for p in block}
     votes = Counter(f.oi for f in fiches.values() if f is not None and f.oi is not None)
     if not votes:
         # no summary: the detail document's own evidence, an action title printed in an OI's

@@ -16,7 +16,6 @@ from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, ObjectifOperationnel
 
 RULE = "fill_from_summary"
 RULE_NODE = "node_from_summary"
-SAME_OO = 60.0
 
 
 def _find(items, numero):  # noqa: ANN001, ANN202 - a node with that number, or None
@@ -48,7 +47,7 @@ def fill_hierarchy_rule(plan: Plan, log: CorrectionLog) -> None:
             for oi in axe.objectifs_intermediaires:
                 reference = summary_node(log.summary, code, axe.numero, oi.numero)
                 _fill(f"{code}-{axe.numero}-{oi.numero}", oi, reference, log)
-                if reference is not None and _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", oi, reference):
+                if reference is not None and _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", oi, reference, log):
                     continue
                 for oo in oi.objectifs_operationnels:
                     _fill(f"{code}-{axe.numero}-{oi.numero}-oo{oo.numero}", oo,
@@ -57,14 +56,14 @@ def fill_hierarchy_rule(plan: Plan, log: CorrectionLog) -> None:
 
 
 def _numbering_differs(plan: Plan, record_id: str, oi: ObjectifIntermediaire,
-                       reference: ObjectifIntermediaire) -> bool:
+                       reference: ObjectifIntermediaire, log: CorrectionLog) -> bool:
     """The two documents number this OI's OO differently when an OO titled in both has two
     unlike titles (`OO 3` here is `OO 4` there): then no OO title or node is taken from the
     summary for this OI (it would land on the wrong number); reported."""
     differing = []
     for oo in oi.objectifs_operationnels:
         theirs = _find(reference.objectifs_operationnels, oo.numero)
-        if theirs is not None and oo.titre and theirs.titre and similarity(oo.titre, theirs.titre) < SAME_OO:
+        if theirs is not None and oo.titre and theirs.titre and similarity(oo.titre, theirs.titre) < log.profile.thresholds.hierarchy_same_oo:
             differing.append(oo.numero)
     if differing and not any(a.code == "summary_numbering_differs" and a.record_id == record_id for a in plan.anomalies):
         plan.anomalies.append(Anomaly(
@@ -107,7 +106,7 @@ def _report_missing(plan: Plan, thematique: Thematique, log: CorrectionLog) -> N
                 mine.objectifs_intermediaires.append(their)
                 mine.objectifs_intermediaires.sort(key=lambda o: o.numero)
                 _taken(plan, log, f"{code}-{axe.numero}-{oi.numero}", f"{code}: axe {axe.numero} OI {oi.numero}", oi.titre)
-            if _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", their, oi):
+            if _numbering_differs(plan, f"{code}-{axe.numero}-{oi.numero}", their, oi, log):
                 continue
             for oo in oi.objectifs_operationnels:
                 if _find(their.objectifs_operationnels, oo.numero) is None:

@@ -36,7 +36,7 @@ from pgt.settings.headers import fold
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
 from pgt.settings.dictionary import is_french_word
-from pgt.settings.profile import Profile
+from pgt.settings.profile import Profile, default_profile
 
 RULE_EXPLICIT = "typo_explicit"
 RULE_NAME = "typo_name"
@@ -45,7 +45,6 @@ RULE_WORD = "typo_word"
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_OPENERS = frozenset(".:!?\n•*(«\"–—-")  # after one of these (and spaces) a capital is expected
 _NAME_TOKEN = re.compile(r"[^\W_][\w'’-]*")  # words of a name, punctuation around them left out
-MIN_LENGTH = 5
 _TEXT_CACHE_SIZE = 1 << 14
 
 
@@ -153,15 +152,17 @@ class Fix:
 class TypoFixer:
     """Fixes the sure typos of texts against one set of word lists; each text's answer kept."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, min_length: int) -> None:
         self.lexicon = lexicon
+        self.min_length = min_length  # a shorter word is never fixed (`[thresholds] typos_min_length`)
         self._fixed = lru_cache(maxsize=_TEXT_CACHE_SIZE)(self._fix_frozen)
 
     @classmethod
     def from_words(cls, *, lexicon: Iterable[str], acronyms: Iterable[str],
-                   pairs: Iterable[tuple[str, str]]) -> TypoFixer:
+                   pairs: Iterable[tuple[str, str]], min_length: int | None = None) -> TypoFixer:
         """The fixer of these word lists (one per content: the same lists give the same one)."""
-        return _fixer_of(build_lexicon(lexicon=lexicon, acronyms=acronyms, pairs=pairs))
+        return _fixer_of(build_lexicon(lexicon=lexicon, acronyms=acronyms, pairs=pairs),
+                         min_length or _default_min_length())
 
     def fix_text(self, text: str) -> tuple[str, list[Fix]]:
         """The text with its sure typos fixed, and the fixes (in order)."""
@@ -169,33 +170,37 @@ class TypoFixer:
         return fixed, list(fixes)
 
     def _fix_frozen(self, text: str) -> tuple[str, tuple[Fix, ...]]:
-        fixed, fixes = _fix_text(text, self.lexicon)
+        fixed, fixes = _fix_text(text, self.lexicon, self.min_length)
         return fixed, tuple(fixes)
 
 
 @lru_cache(maxsize=8)
-def _fixer_of(lexicon: Lexicon) -> TypoFixer:
-    return TypoFixer(lexicon)
+def _fixer_of(lexicon: Lexicon, min_length: int) -> TypoFixer:
+    return TypoFixer(lexicon, min_length)
+
+
+def _default_min_length() -> int:
+    return default_profile().thresholds.typos_min_length
 
 
 def default_fixer() -> TypoFixer:
     """The fixer of the data files' word lists, built on first use."""
-    return _fixer_of(load_lexicon())
+    return _fixer_of(load_lexicon(), _default_min_length())
 
 
 def fix_text(text: str, lexicon: Lexicon | None = None) -> tuple[str, list[Fix]]:
     """The text with its sure typos fixed, and the fixes (in order)."""
-    return (default_fixer() if lexicon is None else _fixer_of(lexicon)).fix_text(text)
+    return (default_fixer() if lexicon is None else _fixer_of(lexicon, _default_min_length())).fix_text(text)
 
 
-def _fix_text(text: str, lexicon: Lexicon) -> tuple[str, list[Fix]]:
+def _fix_text(text: str, lexicon: Lexicon, min_length: int) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     for pattern, before, after in lexicon.pairs:
         if before in text and pattern.search(text):  # the substring test spares most searches
             text = pattern.sub(after, text)
             fixes.append(Fix(before, after, RULE_EXPLICIT))
     text = _fix_names(text, lexicon, fixes)
-    text = _fix_words(text, lexicon, fixes)
+    text = _fix_words(text, lexicon, fixes, min_length)
     return text, fixes
 
 
@@ -230,12 +235,12 @@ def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
     return text
 
 
-def _fix_words(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
+def _fix_words(text: str, lexicon: Lexicon, fixes: list[Fix], min_length: int) -> str:
     pieces: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
         word = match.group()
-        replacement = _word_fix(word, text, match.start(), lexicon)
+        replacement = _word_fix(word, text, match.start(), lexicon, min_length)
         if replacement is not None:
             pieces.append(text[last:match.start()])
             pieces.append(replacement)
@@ -255,8 +260,8 @@ def _opens_sentence(text: str, start: int) -> bool:
     return position == 0 or text[position - 1] in _SENTENCE_OPENERS
 
 
-def _word_fix(word: str, text: str, start: int, lexicon: Lexicon) -> str | None:
-    if len(word) < MIN_LENGTH or _key(word) in lexicon.known:
+def _word_fix(word: str, text: str, start: int, lexicon: Lexicon, min_length: int) -> str | None:
+    if len(word) < min_length or _key(word) in lexicon.known:
         return None
     if word.isupper():
         return None  # an acronym, or a heading in capitals: never touched
@@ -281,13 +286,15 @@ def profile_fixer(profile: Profile) -> TypoFixer | None:
     from pgt.normalize.fields import known_acronyms
 
     words = profile.words
+    min_length = profile.thresholds.typos_min_length
     if not (words.lexicon or words.acronymes or words.typos):
-        return None
+        return None if min_length == _default_min_length() else _fixer_of(load_lexicon(), min_length)
     text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return TypoFixer.from_words(lexicon=[*data_lines("lexicon.txt"), *words.lexicon],
                                 acronyms=known_acronyms(tuple(words.acronymes)),
-                                pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()])
+                                pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()],
+                                min_length=min_length)
 
 
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:

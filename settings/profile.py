@@ -96,6 +96,19 @@ class ThresholdsSection(Section):
     heading_max_length: int = Field(ge=10)
     heading_fuzzy: float = Field(ge=50, le=100)
     title_similarity: float = Field(ge=50, le=100)
+    # the normalizers' (normalize/crosswalk.py, duplicates.py, hierarchy.py, typos.py)
+    crosswalk_title_alike: float = Field(ge=0, le=100)
+    crosswalk_title_half: float = Field(ge=0, le=100)
+    crosswalk_untitled_score: float = Field(ge=0, le=100)
+    crosswalk_place_confidence: float = Field(ge=0, le=1)
+    crosswalk_content_alike: float = Field(ge=0, le=1)
+    crosswalk_objective_content_alike: float = Field(ge=0, le=1)
+    crosswalk_content_min_words: int = Field(ge=1, le=20)
+    crosswalk_content_confidence: float = Field(ge=0, le=0.5)
+    duplicates_same_title: float = Field(ge=0, le=100)
+    duplicates_fiche_evidence: float = Field(ge=0, le=100)
+    hierarchy_same_oo: float = Field(ge=0, le=100)
+    typos_min_length: int = Field(ge=2, le=30)
 
 
 class PdfSection(Section):

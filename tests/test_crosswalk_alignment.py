@@ -8,7 +8,10 @@ from pathlib import Path
 
 from helpers import actions_by_id
 
-from pgt.normalize.crosswalk import PLACE_CONFIDENCE, Placed, match
+from pgt.normalize.crosswalk import Placed, match
+from pgt.settings.profile import default_profile
+
+PLACE_CONFIDENCE = default_profile().thresholds.crosswalk_place_confidence
 from pgt.schema import Action, Fiche, Offre, Provenance
 from pgt.write.tables import FICHE_COLUMNS, fiche_rows
 

@@ -403,3 +403,19 @@ def test_regression_clipped_repeated_header_still_names_its_field():
     # lost its offer column, and four actions' fields went unplaced
     assert header_cell_field("exemple d'offres existantes ou") == "offre"
     assert header_cell_field("exemple d'offres locales") is None  # not the words of a header
+
+
+def test_normalizer_thresholds_are_profile_data(tmp_path):
+    # the crosswalk, duplicates, hierarchy and typo thresholds sit in [thresholds]: printed
+    # by `pgt profile`, bounded, and a bad one is one line naming its key
+    printed = run_pgt("profile").stdout
+    for key in ("crosswalk_title_alike", "duplicates_same_title", "hierarchy_same_oo", "typos_min_length"):
+        assert f"{key} = " in printed
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[thresholds]\nduplicates_same_title = 150\n", encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2 and "line 2: thresholds.duplicates_same_title" in result.stderr
+    good = tmp_path / "strict.toml"
+    good.write_text("[thresholds]\ncrosswalk_title_alike = 99\n", encoding="utf-8")
+    assert load_profile(good).thresholds.crosswalk_title_alike == 99
+    assert default_profile().thresholds.crosswalk_title_alike == 70
