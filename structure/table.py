@@ -642,7 +642,8 @@ class TableBuilder:
     def _fill(self, table: RecordTable, row: SourceRow, record: Action | Offre, record_id: str | None = None) -> None:
         record_id = record_id or getattr(record, "id", "")
         skip = {*HIERARCHY, "titre", "sous_action"}
-        for column in table.columns:
+        # free-text cells last: their labelled lines fill only what the other columns left empty
+        for column in sorted(table.columns, key=lambda c: c.field in LABELLED_CELLS):
             if column.field in skip or column.index >= len(row.cells):
                 continue
             text = row.cells[column.index].strip()
@@ -691,17 +692,21 @@ class TableBuilder:
         into that field (`Public visé : …` in a Descriptif, where the table has no public
         column); in a notes column, another short label names a value of `autres`. Returns
         what is left of the text."""
-        lead, blocks = labelled_lines(text, named=fold(column.header) in NOTE_HEADERS)
+        notes = fold(column.header) in NOTE_HEADERS
+        lead, blocks = labelled_lines(text, named=notes)
         kept = list(lead)
         for block in blocks:
             value = "\n".join(block.lines).strip()
-            if block.field is None:
+            has_column = table.column(block.field) is not None if block.field else False
+            if block.field is None or (notes and has_column):  # a notes line of a field with its column: a name
                 record.autres[block.label] = value
             elif block.field == "titre":
                 if not self._whole_title(record, value):
                     kept.append(block.text)
             elif value and self._field_free(table, row, record, block.field):
                 self._set(record, block.field, value, row, block.label, at, record_id)
+            elif block.field == "budget" and record.budget is not None and read_amount(value) == record.budget:
+                record.budget_texte = value  # the amount of the budget column, as the plan printed it
             else:
                 kept.append(block.text)
         return "\n".join(kept).strip()
