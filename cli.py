@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
@@ -308,6 +309,49 @@ def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: P
         typer.echo(with_overrides_text(result), nl=False)
     changed = result.diff.changed or result.needs_review
     raise typer.Exit(int(ExitCode.CHECK_FAILED if fail_on_change and changed else ExitCode.OK))
+
+
+class ExportFormat(str, Enum):
+    tet = "tet"  # the import workbook of Territoires en Transitions
+
+
+EXPORT_HELP = """Write the plan in another tool's layout. FORMAT `tet`: the import workbook of
+Territoires en Transitions (its template's sheets, header, hint rows and drop-down lists),
+one row per action, offers as sub-actions: thématique → Axe (x), axe → Sous-axe (x.x),
+objectif intermédiaire → Sous-sous axe (x.x.x), objectifs opérationnels in Objectifs, fields
+without a column as labelled lines in Descriptif or Notes. Titles alike in one axis get
+` (2)`, titles over 300 characters are cut (the whole title stays in Descriptif): each
+change is listed. pgt reads the workbook back into the same plan.
+
+SOURCE is documents, a folder of documents, an output folder of pgt convert or its
+plan.json (as pgt diff takes them).
+
+Exit codes: 0 written; 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan
+found; 8 the workbook cannot be written.
+
+Example: pgt export tet output/ -o plan-tet.xlsx
+"""
+
+
+@app.command("export", help=EXPORT_HELP)
+def export_command(
+    format_: ExportFormat = typer.Argument(..., metavar="FORMAT", help="tet: Territoires en Transitions import."),
+    source: Path = typer.Argument(..., help="Documents, folder, output folder or plan.json."),
+    output: Path = typer.Option(Path("plan-tet.xlsx"), "--output", "-o", help="The workbook to write."),
+    profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    from pgt.diff import load_plan
+    from pgt.settings.profile import load_profile
+    from pgt.write.tet import export_tet
+
+    with reported_errors():
+        written = export_tet(load_plan(source, profile=load_profile(profile)), output)
+    if not quiet:
+        typer.echo(f"{written.path}: {written.actions} actions, {written.offres} offers as sub-actions "
+                   f"({written.rows} rows); {len(written.notes)} changes for the platform's checks")
+        for note in written.notes:
+            typer.echo(f"  {note.code} {note.record_id}: {note.message}")
 
 
 PROFILE_HELP = """Print the effective plan profile as commented TOML, or validate a profile file.

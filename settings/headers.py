@@ -29,7 +29,7 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
     "partenaires": ("PARTENAIRES",),
     "moyens": ("MOYENS LEVIERS D ACTIONS", "MOYENS"),
     "moyens_humains": ("HUMAINS",),
-    "moyens_techniques": ("TECHNIQUES",),
+    "moyens_techniques": ("TECHNIQUES", "MOYENS TECHNIQUES"),
     "moyens_financiers": ("FINANCIERS",),
     "parcours": ("PARCOURS PERISCOLAIRE ET EXTRASCOLAIRE", "PARCOURS"),
     "indicateurs": ("INDICATEURS EVALUATION", "INDICATEURS D EVALUATION", "INDICATEURS"),
@@ -43,7 +43,7 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
     "numero": ("N", "NUMERO", "N ACTION", "N DE L ACTION", "NUMERO DE L ACTION", "N FICHE", "NUMERO DE FICHE",
                "FICHE N", "REFERENCE", "REF"),
     "titre_action": ("TITRE DE L ACTION", "TITRE DE LA FICHE ACTION", "INTITULE DE L ACTION", "INTITULE",
-                     "NOM DE L ACTION", "LIBELLE DE L ACTION", "ACTION", "TITRE", "FICHE ACTION"),
+                     "NOM DE L ACTION", "LIBELLE DE L ACTION", "ACTION", "TITRE", "FICHE ACTION", "TITRE COMPLET"),
     "description": ("DESCRIPTIF", "DESCRIPTION", "DESCRIPTION DE L ACTION", "CONTENU DE L ACTION", "CONTENU"),
     "objectifs": ("OBJECTIFS", "OBJECTIFS DE L ACTION", "OBJECTIF DE L ACTION", "FINALITE"),
     "statut": ("STATUT", "ETAT D AVANCEMENT", "AVANCEMENT", "ETAT", "STATUT DE L ACTION", "ETAT DE L ACTION"),
@@ -64,6 +64,9 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
                                 "FINANCEURS"),
     "echeances_table": ("CALENDRIER PREVISIONNEL", "ECHEANCIER", "PERIODE", "DUREE", "CALENDRIER DE MISE EN OEUVRE"),
     "indicateurs_table": ("INDICATEURS LIES", "INDICATEURS DE SUIVI", "INDICATEURS DE RESULTAT"),
+    # the summary's links of an action (labels of `pgt export tet`'s Notes, read back)
+    "fiche_priorisation": ("FICHE DE PRIORISATION", "FICHE PRIORISATION"),
+    "fiches_liees": ("FICHES LIEES", "FICHES ANNEXEES", "FICHES ACTIONS LIEES"),
     # columns a record table names that the model has no field for: kept in `autres` under
     # their header, without an unknown_header anomaly (the header is known, not misread)
     "autres": ("DIRECTION OU SERVICE PILOTE", "SERVICE DEPARTEMENT POLE PILOTE", "PERSONNE PILOTE",
@@ -82,6 +85,10 @@ TABLE_FIELD_ALIASES: dict[str, str] = {
     "moyens_humains_table": "moyens_humains", "moyens_financiers_table": "moyens_financiers",
     "echeances_table": "echeances", "indicateurs_table": "indicateurs",
 }
+# Columns of free notes: their `Label : value` lines are fields, or values named by their label
+# (a field's label is read in any free-text cell; another label only in these).
+NOTE_HEADERS: tuple[str, ...] = ("NOTES", "NOTES DE SUIVI", "NOTES COMPLEMENTAIRES", "REMARQUES", "COMMENTAIRES",
+                                 "OBSERVATIONS")
 # Cells above a record table's header that group its columns (merged over several columns):
 # structure, not the plan's title.
 GROUP_HEADERS: tuple[str, ...] = (

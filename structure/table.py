@@ -40,7 +40,8 @@ from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, ObjectifOperationnel, Offre, Provenance,
                         Thematique)
 from pgt.settings import headings as pat
-from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, TABLE_FIELD_ALIASES, canonical_header, fold)
+from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
+                                  fold)
 from pgt.structure.hierarchy import THEMATIQUE_TITLES
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
@@ -49,14 +50,23 @@ HIERARCHY = ("thematique", "axe", "oi", "oo")
 TEXT_FIELDS = ("porteur", "public_vise", "echeances", "moyens_humains", "moyens_techniques", "moyens_financiers",
                "parcours", "description", "objectifs", "statut", "territoire")
 LIST_FIELDS = ("partenaires", "indicateurs")
-RECORD_FIELDS = {*HIERARCHY, *TEXT_FIELDS, *LIST_FIELDS, "titre", "numero", "sous_action", "budget", "date_debut",
-                 "date_fin", "autres"}
+LINK_FIELDS = ("fiche_priorisation", "fiches_liees")  # numbers of the summary's fiches
+RECORD_FIELDS = {*HIERARCHY, *TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", "numero", "sous_action", "budget",
+                 "date_debut", "date_fin", "autres"}
+# fields a `Label : value` line of a free-text cell may fill (the cells of these fields)
+LABEL_FIELDS = {*TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", "budget"}
+LABELLED_CELLS = ("description", "moyens_humains", "autres")
+_LABEL_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
+_NAMED_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
+_NAMED_LABEL_WORDS = 6
+THEMATIQUE_AXES_SHARE = 0.75  # an Axe column whose values name thématiques, this share of them: thématiques
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
 HEADER_SCAN_ROWS = 40  # the header is among a table's first rows
 HEADER_MIN_FIELDS = 3  # a header names the title column and at least two others
 MIN_BODY_ROWS = 0  # a header alone is still this layout: "no action row" is the clearer error
+ELLIPSIS = "…"  # ends a text cut to a length limit (`pgt export tet`)
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the spreadsheet date serial (Excel 1900 system, LibreOffice)
 SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: a day count, not an amount
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -287,6 +297,7 @@ class TableBuilder:
         self.empty_tables: list[str] = []
         self.promoted: set[tuple[str, str, str]] = set()  # (from level, to level, text) reported once
         self.actions = 0
+        self.thematique_axes = False  # the table's Axe column names thématiques (levels read one down)
 
     def build(self) -> list[Thematique]:
         groups = _tables(self.document.rows)
@@ -323,6 +334,12 @@ class TableBuilder:
         sections = Sections()
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
+        self.thematique_axes = axes_name_thematiques(table, body)
+        if self.thematique_axes:
+            self.ledger.note("thematique_axes", f"{table.where}: the axe column names the plan's thématiques: read "
+                             f"as thématiques, the sous-axes as axes, the sous-sous axes as objectifs intermédiaires, "
+                             f"`OO n : …` lines of Objectifs as objectifs opérationnels", header, severity="info",
+                             cells=[])
         actions_before = self.actions
         for position, row in enumerate(body):
             if position < 3 and self._hint_row(row):
@@ -491,6 +508,29 @@ class TableBuilder:
         action = self._new_action(table, row, place, titre)
         seen.setdefault(key, action)
         self._fill(table, row, action)
+        if self.thematique_axes:
+            self._oo_lines(action, place, row)
+
+    def _oo_lines(self, action: Action, place: Place, row: SourceRow) -> None:
+        """`OO 2 : titre` lines of the Objectifs cell, when the axis levels hold thématique,
+        axe and OI: the action's objectifs opérationnels (numbered as printed)."""
+        if not action.objectifs or place.oi is None:
+            return
+        kept = []
+        for line in action.objectifs.split("\n"):
+            label = pat.match_numbered_label(line)
+            if label is None or label.level != "oo" or len(label.numbers) != 1:
+                kept.append(line)
+                continue
+            numero = label.numbers[0]
+            siblings = place.oi.objectifs_operationnels
+            if not any(oo.numero == numero for oo in siblings):
+                siblings.append(ObjectifOperationnel(numero=numero, titre=label.titre or None,
+                                                     provenance=self._provenance(row)))
+                siblings.sort(key=lambda oo: oo.numero)
+            if numero not in action.oo:
+                action.oo.append(numero)
+        action.objectifs = "\n".join(kept).strip() or None
 
     def _cell(self, row: SourceRow, column: Column | None) -> str:
         refs = row.provenance.cell_refs
@@ -518,16 +558,20 @@ class TableBuilder:
 
     def _place(self, row: SourceRow, value: dict[str, str], default: DefaultThematique, sections: Sections) -> Place:
         code = value.get("thematique") or sections.thematique
-        thematique = self._open_thematique(code) if code else self._default_thematique(default)
-        place = Place(thematique)
         # a level the table has a column for is that column's (empty: no such level); else the section's
         printed = [(level, value[level] if level in value else getattr(sections, level)) for level in ("axe", "oi", "oo")]
         # an empty level moves the ones below up (`Sous-sous axe` filled, `Sous-axe` empty: the
         # objectif is the OI), as the platforms read an axis path: no level is invented
         filled = [(level, text) for level, text in printed if text]
+        usual: tuple[str, ...] = ("axe", "oi", "oo")
+        if self.thematique_axes and not code and filled and filled[0][0] == "axe":
+            code = unnumbered(filled.pop(0)[1])  # `1. Petite enfance`: the thématique
+            usual = ("oi", "oo")
+        thematique = self._open_thematique(code) if code else self._default_thematique(default)
+        place = Place(thematique)
         axe_text, oi_text, oo_text = ([text for _, text in filled] + [None, None, None])[:3]
-        for (was, text), now in zip(filled, ("axe", "oi", "oo")):
-            if was != now and (was, now, text) not in self.promoted:
+        for (was, text), now, expected in zip(filled, ("axe", "oi", "oo"), usual):
+            if was != expected and (was, now, text) not in self.promoted:
                 self.promoted.add((was, now, text))
                 self.ledger.note("level_promoted", f"{_where(row, text)}: {text!r} is in the {_LEVEL_NAMES[was]} column "
                                  f"with the level above empty: read as the {_LEVEL_NAMES[now]}", row, severity="info",
@@ -598,35 +642,96 @@ class TableBuilder:
     def _fill(self, table: RecordTable, row: SourceRow, record: Action | Offre, record_id: str | None = None) -> None:
         record_id = record_id or getattr(record, "id", "")
         skip = {*HIERARCHY, "titre", "sous_action"}
-        for column in table.columns:
+        # free-text cells last: their labelled lines fill only what the other columns left empty
+        for column in sorted(table.columns, key=lambda c: c.field in LABELLED_CELLS):
             if column.field in skip or column.index >= len(row.cells):
                 continue
             text = row.cells[column.index].strip()
             if not text:
                 continue
             at = self._cell(row, column)
-            name = column.field
-            if name in TEXT_FIELDS:
-                current = getattr(record, name)
-                setattr(record, name, f"{current}\n{text}" if current else text)
-            elif name in LIST_FIELDS:
-                getattr(record, name).append(text)
-            elif name == "numero" and isinstance(record, Action):
-                found = pat.match_numbered_label(text) or pat.match_numbered_label(f"{text}.")
-                if found and len(found.numbers) == 1 and not found.titre:
-                    record.numero = found.numbers[0]
-                else:
-                    record.autres[column.key] = text
-            elif name == "budget":
-                self._budget(record, text, row, at, record_id)
-            elif name in ("date_debut", "date_fin"):
-                self._date(record, name, text, row, at, record_id, column)
-            else:  # autres, known or not
-                record.autres[column.key] = text
+            if column.field in LABELLED_CELLS:
+                text = self._labelled(table, row, record, text, column, at, record_id)
+            if text:
+                self._set(record, column.field, text, row, column.key, at, record_id)
             self.ledger.place(row, [column.index])
         uncovered = [i for i, _ in row.non_empty if i not in {c.index for c in table.columns}]
         if uncovered:
             self.ledger.residue(row, f"{_where(row)}: cells under no column header", uncovered)
+
+    def _set(self, record: Action | Offre, name: str | None, text: str, row: SourceRow, key: str, at: str,
+             record_id: str) -> None:
+        """One value into its field (a column's cell, or a labelled line of a free-text cell)."""
+        if name in TEXT_FIELDS:
+            current = getattr(record, name)
+            setattr(record, name, f"{current}\n{text}" if current else text)
+        elif name in LIST_FIELDS:
+            getattr(record, name).append(text)
+        elif name == "numero" and isinstance(record, Action):
+            found = pat.match_numbered_label(text) or pat.match_numbered_label(f"{text}.")
+            if found and len(found.numbers) == 1 and not found.titre:
+                record.numero = found.numbers[0]
+            else:
+                record.autres[key] = text
+        elif name in LINK_FIELDS and isinstance(record, Action) and re.fullmatch(r"[\d\s,;et]+", text):
+            numbers = [int(n) for n in re.findall(r"\d+", text)]
+            if name == "fiches_liees":
+                record.fiches_liees.extend(n for n in numbers if n not in record.fiches_liees)
+            elif numbers and numbers[0] >= 1:
+                record.fiche_priorisation = numbers[0]
+        elif name == "budget":
+            self._budget(record, text, row, at, record_id)
+        elif name in ("date_debut", "date_fin"):
+            self._date(record, name, text, row, at, record_id, key)
+        else:  # autres, known or not
+            record.autres[key] = text
+
+    def _labelled(self, table: RecordTable, row: SourceRow, record: Action | Offre, text: str, column: Column,
+                  at: str, record_id: str) -> str:
+        """A free-text cell's `Label : value` lines that name a field this row leaves empty go
+        into that field (`Public visé : …` in a Descriptif, where the table has no public
+        column); in a notes column, another short label names a value of `autres`. Returns
+        what is left of the text."""
+        notes = fold(column.header) in NOTE_HEADERS
+        lead, blocks = labelled_lines(text, named=notes)
+        kept = list(lead)
+        for block in blocks:
+            value = "\n".join(block.lines).strip()
+            has_column = table.column(block.field) is not None if block.field else False
+            if block.field is None or (notes and has_column):  # a notes line of a field with its column: a name
+                record.autres[block.label] = value
+            elif block.field == "titre":
+                if not self._whole_title(record, value):
+                    kept.append(block.text)
+            elif value and self._field_free(table, row, record, block.field):
+                self._set(record, block.field, value, row, block.label, at, record_id)
+            elif block.field == "budget" and record.budget is not None and read_amount(value) == record.budget:
+                record.budget_texte = value  # the amount of the budget column, as the plan printed it
+            else:
+                kept.append(block.text)
+        return "\n".join(kept).strip()
+
+    @staticmethod
+    def _whole_title(record: Action | Offre, value: str) -> bool:
+        """`Titre complet : …` under a title (an offer's libellé) cut to the platform's length,
+        ending in `…`: the whole title."""
+        name = "titre" if isinstance(record, Action) else "libelle"
+        shown = getattr(record, name) or ""
+        stem = fold(shown.rstrip(ELLIPSIS)).strip()
+        if not shown.endswith(ELLIPSIS) or not fold(value).startswith(stem):
+            return False
+        setattr(record, name, value)
+        return True
+
+    @staticmethod
+    def _field_free(table: RecordTable, row: SourceRow, record: Action | Offre, name: str) -> bool:
+        """No column of this row states the field, and the record has no value for it yet."""
+        if name in LINK_FIELDS and not isinstance(record, Action):
+            return False
+        stated = any(c.field == name and c.index < len(row.cells) and row.cells[c.index].strip()
+                     for c in table.columns)
+        current = getattr(record, name, None)
+        return not stated and current in (None, "", [])
 
     def _budget(self, record: Action | Offre, text: str, row: SourceRow, at: str, record_id: str) -> None:
         record.budget_texte = text
@@ -638,10 +743,10 @@ class TableBuilder:
             record.budget = amount
 
     def _date(self, record: Action | Offre, name: str, text: str, row: SourceRow, at: str, record_id: str,
-              column: Column) -> None:
+              key: str) -> None:
         found = read_date(text)
         if found is None:
-            record.autres[column.key] = text
+            record.autres[key] = text
             self.ledger.note("date_not_read", f"{at}: {text!r} is not a date: kept under autres", row,
                              severity="info", record_id=record_id, cells=[text])
             year = _YEAR.search(text)
@@ -657,6 +762,69 @@ class TableBuilder:
             self.ledger.note("dates_reversed", f"{at}: ends before it starts; the end year is dropped", row,
                              record_id=record_id, cells=[text])
             record.annee_fin = None
+
+
+def unnumbered(text: str) -> str:
+    """`1.2. Titre` → `Titre`."""
+    label = pat.match_numbered_label(text)
+    return label.titre if label is not None and label.titre else text.strip()
+
+
+def axes_name_thematiques(table: RecordTable, body: list[SourceRow]) -> bool:
+    """Whether the Axe column holds the plan's thématiques (`1. Petite enfance`, `2. Jeunesse`:
+    a CTG kept on Territoires en Transitions, whose three axis levels are then thématique,
+    axe and objectif): most of its values name a thématique of the profile."""
+    column = table.column("axe")
+    if column is None or table.column("thematique") is not None:
+        return False
+    values = {unnumbered(row.cells[column.index]) for row in body
+              if column.index < len(row.cells) and row.cells[column.index].strip()
+              and not fold(row.cells[column.index]).startswith(HINT_OPENINGS)}
+    known = sum(1 for text in values if (heading := pat.match_thematique(text)) is not None and heading.known)
+    return bool(values) and known >= THEMATIQUE_AXES_SHARE * len(values)
+
+
+@dataclass
+class Labelled:
+    """A `Label : value` block of a free-text cell (it runs to the next label)."""
+
+    label: str
+    field: str | None  # None: a value named by its label (notes cells)
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return "\n".join([f"{self.label} : {self.lines[0]}", *self.lines[1:]])
+
+
+def label_field(label: str) -> str | None:
+    """The field a label names, spelt as the vocabulary spells it (no fuzzy reading: a
+    sentence of a description that happens to hold a colon is not a label)."""
+    match = canonical_header(label)
+    if match is None or match.rule != "exact":
+        return None
+    name = _FIELD_OF.get(match.field, match.field)
+    return name if name in LABEL_FIELDS else None
+
+
+def labelled_lines(text: str, named: bool = False) -> tuple[list[str], list[Labelled]]:
+    """(the lines before the first label, the labelled blocks). With `named`, a short
+    capitalised label that names no field also opens a block (a notes cell)."""
+    lead: list[str] = []
+    blocks: list[Labelled] = []
+    for line in text.split("\n"):
+        found = _LABEL_LINE.match(line)
+        label = found.group(1).strip() if found else ""
+        field = label_field(label) if found else None
+        is_named = bool(named and found and field is None and _NAMED_LABEL.match(label)
+                        and len(label.split()) <= _NAMED_LABEL_WORDS)
+        if found and (field is not None or is_named):
+            blocks.append(Labelled(label, field, [found.group(2)]))
+        elif blocks:
+            blocks[-1].lines.append(line)
+        else:
+            lead.append(line)
+    return lead, blocks
 
 
 def _is_section_label(text: str) -> bool:
