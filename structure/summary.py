@@ -157,6 +157,7 @@ class SummaryBuilder:
         last_fiche: Fiche | None = None
         expecting_title: Fiche | None = None
         labels = 0
+        after_row: tuple[pat.Numbered, SourceRow, int] | None = None
         for position, (index, text) in enumerate(cells):
             oi = pat.match_oi_cell(text)
             oos = pat.split_three_digit_oo(text)
@@ -166,6 +167,10 @@ class SummaryBuilder:
             if (oi or oos or oo) and self.ahead is not None:
                 self._open_oo(*self.ahead)  # the next label: the one printed ahead opens first
                 self.ahead = None
+                if oo and _fiche_follows(cells, position):
+                    after_row = self._label_printed_early(oo, row, index)
+                    labels += 1
+                    continue
             if oo and self._printed_ahead(oo, labels, last_fiche):
                 self.ahead = (oo, row, index)
                 self.ledger.place(row, [index])
@@ -202,6 +207,19 @@ class SummaryBuilder:
         if expecting_title is not None:
             self.ledger.note("missing_title", f"fiche {expecting_title.numero} has no title", row,
                              record_id=expecting_title.id)
+        if after_row is not None:
+            self._open_oo(*after_row)
+
+    def _label_printed_early(self, oo: pat.Numbered, row: SourceRow,
+                             index: int) -> tuple[pat.Numbered, SourceRow, int]:
+        """The label after one printed ahead, on a row with a fiche: the block's labels are
+        printed a row early (merged cells), so the row's fiche is the ahead label's first and
+        this label opens after the row."""
+        self.ledger.place(row, [index])
+        self.ledger.note("oo_printed_early", f"OO {oo.numero} printed on the row of the fiche "
+                         "before its own: read from the next row", row, severity="info",
+                         cells=[row.cells[index]], indices=[index])
+        return oo, row, index
 
     def _printed_ahead(self, oo: pat.Numbered, labels: int, last_fiche: Fiche | None) -> bool:
         """A second OO label on a row, before the row's fiche, that restarts the numbering
@@ -264,6 +282,11 @@ class SummaryBuilder:
 
     def _thematique_code(self) -> str | None:
         return self.cursor.thematique.code if self.cursor.thematique else None
+
+
+def _fiche_follows(cells: list[tuple[int, str]], position: int) -> bool:
+    """Whether a fiche cell comes after `position` on the row."""
+    return any(pat.starts_with_fiche(text) for _, text in cells[position + 1:])
 
 
 def _marker_kind(text: str) -> str | None:
