@@ -79,6 +79,7 @@ class HeadingsSection(Section):
 class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
+    summary_fiche_lists: list[str] = Field(default_factory=list)
 
 
 class WordsSection(Section):

@@ -29,16 +29,20 @@ class SummaryBuilder:
         self.ledger = ledger
         self.profile = profile or default_profile()
         self.structural = tuple(fold(p) for p in self.profile.phrases.summary_structural)
+        self.fiche_lists = tuple(fold(p) for p in self.profile.phrases.summary_fiche_lists)
         self.cursor = HierarchyCursor(ledger, self.profile)
         self.fiches: list[Fiche] = []
         self.ids: set[str] = set()
         self.pending_axe: pat.Numbered | None = None
         self.axe_title_open = False  # text lines after an axe heading continue its title
         self.oo_numbers: list[int] = []
-        self.in_parentalite_list = False
+        self.in_fiche_list = False
         self.tables_with_body: set[int | None] = set()
         self.spanning: Fiche | None = None  # an actions cell that may span the OO rows below it
         self.ahead: tuple[pat.Numbered, SourceRow, int] | None = None  # an OO label printed ahead of its fiches
+        # tables that number their fiches (`Fiche 12 : …`); in the others an actions cell is an unnumbered fiche
+        self.numbered_tables = {row.table_index for row in document.rows if row.kind is RowKind.TABLE
+                                and any(pat.starts_with_fiche(text) for _, text in row.non_empty)}
 
     def build(self) -> tuple[list[Thematique], list[Fiche]]:
         for row in self.document.rows:
@@ -61,7 +65,7 @@ class SummaryBuilder:
                                  f"{thematique.code!r} opened from its words", row, severity="info")
             self.cursor.open_thematique(thematique.code, thematique.titre or None)
             self.pending_axe = None
-            self.in_parentalite_list = False
+            self.in_fiche_list = False
             self.ledger.place(row)
             return
         axe = pat.match_axe(text, self.profile) or pat.match_roman_title(text)
@@ -71,8 +75,8 @@ class SummaryBuilder:
             self.ledger.place(row)
             return
         folded = fold(text)
-        if folded.startswith(self.structural) or folded == "AXE STRATEGIQUE":
-            self.in_parentalite_list = folded.startswith("ACTIONS DEJA MISES EN OEUVRE")
+        if folded.startswith(self.structural + self.fiche_lists) or folded == "AXE STRATEGIQUE":
+            self.in_fiche_list = bool(self.fiche_lists) and folded.startswith(self.fiche_lists)
             self.ledger.place(row)
             return
         if self.axe_title_open and self.pending_axe is not None:
@@ -80,7 +84,7 @@ class SummaryBuilder:
             self.pending_axe = pat.Numbered(self.pending_axe.numero, titre)
             self.ledger.place(row)
             return
-        if self._thematique_code() == "parentalite" and self.in_parentalite_list and not text.startswith("("):
+        if self.in_fiche_list and self.cursor.thematique is not None and not text.startswith("("):
             self._add_fiche(None, text, row)
             self.ledger.place(row)
             return
@@ -197,7 +201,7 @@ class SummaryBuilder:
             elif not seen_pattern:
                 self._leading_text(text, row, index)
                 continue
-            elif self._thematique_code() == "cohesion_sociale" and self.cursor.oi is not None:
+            elif row.table_index not in self.numbered_tables and self.cursor.oi is not None:
                 last_fiche = self._add_fiche(None, text, row)
             else:
                 self.ledger.residue(row, "summary cell that is neither OI, OO nor fiche", [index], severity="info")

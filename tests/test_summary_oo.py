@@ -51,9 +51,9 @@ def test_regression_enfance_69_71_keep_their_oo_through_the_merge(raw_plan):
     assert not any(f"enfance-3-1-{n}" in actions for n in (69, 70, 71))
 
 
-def _row(line: int, *cells: str) -> SourceRow:
+def _row(line: int, *cells: str, table: int = 1) -> SourceRow:
     return SourceRow(cells=tuple(cells), kind=RowKind.TABLE, provenance=Provenance(document="s.txt", line=line),
-                     table_index=1)
+                     table_index=table)
 
 
 def test_spanning_actions_cell_takes_the_oo_rows_below():
@@ -63,8 +63,9 @@ def test_spanning_actions_cell_takes_the_oo_rows_below():
             _row(4, "", "", "002 : Animer le réseau", ""),
             _row(5, "", "OI 2 Informer", "001 : Publier un guide", "Guide des droits"),
             _row(6, "", "", "002 : Tenir des permanences", ""),
-            _row(7, "", "OI 3 Former", "OO 1 : Former les bénévoles", "Fiche 4 : Formation des bénévoles"),
-            _row(8, "", "", "OO 2 : Accueillir les stagiaires", "")]
+            # a table that numbers its fiches (`Fiche 4`): its unnumbered cells are no fiches
+            _row(7, "", "OI 3 Former", "OO 1 : Former les bénévoles", "Fiche 4 : Formation des bénévoles", table=2),
+            _row(8, "", "", "OO 2 : Accueillir les stagiaires", "", table=2)]
     document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
     _, fiches = SummaryBuilder(document, Ledger(rows)).build()
     assert [(f.oi, f.oo, f.titre) for f in fiches] == [
