@@ -269,7 +269,9 @@ class SummaryBuilder:
         self.oo_numbers = [declared.numero] if declared else []
 
     def _add_fiche(self, numero: int | None, titre: str, row: SourceRow) -> Fiche:
-        code = self._thematique_code() or "parentalite"
+        code = self._thematique_code()
+        if code is None:  # fiches are read only under a thématique (tables before one are set aside)
+            raise LookupError("fiche outside any thématique")
         axe = self.cursor.axe.numero if self.cursor.axe else None
         oi = self.cursor.oi.numero if self.cursor.oi else None
         if numero is not None:
