@@ -83,7 +83,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
             f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
         )
-    ledger = Ledger(document.rows)
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if fiche_form:
@@ -96,7 +96,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
@@ -106,7 +106,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
 
 
 def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
-    ledger = Ledger(document.rows)
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     builder = TableBuilder(document, ledger, corrections)
     thematiques = builder.build()
@@ -117,7 +117,7 @@ def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
     source = SourceDocument(
         name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
                  for note in document.warnings] + ledger.anomalies
