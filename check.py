@@ -283,7 +283,7 @@ def report_text(report: CheckReport) -> str:
     failed = len(report.failures)
     lines.append("")
     lines.append(f"{len(report.outcomes)} expectation(s), {failed} failed → "
-                 f"{'FAILED (exit 1)' if failed else 'passed'}")
+                 f"{f'FAILED (exit {ExitCode.CHECK_FAILED.value})' if failed else 'passed'}")
     return "\n".join(lines) + "\n"
 
 
