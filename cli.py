@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
-from pgt.errors import ExitCode, IncompleteCoverage, PgtError, exit_codes_help
+from pgt.errors import ExitCode, PgtError, exit_codes_help
 
 # The pipeline, the writers and the report are imported inside the commands that use them:
 # lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
@@ -147,6 +147,13 @@ OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default
                   "input folder); applied last, logged with rule override.")
 
 
+class CsvFormat(str, Enum):
+    """--csv: the names of pgt.write.CSV_DIALECTS (not imported here: `pgt --help` loads typer alone)."""
+
+    default = "default"  # UTF-8, comma
+    excel = "excel"  # UTF-8 with BOM, ';' (Excel in a French locale)
+
+
 CONVERT_HELP = f"""Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
 
 {exit_codes_help((ExitCode.OK, "written"), ExitCode.USAGE, ExitCode.INPUT_NOT_FOUND, ExitCode.UNREADABLE_INPUT,
@@ -163,7 +170,8 @@ def convert_command(
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parallel workers for PDF pages and OCR."),
-    csv_format: str = typer.Option("default", "--csv", help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
+    csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
+                                         help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
@@ -172,8 +180,6 @@ def convert_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    if csv_format not in ("default", "excel"):
-        raise typer.BadParameter("--csv takes 'default' or 'excel'")
     from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
     from pgt.write.report import render_report
@@ -182,17 +188,13 @@ def convert_command(
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
-                             overrides=overrides, profile=load_profile(profile))
-        if strict and result.coverage < 1.0:
-            unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
-            raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
-                                     f"see anomalies.csv of a run without --strict")
+                             overrides=overrides, profile=load_profile(profile), strict=strict)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
         with few_collections():
             extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
                            if report else {})
-            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+            write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
