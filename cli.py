@@ -226,7 +226,8 @@ def check_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    from pgt.check import report_text, run_check, write_report
+    from pgt.check import run_check
+    from pgt.check_report import report_text, write_report
     from pgt.settings.profile import load_profile
 
     with reported_errors():
