@@ -517,7 +517,7 @@ def test_dust_is_not_ink():
 
 
 def test_ocr_colons_in_a_list_of_fiche_numbers_are_dots():
-    from pgt.extract.ocr import fix_ocr_cell
+    from pgt.extract.ocr_repairs import fix_ocr_cell
 
     assert fix_ocr_cell("39.11:12:13: A l'échelle") == "39.11.12.13. A l'échelle"
     assert fix_ocr_cell("10:30 : réunion") == "10:30 : réunion"
