@@ -24,7 +24,7 @@ from pgt.settings import headings as pat
 from pgt.structure import build_document
 from pgt.structure.fiche import heading_titles, label_field
 from pgt.structure.ledger import loose_key
-from pgt.structure.summary import split_marker_cell
+from pgt.structure.priorisation import split_marker_cell
 from pgt.extract.rows import ExtractedDocument, SourceRow
 from pgt.extract.text import is_separator
 from pgt.settings.headers import canonical_header, fold

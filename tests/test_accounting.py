@@ -42,7 +42,7 @@ def test_coverage_reported_matches_the_ledger():
 def test_hole_free_text_in_oo_column_was_counted_placed_but_dropped():
     """Lines 151 and 337 (enfance actions 7 and 68): after realignment a free-text cell sat in
     the OO column; it was counted as placed and silently dropped. Now such a cell is listed at
-    its line when it cannot be placed (structure/detail.py `_placed_values`); either way it is
+    its line when it cannot be placed (structure/fiches_actions.py `_placed_values`); either way it is
     in the plan or in the anomalies."""
     result = convert([DETAIL])
     plan_text = PlanText(result.plan)
