@@ -154,7 +154,8 @@ def test_helpers():
     assert search_key("l'accueil (CLAS), Cœur") == "l accueil clas coeur"
 
 
-FOLD_SAMPLES = ["  Échéances  DU CLAS ", "l’accueil (CLAS), Cœur", "ÆSOP Straße Øre Łódź Đà", "ﬁnance n° 2² İzmir"]
+FOLD_SAMPLES = ["  Échéances  DU CLAS ", "l’accueil (CLAS), Cœur", "ÆSOP Straße Øre Łódź Đà",
+                "ﬁnance n° 2² İzmir"]
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the page's script")
