@@ -78,7 +78,7 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
                "RESULTATS ATTENDUS", "COMMENTAIRES", "OBSERVATIONS"),
 }
 
-# Record-table fields spelt apart above so that the detail builder's own columns keep their
+# Record-table fields spelt apart above so that the fiches actions builder's own columns keep their
 # meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur, CIBLES the public…).
 TABLE_FIELD_ALIASES: dict[str, str] = {
     "titre_action": "titre", "porteur_table": "porteur", "public_table": "public_vise",
@@ -215,7 +215,7 @@ def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none. Without a
     profile: the record-table vocabulary above (spreadsheets, fiches); with one: the
-    profile's `[fields]` (what the detail builder reads)."""
+    profile's `[fields]` (what the fiches actions builder reads)."""
     if profile is None:
         return _vocabulary_header(text)
     return header_matcher(profile).match(text)

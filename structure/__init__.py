@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pgt.structure.detail import DetailBuilder
+from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
-from pgt.structure.summary import SummaryBuilder
+from pgt.structure.priorisation import PriorisationBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
@@ -21,7 +21,7 @@ from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
 
 
-# fields that only an action table's header names (a summary's header names titles and OO)
+# fields that only an action table's header names (a priorisation's header names titles and OO)
 ACTION_DETAIL_FIELDS = frozenset({
     "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains", "moyens_techniques",
     "moyens_financiers", "budget", "indicateurs", "description", "statut", "territoire",
@@ -83,20 +83,20 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
             f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
         )
-    ledger = Ledger(document.rows)
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if fiche_form:
         thematiques = FicheBuilder(document, ledger, corrections).build()
     elif kind is DocumentKind.fiches_actions:
-        thematiques = DetailBuilder(document, ledger, corrections, profile).build()
+        thematiques = FichesActionsBuilder(document, ledger, corrections, profile).build()
     else:
-        thematiques, fiches = SummaryBuilder(document, ledger, profile).build()
+        thematiques, fiches = PriorisationBuilder(document, ledger, profile).build()
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
@@ -106,7 +106,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
 
 
 def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
-    ledger = Ledger(document.rows)
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     builder = TableBuilder(document, ledger, corrections)
     thematiques = builder.build()
@@ -117,7 +117,7 @@ def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
     source = SourceDocument(
         name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
                  for note in document.warnings] + ledger.anomalies
@@ -154,8 +154,8 @@ def _own_codes(document: BuiltDocument, taken: set[str]) -> None:
 
 
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
-    """One hierarchy for all documents: detail documents first (they carry the actions);
-    a thématique only a summary document has comes from it. Node-level reconciliation of
+    """One hierarchy for all documents: fiches actions documents first (they carry the
+    actions); a thématique only a priorisation document has comes from it. Node-level reconciliation of
     the two kinds is the normalizers' job."""
     ordered = sorted(built, key=lambda b: b.source.kind is not DocumentKind.fiches_actions)
     thematiques: dict[str, Thematique] = {}
@@ -169,7 +169,7 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
             elif document.source.kind is DocumentKind.fiches_actions:
                 _merge_axes(thematiques[code], thematique)
             else:
-                document.anomalies.extend(_merge_summary_nodes(thematiques[code], thematique, document.source.name))
+                document.anomalies.extend(_merge_priorisation_nodes(thematiques[code], thematique, document.source.name))
     fiches = [fiche for document in ordered for fiche in document.fiches]
     return list(thematiques.values()), fiches  # in the order the documents print them
 
@@ -180,14 +180,15 @@ def _merge_axes(target: Thematique, extra: Thematique) -> None:
     target.axes.sort(key=lambda axe: axe.numero)
 
 
-def _merge_summary_nodes(target: Thematique, summary: Thematique, document: str) -> list[Anomaly]:
-    """Titles the summary words otherwise than the detail, listed (info anomaly at the
-    summary's row) so that no cell the summary placed disappears without a trace: the
-    detail's wording is kept. Nodes and titles only one document has are the normalizers'
+def _merge_priorisation_nodes(target: Thematique, priorisation: Thematique, document: str) -> list[Anomaly]:
+    """Titles the priorisation words otherwise than the fiches actions, listed (info anomaly
+    at the priorisation's row; code and message keep the outputs' "summary" / "detail") so
+    that no cell the priorisation placed disappears without a trace: the fiches actions'
+    wording is kept. Nodes and titles only one document has are the normalizers'
     (normalize/hierarchy.py); nothing is changed here."""
     notes: list[Anomaly] = []
     code = target.code
-    for axe in summary.axes:
+    for axe in priorisation.axes:
         mine = next((a for a in target.axes if a.numero == axe.numero), None)
         if mine is None:
             continue

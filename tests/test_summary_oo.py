@@ -9,7 +9,7 @@ from helpers import actions_by_id
 
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.structure.ledger import Ledger
-from pgt.structure.summary import SummaryBuilder
+from pgt.structure.priorisation import PriorisationBuilder
 
 
 def fiches_of(plan, code: str) -> dict[str, object]:
@@ -67,7 +67,7 @@ def test_spanning_actions_cell_takes_the_oo_rows_below():
             _row(7, "", "OI 3 Former", "OO 1 : Former les bénévoles", "Fiche 4 : Formation des bénévoles", table=2),
             _row(8, "", "", "OO 2 : Accueillir les stagiaires", "", table=2)]
     document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
-    _, fiches = SummaryBuilder(document, Ledger(rows)).build()
+    _, fiches = PriorisationBuilder(document, Ledger(rows)).build()
     assert [(f.oi, f.oo, f.titre) for f in fiches] == [
         (1, [1, 2], "Réseau des cafés associatifs"), (2, [1, 2], "Guide des droits"),
         (3, [1], "Formation des bénévoles")]  # a numbered fiche is its OO's own: OO 2 has none

@@ -1,4 +1,4 @@
-"""Structure builder of the *fiches actions* (detail) document.
+"""Structure builder of the *fiches actions* document (action tables with all fields).
 
 Walks the row stream once: headings open thématiques, axes and OI; OO tables declare OO;
 header rows set the table's field sequence; action rows, offer rows and continuation rows
@@ -75,7 +75,7 @@ class PrintedOffer:
     values: dict[str, str]
 
 
-class DetailBuilder:
+class FichesActionsBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
                  profile: Profile | None = None) -> None:
         self.document = document
@@ -111,7 +111,7 @@ class DetailBuilder:
         """The column profile of the whole document, from a first walk whose plan, ledger
         and corrections are thrown away: the first offer rows are then laid with what the
         columns hold further down too."""
-        scout = DetailBuilder(self.document, Ledger(self.document.rows), [])
+        scout = FichesActionsBuilder(self.document, Ledger(self.document.rows), [])
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile

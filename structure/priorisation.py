@@ -1,4 +1,4 @@
-"""Structure builder of the *priorisation* (summary) document.
+"""Structure builder of the *priorisation* document (the summary: axes → OI → OO → fiches).
 
 Each table is AXE → OI → OO → FICHES ACTIONS, but cells drift between columns, so cells
 are read by what they say (`OI 2 :`, `OO 3 :`, `Fiche 12 : …`, `N° 3 - 13`), left to
@@ -23,7 +23,7 @@ _HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIF
                  "FICHES ANNEX", "ACTIONS")
 
 
-class SummaryBuilder:
+class PriorisationBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, profile: Profile | None = None) -> None:
         self.document = document
         self.ledger = ledger
