@@ -93,5 +93,5 @@ def test_label_after_one_printed_ahead_opens_after_its_row():
             _row(6, "", "", "OO2 : Aller plus loin", "", "Fiche 4", "Réseau de bus"),
             _row(7, "", "", "", "", "Fiche 5", "Pistes cyclables")]
     document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
-    _, fiches = SummaryBuilder(document, Ledger(rows)).build()
+    _, fiches = PriorisationBuilder(document, Ledger(rows)).build()
     assert [(f.numero, f.oo) for f in fiches] == [(1, [1]), (2, [2]), (3, [2]), (4, [1]), (5, [2])]

@@ -9,7 +9,7 @@ from pathlib import Path
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.settings.profile import profile_from_data
 from pgt.structure.ledger import Ledger
-from pgt.structure.summary import SummaryBuilder
+from pgt.structure.priorisation import PriorisationBuilder
 
 
 def _text(line: int, text: str) -> SourceRow:
@@ -24,7 +24,7 @@ def _row(line: int, table: int, *cells: str) -> SourceRow:
 def _build(rows: list[SourceRow], profile=None):
     document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
     ledger = Ledger(rows)
-    thematiques, fiches = SummaryBuilder(document, ledger, profile).build()
+    thematiques, fiches = PriorisationBuilder(document, ledger, profile).build()
     return thematiques, fiches, ledger
 
 
