@@ -31,7 +31,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.normalize.fields import known_acronyms  # fields imports no typo fixer: no cycle
 from pgt.normalize.records import data_lines, records
