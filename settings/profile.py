@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -109,6 +110,25 @@ class ThresholdsSection(Section):
     duplicates_fiche_evidence: float = Field(ge=0, le=100)
     hierarchy_same_oo: float = Field(ge=0, le=100)
     typos_min_length: int = Field(ge=2, le=30)
+    # the builder's (structure/fiche.py, table.py, realign.py, column_profile.py, detail.py)
+    label_fuzzy: float = Field(ge=50, le=100)
+    label_inside_min: int = Field(ge=1, le=60)
+    label_max_chars: int = Field(ge=10, le=500)
+    fiche_labels_min: int = Field(ge=1, le=20)
+    running_line_pages: int = Field(ge=2, le=1000)
+    record_header_scan_rows: int = Field(ge=1, le=10000)
+    record_header_min_fields: int = Field(ge=1, le=20)
+    record_thematique_axes_share: float = Field(ge=0, le=1)
+    realign_displacement_cost: float = Field(ge=0, le=10)
+    realign_change_cost: float = Field(ge=0, le=10)
+    realign_unplaced_cost: float = Field(ge=0, le=100)
+    column_min_word_count: int = Field(ge=1, le=100)
+    column_profile_weight: float = Field(ge=0, le=100)
+    column_displacement_cost: float = Field(ge=0, le=10)
+    column_change_cost: float = Field(ge=0, le=10)
+    column_unplaced_cost: float = Field(ge=0, le=100)
+    column_foreign_in_typed_cost: float = Field(ge=0, le=10)
+    offer_libelle_doubt: float = Field(ge=0, le=1)
 
 
 class PdfSection(Section):
@@ -126,6 +146,21 @@ class PdfSection(Section):
     use_camelot: bool
     ocr_language: str = Field(pattern=r"^[a-z_+]+$")
     ocr_dpi: int = Field(ge=100, le=1200)
+    join_broken_rows: bool
+    column_tolerance: float = Field(ge=0)
+    break_page_bottom_lines: float = Field(ge=0)
+    break_cell_reach_lines: float = Field(ge=0)
+    row_start_patterns: list[str] = Field(min_length=1)
+
+    @field_validator("row_start_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"pattern {pattern!r} is no regular expression ({error})") from None
+        return value
 
 
 class Profile(Section):
@@ -194,6 +229,27 @@ class Profile(Section):
                     seen.add(folded)
                     result.append((folded, field))
         return result
+
+
+View = TypeVar("View")
+
+
+class PerProfile(Generic[View]):
+    """A view another layer builds from a profile (a header or label matcher), built once
+    per profile object: the profile is frozen, so its views never go stale."""
+
+    def __init__(self, build: Callable[[Profile], View]) -> None:
+        self.build = build
+        self.held: dict[int, tuple[Profile, View]] = {}
+
+    def get(self, profile: Profile | None = None) -> View:
+        profile = profile or default_profile()
+        held = self.held.get(id(profile))
+        if held is None or held[0] is not profile:  # an id reused by a new profile
+            if len(self.held) > 32:
+                self.held.clear()
+            held = self.held[id(profile)] = (profile, self.build(profile))
+        return held[1]
 
 
 # ---- loading ------------------------------------------------------------------------------

@@ -73,10 +73,10 @@ class BuiltDocument:
 
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
-    if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
-        return _build_record_table(document)
     profile = profile or default_profile()
-    fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
+    if is_record_table(document, profile):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
+        return _build_record_table(document, profile)
+    fiche_form = is_fiche_form(document, profile)  # one label | value table per action (structure/fiche.py)
     kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
@@ -87,7 +87,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if fiche_form:
-        thematiques = FicheBuilder(document, ledger, corrections).build()
+        thematiques = FicheBuilder(document, ledger, corrections, profile).build()
     elif kind is DocumentKind.fiches_actions:
         thematiques = DetailBuilder(document, ledger, corrections, profile).build()
     else:
@@ -105,10 +105,10 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
 
 
-def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
+def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltDocument:
     ledger = Ledger(document.rows)
     corrections: list[Correction] = []
-    builder = TableBuilder(document, ledger, corrections)
+    builder = TableBuilder(document, ledger, corrections, profile)
     thematiques = builder.build()
     if not builder.actions:
         raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "

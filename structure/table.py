@@ -42,6 +42,7 @@ from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, Objectif
 from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
                                   fold)
+from pgt.settings.profile import Profile, ThresholdsSection, default_profile
 from pgt.structure.hierarchy import THEMATIQUE_TITLES
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
@@ -59,12 +60,10 @@ LABELLED_CELLS = ("description", "moyens_humains", "autres")
 _LABEL_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
 _NAMED_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
 _NAMED_LABEL_WORDS = 6
-THEMATIQUE_AXES_SHARE = 0.75  # an Axe column whose values name thématiques, this share of them: thématiques
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
-HEADER_SCAN_ROWS = 40  # the header is among a table's first rows
-HEADER_MIN_FIELDS = 3  # a header names the title column and at least two others
+# (how many rows the header is looked for in, how many fields it names: [thresholds] `record_*`)
 MIN_BODY_ROWS = 0  # a header alone is still this layout: "no action row" is the clearer error
 ELLIPSIS = "…"  # ends a text cut to a length limit (`pgt export tet`)
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the spreadsheet date serial (Excel 1900 system, LibreOffice)
@@ -127,13 +126,13 @@ def _tables(rows: Iterable[SourceRow]) -> list[list[SourceRow]]:
     return list(groups.values())
 
 
-def find_record_table(rows: list[SourceRow]) -> RecordTable | None:
+def find_record_table(rows: list[SourceRow], thresholds: ThresholdsSection) -> RecordTable | None:
     """The header of a one-row-per-action table among `rows` (one table / sheet), or None."""
     best: tuple[int, int] | None = None  # (score, position)
-    for position, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for position, row in enumerate(rows[:thresholds.record_header_scan_rows]):
         if row.provenance.hidden:
             return None
-        if _is_header(row):
+        if _is_header(row, thresholds):
             named = sum(1 for _, text in row.non_empty if table_field(text) is not None)
             if best is None or named > best[0]:
                 best = (named, position)
@@ -167,24 +166,25 @@ def _columns(header: SourceRow, group: SourceRow | None) -> list[Column]:
     return columns
 
 
-def is_record_table(document: ExtractedDocument) -> bool:
+def is_record_table(document: ExtractedDocument, profile: Profile | None = None) -> bool:
     """Whether the document holds a one-row-per-action table: a header naming the title and
     other fields, followed by rows, and no thématique heading before it (a *fiches actions*
     document opens each thématique with a heading, then small tables under it)."""
+    thresholds = (profile or default_profile()).thresholds
     headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
-        table = find_record_table(rows)
+        table = find_record_table(rows, thresholds)
         if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
             preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row))
             if not headings and not preceding:
                 # the rest of the document, not only this table: a grid page's tables are small
                 at = next(i for i, row in enumerate(document.rows) if row is rows[table.header_at])
-                return not _grid_below(document.rows, at)
+                return not _grid_below(document.rows, at, thresholds)
         headings += sum(1 for row in rows if _opens_thematique(row))
     return False
 
 
-def _grid_below(rows: list[SourceRow], header_at: int) -> bool:
+def _grid_below(rows: list[SourceRow], header_at: int, thresholds: ThresholdsSection) -> bool:
     """Whether the rows under a header show the grid layout instead (a *fiches actions* page
     that starts mid-thématique, e.g. a few scanned pages): a thématique heading alone on its
     row, or a new action table further down whose header is worded otherwise."""
@@ -192,16 +192,16 @@ def _grid_below(rows: list[SourceRow], header_at: int) -> bool:
     for row in rows[header_at + 1:]:
         if len(row.non_empty) == 1 and _opens_thematique(row):
             return True
-        if row.table_index != header.table_index and not row.repeated_header and _is_header(row) \
+        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, thresholds) \
                 and fold(row.text()) != fold(header.text()):
             return True
     return False
 
 
-def _is_header(row: SourceRow) -> bool:
+def _is_header(row: SourceRow, thresholds: ThresholdsSection) -> bool:
     fields = [table_field(text) for _, text in row.non_empty]
     named = [f for f in fields if f is not None]
-    return "titre" in named and len(named) >= HEADER_MIN_FIELDS and len(named) * 2 >= len(fields)
+    return "titre" in named and len(named) >= thresholds.record_header_min_fields and len(named) * 2 >= len(fields)
 
 
 def _opens_thematique(row: SourceRow) -> bool:
@@ -288,8 +288,10 @@ class Sections:
 
 
 class TableBuilder:
-    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction]) -> None:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
+                 profile: Profile | None = None) -> None:
         self.document = document
+        self.thresholds = (profile or default_profile()).thresholds
         self.ledger = ledger
         self.corrections = corrections
         self.thematiques: dict[str, Thematique] = {}
@@ -301,7 +303,7 @@ class TableBuilder:
 
     def build(self) -> list[Thematique]:
         groups = _tables(self.document.rows)
-        found = [find_record_table(rows) for rows in groups]
+        found = [find_record_table(rows, self.thresholds) for rows in groups]
         for position, (rows, table) in enumerate(zip(groups, found)):
             if table is not None:
                 self._table(table)
@@ -334,7 +336,7 @@ class TableBuilder:
         sections = Sections()
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
-        self.thematique_axes = axes_name_thematiques(table, body)
+        self.thematique_axes = axes_name_thematiques(table, body, self.thresholds.record_thematique_axes_share)
         if self.thematique_axes:
             self.ledger.note("thematique_axes", f"{table.where}: the axe column names the plan's thématiques: read "
                              f"as thématiques, the sous-axes as axes, the sous-sous axes as objectifs intermédiaires, "
@@ -436,12 +438,11 @@ class TableBuilder:
         if others:
             self.ledger.residue(row, f"{_where(row)}: cells of a repeated header row that are not headers", others)
 
-    @staticmethod
-    def _repeated_header(row: SourceRow, header: SourceRow) -> bool:
+    def _repeated_header(self, row: SourceRow, header: SourceRow) -> bool:
         """Two thirds of the header's cells printed again in their columns."""
         named = [(i, fold(c)) for i, c in header.non_empty]
         again = sum(1 for i, text in named if i < len(row.cells) and fold(row.cells[i]) == text)
-        return len(named) >= HEADER_MIN_FIELDS and again * 3 >= len(named) * 2
+        return len(named) >= self.thresholds.record_header_min_fields and again * 3 >= len(named) * 2
 
     def _open_thematique(self, title: str) -> Thematique:
         """The thématique a title names: a CAF domain heading gives its usual code, any other
@@ -770,10 +771,10 @@ def unnumbered(text: str) -> str:
     return label.titre if label is not None and label.titre else text.strip()
 
 
-def axes_name_thematiques(table: RecordTable, body: list[SourceRow]) -> bool:
+def axes_name_thematiques(table: RecordTable, body: list[SourceRow], share: float) -> bool:
     """Whether the Axe column holds the plan's thématiques (`1. Petite enfance`, `2. Jeunesse`:
     a CTG kept on Territoires en Transitions, whose three axis levels are then thématique,
-    axe and objectif): most of its values name a thématique of the profile."""
+    axe and objectif): `share` of its values at least name a thématique of the profile."""
     column = table.column("axe")
     if column is None or table.column("thematique") is not None:
         return False
@@ -781,7 +782,7 @@ def axes_name_thematiques(table: RecordTable, body: list[SourceRow]) -> bool:
               if column.index < len(row.cells) and row.cells[column.index].strip()
               and not fold(row.cells[column.index]).startswith(HINT_OPENINGS)}
     known = sum(1 for text in values if (heading := pat.match_thematique(text)) is not None and heading.known)
-    return bool(values) and known >= THEMATIQUE_AXES_SHARE * len(values)
+    return bool(values) and known >= share * len(values)
 
 
 @dataclass
