@@ -77,6 +77,23 @@ class HeadingsSection(Section):
     action_words: list[str]
 
 
+class SummarySection(Section):
+    """How a summary (priorisation) document's tables are told: the words of their headers."""
+
+    fiche_headers: list[str]
+    list_headers: list[str]
+    fiche_words: list[str]
+    header_words: list[str]
+
+    @field_validator("fiche_headers", "list_headers", "fiche_words", "header_words")
+    @classmethod
+    def _folded(cls, value: list[str]) -> list[str]:
+        for words in value:
+            if not fold(words):
+                raise ValueError(f"{words!r} has no letter or digit")
+        return value
+
+
 class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
@@ -168,6 +185,7 @@ class Profile(Section):
     fields: dict[FieldName, list[str]]
     headings: HeadingsSection
     phrases: PhrasesSection
+    summary: SummarySection
     layouts: dict[str, list[FieldName]]
     words: WordsSection = WordsSection()
     thresholds: ThresholdsSection
@@ -380,7 +398,7 @@ def profile_toml(profile: Profile) -> str:
     out.extend(comments.get("thematiques", []))
     for thematique in data["thematiques"]:
         out += ["[[thematiques]]", *(_toml_pair(k, v) for k, v in thematique.items()), ""]
-    for section in ("fields", "headings", "phrases", "layouts", "words", "thresholds", "pdf"):
+    for section in ("fields", "headings", "phrases", "summary", "layouts", "words", "thresholds", "pdf"):
         out.extend(comments.get(section, []))
         out.append(f"[{section}]")
         out.extend(_toml_pair(k, v) for k, v in data[section].items())

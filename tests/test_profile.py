@@ -26,6 +26,8 @@ from pgt.settings import headings as pat
 from pgt.settings.headers import canonical_header, header_cell_field
 from pgt.settings.profile import ProfileError, default_profile, load_profile, profile_toml
 from pgt.settings.text import fold, loose_key
+from pgt.schema import DocumentKind
+from pgt.structure import detect_kind
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.detail import DetailBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field
@@ -606,3 +608,31 @@ def test_pdf_row_break_knobs_are_profile_data(tmp_path):
     assert continued_cells(CUT, shifted, 0, 540, settings("")) is None
     assert continued_cells(CUT, shifted, 0, 540, settings("column_tolerance = 8.0")) == joined
     assert not settings("join_broken_rows = false").join_broken_rows
+
+
+# ---- a summary document is told by the shape of its header and the profile's words -------------
+
+def summary_rows(*header: str):
+    return rows_document(
+        (("PGT JEUNESSE – PRIORISATION DES ACTIONS",), None, 1),
+        (header, 0, 1),
+        (("Favoriser l'autonomie", "Informer les jeunes", "OO1. Ouvrir un point info", "1. Point information jeunesse"), 0, 1),
+        (("", "", "OO2. Aller vers", "2. Animateur de rue"), 0, 1),
+    )
+
+
+@pytest.mark.parametrize("word", ["FICHES ACTIONS", "Fiches actions", "ACTIONS", "Fiche action", "Liste des actions"])
+def test_regression_summary_told_by_its_fiches_column_in_other_words(word):
+    # the summary was told only by a literal `FICHES ACTION…` cell: `ACTIONS` → no plan found
+    document = summary_rows("AXE STRATEGIQUE I", "OBJECTIFS INTERMÉDIAIRES", "OBJECTIFS OPÉRATIONNELS", word)
+    assert detect_kind(document) is DocumentKind.priorisation
+
+
+def test_summary_list_header_needs_the_summary_shape(tmp_path):
+    # `ACTIONS` beside no axe or objective column is no summary's header
+    assert detect_kind(summary_rows("THÈME", "PUBLIC", "COMMENTAIRE", "ACTIONS")) is None
+    mesures = summary_rows("AXE 1", "OBJECTIF GÉNÉRAL", "OBJECTIF OPÉRATIONNEL", "MESURES")
+    assert detect_kind(mesures) is None
+    profile = profile_file(tmp_path, '[summary]\nlist_headers = ["MESURES"]\n')
+    assert "ACTIONS" in profile.summary.list_headers  # the default's words are kept
+    assert detect_kind(mesures, profile) is DocumentKind.priorisation
