@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from pgt.errors import ExitCode, PgtError
 from pgt.settings.text import fold
@@ -36,12 +36,25 @@ from pgt.settings.text import fold
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=60)]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
 
+
+def _has_words(text: str) -> str:
+    if not fold(text):
+        raise ValueError(f"{text!r} has no letter or digit")
+    return text
+
+
+Words = Annotated[str, AfterValidator(_has_words)]  # words matched once folded: some letter or digit
+
 # the fields a header or label may name (schema fields, plus the builder's table columns)
 KNOWN_FIELDS = (
     "titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains",
     "moyens_techniques", "moyens_financiers", "budget", "parcours", "indicateurs", "description", "objectifs",
     "statut", "territoire",
 )
+
+
+# the fields a fiche-form label may name: the header fields, the hierarchy and the number
+LABEL_FIELDS = ("thematique", "axe", "oi", "numero", *KNOWN_FIELDS)
 
 
 class ProfileError(PgtError):
@@ -80,17 +93,24 @@ class HeadingsSection(Section):
 class SummarySection(Section):
     """How a summary (priorisation) document's tables are told: the words of their headers."""
 
-    fiche_headers: list[str]
-    list_headers: list[str]
-    fiche_words: list[str]
-    header_words: list[str]
+    fiche_headers: list[Words]
+    list_headers: list[Words]
+    fiche_words: list[Words]
+    header_words: list[Words]
 
-    @field_validator("fiche_headers", "list_headers", "fiche_words", "header_words")
+
+class LabelsSection(Section):
+    """Labels of fiche forms (one label | value table per action) → fields."""
+
+    leading: dict[FieldName, list[Words]]  # a label that is one of these or starts with one
+    whole: dict[FieldName, list[Words]]  # a label that is one of these (as a prefix they catch too much)
+
+    @field_validator("leading", "whole")
     @classmethod
-    def _folded(cls, value: list[str]) -> list[str]:
-        for words in value:
-            if not fold(words):
-                raise ValueError(f"{words!r} has no letter or digit")
+    def _label_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(LABEL_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(LABEL_FIELDS)})")
         return value
 
 
@@ -183,6 +203,7 @@ class PdfSection(Section):
 class Profile(Section):
     thematiques: list[ThematiqueSpec]
     fields: dict[FieldName, list[str]]
+    labels: LabelsSection
     headings: HeadingsSection
     phrases: PhrasesSection
     summary: SummarySection
@@ -398,7 +419,7 @@ def profile_toml(profile: Profile) -> str:
     out.extend(comments.get("thematiques", []))
     for thematique in data["thematiques"]:
         out += ["[[thematiques]]", *(_toml_pair(k, v) for k, v in thematique.items()), ""]
-    for section in ("fields", "headings", "phrases", "summary", "layouts", "words", "thresholds", "pdf"):
+    for section in ("fields", "labels", "headings", "phrases", "summary", "layouts", "words", "thresholds", "pdf"):
         out.extend(comments.get(section, []))
         out.append(f"[{section}]")
         out.extend(_toml_pair(k, v) for k, v in data[section].items())

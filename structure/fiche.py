@@ -4,8 +4,8 @@ Many plans print each action as its own two-column table (`Pilote | Mairie de �
 `Calendrier | 2024-2026`, …) under a heading such as `Fiche action n°3 – Créer un lieu …`.
 This builder sees only the row stream (it never knows the format):
 
-- a table is read as a fiche when its first column holds labels (matched against the label
-  synonyms below, fuzzily for misspelt or OCR'd labels);
+- a table is read as a fiche when its first column holds labels (matched against the plan
+  profile's `[labels]`, fuzzily for misspelt or OCR'd labels);
 - the fiche's title comes from the heading above it (`Fiche action n°3 – …`, `FICHE ACTION
   4 :`, `Action 2.1 …`, `FA 12`) or from a title row inside the table, its number from the
   heading; headings between fiches (`Thématique : …`, `AXE 2 – …`, `Objectif stratégique
@@ -18,8 +18,9 @@ This builder sees only the row stream (it never knows the format):
 - a label that names no field is kept in `autres` (label → value), with an
   `unknown_header` anomaly.
 
-Every non-empty cell is placed or listed through the ledger. The vocabulary (labels and
-heading forms) is module-level data, kept apart from the code that uses it.
+Every non-empty cell is placed or listed through the ledger. The labels are profile data
+(`FicheLabels` reads them); the heading forms are module-level data, kept apart from the code
+that uses them.
 """
 
 from __future__ import annotations
@@ -40,49 +41,9 @@ from pgt.schema import (
     Action, Axe, Correction, ObjectifIntermediaire, ObjectifOperationnel, Thematique,
 )
 
-# ==== vocabulary (data) =====================================================================
-# Label → field, by the label's key (`_label_key`: folded, upper case, plural marks dropped).
-# Checked in order: a label equal to an entry, or starting with it followed by a word.
-# Specific entries come before general ones (`MOYEN HUMAIN` before `MOYEN`).
-LABEL_PREFIXES: tuple[tuple[str, str], ...] = (
-    # hierarchy
-    ("THEMATIQUE", "thematique"), ("THEME", "thematique"), ("DOMAINE", "thematique"),
-    ("SOUS AXE", "oi"), ("AXE", "axe"), ("ENJEU", "axe"), ("ORIENTATION", "axe"),
-    ("OBJECTIF STRATEGIQUE", "oi"), ("OBJECTIF GENERAL", "oi"), ("OBJECTIF INTERMEDIAIRE", "oi"),
-    ("OBJECTIF OPERATIONNEL", "oo"), ("OBJECTIF SPECIFIQUE", "oo"),
-    # title and number
-    ("INTITULE", "titre"), ("TITRE", "titre"), ("LIBELLE", "titre"), ("NOM DE L ACTION", "titre"),
-    ("NUMERO", "numero"), ("N DE LA FICHE", "numero"), ("N DE FICHE", "numero"),
-    # fields
-    ("STRUCTURE PILOTE", "porteur"), ("PILOTE", "porteur"), ("PORTEUR", "porteur"),
-    ("RESPONSABLE", "porteur"), ("REFERENT", "porteur"), ("MAITRE D OUVRAGE", "porteur"),
-    ("PUBLIC", "public_vise"), ("CIBLE", "public_vise"), ("BENEFICIAIRE", "public_vise"),
-    ("CALENDRIER", "echeances"), ("ECHEANCIER", "echeances"), ("ECHEANCE", "echeances"),
-    ("DATE", "echeances"), ("DUREE", "echeances"), ("PERIODE", "echeances"), ("PLANNING", "echeances"),
-    ("PARTENAIRE", "partenaires"), ("PARTENARIAT", "partenaires"), ("ACTEUR", "partenaires"),
-    ("MOYEN HUMAIN", "moyens_humains"), ("RESSOURCE HUMAINE", "moyens_humains"),
-    ("MOYEN MATERIEL", "moyens_techniques"), ("MOYEN TECHNIQUE", "moyens_techniques"),
-    ("RESSOURCE MATERIELLE", "moyens_techniques"), ("RESSOURCE TECHNIQUE", "moyens_techniques"),
-    ("OUTIL", "moyens_techniques"),
-    ("MOYEN FINANCIER", "moyens_financiers"), ("RESSOURCE FINANCIERE", "moyens_financiers"),
-    ("FINANCEMENT", "moyens_financiers"), ("FINANCEUR", "moyens_financiers"),
-    ("PLAN DE FINANCEMENT", "moyens_financiers"),
-    ("MOYEN", "moyens_techniques"), ("RESSOURCE", "moyens_techniques"),  # `Moyens` with no kind
-    ("HUMAIN", "moyens_humains"), ("MATERIEL", "moyens_techniques"), ("TECHNIQUE", "moyens_techniques"),
-    ("FINANCIER", "moyens_financiers"),  # sub-labels under `Moyens`
-    ("BUDGET", "budget"), ("COUT", "budget"), ("MONTANT", "budget"),
-    ("INDICATEUR", "indicateurs"), ("CRITERE D EVALUATION", "indicateurs"),
-    ("MODALITE D EVALUATION", "indicateurs"), ("EVALUATION", "indicateurs"),
-    ("DESCRIPTION", "description"), ("CONTENU", "description"), ("MODALITE", "description"),
-    ("DEROULEMENT", "description"), ("MISE EN OEUVRE", "description"),
-    ("OBJECTIF", "objectifs"), ("FINALITE", "objectifs"),
-    ("STATUT", "statut"), ("ETAT D AVANCEMENT", "statut"), ("AVANCEMENT", "statut"),
-    ("TERRITOIRE", "territoire"), ("LIEU", "territoire"), ("LOCALISATION", "territoire"),
-    ("PERIMETRE", "territoire"),
-)
-# Labels matched only whole (as a prefix they would catch too much).
-LABEL_EXACT: dict[str, str] = {"ACTION": "titre", "N": "numero", "FICHE ACTION": "titre"}
-# (how fuzzily labels match, how long a label may be…: the profile's [thresholds], `label_*`)
+# ==== vocabulary ==============================================================================
+# The labels (label → field) are the plan profile's `[labels]`; how fuzzily they match and how
+# long a label may be, its `[thresholds]` `label_*`.
 
 HIERARCHY_FIELDS = ("thematique", "axe", "oi", "oo")
 LIST_FIELDS = ("partenaires", "indicateurs")
@@ -158,16 +119,20 @@ def _label_key(text: str) -> str:
 
 
 class FicheLabels:
-    """The fiche-form labels of one profile: label → field, exactly, by leading words, then
-    fuzzily (misspelt or OCR'd labels), with the answers cached."""
+    """The fiche-form labels of one profile (`[labels]`): label → field, whole, by its leading
+    words (the longest entry decides), then fuzzily (misspelt or OCR'd labels), then by an
+    entry inside it; the answers cached."""
 
     def __init__(self, profile: Profile) -> None:
         thresholds = profile.thresholds
         self.fuzzy = thresholds.label_fuzzy
         self.inside_min = thresholds.label_inside_min
         self.max_chars = thresholds.label_max_chars
-        self.exact = LABEL_EXACT
-        self.prefix_keys = tuple((_label_key(p), f) for p, f in LABEL_PREFIXES)
+        labels = profile.labels
+        self.exact = {_label_key(label): name for name, whole in labels.whole.items() for label in whole}
+        # the longest entry a label is or starts with decides (`MOYEN HUMAIN` before `MOYEN`)
+        entries = [(_label_key(label), name) for name, leading in labels.leading.items() for label in leading]
+        self.prefix_keys = tuple(sorted(entries, key=lambda entry: -len(entry[0])))
         self.fuzzy_choices = [p for p, _ in self.prefix_keys] + list(self.exact)
         self.fuzzy_fields = [f for _, f in self.prefix_keys] + list(self.exact.values())
         self.one_word = [p for p, _ in self.prefix_keys if " " not in p]

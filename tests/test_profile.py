@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from fiche_fixtures import write_text_export
 from helpers import DETAIL, ROOT, actions_by_id
 from other_plans import coteaux, saint_exemple, score_plan, val_d_adour
 from plan_compare import compare_plans
@@ -636,3 +637,39 @@ def test_summary_list_header_needs_the_summary_shape(tmp_path):
     profile = profile_file(tmp_path, '[summary]\nlist_headers = ["MESURES"]\n')
     assert "ACTIONS" in profile.summary.list_headers  # the default's words are kept
     assert detect_kind(mesures, profile) is DocumentKind.priorisation
+
+
+# ---- fiche-form labels are profile data ---------------------------------------------------------
+
+def test_fiche_labels_are_profile_data_a_file_extends(tmp_path):
+    # a label only the territory uses names its field; the default's labels still read
+    profile = profile_file(tmp_path, '[labels.leading]\nstatut = ["PRIORITE"]\ndescription = ["CONTEXTE"]\n')
+    assert "PILOTE" in profile.labels.leading["porteur"] and "PRIORITE" in profile.labels.leading["statut"]
+    assert label_field("Priorité") is None and label_field("Priorité", profile) == "statut"
+    assert label_field("Structure pilote", profile) == "porteur"
+    document = write_text_export(tmp_path / "fiches.txt")
+    default = {a.numero: a for t in convert([document]).plan.thematiques for a in t.all_actions()}
+    assert default[6].autres == {"Priorité": "Haute"} and default[6].statut is None
+    read = {a.numero: a for t in convert([document], profile=profile).plan.thematiques for a in t.all_actions()}
+    assert read[6].statut == "Haute" and read[6].autres == {}
+    assert read[10].description.endswith("\nRenouvellement difficile des bureaux associatifs") and read[10].autres == {}
+
+
+def test_the_longest_label_entry_decides(tmp_path):
+    # `OBJECTIF` (objectifs) leads `Objectif de développement`; a longer entry the profile adds wins
+    assert label_field("Objectif de développement") == "objectifs"
+    profile = profile_file(tmp_path, '[labels.leading]\noi = ["OBJECTIF DE DEVELOPPEMENT"]\n')
+    assert label_field("Objectifs de développement", profile) == "oi"
+    assert label_field("Moyens humains", profile) == "moyens_humains" and label_field("Moyens", profile) == "moyens_techniques"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[labels.leading]\nporteurs = ["CHEF DE FILE"]\n', "line 2: labels.leading: unknown field 'porteurs'"),
+    ('[labels]\nwhole = ["ACTION"]\n', "line 2: labels.whole: Input should be a valid dictionary"),
+    ('[labels.whole]\ntitre = ["--"]\n', "line 2: labels.whole.titre: '--' has no letter or digit"),
+])
+def test_a_wrong_label_is_one_line_naming_it(tmp_path, text, message):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2 and message in result.stderr and result.stderr.strip().count("\n") == 0
