@@ -673,3 +673,21 @@ def test_a_wrong_label_is_one_line_naming_it(tmp_path, text, message):
     bad.write_text(text, encoding="utf-8")
     result = run_pgt("profile", "--check", str(bad))
     assert result.returncode == 2 and message in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("command", [
+    ["convert", "raw/", "-o", "{tmp}/out"],
+    ["check", "raw/"],
+    ["diff", "raw/", "raw/"],
+    ["diff", "raw/", "raw/", "--overrides", "{tmp}/fixes.csv"],
+    ["export", "tet", "raw/", "-o", "{tmp}/plan-tet.xlsx"],
+])
+def test_every_command_reading_a_plan_takes_the_profile(tmp_path, command):
+    # a wrong profile is refused the same way by each, before anything is read or written
+    (tmp_path / "fixes.csv").write_text("record_id,field,value,note\n", encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[thresholds]\nlabel_fuzzy = 101\n", encoding="utf-8")
+    result = run_pgt(*[part.format(tmp=tmp_path) for part in command], "--profile", str(bad))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "bad.toml: line 2: thresholds.label_fuzzy" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "fixes.csv"]
