@@ -384,7 +384,7 @@ def profile_command(
             typer.echo(f"{check}: valid profile ({len(loaded.thematiques)} thématiques, "
                        f"{sum(len(v) for v in loaded.fields.values())} header spellings)")
             return
-        typer.echo(profile_toml(load_profile(path)), nl=False)
+        typer.echo(profile_toml(load_profile(path), str(path) if path else None), nl=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

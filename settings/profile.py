@@ -408,43 +408,142 @@ def _line_of(text: str, loc: list[str]) -> int | None:
 
 
 # ---- printing -----------------------------------------------------------------------------
-def profile_toml(profile: Profile) -> str:
-    """The effective profile as TOML, with the default file's comments: a starting point
-    for a new territory."""
+_LINE_WIDTH = 110  # a longer list is wrapped, as in the default file
+
+
+def profile_toml(profile: Profile, source: str | None = None) -> str:
+    """The effective profile as commented TOML: the default file, its comments kept, each
+    value the profile changed written in its place, what the profile adds (thématiques,
+    keys of a table) at the end of its table. `pgt profile --check` accepts it back, and it
+    loads as the same profile: a starting point for a new territory."""
+    text = default_text()
     if profile == default_profile():
-        return default_text()
-    comments = _section_comments(default_text())
-    out = ["# pgt plan profile: the effective profile (the built-in default extended by a file)"]
-    data = profile.model_dump(mode="python")
-    out.extend(comments.get("thematiques", []))
-    for thematique in data["thematiques"]:
-        out += ["[[thematiques]]", *(_toml_pair(k, v) for k, v in thematique.items()), ""]
-    for section in ("fields", "labels", "headings", "phrases", "summary", "layouts", "words", "thresholds", "pdf"):
-        out.extend(comments.get(section, []))
-        out.append(f"[{section}]")
-        out.extend(_toml_pair(k, v) for k, v in data[section].items())
-        out.append("")
-    return "\n".join(out)
+        return text
+    lines = _EffectiveLines(profile.model_dump(mode="python"), default_profile().model_dump(mode="python"))
+    lines.walk(text.splitlines())
+    heading = f" (the built-in default extended by {source})" if source else " (the built-in default extended)"
+    out = lines.out
+    out[0] = "# pgt plan profile: the effective profile" + heading
+    return "\n".join(out) + "\n"
 
 
-def _section_comments(text: str) -> dict[str, list[str]]:
-    """The comment block printed before each section of the default file."""
-    result: dict[str, list[str]] = {}
-    pending: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            pending.append(line)
+class _EffectiveLines:
+    """The default file's lines, rewritten with the effective profile's values."""
+
+    def __init__(self, data: dict[str, Any], default: dict[str, Any]) -> None:
+        self.data, self.default = data, default
+        self.out: list[str] = []
+        self.table: list[str] = []  # the current table's path (`labels.leading`)
+        self.thematique = -1  # index of the current [[thematiques]] entry
+        self.seen: set[str] = set()  # keys of the current table written so far
+        self.last_key = 0  # where in `out` the current table's last key ends
+
+    def walk(self, lines: list[str]) -> None:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            header = _TABLE.match(line)
+            key = None if header else _KEY.match(line)
+            if header:
+                path = [part.strip().strip("\"'") for part in header.group(1).split(".")]
+                self._close(next_is_thematique=path == ["thematiques"])
+                self.table, self.seen = path, set()
+                if path == ["thematiques"]:
+                    self.thematique += 1
+                self.out.append(line)
+                self.last_key = len(self.out)
+            elif key:
+                end = _value_end(lines, index)
+                self._key(key.group(1).strip("\"'"), lines[index:end + 1])
+                index = end
+            else:
+                self.out.append(line)
+            index += 1
+        self._close(next_is_thematique=False)
+
+    def _values(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The current table in the effective profile and in the default."""
+        if self.table == ["thematiques"]:
+            return self.data["thematiques"][self.thematique], self.default["thematiques"][self.thematique]
+        data, default = self.data, self.default
+        for part in self.table:
+            data, default = data[part], default[part]
+        return data, default
+
+    def _key(self, key: str, original: list[str]) -> None:
+        data, default = self._values()
+        self.seen.add(key)
+        if data.get(key) == default.get(key):
+            self.out.extend(original)
+        else:
+            comment, column = _comment_of(original[-1])
+            pair = _toml_pair_wrapped(key, data[key])
+            if comment:
+                pair[-1] = f"{pair[-1]:<{column}}{comment}" if len(pair[-1]) < column else f"{pair[-1]}  {comment}"
+            self.out.extend(pair)
+        self.last_key = len(self.out)
+
+    def _close(self, next_is_thematique: bool) -> None:
+        """The end of a table: the keys only the profile has, and after the last default
+        thématique the thématiques the profile adds; before the comments that follow."""
+        if not self.table:
+            return
+        data, _ = self._values()
+        extra = [line for key, value in data.items() if key not in self.seen for line in _toml_pair_wrapped(key, value)]
+        if self.table == ["thematiques"] and not next_is_thematique:
+            for thematique in self.data["thematiques"][len(self.default["thematiques"]):]:
+                extra += ["", "[[thematiques]]"]
+                extra += [line for key, value in thematique.items() for line in _toml_pair_wrapped(key, value)]
+        self.out[self.last_key:self.last_key] = extra
+        self.table = []
+
+
+def _value_end(lines: list[str], start: int) -> int:
+    """The last line of the `key = value` starting at `start` (an array may go on)."""
+    for end in range(start, len(lines)):
+        try:
+            tomllib.loads("\n".join(lines[start:end + 1]))
+            return end
+        except tomllib.TOMLDecodeError:
             continue
-        header = _TABLE.match(line)
-        if header:
-            name = header.group(1).strip()
-            if pending and name not in result:
-                result[name] = pending
-            pending = []
-        elif line.strip():
-            pending = []
-    result.pop("", None)
-    return result
+    return start
+
+
+def _comment_of(line: str) -> tuple[str, int]:
+    """The comment closing a TOML line, and its column ("" when none)."""
+    quote = ""
+    escaped = False
+    for column, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[column:], column
+    return "", 0
+
+
+def _toml_pair_wrapped(key: str, value: Any) -> list[str]:
+    """`key = value` on one line, or a long list wrapped under its first item."""
+    pair = _toml_pair(key, value)
+    if len(pair) <= _LINE_WIDTH or not isinstance(value, list) or not value:
+        return [pair]
+    opening = f"{_toml_key(key)} = ["
+    lines, current = [], opening
+    for position, item in enumerate(value):
+        piece = _toml_value(item) + ("]" if position == len(value) - 1 else ",")
+        if current != opening and not current.endswith(" ") and len(current) + 1 + len(piece) > _LINE_WIDTH:
+            lines.append(current)
+            current = " " * len(opening) + piece
+        else:
+            current = current + piece if current == opening or current.endswith(" ") else f"{current} {piece}"
+    lines.append(current)
+    return lines
 
 
 def _toml_value(value: Any) -> str:
@@ -453,6 +552,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
+        if "\\" in value and "'" not in value and "\n" not in value:
+            return f"'{value}'"  # a literal string: regular expressions read as written
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"

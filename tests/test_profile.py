@@ -691,3 +691,73 @@ def test_every_command_reading_a_plan_takes_the_profile(tmp_path, command):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().count("\n") == 0 and "bad.toml: line 2: thresholds.label_fuzzy" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "fixes.csv"]
+
+
+# ---- `pgt profile FILE` prints the effective profile, commented, and it loads back --------------
+
+EXTENSION = """[[thematiques]]
+code = "acces_aux_droits"
+headings = ["Point d'accès au droit"]
+
+[[thematiques]]
+code = "ruralite"
+titre = "Ruralité"
+headings = ["Vivre en milieu rural"]
+
+[fields]
+porteur = ["CHEF DE FILE", "STRUCTURE RÉFÉRENTE"]
+
+[labels.leading]
+statut = ["PRIORITE"]
+parcours = ["PARCOURS"]
+
+[headings]
+axe_words = ["CHANTIER"]
+
+[summary]
+list_headers = ["MESURES"]
+
+[layouts]
+jeunesse = ["titre", "porteur"]
+
+[words]
+acronymes = ["CCVA"]
+typos = {"Vaidation" = "Validation"}
+
+[thresholds]
+header_fuzzy = 85
+label_fuzzy = 90.0
+
+[pdf]
+ocr_dpi = 400
+row_start_patterns = ['^MESURE \\d']
+"""
+
+
+def test_regression_pgt_profile_file_prints_the_effective_profile_commented(tmp_path):
+    # `pgt profile FILE` printed the merged values with the section comments only: no comment
+    # of a key, none between the thématiques; it must read like the default, values merged
+    extension = tmp_path / "vallee.toml"
+    extension.write_text(EXTENSION, encoding="utf-8")
+    printed = run_pgt("profile", str(extension))
+    assert printed.returncode == 0, printed.stderr
+    text = printed.stdout
+    assert text.startswith(f"# pgt plan profile: the effective profile (the built-in default extended by {extension})")
+    default = (ROOT / "settings" / "data" / "default.toml").read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in default.splitlines()[1:] if "#" in line]
+    assert all(comment in text for comment in comments)  # every comment kept, trailing ones too
+    assert "header_fuzzy = 85.0        # rapidfuzz ratio (0-100) from which a misspelt header is its field" in text
+    assert "ocr_dpi = 400\n" in text and '"CO PILOTE", "CHEF DE FILE", "STRUCTURE RÉFÉRENTE"]' in text
+    assert "[[thematiques]]\ncode = \"ruralite\"\ntitre = \"Ruralité\"" in text
+    assert text.index('code = "ruralite"') < text.index("# ---- columns and labels")  # with the other thématiques
+    assert "parcours = [\"PARCOURS\"]" in text and "jeunesse = [\"titre\", \"porteur\"]" in text
+    assert "'^MESURE \\d']" in text and "typos = {Vaidation = \"Validation\"}" in text
+    assert max(len(line) for line in text.splitlines()[1:] if line not in default.splitlines()) <= 120  # wrapped
+    effective = tmp_path / "effective.toml"
+    effective.write_text(text, encoding="utf-8")
+    checked = run_pgt("profile", "--check", str(effective))
+    assert checked.returncode == 0 and "valid profile (16 thématiques" in checked.stdout
+    assert load_profile(effective) == load_profile(extension)  # the same profile, extended again
+    again = run_pgt("profile", str(effective)).stdout
+    assert again.split("\n", 1)[1] == text.split("\n", 1)[1]  # a fixed point (but the file it names)
+    assert run_pgt("profile").stdout == default  # no file: the default as shipped
