@@ -289,9 +289,9 @@ def heading_titles(text: str, profile: Profile | None = None) -> list[str] | Non
     return [inline[2]] if inline is not None else None
 
 
-def thematique_code(titre: str) -> str:
+def thematique_code(titre: str, profile: Profile | None = None) -> str:
     """The stable code of a thématique title: a usual domain's code, else the title's slug."""
-    known = thematique_of_heading(titre) or thematique_of_heading(f"THEMATIQUE {titre}")
+    known = thematique_of_heading(titre, profile) or thematique_of_heading(f"THEMATIQUE {titre}", profile)
     if known:
         return known
     folded = f" {fold(titre)} "
@@ -714,7 +714,7 @@ class FicheBuilder:
 
     # ---- hierarchy -------------------------------------------------------------------------
     def _open_thematique(self, titre: str, row: SourceRow | None) -> Thematique:
-        code = thematique_code(titre)
+        code = thematique_code(titre, self.plan_profile)
         placeholder = self.thematique
         if placeholder is not None and self.placeholder is placeholder and code not in self.thematiques:
             # headings before any thématique were read into a stand-in: it is this thématique

@@ -43,7 +43,6 @@ from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
                                   fold)
 from pgt.settings.profile import Profile, ThresholdsSection, default_profile
-from pgt.structure.hierarchy import THEMATIQUE_TITLES
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
 
@@ -170,29 +169,29 @@ def is_record_table(document: ExtractedDocument, profile: Profile | None = None)
     """Whether the document holds a one-row-per-action table: a header naming the title and
     other fields, followed by rows, and no thématique heading before it (a *fiches actions*
     document opens each thématique with a heading, then small tables under it)."""
-    thresholds = (profile or default_profile()).thresholds
+    profile = profile or default_profile()
     headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
-        table = find_record_table(rows, thresholds)
+        table = find_record_table(rows, profile.thresholds)
         if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
-            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row))
+            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row, profile))
             if not headings and not preceding:
                 # the rest of the document, not only this table: a grid page's tables are small
                 at = next(i for i, row in enumerate(document.rows) if row is rows[table.header_at])
-                return not _grid_below(document.rows, at, thresholds)
-        headings += sum(1 for row in rows if _opens_thematique(row))
+                return not _grid_below(document.rows, at, profile)
+        headings += sum(1 for row in rows if _opens_thematique(row, profile))
     return False
 
 
-def _grid_below(rows: list[SourceRow], header_at: int, thresholds: ThresholdsSection) -> bool:
+def _grid_below(rows: list[SourceRow], header_at: int, profile: Profile) -> bool:
     """Whether the rows under a header show the grid layout instead (a *fiches actions* page
     that starts mid-thématique, e.g. a few scanned pages): a thématique heading alone on its
     row, or a new action table further down whose header is worded otherwise."""
     header = rows[header_at]
     for row in rows[header_at + 1:]:
-        if len(row.non_empty) == 1 and _opens_thematique(row):
+        if len(row.non_empty) == 1 and _opens_thematique(row, profile):
             return True
-        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, thresholds) \
+        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, profile.thresholds) \
                 and fold(row.text()) != fold(header.text()):
             return True
     return False
@@ -204,8 +203,8 @@ def _is_header(row: SourceRow, thresholds: ThresholdsSection) -> bool:
     return "titre" in named and len(named) >= thresholds.record_header_min_fields and len(named) * 2 >= len(fields)
 
 
-def _opens_thematique(row: SourceRow) -> bool:
-    return bool(row.non_empty) and pat.thematique_of_heading(row.non_empty[0][1]) is not None
+def _opens_thematique(row: SourceRow, profile: Profile) -> bool:
+    return bool(row.non_empty) and pat.thematique_of_heading(row.non_empty[0][1], profile) is not None
 
 
 # ---- values ------------------------------------------------------------------------------------
@@ -291,7 +290,8 @@ class TableBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
                  profile: Profile | None = None) -> None:
         self.document = document
-        self.thresholds = (profile or default_profile()).thresholds
+        self.profile = profile or default_profile()
+        self.thresholds = self.profile.thresholds
         self.ledger = ledger
         self.corrections = corrections
         self.thematiques: dict[str, Thematique] = {}
@@ -336,7 +336,7 @@ class TableBuilder:
         sections = Sections()
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
-        self.thematique_axes = axes_name_thematiques(table, body, self.thresholds.record_thematique_axes_share)
+        self.thematique_axes = axes_name_thematiques(table, body, self.profile)
         if self.thematique_axes:
             self.ledger.note("thematique_axes", f"{table.where}: the axe column names the plan's thématiques: read "
                              f"as thématiques, the sous-axes as axes, the sous-sous axes as objectifs intermédiaires, "
@@ -447,11 +447,11 @@ class TableBuilder:
     def _open_thematique(self, title: str) -> Thematique:
         """The thématique a title names: a CAF domain heading gives its usual code, any other
         title its slug (`_2`… when two titles give one slug)."""
-        heading = pat.match_thematique(title)  # a domain of the profile; other titles: their slug below
+        heading = pat.match_thematique(title, self.profile)  # a domain of the profile; other titles: their slug below
         known = heading.code if heading is not None and heading.known else None
         if known:
             if known not in self.thematiques:
-                self.thematiques[known] = Thematique(code=known, titre=THEMATIQUE_TITLES[known])
+                self.thematiques[known] = Thematique(code=known, titre=self.profile.thematique_titles[known])
             return self.thematiques[known]
         same = next((t for t in self.thematiques.values() if fold(t.titre) == fold(title)), None)
         if same is not None:
@@ -546,7 +546,7 @@ class TableBuilder:
         level = label.level if label and label.level in ("axe", "oi", "oo", "thematique") else None
         if label and level is None and label.level is None:
             level = ("axe", "oi", "oo")[min(len(label.numbers), 3) - 1]
-        if level is None and pat.thematique_of_heading(text):
+        if level is None and pat.thematique_of_heading(text, self.profile):
             level = "thematique"
         if has_levels or (level is None and label is not None):  # the hierarchy is in columns: not a heading
             self.ledger.residue(row, f"{_where(row)}: a lone cell that is neither an action nor a heading")
@@ -771,18 +771,19 @@ def unnumbered(text: str) -> str:
     return label.titre if label is not None and label.titre else text.strip()
 
 
-def axes_name_thematiques(table: RecordTable, body: list[SourceRow], share: float) -> bool:
+def axes_name_thematiques(table: RecordTable, body: list[SourceRow], profile: Profile) -> bool:
     """Whether the Axe column holds the plan's thématiques (`1. Petite enfance`, `2. Jeunesse`:
     a CTG kept on Territoires en Transitions, whose three axis levels are then thématique,
-    axe and objectif): `share` of its values at least name a thématique of the profile."""
+    axe and objectif): most of its values (`thresholds.record_thematique_axes_share`) name a
+    thématique of the profile."""
     column = table.column("axe")
     if column is None or table.column("thematique") is not None:
         return False
     values = {unnumbered(row.cells[column.index]) for row in body
               if column.index < len(row.cells) and row.cells[column.index].strip()
               and not fold(row.cells[column.index]).startswith(HINT_OPENINGS)}
-    known = sum(1 for text in values if (heading := pat.match_thematique(text)) is not None and heading.known)
-    return bool(values) and known >= share * len(values)
+    known = sum(1 for text in values if (heading := pat.match_thematique(text, profile)) is not None and heading.known)
+    return bool(values) and known >= profile.thresholds.record_thematique_axes_share * len(values)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from pgt.schema import DocumentKind
 from pgt.structure import detect_kind
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.detail import DetailBuilder
-from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field
+from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field, thematique_code
 from pgt.structure.ledger import Ledger
 from pgt.structure.realign import place_cells
 from pgt.structure.table import is_record_table
@@ -761,3 +761,18 @@ def test_regression_pgt_profile_file_prints_the_effective_profile_commented(tmp_
     again = run_pgt("profile", str(effective)).stdout
     assert again.split("\n", 1)[1] == text.split("\n", 1)[1]  # a fixed point (but the file it names)
     assert run_pgt("profile").stdout == default  # no file: the default as shipped
+
+
+def test_regression_fiche_forms_and_record_tables_read_the_profiles_thematiques(tmp_path):
+    # the fiche-form and record-table builders named thématiques by the default profile only:
+    # a heading the territory's profile names became a slug of its own
+    profile = profile_file(tmp_path, '[[thematiques]]\ncode = "acces_aux_droits"\nheadings = ["Point justice"]\n\n'
+                                     '[[thematiques]]\ncode = "ruralite"\ntitre = "Ruralité"\nheadings = ["Vivre au pays"]\n')
+    assert thematique_code("Point justice") == "point_justice"
+    assert thematique_code("Point justice", profile) == "acces_aux_droits"
+    csv = record_csv(tmp_path, "Thématique;Titre;Pilote;Calendrier", "Vivre au pays;Ouvrir une épicerie;CCAS;2025",
+                     "Point justice;Tenir une permanence;CDAD;2026")
+    assert [t.code for t in convert([csv]).plan.thematiques] == ["vivre_au_pays", "point_justice"]
+    plan = convert([csv], profile=profile).plan
+    assert [(t.code, t.titre) for t in plan.thematiques] == [("ruralite", "Ruralité"),
+                                                              ("acces_aux_droits", "Accès aux droits")]
