@@ -92,7 +92,8 @@ class DetailBuilder:
         self.titleless: list[Titleless] = []
         self.last_numbered: Action | None = None
         self.tables_with_body: set[int | None] = set()  # tables past their header rows
-        self.profile = ColumnProfile(self.plan_profile.thresholds)  # what each column holds, from the rows placed so far
+        # what each column holds, from the rows placed so far
+        self.profile = ColumnProfile(self.plan_profile.thresholds)
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
         self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
         self.row_now: SourceRow | None = None     # a Word table has no lines)
