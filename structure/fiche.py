@@ -86,25 +86,6 @@ INLINE_DASH = re.compile(r"\s+[-–—]\s+")
 # amounts: `15 000 €`, `12 500,50 euros`, `20 k€`
 AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
                     re.IGNORECASE)
-# the usual CAF domains (CTG_PLANS.md): words of a thématique title → its stable code
-THEMATIQUE_CODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("petite_enfance", ("PETITE ENFANCE", "JEUNE ENFANT", "MODES D ACCUEIL", "0 3 ANS")),
-    ("acces_aux_droits", ("ACCES AUX DROITS", "ACCES AUX SERVICES", "NON RECOURS", "FRANCE SERVICES")),
-    ("inclusion_numerique", ("INCLUSION NUMERIQUE", "NUMERIQUE")),
-    ("animation_vie_sociale", ("ANIMATION DE LA VIE SOCIALE", "VIE SOCIALE", "CENTRES SOCIAUX",
-                               "ESPACES DE VIE SOCIALE", "VIE ASSOCIATIVE")),
-    ("parentalite", ("PARENTALITE", "ACCOMPAGNEMENT DES FAMILLES")),
-    ("jeunesse", ("JEUNESSE", "JEUNES", "ADOLESCENCE", "12 25 ANS", "VIE ETUDIANTE")),
-    ("enfance", ("ENFANCE", "3 11 ANS", "PERISCOLAIRE", "EXTRASCOLAIRE", "ACCUEILS DE LOISIRS")),
-    ("cohesion_sociale", ("COHESION SOCIALE", "POLITIQUE DE LA VILLE")),
-    ("logement", ("LOGEMENT", "HABITAT", "CADRE DE VIE")),
-    ("handicap", ("HANDICAP",)),
-    ("sante", ("SANTE", "PREVENTION")),
-    ("mobilite", ("MOBILITE",)),
-    ("insertion", ("INSERTION", "EMPLOI")),
-    ("seniors", ("SENIORS", "AUTONOMIE")),
-    ("transversal", ("TRANSVERSAL", "GOUVERNANCE", "PILOTAGE", "COORDINATION")),
-)
 DEFAULT_THEMATIQUE = ("plan", "Plan d'actions")  # fiches no thématique heading or row names
 
 
@@ -294,10 +275,11 @@ def thematique_code(titre: str, profile: Profile | None = None) -> str:
     known = thematique_of_heading(titre, profile) or thematique_of_heading(f"THEMATIQUE {titre}", profile)
     if known:
         return known
-    folded = f" {fold(titre)} "
-    for code, words in THEMATIQUE_CODES:
-        if any(f" {w} " in folded for w in words):
-            return code
+    folded = f" {fold(titre)} "  # a title too long for a heading: the longest domain heading in it
+    found = next((code for heading, code in (profile or default_profile()).thematique_headings
+                  if f" {heading} " in folded), None)
+    if found:
+        return found
     slug = "_".join(fold(titre).lower().split())[:60].strip("_")
     return slug if slug[:1].isalpha() else f"t_{slug}"[:60].strip("_") or DEFAULT_THEMATIQUE[0]
 

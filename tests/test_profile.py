@@ -776,3 +776,14 @@ def test_regression_fiche_forms_and_record_tables_read_the_profiles_thematiques(
     plan = convert([csv], profile=profile).plan
     assert [(t.code, t.titre) for t in plan.thematiques] == [("ruralite", "Ruralité"),
                                                               ("acces_aux_droits", "Accès aux droits")]
+
+
+def test_long_fiche_thematique_title_is_coded_by_the_profiles_headings(tmp_path):
+    # a title too long for a heading was coded by a list of domain words in fiche.py, apart
+    # from the profile: a territory's heading did not count
+    long = "Vie des familles du territoire et point justice pour les habitants des communes rurales de la vallée"
+    assert thematique_code(long) == "vie_des_familles_du_territoire_et_point_justice_pour_les_hab"  # its slug
+    profile = profile_file(tmp_path, '[[thematiques]]\ncode = "acces_aux_droits"\nheadings = ["Point justice"]\n')
+    assert thematique_code(long, profile) == "acces_aux_droits"
+    assert thematique_code("Espaces de vie sociale, centres sociaux et vie associative des communes rurales du "
+                           "territoire de la vallée") == "animation_vie_sociale"
