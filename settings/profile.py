@@ -156,6 +156,7 @@ class ThresholdsSection(Section):
     record_header_scan_rows: int = Field(ge=1, le=10000)
     record_header_min_fields: int = Field(ge=1, le=20)
     record_thematique_axes_share: float = Field(ge=0, le=1)
+    note_label_words: int = Field(ge=1, le=30)
     realign_displacement_cost: float = Field(ge=0, le=10)
     realign_change_cost: float = Field(ge=0, le=10)
     realign_unplaced_cost: float = Field(ge=0, le=100)

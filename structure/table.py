@@ -58,7 +58,6 @@ LABEL_FIELDS = {*TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", "budget"}
 LABELLED_CELLS = ("description", "moyens_humains", "autres")
 _LABEL_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
 _NAMED_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
-_NAMED_LABEL_WORDS = 6
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
@@ -694,7 +693,7 @@ class TableBuilder:
         column); in a notes column, another short label names a value of `autres`. Returns
         what is left of the text."""
         notes = fold(column.header) in NOTE_HEADERS
-        lead, blocks = labelled_lines(text, named=notes)
+        lead, blocks = labelled_lines(text, named=notes, thresholds=self.thresholds)
         kept = list(lead)
         for block in blocks:
             value = "\n".join(block.lines).strip()
@@ -809,9 +808,12 @@ def label_field(label: str) -> str | None:
     return name if name in LABEL_FIELDS else None
 
 
-def labelled_lines(text: str, named: bool = False) -> tuple[list[str], list[Labelled]]:
+def labelled_lines(text: str, named: bool = False,
+                   thresholds: ThresholdsSection | None = None) -> tuple[list[str], list[Labelled]]:
     """(the lines before the first label, the labelled blocks). With `named`, a short
-    capitalised label that names no field also opens a block (a notes cell)."""
+    capitalised label (`thresholds.note_label_words` words at most) that names no field
+    also opens a block (a notes cell)."""
+    most_words = (thresholds or default_profile().thresholds).note_label_words
     lead: list[str] = []
     blocks: list[Labelled] = []
     for line in text.split("\n"):
@@ -819,7 +821,7 @@ def labelled_lines(text: str, named: bool = False) -> tuple[list[str], list[Labe
         label = found.group(1).strip() if found else ""
         field = label_field(label) if found else None
         is_named = bool(named and found and field is None and _NAMED_LABEL.match(label)
-                        and len(label.split()) <= _NAMED_LABEL_WORDS)
+                        and len(label.split()) <= most_words)
         if found and (field is not None or is_named):
             blocks.append(Labelled(label, field, [found.group(2)]))
         elif blocks:

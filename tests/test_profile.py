@@ -34,7 +34,7 @@ from pgt.structure.detail import DetailBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field, thematique_code
 from pgt.structure.ledger import Ledger
 from pgt.structure.realign import place_cells
-from pgt.structure.table import is_record_table
+from pgt.structure.table import is_record_table, labelled_lines
 
 PGT = [sys.executable, "-m", "pgt.cli"]
 
@@ -456,7 +456,7 @@ def test_builder_thresholds_are_printed_with_a_comment_each():
     printed = run_pgt("profile").stdout
     thresholds = default_profile().thresholds.model_dump()
     for key in ("label_fuzzy", "label_inside_min", "label_max_chars", "fiche_labels_min", "running_line_pages",
-                "record_header_scan_rows", "record_header_min_fields", "record_thematique_axes_share",
+                "record_header_scan_rows", "record_header_min_fields", "record_thematique_axes_share", "note_label_words",
                 "realign_displacement_cost", "realign_change_cost", "realign_unplaced_cost", "column_min_word_count",
                 "column_profile_weight", "column_displacement_cost", "column_change_cost", "column_unplaced_cost",
                 "column_foreign_in_typed_cost", "offer_libelle_doubt"):
@@ -787,3 +787,10 @@ def test_long_fiche_thematique_title_is_coded_by_the_profiles_headings(tmp_path)
     assert thematique_code(long, profile) == "acces_aux_droits"
     assert thematique_code("Espaces de vie sociale, centres sociaux et vie associative des communes rurales du "
                            "territoire de la vallée") == "animation_vie_sociale"
+
+
+def test_note_label_words_bounds_a_notes_cells_named_value(tmp_path):
+    text = "Financeurs 2024 de la commune : CAF"
+    assert [b.label for b in labelled_lines(text, named=True)[1]] == ["Financeurs 2024 de la commune"]
+    short = profile_file(tmp_path, "[thresholds]\nnote_label_words = 3\n").thresholds
+    assert labelled_lines(text, named=True, thresholds=short) == ([text], [])
