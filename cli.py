@@ -304,7 +304,7 @@ def diff_command(
     from pgt.settings.profile import load_profile
 
     if overrides is not None:  # its own report, and it exits
-        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
+        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet, profile)
     with reported_errors():
         result = diff_sources(old, new, load_profile(profile))
         if json_report is not None:
@@ -315,12 +315,14 @@ def diff_command(
 
 
 def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
-                           fail_on_change: bool, quiet: bool) -> None:
-    """`pgt diff --overrides`: the diff, then each override against the two versions."""
+                           fail_on_change: bool, quiet: bool, profile: Path | None) -> None:
+    """`pgt diff --overrides`: the diff, then each override against the two versions, both
+    read with the plan profile."""
     from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
+    from pgt.settings.profile import load_profile
 
     with reported_errors():
-        result = diff_with_overrides(old, new, overrides)
+        result = diff_with_overrides(old, new, overrides, load_profile(profile))
         if json_report is not None:
             write_with_overrides_json(result, json_report)
     if not quiet:
@@ -378,7 +380,7 @@ The profile holds what is specific to a plan or a territory: thématiques (code,
 words of their headings), header and label spellings of each field, heading words (AXE,
 ENJEU, OBJECTIF STRATÉGIQUE…), fixed phrases, column layouts, word lists and thresholds.
 A profile file extends the built-in default (lists appended, tables merged); give it to
-convert, check and diff with --profile.
+convert, check, diff (with or without --overrides) and export with --profile.
 
 {exit_codes_help((ExitCode.OK, "printed / valid"),
                  (ExitCode.USAGE, "the file has a wrong key or value (one line naming the key and its line)"))}
@@ -400,7 +402,7 @@ def profile_command(
             typer.echo(f"{check}: valid profile ({len(loaded.thematiques)} thématiques, "
                        f"{sum(len(v) for v in loaded.fields.values())} header spellings)")
             return
-        typer.echo(profile_toml(load_profile(path)), nl=False)
+        typer.echo(profile_toml(load_profile(path), str(path) if path else None), nl=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from pgt.settings.headings import is_heading_form
-from pgt.settings.profile import Profile, default_profile
+from pgt.settings.profile import PerProfile, Profile
 from pgt.settings.text import fold
 
 # canonical field → spellings seen in plans (accent-free, upper case)
@@ -198,18 +198,12 @@ class HeaderMatcher:
         return fold(self.profile.fields[field][0])
 
 
-_MATCHERS: dict[int, tuple[Profile, HeaderMatcher]] = {}
+_MATCHERS = PerProfile(HeaderMatcher)
 
 
 def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
     """The matcher of a profile (built once per profile object)."""
-    profile = profile or default_profile()
-    held = _MATCHERS.get(id(profile))
-    if held is None or held[0] is not profile:
-        if len(_MATCHERS) > 32:
-            _MATCHERS.clear()
-        held = _MATCHERS[id(profile)] = (profile, HeaderMatcher(profile))
-    return held[1]
+    return _MATCHERS.get(profile)
 
 
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:

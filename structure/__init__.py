@@ -16,7 +16,7 @@ from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import header_cell_field, header_matcher
-from pgt.settings.profile import Profile, default_profile
+from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
 
@@ -44,21 +44,51 @@ def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
 def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> DocumentKind | None:
     """*fiches actions* when action tables have a header naming an action's fields (by the
     profile's synonyms: porteur / pilote / responsable, public, échéances…); *priorisation*
-    when tables list fiches actions by number; None when neither (not a plan)."""
+    when tables list fiches (`summary_marks`); None when neither (not a plan)."""
     profile = profile or default_profile()
+    marks = summary_marks(profile)
     porteur = fiche_tables = 0
     for row in document.rows:
-        if row.kind is RowKind.TABLE and is_action_header(row, profile):
-            porteur += 1
-        for _, text in row.non_empty:
-            folded = fold(text)
-            if folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
-                fiche_tables += 1
+        action_header = row.kind is RowKind.TABLE and is_action_header(row, profile)
+        porteur += action_header
+        fiche_tables += marks.count(row, action_header)
     if porteur >= 1 and porteur >= fiche_tables / 10:
         return DocumentKind.fiches_actions
     if fiche_tables >= 1:
         return DocumentKind.priorisation
     return None
+
+
+class SummaryMarks:
+    """The cells of a row that say a summary lists fiches, by the profile's `[summary]`
+    words: a fiches column's header (`FICHES ACTIONS`); a list header (`ACTIONS`, `FICHE
+    ACTION`) in a table row shaped like a summary's header — an axe or objective column
+    beside it, no action field; a fiche named by its number (`FICHE 12`)."""
+
+    def __init__(self, profile: Profile) -> None:
+        words, headings = profile.summary, profile.headings
+        self.fiche_headers = tuple(fold(w) for w in words.fiche_headers)
+        self.list_headers = tuple(fold(w) for w in words.list_headers)
+        self.numbered = tuple(fold(w) + " " for w in words.fiche_words)
+        self.levels = tuple(fold(w) for w in (*headings.axe_words, *headings.oi_words, *headings.oo_words, "OO", "OI"))
+
+    def count(self, row: SourceRow, action_header: bool) -> int:
+        folded = [fold(text) for _, text in row.non_empty]
+        shaped = row.kind is RowKind.TABLE and not action_header and any(_led_by(f, self.levels) for f in folded)
+        return sum(1 for cell in folded
+                   if cell.startswith(self.fiche_headers) or self._numbered(cell)
+                   or shaped and _led_by(cell, self.list_headers))
+
+    def _numbered(self, cell: str) -> bool:
+        return any(cell.startswith(w) and cell[len(w):len(w) + 1].isdigit() for w in self.numbered)
+
+
+def _led_by(folded: str, words: tuple[str, ...]) -> bool:
+    """One of `words`, or led by one as whole words."""
+    return any(folded == w or folded.startswith(w + " ") for w in words)
+
+
+summary_marks = PerProfile(SummaryMarks).get
 
 
 @dataclass
@@ -73,21 +103,21 @@ class BuiltDocument:
 
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
-    if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
-        return _build_record_table(document)
     profile = profile or default_profile()
-    fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
+    if is_record_table(document, profile):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
+        return _build_record_table(document, profile)
+    fiche_form = is_fiche_form(document, profile)  # one label | value table per action (structure/fiche.py)
     kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
-            f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
+            f"échéances…, no summary table listing fiches) in {len(document.rows)} rows read"
         )
     ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if fiche_form:
-        thematiques = FicheBuilder(document, ledger, corrections).build()
+        thematiques = FicheBuilder(document, ledger, corrections, profile).build()
     elif kind is DocumentKind.fiches_actions:
         thematiques = FichesActionsBuilder(document, ledger, corrections, profile).build()
     else:
@@ -105,10 +135,10 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
 
 
-def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
+def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltDocument:
     ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
-    builder = TableBuilder(document, ledger, corrections)
+    builder = TableBuilder(document, ledger, corrections, profile)
     thematiques = builder.build()
     if not builder.actions:
         raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "

@@ -14,10 +14,6 @@ from pgt.schema.model import CellBox
 
 
 
-# the default profile's thématique titles (structure/table.py reads them by code)
-THEMATIQUE_TITLES: dict[str, str] = dict(default_profile().thematique_titles)
-
-
 def provenance_of(row: SourceRow) -> Provenance:
     p = row.provenance
     boxes = cell_boxes(row)

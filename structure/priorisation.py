@@ -19,9 +19,6 @@ from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Fiche, Thematique
 
-_HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIFS OPERATIONNELS", "FICHES ACTION",
-                 "FICHES ANNEX", "ACTIONS")
-
 
 class PriorisationBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, profile: Profile | None = None) -> None:
@@ -30,6 +27,7 @@ class PriorisationBuilder:
         self.profile = profile or default_profile()
         self.structural = tuple(fold(p) for p in self.profile.phrases.summary_structural)
         self.fiche_lists = tuple(fold(p) for p in self.profile.phrases.summary_fiche_lists)
+        self.header_words = tuple(fold(w) for w in self.profile.summary.header_words)
         self.cursor = HierarchyCursor(ledger, self.profile)
         self.fiches: list[Fiche] = []
         self.ids: set[str] = set()
@@ -112,7 +110,7 @@ class PriorisationBuilder:
             axe = pat.match_axe(text, self.profile)
             if axe and not axe.titre:
                 axe_number = axe.numero
-            elif fold(text).startswith(_HEADER_WORDS):
+            elif fold(text).startswith(self.header_words):
                 words += 1
         if axe_number is None and words < 2:
             return False
