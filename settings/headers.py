@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from pgt.settings.headings import is_heading_form
-from pgt.settings.profile import PerProfile, Profile
+from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.settings.text import fold
 
 # canonical field → spellings seen in plans (accent-free, upper case)
@@ -164,6 +164,8 @@ class HeaderMatcher:
         self.known = {s for s, _ in self.spellings}
         self.cache: dict[str, HeaderMatch | None] = {}
         self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
+        # the spellings this profile adds to the default's, longest first
+        self.added = [(s, f) for s, f in self.by_length if s not in _default_spellings()]
 
     def match(self, text: str) -> HeaderMatch | None:
         if text not in self.cache:
@@ -183,6 +185,14 @@ class HeaderMatcher:
             return None
         return HeaderMatch(self.spellings[best[2]][1], float(best[1]), "fuzzy")
 
+    def added_spelling(self, text: str) -> HeaderMatch | None:
+        """The field of a spelling the profile adds, when `text` holds it as whole words."""
+        if not self.added:
+            return None
+        padded = f" {fold(text)} "
+        return next((HeaderMatch(field, 100.0, "keyword") for spelling, field in self.added
+                     if f" {spelling} " in padded), None)
+
     def is_known_spelling(self, text: str) -> bool:
         """The header is printed as one of the profile's spellings (no correction to log)."""
         return fold(text) in self.known
@@ -196,6 +206,11 @@ class HeaderMatcher:
 
     def reference_spelling(self, field: str) -> str:
         return fold(self.profile.fields[field][0])
+
+
+@lru_cache(maxsize=1)
+def _default_spellings() -> frozenset[str]:
+    return frozenset(spelling for spelling, _ in default_profile().header_spellings)
 
 
 _MATCHERS = PerProfile(HeaderMatcher)
@@ -213,6 +228,16 @@ def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch |
     if profile is None:
         return _vocabulary_header(text)
     return header_matcher(profile).match(text)
+
+
+def record_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
+    """The field a header of a one-row-per-action table names: the record-table vocabulary
+    first; else a spelling that the profile's `[fields]` adds to the default ones (a
+    territory's `Chef de file`), so a profile file reads its workbooks as its documents."""
+    match = _vocabulary_header(text)
+    if match is not None or profile is None:
+        return match
+    return header_matcher(profile).added_spelling(text)
 
 
 def header_cell_field(text: str, profile: Profile | None = None) -> str | None:

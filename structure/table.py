@@ -41,7 +41,7 @@ from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, Objectif
                         Thematique)
 from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
-                                  fold)
+                                  fold, record_header)
 from pgt.settings.profile import Profile, ThresholdsSection, default_profile
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
@@ -62,7 +62,6 @@ _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "m
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
 # (how many rows the header is looked for in, how many fields it names: [thresholds] `record_*`)
-MIN_BODY_ROWS = 0  # a header alone is still this layout: "no action row" is the clearer error
 ELLIPSIS = "…"  # ends a text cut to a length limit (`pgt export tet`)
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the spreadsheet date serial (Excel 1900 system, LibreOffice)
 SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: a day count, not an amount
@@ -72,15 +71,16 @@ _YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
 _AMOUNT_NOISE = re.compile(r"(?i)\s|\u00a0|\u202f|€|euros?|\bHT\b|\bTTC\b")
 
 
-def table_field(text: str) -> str | None:
-    """The record field a header cell names (vocabulary of settings/headers.py), or None."""
-    return table_match(text)[0]
+def table_field(text: str, profile: Profile | None = None) -> str | None:
+    """The record field a header cell names (vocabulary of settings/headers.py, and the
+    spellings the profile adds), or None."""
+    return table_match(text, profile)[0]
 
 
-def table_match(text: str) -> tuple[str | None, float]:
+def table_match(text: str, profile: Profile | None = None) -> tuple[str | None, float]:
     """(field, score): 101 for a spelling of the vocabulary as printed, 100 a keyword, else
     the fuzzy score — so that of two columns naming one field, the surer one reads it."""
-    match = canonical_header(text)
+    match = record_header(text, profile)
     if match is None:
         return None, 0.0
     name = _FIELD_OF.get(match.field, match.field)
@@ -124,37 +124,37 @@ def _tables(rows: Iterable[SourceRow]) -> list[list[SourceRow]]:
     return list(groups.values())
 
 
-def find_record_table(rows: list[SourceRow], thresholds: ThresholdsSection) -> RecordTable | None:
+def find_record_table(rows: list[SourceRow], profile: Profile) -> RecordTable | None:
     """The header of a one-row-per-action table among `rows` (one table / sheet), or None."""
     best: tuple[int, int] | None = None  # (score, position)
-    for position, row in enumerate(rows[:thresholds.record_header_scan_rows]):
+    for position, row in enumerate(rows[:profile.thresholds.record_header_scan_rows]):
         if row.provenance.hidden:
             return None
-        if _is_header(row, thresholds):
-            named = sum(1 for _, text in row.non_empty if table_field(text) is not None)
+        if _is_header(row, profile):
+            named = sum(1 for _, text in row.non_empty if table_field(text, profile) is not None)
             if best is None or named > best[0]:
                 best = (named, position)
     if best is None:
         return None
     position = best[1]
     group = rows[position - 1] if position > 0 else None
-    return RecordTable(rows[0].table_index, rows, position, _columns(rows[position], group))
+    return RecordTable(rows[0].table_index, rows, position, _columns(rows[position], group, profile))
 
 
-def _columns(header: SourceRow, group: SourceRow | None) -> list[Column]:
+def _columns(header: SourceRow, group: SourceRow | None, profile: Profile) -> list[Column]:
     columns: list[Column] = []
     used_keys: set[str] = set()
     for index, text in enumerate(header.cells):
         above = group.cells[index].strip() if group is not None and index < len(group.cells) else ""
         text = text.strip()
-        name = table_field(text) if text else None
+        name = table_field(text, profile) if text else None
         if not text:
-            if not above or table_field(above) in (None, "autres"):
+            if not above or table_field(above, profile) in (None, "autres"):
                 continue
-            name, text = table_field(above), above  # a header merged over both rows, written in the upper one
+            name, text = table_field(above, profile), above  # a header merged over both rows, written in the upper one
         key = text if text not in used_keys else f"{columns[-1].header if columns else ''} / {text}".strip(" /")
         used_keys.add(key)
-        columns.append(Column(index, text, name, key, table_match(text)[1]))
+        columns.append(Column(index, text, name, key, table_match(text, profile)[1]))
     for name in _SINGLE:  # a second title, date… column: kept under its header; the surest one reads
         claimed = [c for c in columns if c.field == name]
         best = max(claimed, key=lambda c: c.score, default=None)
@@ -171,8 +171,8 @@ def is_record_table(document: ExtractedDocument, profile: Profile | None = None)
     profile = profile or default_profile()
     headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
-        table = find_record_table(rows, profile.thresholds)
-        if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
+        table = find_record_table(rows, profile)
+        if table is not None:  # a header alone is still this layout: "no action row" is the clearer error
             preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row, profile))
             if not headings and not preceding:
                 # the rest of the document, not only this table: a grid page's tables are small
@@ -190,14 +190,15 @@ def _grid_below(rows: list[SourceRow], header_at: int, profile: Profile) -> bool
     for row in rows[header_at + 1:]:
         if len(row.non_empty) == 1 and _opens_thematique(row, profile):
             return True
-        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, profile.thresholds) \
+        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, profile) \
                 and fold(row.text()) != fold(header.text()):
             return True
     return False
 
 
-def _is_header(row: SourceRow, thresholds: ThresholdsSection) -> bool:
-    fields = [table_field(text) for _, text in row.non_empty]
+def _is_header(row: SourceRow, profile: Profile) -> bool:
+    thresholds = profile.thresholds
+    fields = [table_field(text, profile) for _, text in row.non_empty]
     named = [f for f in fields if f is not None]
     return "titre" in named and len(named) >= thresholds.record_header_min_fields and len(named) * 2 >= len(fields)
 
@@ -302,7 +303,7 @@ class TableBuilder:
 
     def build(self) -> list[Thematique]:
         groups = _tables(self.document.rows)
-        found = [find_record_table(rows, self.thresholds) for rows in groups]
+        found = [find_record_table(rows, self.profile) for rows in groups]
         for position, (rows, table) in enumerate(zip(groups, found)):
             if table is not None:
                 self._table(table)

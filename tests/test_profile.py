@@ -794,3 +794,20 @@ def test_note_label_words_bounds_a_notes_cells_named_value(tmp_path):
     assert [b.label for b in labelled_lines(text, named=True)[1]] == ["Financeurs 2024 de la commune"]
     short = profile_file(tmp_path, "[thresholds]\nnote_label_words = 3\n").thresholds
     assert labelled_lines(text, named=True, thresholds=short) == ([text], [])
+
+
+def test_regression_profile_header_spelling_read_in_a_workbook(tmp_path):
+    # a territory's `[fields]` spelling was read in its documents but not in its workbooks:
+    # the record-table vocabulary ignored the profile (the column went to `autres`)
+    csv = record_csv(tmp_path, "Titre;Chef de file;Public cible;Calendrier", "Créer un RPE;Mairie de Vallée;Familles;2024",
+                     "Ouvrir un local jeunes;CCAS;11-17 ans;2025")
+    plain = convert([csv]).plan
+    action = next(plain.walk_actions())[3]
+    assert action.porteur is None and action.autres == {"Chef de file": "Mairie de Vallée"}
+    assert any(a.code == "unknown_header" for a in plain.anomalies)
+    profile = profile_file(tmp_path, '[fields]\nporteur = ["Chef de file"]\n')
+    plan = convert([csv], profile=profile).plan
+    actions = [a for *_, a in plan.walk_actions()]
+    assert [(a.titre, a.porteur, a.autres) for a in actions] == [
+        ("Créer un RPE", "Mairie de Vallée", {}), ("Ouvrir un local jeunes", "CCAS", {})]
+    assert not any(a.code == "unknown_header" for a in plan.anomalies)
