@@ -37,6 +37,7 @@ from pgt.extract.pdf_layout import (
     same_row,
     word_vocabulary,
 )
+from pgt.extract.ocr_marks import repair_action_marks
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
@@ -260,6 +261,7 @@ def rows_from_pages(
     """The row stream of the whole document (see module doc, step 3)."""
     settings = settings or PdfSettings()
     resolve_cuts(pages)
+    repaired = repair_scanned_marks(pages)
     text_bottom = max(
         (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
     )
@@ -357,6 +359,8 @@ def rows_from_pages(
             open_table, owners = item, new_owners
         if grouped and isinstance(grouped[-1], TextLine):
             open_table = None
+    if repaired:
+        notes.append(f"{repaired} action number(s) garbled by OCR repaired from the numbers around them")
     if joined_pages:
         notes.append(
             f"{len(joined_pages)} table row(s) broken by a page break joined to the row they continue "
@@ -381,6 +385,22 @@ def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
         warnings=warnings,
         tables_report=reports,
     )
+
+
+def repair_scanned_marks(pages: list[PageContent]) -> int:
+    """The action numbers OCR garbled in scanned pages' first cells, repaired from the
+    sequence of the document's numbers (`ocr_marks`), in place; how many were."""
+    tables = [(page, t) for page in pages for t in page.items if isinstance(t, PageTable)]
+    first = [(table, r) for _, table in tables for r, row in enumerate(table.cells) if row]
+    if not any(page.ocr for page, _ in tables):
+        return 0
+    scanned = [page.ocr for page, table in tables for row in table.cells if row]
+    before = [table.cells[r][0] for table, r in first]
+    after = repair_action_marks(before, scanned)
+    for (table, r), old, new in zip(first, before, after):
+        if new != old:
+            table.cells[r] = [new, *table.cells[r][1:]]
+    return sum(old != new for old, new in zip(before, after))
 
 
 def resolve_cuts(pages: list[PageContent]) -> None:

@@ -252,6 +252,7 @@ class TextLine:
     first_word_width: float  # to tell a wrapped line from a short one (see join_paragraphs)
     line_height: float = 0.0  # of one line (a paragraph's bbox spans several)
     last_x1: float = 0.0  # right end of the paragraph's last line
+    boxed: bool = False  # a framed paragraph's text, whole (a one-column table's cell)
 
     def __post_init__(self) -> None:
         if not self.line_height:
@@ -311,6 +312,8 @@ def join_paragraphs(lines: list[TextLine], right_edge: float) -> list[TextLine]:
     Line B continues line A when it follows closely (gap under 0.8 of a line height) and
     A was full: the first word of B would not have fitted at the end of A. A short line
     (a heading, "AXE STRATEGIQUE I") ends its paragraph even if the next one follows closely.
+    A framed paragraph (`boxed`) is whole: its frame's width is no full line (a scan's
+    `COHESION SOCIALE` box over the `AXE STRATEGIQUE I …` box were read as one line).
     """
     paragraphs: list[TextLine] = []
     for line in lines:
@@ -320,7 +323,7 @@ def join_paragraphs(lines: list[TextLine], right_edge: float) -> list[TextLine]:
             gap = line.bbox[1] - last.bbox[3]
             full = last.last_x1 + line.first_word_width + height * 0.3 > right_edge - 2.0
             aligned = abs(line.bbox[0] - last.bbox[0]) < height * 2
-            if 0 <= gap < 0.8 * height and full and aligned:
+            if 0 <= gap < 0.8 * height and full and aligned and not (last.boxed or line.boxed):
                 x0, top, x1, bottom = last.bbox
                 bbox = (min(x0, line.bbox[0]), top, max(x1, line.bbox[2]), line.bbox[3])
                 paragraphs[-1] = TextLine(

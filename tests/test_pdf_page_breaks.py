@@ -637,3 +637,63 @@ def test_regression_word_cut_by_a_narrow_column_joined_by_the_dictionary():
     # a wrap between two words stays one, even where the second begins with an elision
     assert resolve_word_cuts(f"organisation{WORD_CUT}d'un forum", set()) == "organisation d'un forum"
     assert resolve_word_cuts(f"Préfabriqué{WORD_CUT}artistique", set()) == "Préfabriqué artistique"
+
+
+# ---- scans of LibreOffice pages: cohésion sociale's heading, garbled action numbers -----------
+
+
+def test_regression_scanned_framed_headings_are_not_one_paragraph():
+    """A scan's boxed headings (one-column tables, read as text lines the width of their
+    frame) follow each other with no gap: `COHESION SOCIALE` and `AXE STRATEGIQUE I …` were
+    joined as one paragraph, the thématique never opened, its 13 actions went to jeunesse."""
+    from pgt.extract.pdf_layout import TextLine, join_paragraphs
+
+    heading = TextLine("COHESION SOCIALE", (37.1, 517.7, 794.3, 527.0), 0.0, boxed=True)
+    axe = TextLine("AXE STRATEGIQUE I Renforcement du lien social", (37.1, 527.0, 794.3, 545.0), 0.0, boxed=True)
+    assert [line.text for line in join_paragraphs([heading, axe], 794.3)] == [heading.text, axe.text]
+    # lines of running text that fill the line still make one paragraph
+    first = TextLine("Une phrase qui remplit toute la ligne jusqu'au bord", (37.1, 100.0, 793.0, 109.0), 20.0)
+    second = TextLine("et continue en dessous.", (37.1, 110.0, 200.0, 119.0), 15.0)
+    assert [line.text for line in join_paragraphs([first, second], 794.3)] == [f"{first.text} {second.text}"]
+
+
+def test_regression_action_numbers_garbled_by_ocr_repaired_from_the_sequence():
+    """Enfance's scanned pages: `12 Organisation` (dot lost), `22: …`, `25; …`, `42.. …`,
+    `1 Développement` (11: a digit lost), `ZT Participation` (21 as letters). No row start,
+    each was read as more of the action above: 11 enfance actions lost."""
+    from pgt.extract.ocr_marks import repair_action_marks
+
+    cells = ["10. Festival", "1 Développement des actions", "12 Organisation d'échanges", "13. Lecture",
+             "3 Ateliers de lecture", "20. Sciences", "ZT Participation à la Fête", "22: Organisation de la semaine",
+             "23. Jeux", "25; Sensibilisation", "26. Risques", "41. Vélo", "42.. Développement", "43. Code",
+             "Les enfants du territoire", "A l'échelle de la commune"]
+    assert repair_action_marks(cells, [True] * len(cells)) == [
+        "10. Festival", "11. Développement des actions", "12. Organisation d'échanges", "13. Lecture",
+        "3 Ateliers de lecture", "20. Sciences", "21. Participation à la Fête", "22. Organisation de la semaine",
+        "23. Jeux", "25. Sensibilisation", "26. Risques", "41. Vélo", "42. Développement", "43. Code",
+        "Les enfants du territoire", "A l'échelle de la commune",
+    ]
+    # born-digital pages are left as printed
+    assert repair_action_marks(["10. A", "12 Organisation", "13. B"], [False] * 3)[1] == "12 Organisation"
+
+
+@pytest.fixture(scope="session")
+def scanned_cohesion(libreoffice_pdfs, libreoffice_documents, tmp_path_factory):
+    """The LibreOffice page where cohésion sociale begins, scanned (skew, grain, dust)."""
+    from lo_pdf_fixtures import noisy_scan
+
+    if not TESSERACT:
+        pytest.skip("Tesseract is not installed (test_pdf_ocr covers the error)")
+    rows = libreoffice_documents["fiches"].rows
+    first = next(r.provenance.page for r in rows if r.cells[0] == "COHESION SOCIALE")
+    scan = noisy_scan(libreoffice_pdfs["fiches"], tmp_path_factory.mktemp("scans") / "cohesion.pdf", [first])
+    return read_document(scan, jobs=1)
+
+
+def test_regression_scanned_cohesion_heading_opens_its_thematique(scanned_cohesion, raw_plan):
+    plan = plan_from_documents([scanned_cohesion])
+    codes = [t.code for t in plan.thematiques]
+    assert "cohesion_sociale" in codes, codes
+    cohesion = plan.thematique("cohesion_sociale")
+    assert [a.numero for a in cohesion.axes] == [1]
+    assert cohesion.axes[0].titre.startswith("Renforcement du lien social")
