@@ -16,6 +16,7 @@ or was read as another mark keeps the number read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _GOOD = re.compile(r"^(\d{1,3})\. (?=\S)")  # `21. Participation`
 # A number with no dot or another mark (`12 Organisation`, `22: Organisation`, `42.. D`)
@@ -66,3 +67,76 @@ def _repair_pass(cells: list[str], scanned: list[bool]) -> int:
         numbers = sorted([*numbers, (i, numero)])
         fixed += 1
     return fixed
+
+
+# ---- a scanned cell's characters and spaces ------------------------------------------------
+
+_LONE_ONE = {"l", "I", "|", "]", "!"}  # a cell of one stroke: the digit 1 (an OO column's `1`)
+_SPACE_BEFORE_COMMA = re.compile(r" ,(?=\w| |$)")  # French puts none: `enseignants ,les`
+# `scolaire {vacances`: a slash, spaced on both sides as its one space tells
+_BRACE_BEFORE, _BRACE_AFTER = re.compile(r"(?<=\s)[{}](?=\w)"), re.compile(r"(?<=\w)[{}](?=\s)")
+_LETTERS = re.compile(r"^[^\W\d_]+(?:['’][^\W\d_]+)?$")
+_ONE_LETTER = {"a", "à", "y", "ô"}
+
+
+def repair_cell_text(cell: str) -> str:
+    """What Tesseract misreads in a scanned cell, whatever the plan: a cell of one stroke
+    is `1`, a brace alone between words is `/`, no space before a comma."""
+    if cell in _LONE_ONE:
+        return "1"
+    if "{" in cell or "}" in cell:
+        if cell.count("{") != cell.count("}"):
+            cell = _BRACE_AFTER.sub(" /", _BRACE_BEFORE.sub("/ ", cell))
+    if " ," in cell:
+        cell = _SPACE_BEFORE_COMMA.sub(", ", cell).replace(",  ", ", ").rstrip()
+    return cell
+
+
+def respace_words(text: str, known: Callable[[str], bool], count: Callable[[str], int]) -> str:
+    """Words Tesseract cut at the wrong letter (`financemen tavec`, `périscolaire set`):
+    two words replaced by a reading of them — the two joined, one or two letters moved
+    across the space — whose words the document prints far more often (`count`: five
+    times as often, three times at least), or, when either is no word (`known`), by the
+    first reading all of words. A token that is no word, by two common words it is made
+    of (`anset`: `ans et`)."""
+    tokens = text.split(" ")
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        a = tokens[i]
+        b = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not _LETTERS.match(a):
+            out.append(a)
+            i += 1
+            continue
+        if b is None or not _LETTERS.match(b.rstrip(".,;:)")):
+            out += _split_unknown(a, known, count)
+            i += 1
+            continue
+        tail = b[len(b.rstrip(".,;:)")):]
+        b = b[: len(b) - len(tail)] if tail else b
+        readings = [[a + b], *([a + b[:k], b[k:]] for k in (1, 2)), *([a[:-k], a[-k:] + b] for k in (1, 2))]
+        readings = [r for r in readings if all(len(p) >= 2 or p.casefold() in _ONE_LETTER for p in r)]
+        now = min(count(a), count(b))
+        best = max(readings, key=lambda r: min(count(p) for p in r), default=None)
+        found = best if best and min(count(p) for p in best) >= max(3, 5 * now) else None
+        if found is None and not (known(a) and known(b)):
+            found = next((r for r in readings if all(known(p) for p in r)), None)
+        if found is None:
+            out += _split_unknown(a, known, count)
+            tokens[i + 1] = b + tail
+            i += 1
+            continue
+        found[-1] += tail
+        out += found
+        i += 2
+    return " ".join(out)
+
+
+def _split_unknown(token: str, known: Callable[[str], bool], count: Callable[[str], int]) -> list[str]:
+    if len(token) < 5 or known(token) or not _LETTERS.match(token):
+        return [token]
+    for k in range(2, len(token) - 1):
+        if min(count(token[:k]), count(token[k:])) >= 3 and known(token[:k]) and known(token[k:]):
+            return [token[:k], token[k:]]
+    return [token]

@@ -18,6 +18,7 @@ Steps, each a small function:
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,10 +38,13 @@ from pgt.extract.pdf_layout import (
     same_row,
     word_vocabulary,
 )
-from pgt.extract.ocr_marks import repair_action_marks
+from pgt.extract.ocr_marks import repair_action_marks, repair_cell_text, respace_words
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
+from pgt.settings.dictionary import is_french_word
+
+_WORD_PUNCTUATION = "\"'«»()[]{},.;:!?…%"
 
 Progress = Callable[[str, int, int], None]
 
@@ -388,12 +392,27 @@ def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
 
 
 def repair_scanned_marks(pages: list[PageContent]) -> int:
-    """The action numbers OCR garbled in scanned pages' first cells, repaired from the
-    sequence of the document's numbers (`ocr_marks`), in place; how many were."""
+    """What OCR misread in scanned pages' cells (`ocr_marks`), in place: strokes, braces,
+    commas, words cut at the wrong letter (against the dictionary and the words the
+    document prints three times or more); the action numbers OCR garbled in first cells,
+    repaired from the sequence of the document's numbers. How many numbers were."""
     tables = [(page, t) for page in pages for t in page.items if isinstance(t, PageTable)]
     first = [(table, r) for _, table in tables for r, row in enumerate(table.cells) if row]
     if not any(page.ocr for page, _ in tables):
         return 0
+    counts = Counter(token.strip(_WORD_PUNCTUATION).casefold() for _, table in tables for row in table.cells
+                     for cell in row for token in cell.split())
+
+    def known(word: str) -> bool:
+        key = word.casefold()
+        return counts[key] >= 3 or is_french_word(key)
+
+    def count(word: str) -> int:
+        return counts[word.casefold()]
+
+    for page, table in tables:
+        if page.ocr:
+            table.cells = [[respace_words(repair_cell_text(c), known, count) for c in row] for row in table.cells]
     scanned = [page.ocr for page, table in tables for row in table.cells if row]
     before = [table.cells[r][0] for table, r in first]
     after = repair_action_marks(before, scanned)

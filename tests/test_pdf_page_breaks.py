@@ -697,3 +697,42 @@ def test_regression_scanned_cohesion_heading_opens_its_thematique(scanned_cohesi
     cohesion = plan.thematique("cohesion_sociale")
     assert [a.numero for a in cohesion.axes] == [1]
     assert cohesion.axes[0].titre.startswith("Renforcement du lien social")
+
+
+def test_regression_scanned_cell_strokes_braces_and_commas():
+    """Tesseract read an OO column's `1` as `l` (the action lost its OO), `/` as `{`
+    (`année scolaire {vacances`), and spaced commas (`enseignants ,les`)."""
+    from pgt.extract.ocr_marks import repair_cell_text
+
+    assert repair_cell_text("l") == "1" and repair_cell_text("|") == "1"
+    assert repair_cell_text("année scolaire {vacances / mercredis") == "année scolaire / vacances / mercredis"
+    assert repair_cell_text("Les enseignants ,les équipes") == "Les enseignants, les équipes"
+    assert repair_cell_text("le CAMSP , la pédiatrie") == "le CAMSP, la pédiatrie"
+    assert repair_cell_text("{a}") == "{a}" and repair_cell_text("la") == "la"
+
+
+def test_regression_scanned_words_cut_at_the_wrong_letter():
+    """`financemen tavec`, `préparatio net`: no words; `périscolaire set`: words, but `set`
+    is printed a few times by OCR slips where `périscolaires` and `et` are printed
+    everywhere. Names and words the document prints stay as they are."""
+    from collections import Counter
+
+    from pgt.extract.ocr_marks import respace_words
+    from pgt.settings.dictionary import is_french_word
+
+    counts = Counter({"périscolaires": 86, "et": 472, "set": 5, "périscolaire": 25, "jean": 4, "moulin": 4, "ans": 40})
+
+    def known(word):
+        return counts[word.casefold()] >= 3 or is_french_word(word.casefold())
+
+    def count(word):
+        return counts[word.casefold()]
+
+    assert respace_words("convention de financemen tavec l'association", known, count) == (
+        "convention de financement avec l'association")
+    assert respace_words("la préparatio net pendant", known, count) == "la préparation et pendant"
+    assert respace_words("les équipes périscolaire set extrascolaires,", known, count) == (
+        "les équipes périscolaires et extrascolaires,")
+    assert respace_words("à 3 anset futures", known, count) == "à 3 ans et futures"
+    for kept in ("gymnase Jean Moulin", "CROUS UPPA", "le temps périscolaire et le mercredi", "2022 - 27"):
+        assert respace_words(kept, known, count) == kept
