@@ -9,8 +9,9 @@ cells are read as more of the action above, and the action is lost.
 Plans number their actions in sequence down the first column (across tables and pages).
 So a row of a scanned page whose first cell opens with such a garbled mark, a capitalised
 word after it, takes the number its neighbours leave for it: the one after the number
-above when the number below is the one after that; else, a mark that only lost its dot
-or was read as another mark keeps the number read.
+above when the number below is the one after that (or 1 when the numbering starts again
+at 2 below it and the mark read starts with that 1: `1K …`); else, a mark that only lost
+its dot or was read as another mark keeps the number read.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ _WORDS = {"A", "À", "AU", "LE", "LA", "LES", "UN", "UNE", "DE", "DU", "DES", "E
 def _number(cell: str) -> int | None:
     found = _GOOD.match(cell)
     return int(found.group(1)) if found else None
+
+
+def _restart(above: int | None, below: int | None, token: str) -> bool:
+    """The numbering starts again (a new thématique) at this row: the number below is 2
+    and no higher one is above it, and what was read starts with the 1 (`1K Recensement`)."""
+    return below == 2 and (above is None or above >= below) and token.startswith("1") and token != "1"
 
 
 def repair_action_marks(first_cells: list[str], scanned: list[bool]) -> list[str]:
@@ -61,6 +68,8 @@ def _repair_pass(cells: list[str], scanned: list[bool]) -> int:
             rest = cell[mark.end():]
         elif garbled is not None and expected is not None and garbled.group(1).upper() not in _WORDS:
             numero, rest = expected, cell[garbled.end():]
+        elif garbled is not None and _restart(above, below, garbled.group(1)):
+            numero, rest = below - 1, cell[garbled.end():]  # type: ignore[operator]
         else:
             continue
         cells[i] = f"{numero}. {rest}"

@@ -673,6 +673,9 @@ def test_regression_action_numbers_garbled_by_ocr_repaired_from_the_sequence():
         "23. Jeux", "25. Sensibilisation", "26. Risques", "41. Vélo", "42. Développement", "43. Code",
         "Les enfants du territoire", "A l'échelle de la commune",
     ]
+    # the numbering starting again (jeunesse after enfance's 89): `1K` before `2.`
+    assert repair_action_marks(["89. Fin", "1K Recensement des dispositifs", "2. Utiliser"], [True] * 3)[1] == (
+        "1. Recensement des dispositifs")
     # born-digital pages are left as printed
     assert repair_action_marks(["10. A", "12 Organisation", "13. B"], [False] * 3)[1] == "12 Organisation"
 
