@@ -17,18 +17,15 @@ import re
 from collections import Counter, defaultdict
 
 from pgt.settings.headers import fold
+from pgt.settings.profile import ThresholdsSection, default_profile
 from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
 _STOPWORDS = frozenset({"POUR", "DANS", "AVEC", "SELON", "LEUR", "LEURS", "ENTRE", "TOUS", "TOUTES", "AUTRES",
                         "PLUS", "CETTE", "SONT", "ETRE", "FAIRE"})
-MIN_WORD_COUNT = 2  # a word seen once in the plan says too little about its column
-PROFILE_WEIGHT = 4.0  # a cell whose words all belong to one column: worth a strong content type and more
-DISPLACEMENT_COST = 0.1  # per column from where the row's anchor puts the cell
-CHANGE_COST = 0.25  # per column the offset changes along the row (offer rows drift often)
-UNPLACED_COST = 3.0
-FOREIGN_IN_TYPED_COST = 0.5  # a column of typed content (periods, indicators, parcours) rarely holds other text
+# how often a word must be seen to count, the weight of the column words and the costs of
+# the alignment: the plan profile's [thresholds] `column_*`
 UNPROFILED = ("titre", "oo")  # fields whose words are learnt from no cell
 
 
@@ -39,7 +36,9 @@ def words(text: str) -> list[str]:
 class ColumnProfile:
     """Word counts per field, over the cells placed in each field."""
 
-    def __init__(self) -> None:
+    def __init__(self, thresholds: ThresholdsSection | None = None) -> None:
+        self.thresholds = thresholds or default_profile().thresholds
+        self.min_word_count = self.thresholds.column_min_word_count
         self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
         self.totals: Counter[str] = Counter()
 
@@ -54,7 +53,7 @@ class ColumnProfile:
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
         `field` (0 when no word of the cell is known)."""
-        known = [w for w in words(text) if self.totals[w] >= MIN_WORD_COUNT]
+        known = [w for w in words(text) if self.totals[w] >= self.min_word_count]
         if not known:
             return 0.0
         counts = self.by_field.get(field)
@@ -67,7 +66,7 @@ class ColumnProfile:
         everywhere pulls nowhere."""
         shares = [self.share(text, f) for f in fields]
         mean = sum(shares) / len(shares) if shares else 0.0
-        known = sum(self.totals[w] >= MIN_WORD_COUNT for w in words(text))
+        known = sum(self.totals[w] >= self.min_word_count for w in words(text))
         evidence = known / (known + 2)  # one known word is a third of the evidence of many
         return [evidence * (s - mean) for s in shares]
 
@@ -76,29 +75,32 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     """For `(position, text)` cells (positions relative to the row's anchor), the field
     index each is laid on, strictly increasing (None: no field fits), by the column
     profile and the realigner's content types, each column moved and each change of
-    offset paying a cost."""
+    offset paying a cost (the profile's thresholds the column profile holds)."""
     n, m = len(cells), len(fields)
     if n == 0:
         return []
+    costs = profile.thresholds
+    weight, displacement_cost, foreign_cost = (costs.column_profile_weight, costs.column_displacement_cost,
+                                               costs.column_foreign_in_typed_cost)
     # a cell printed past the last column is at least that far off: measured from the last one
     cells = [(min(pos, m - 1), text) for pos, text in cells]
     scores = []
     for pos, text in cells:
         spread = profile.spread(text, fields)
         kind = cell_type(text)[0]
-        scores.append([PROFILE_WEIGHT * spread[j] + affinity(text, f) - DISPLACEMENT_COST * abs(j - pos)
-                       - (FOREIGN_IN_TYPED_COST if f in STRONG_TYPES and kind != f else 0.0)
+        scores.append([weight * spread[j] + affinity(text, f) - displacement_cost * abs(j - pos)
+                       - (foreign_cost if f in STRONG_TYPES and kind != f else 0.0)
                        for j, f in enumerate(fields)])
     # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j
     best: dict[int, tuple[float, list[int | None], int]] = {-1: (0.0, [], 0)}
     for i, (pos, _) in enumerate(cells):
         step: dict[int, tuple[float, list[int | None], int]] = {}
         for last, (score, path, offset) in best.items():
-            skip = (score - UNPLACED_COST, [*path, None], offset)
+            skip = (score - costs.column_unplaced_cost, [*path, None], offset)
             if last not in step or skip[0] > step[last][0]:
                 step[last] = skip
             for j in range(last + 1, m):
-                total = score + scores[i][j] - CHANGE_COST * abs((j - pos) - offset)
+                total = score + scores[i][j] - costs.column_change_cost * abs((j - pos) - offset)
                 if j not in step or total > step[j][0]:
                     step[j] = (total, [*path, j], j - pos)
         best = step

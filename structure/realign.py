@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pgt.settings.headings import parse_oo_refs
+from pgt.settings.profile import ThresholdsSection, default_profile
 
 _PERIOD = re.compile(
     r"\b(19|20)\d\d\b|\bann[ée]e\s+(scolaire|civile)\b|\bsur\s+l.ann[ée]e\b|\bvacances\b|\bmercredis?\b"
@@ -85,13 +86,13 @@ class Placement:
     overflow: list[tuple[int, str]] = field(default_factory=list)  # cells no field could take
 
 
-DISPLACEMENT_COST = 0.05  # per column a cell is moved from where it was printed
-CHANGE_COST = 0.5  # per column the offset changes between neighbouring cells (or from 0)
-UNPLACED_COST = 3.0
+# the costs of moving a cell, of changing the offset, of leaving a cell unplaced: the
+# profile's [thresholds] `realign_*`
 _Path = tuple  # a path of the alignment, linked: (previous path or None, field index or None)
 
 
-def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
+def place_cells(cells: list[tuple[int, str]], fields: list[str],
+                thresholds: ThresholdsSection | None = None) -> Placement:
     """Place `(position, text)` cells (positions relative to the first data column) on
     `fields`, keeping their order. The offset between printed column and field may change
     along the row (rows shifted from some column on), each change and each moved column
@@ -100,7 +101,7 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
     if not fields:  # no field to place on (a table whose header names none): all left over
         return Placement(values={}, shift=0, overflow=list(non_empty))
-    assignment = _align(non_empty, fields)
+    assignment = _align(non_empty, fields, thresholds)
     placement = Placement(values={}, shift=0)
     for (pos, text), index in zip(non_empty, assignment):
         if index is None:
@@ -114,25 +115,30 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
     return placement
 
 
-def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
+def _align(cells: list[tuple[int, str]], fields: list[str],
+           thresholds: ThresholdsSection | None = None) -> list[int | None]:
     """Best strictly increasing field index for each cell (None: left unplaced)."""
     n, m = len(cells), len(fields)
     if n == 0:
         return []
+    thresholds = thresholds or default_profile().thresholds
+    displacement_cost = thresholds.realign_displacement_cost
+    change_cost = thresholds.realign_change_cost
+    unplaced_cost = thresholds.realign_unplaced_cost
     affinities = [[affinity(text, f) for f in fields] for _, text in cells]
-    scores = [[row[j] - DISPLACEMENT_COST * abs(j - pos) for j in range(m)]
+    scores = [[row[j] - displacement_cost * abs(j - pos) for j in range(m)]
               for (pos, _), row in zip(cells, affinities)]
     # What the cells from i on can add at most (each its best field, no offset change).
     upper = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        upper[i] = upper[i + 1] + max(max(scores[i]), -UNPLACED_COST)
+        upper[i] = upper[i + 1] + max(max(scores[i]), -unplaced_cost)
     # state: (last field used j or -1, last offset) → (best score, its path); a dict DP.
     # A path is a linked (previous, choice) pair, spelled out only at the end. A state that
     # cannot reach the score of an alignment already in hand (`floor`) is pruned: it stays
     # as a key (None), so that states are visited in the order of the full search and ties
     # are settled as they would be; only its successors are not computed.
     best: dict[tuple[int, int], tuple[float, _Path | None] | None] = {(-1, 0): (0.0, None)}
-    floor = -UNPLACED_COST * n  # leaving every cell unplaced
+    floor = -unplaced_cost * n  # leaving every cell unplaced
     for i, (pos, _) in enumerate(cells):
         row_scores = scores[i]
         step: dict[tuple[int, int], tuple[float, _Path | None] | None] = {}
@@ -147,18 +153,18 @@ def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
                 continue
             score, path = entry
             skip_key = (last, offset)
-            skipped = score - UNPLACED_COST
+            skipped = score - unplaced_cost
             held = step[skip_key]
             if held is None or skipped > held[0]:
                 step[skip_key] = (skipped, (path, None))
             for j in range(last + 1, m):
                 new_offset = j - pos
-                total = score + row_scores[j] - CHANGE_COST * abs(new_offset - offset)
+                total = score + row_scores[j] - change_cost * abs(new_offset - offset)
                 key = (j, new_offset)
                 held = step[key]
                 if held is None or total > held[0]:
                     step[key] = (total, (path, j))
-        floor = max(floor, _completed(step, scores, cells, i + 1, m))
+        floor = max(floor, _completed(step, scores, cells, i + 1, m, unplaced_cost))
         threshold = floor - upper[i + 1] - 1e-6
         for key, entry in step.items():
             if entry is not None and entry[0] < threshold:
@@ -171,7 +177,8 @@ def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
 
 
 def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
-               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int) -> float:
+               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int,
+               unplaced_cost: float) -> float:
     """The score of one full alignment: the best state so far, the cells after it kept at
     its offset where they fit, else left unplaced."""
     (last, offset), score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
@@ -182,7 +189,7 @@ def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
             score += scores[k][j]
             last = j
         else:
-            score -= UNPLACED_COST
+            score -= unplaced_cost
     return score
 
 

@@ -4,7 +4,8 @@ serialiser, and the review page with its compiled template kept between runs."""
 from __future__ import annotations
 
 from pgt.write import json_text, plan_json
-from pgt.write.report import folded, render_report
+from pgt.settings.text import search_key
+from pgt.write.report import render_report
 
 
 def test_plan_json_is_what_json_dumps_writes(raw_plan):
@@ -31,4 +32,4 @@ def test_report_same_page_when_rendered_again(raw_plan):
 
 
 def test_folded_drops_accents_and_punctuation():
-    assert folded("Échéances : l'accueil Œuvre, İzmir") == "echeances l accueil oeuvre izmir"
+    assert search_key("Échéances : l'accueil Œuvre, İzmir") == "echeances l accueil oeuvre izmir"

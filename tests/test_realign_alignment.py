@@ -6,8 +6,13 @@ from __future__ import annotations
 import itertools
 import random
 
-from pgt.structure.realign import (CHANGE_COST, DISPLACEMENT_COST, UNPLACED_COST, _align, affinity,
-                                   cell_type)
+from pgt.settings.profile import default_profile
+from pgt.structure.realign import _align, affinity, cell_type
+
+THRESHOLDS = default_profile().thresholds
+CHANGE_COST = THRESHOLDS.realign_change_cost
+DISPLACEMENT_COST = THRESHOLDS.realign_displacement_cost
+UNPLACED_COST = THRESHOLDS.realign_unplaced_cost
 
 FIELDS = ["titre", "oo", "porteur", "public_vise", "echeances", "moyens_humains", "moyens_financiers",
           "indicateurs"]
