@@ -38,7 +38,7 @@ from pgt.extract.pdf_layout import (
     same_row,
     word_vocabulary,
 )
-from pgt.extract.ocr_marks import repair_action_marks, repair_cell_text, respace_words
+from pgt.extract.ocr_repairs import repair_action_marks, repair_cell_text, respace_words
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
@@ -392,7 +392,7 @@ def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
 
 
 def repair_scanned_marks(pages: list[PageContent]) -> int:
-    """What OCR misread in scanned pages' cells (`ocr_marks`), in place: strokes, braces,
+    """What OCR misread in scanned pages' cells (`ocr_repairs`), in place: strokes, braces,
     commas, words cut at the wrong letter (against the dictionary and the words the
     document prints three times or more); the action numbers OCR garbled in first cells,
     repaired from the sequence of the document's numbers. How many numbers were."""

@@ -661,7 +661,7 @@ def test_regression_action_numbers_garbled_by_ocr_repaired_from_the_sequence():
     """Enfance's scanned pages: `12 Organisation` (dot lost), `22: …`, `25; …`, `42.. …`,
     `1 Développement` (11: a digit lost), `ZT Participation` (21 as letters). No row start,
     each was read as more of the action above: 11 enfance actions lost."""
-    from pgt.extract.ocr_marks import repair_action_marks
+    from pgt.extract.ocr_repairs import repair_action_marks
 
     cells = ["10. Festival", "1 Développement des actions", "12 Organisation d'échanges", "13. Lecture",
              "3 Ateliers de lecture", "20. Sciences", "ZT Participation à la Fête", "22: Organisation de la semaine",
@@ -705,7 +705,7 @@ def test_regression_scanned_cohesion_heading_opens_its_thematique(scanned_cohesi
 def test_regression_scanned_cell_strokes_braces_and_commas():
     """Tesseract read an OO column's `1` as `l` (the action lost its OO), `/` as `{`
     (`année scolaire {vacances`), and spaced commas (`enseignants ,les`)."""
-    from pgt.extract.ocr_marks import repair_cell_text
+    from pgt.extract.ocr_repairs import repair_cell_text
 
     assert repair_cell_text("l") == "1" and repair_cell_text("|") == "1"
     assert repair_cell_text("année scolaire {vacances / mercredis") == "année scolaire / vacances / mercredis"
@@ -720,7 +720,7 @@ def test_regression_scanned_words_cut_at_the_wrong_letter():
     everywhere. Names and words the document prints stay as they are."""
     from collections import Counter
 
-    from pgt.extract.ocr_marks import respace_words
+    from pgt.extract.ocr_repairs import respace_words
     from pgt.settings.dictionary import is_french_word
 
     counts = Counter({"périscolaires": 86, "et": 472, "set": 5, "périscolaire": 25, "jean": 4, "moulin": 4, "ans": 40})
