@@ -227,7 +227,8 @@ def _tesseract_command(gray, dpi: int, language: str, psm: int) -> str:
         image_path = Path(folder) / "page.pgm"
         Image.fromarray(gray).save(image_path)
         done = subprocess.run(
-            ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(dpi), "--psm", str(psm), "tsv"],
+            ["tesseract", str(image_path), "stdout", "-l", language, "--dpi", str(dpi), "--psm", str(psm),
+             *(arg for name, value in tesseract_api.VARIABLES.items() for arg in ("-c", f"{name}={value}")), "tsv"],
             capture_output=True,
             text=True,
             check=False,

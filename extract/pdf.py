@@ -18,6 +18,7 @@ Steps, each a small function:
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,9 +38,13 @@ from pgt.extract.pdf_layout import (
     same_row,
     word_vocabulary,
 )
+from pgt.extract.ocr_repairs import repair_action_marks, repair_cell_text, respace_words
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
+from pgt.settings.dictionary import is_french_word
+
+_WORD_PUNCTUATION = "\"'«»()[]{},.;:!?…%"
 
 Progress = Callable[[str, int, int], None]
 
@@ -260,6 +265,7 @@ def rows_from_pages(
     """The row stream of the whole document (see module doc, step 3)."""
     settings = settings or PdfSettings()
     resolve_cuts(pages)
+    repaired = repair_scanned_marks(pages)
     text_bottom = max(
         (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
     )
@@ -357,6 +363,8 @@ def rows_from_pages(
             open_table, owners = item, new_owners
         if grouped and isinstance(grouped[-1], TextLine):
             open_table = None
+    if repaired:
+        notes.append(f"{repaired} action number(s) garbled by OCR repaired from the numbers around them")
     if joined_pages:
         notes.append(
             f"{len(joined_pages)} table row(s) broken by a page break joined to the row they continue "
@@ -381,6 +389,37 @@ def finish_pdf(job: PdfJob, pages: list[PageContent]) -> ExtractedDocument:
         warnings=warnings,
         tables_report=reports,
     )
+
+
+def repair_scanned_marks(pages: list[PageContent]) -> int:
+    """What OCR misread in scanned pages' cells (`ocr_repairs`), in place: strokes, braces,
+    commas, words cut at the wrong letter (against the dictionary and the words the
+    document prints three times or more); the action numbers OCR garbled in first cells,
+    repaired from the sequence of the document's numbers. How many numbers were."""
+    tables = [(page, t) for page in pages for t in page.items if isinstance(t, PageTable)]
+    first = [(table, r) for _, table in tables for r, row in enumerate(table.cells) if row]
+    if not any(page.ocr for page, _ in tables):
+        return 0
+    counts = Counter(token.strip(_WORD_PUNCTUATION).casefold() for _, table in tables for row in table.cells
+                     for cell in row for token in cell.split())
+
+    def known(word: str) -> bool:
+        key = word.casefold()
+        return counts[key] >= 3 or is_french_word(key)
+
+    def count(word: str) -> int:
+        return counts[word.casefold()]
+
+    for page, table in tables:
+        if page.ocr:
+            table.cells = [[respace_words(repair_cell_text(c), known, count) for c in row] for row in table.cells]
+    scanned = [page.ocr for page, table in tables for row in table.cells if row]
+    before = [table.cells[r][0] for table, r in first]
+    after = repair_action_marks(before, scanned)
+    for (table, r), old, new in zip(first, before, after):
+        if new != old:
+            table.cells[r] = [new, *table.cells[r][1:]]
+    return sum(old != new for old, new in zip(before, after))
 
 
 def resolve_cuts(pages: list[PageContent]) -> None:

@@ -28,7 +28,11 @@ def clean_cell_text(text: str) -> str:
 
 # A word a cell holds, as placed on the page: its text, left and right ends (points).
 PlacedWord = tuple[str, float, float]
-_CLOSING = ",.;:)]»%…"
+_CLOSING = ",.)]»%…"
+# Points a cut line may end short of the cell's inner right edge: the right padding is
+# taken equal to the left one, but LibreOffice's may be a border's width or so wider
+# (`Responsabl` / `e` ended 1.2 pt short of where the `e` would have fitted).
+_CUT_SLACK = 2.0
 
 
 def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: float) -> bool:
@@ -42,12 +46,12 @@ def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: 
     word, (text, x0, x1) = line[0][0], following[0]
     first = text[0]
     letter = (x1 - x0) / max(1, len(text))
-    if line[0][2] + letter < inner_right - 0.5:
+    if line[0][2] + letter < inner_right - _CUT_SLACK:
         return False
     if not word[-1].isalnum():
         return False
     if first in _CLOSING:
-        return True
+        return True  # (`:` and `;` are no closing marks: French spaces them, a line starts at them)
     if word[-1].isalpha() and first.isalpha():
         return first.islower() or (word.isupper() and first.isupper())
     return word[-1].isdigit() and first.isdigit()
@@ -58,12 +62,19 @@ def _hyphen_break(line: list[PlacedWord], following: list[PlacedWord]) -> bool:
     `CAP-` / `SANTE`, `2023-` / `2027`."""
     word, next_word = line[-1][0].rsplit(" ", 1)[-1], following[0][0].split(" ", 1)[0]
     first = next_word[:1]
-    if len(word) < 3 or not word.endswith("-"):
-        return False
+    if len(word) < 2 or not word.endswith("-") or (len(word) == 2 and not word[0].isdigit()):
+        return False  # a dash alone, or one letter and a dash; `4-` is a year cut (`202` / `4-` / `2027`)
     before = word[-2]
     if before.isdigit():
         return first.isdigit()
     return before.isalpha() and (first.islower() or (word[:-1].isupper() and next_word.isupper()))
+
+
+def _capital_after_hyphen(line: list[PlacedWord], following: list[PlacedWord]) -> bool:
+    """A place name cut at one of its hyphens (`Mont-de-` / `Marsan`) or a plain wrap after
+    a dash (`CCAS-` / `Acteurs`): the document's words tell (`resolve_word_cuts`)."""
+    word, next_word = line[-1][0].rsplit(" ", 1)[-1], following[0][0].split(" ", 1)[0]
+    return len(word) >= 3 and word.endswith("-") and word[-2].isalpha() and next_word[:1].isupper()
 
 
 # Where a cell's line ends with what may be a word cut in two at the cell's edge: kept in
@@ -89,20 +100,16 @@ def join_cell_lines(lines: list[list[PlacedWord]], box: BBox | None) -> str:
         inner_right = box[2] - padding
     text = " ".join(w[0] for w in lines[0])
     for line, following in zip(lines, lines[1:]):
-        joint = WORD_CUT if _cut_word(line, following, inner_right) else "" if _hyphen_break(line, following) else " "
+        joint = (
+            WORD_CUT if _cut_word(line, following, inner_right)
+            else "" if _hyphen_break(line, following)
+            else WORD_CUT if _capital_after_hyphen(line, following) else " "
+        )
         text += joint + " ".join(w[0] for w in following)
     return clean_cell_text(text)
 
 
 _WORD_BOUNDS = re.compile(r"[/'’()]")
-
-
-def _dictionary_join(left: str, right: str) -> bool:
-    """The word cut between `left` and `right` is a word of the French dictionary once
-    joined (`Projets/thémati` + `ques`: `thématiques`; `organisation` + `d'un` is not)."""
-    head = _WORD_BOUNDS.split(left)[-1]
-    tail = _WORD_BOUNDS.split(right)[0]
-    return bool(head) and bool(tail) and is_french_word(_word_key(head + tail))
 
 
 def _word_key(token: str) -> str:
@@ -121,7 +128,9 @@ def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
     prints whole elsewhere (`enseigna`+`nts`: `enseignants`) or a word of the French
     dictionary (`intergénération`+`nels`, `environnement`+`aux`), or when what follows
     is a short ending that is no word (`aménagemen`+`ts`); with a space otherwise
-    (`Préfabriqué` `artistique`)."""
+    (`Préfabriqué` `artistique`). A word cut several times, as a narrow column cuts
+    it (`Moyens`/`hum`/`ains`, `conseil`/`mun`/`icipal`), is settled as a whole: the
+    reading whose pieces are most words (`Moyens humains`), see `_cut_pieces`."""
     if WORD_CUT not in text:
         return text
     tokens = []
@@ -130,19 +139,83 @@ def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
         if len(parts) > 1 and _word_key("".join(parts)) in vocabulary:
             tokens.append("".join(parts))
             continue
-        current = parts[0]
-        for part in parts[1:]:
-            left = current.rsplit(" ", 1)[-1]
-            joined = _word_key(left + part)
-            whole = joined in vocabulary or _dictionary_join(left, part)
-            # a short ending that is no word (`aménagemen` / `ts`, `coopérative` / `s`):
-            # a cut word too; a longer one may be a word printed once (`d'emploi`)
-            rest = _word_key(part)
-            ending = len(rest) <= 3 and rest not in vocabulary and rest not in _ONE_LETTER_WORDS
-            pieces = ending and (_word_key(left) not in vocabulary or len(rest) == 1)
-            current += part if whole or pieces else " " + part
-        tokens.append(current)
+        tokens.append(" ".join(_cut_pieces(parts, vocabulary)))
     return " ".join(tokens)
+
+
+# What a reading of a cut token costs, piece by piece (`_piece_cost`): a word costs
+# nothing, an unknown word 1, an unknown ending of three letters or fewer 2 (`ts`, `hum`),
+# of one letter 3, pieces joined into no word 2.5 (0.2 more for each further join); each
+# space 0.1, so that of two
+# readings all of words the one with the fewest spaces wins (`pour`+`suivre`); a word
+# known only in another form (`…nels` from `…nel`) 0.2.
+_UNKNOWN, _SHORT_ENDING, _LETTER_ENDING, _JOINED_UNKNOWN, _SPACE, _INFLECTED = 1.0, 2.0, 3.0, 2.5, 0.1, 0.2
+
+
+def _cut_pieces(parts: list[str], vocabulary: set[str]) -> list[str]:
+    """The cheapest way to read the pieces of a token a cell's edge may have cut: which
+    cuts are joined (a word cut in two) and which are spaces (a plain wrap)."""
+    best: list[tuple[float, list[str]]] = [(0.0, [])]
+    for end in range(1, len(parts) + 1):
+        options = []
+        for start in range(end):
+            cost, words = best[start]
+            piece = _piece_cost(parts[start:end], start == 0, vocabulary)
+            options.append((cost + piece + (_SPACE if words else 0.0), words + ["".join(parts[start:end])]))
+        best.append(min(options, key=lambda option: option[0]))
+    return best[-1][1]
+
+
+def _piece_cost(pieces: list[str], first: bool, vocabulary: set[str]) -> float:
+    """What reading `pieces` joined as one word costs (see `_UNKNOWN`…). Only the words
+    around a join must be known: `Projets/thémati`+`ques` is `thématiques` after a `/`."""
+    text = "".join(pieces)
+    key = _word_key(text)
+    if _is_word(key, vocabulary):
+        return 0.0
+    if _is_inflected_word(key, vocabulary):
+        return _INFLECTED  # above a space: `gymnase`+`le` is two words
+    if len(pieces) > 1:
+        joins, at = [], 0
+        for piece in pieces[:-1]:
+            at += len(piece)
+            joins.append(at)
+        known = all(_known_word(text, at, vocabulary) for at in joins)
+        return 0.0 if known else _JOINED_UNKNOWN + _SPACE * 2 * (len(joins) - 1)
+    words = [w for w in map(_word_key, _WORD_BOUNDS.split(text)) if w]
+    if _WORD_BOUNDS.search(text) and all(_is_word(w, vocabulary) or len(w) == 1 for w in words):
+        return 0.0  # `d'un`, `(ex.`
+    if first:
+        return _UNKNOWN
+    if key[:1].isdigit():
+        return _SHORT_ENDING  # the rest of a number (`202` / `4-2027`)
+    return _LETTER_ENDING if len(key) == 1 else _SHORT_ENDING if len(key) <= 3 else _UNKNOWN
+
+
+def _known_word(text: str, at: int, vocabulary: set[str]) -> bool:
+    """Whether the word of `text` (bounded by `/`, `'`, brackets) spanning position `at`
+    is a word of the document or of the French dictionary."""
+    start = max((m.end() for m in _WORD_BOUNDS.finditer(text, 0, at)), default=0)
+    bound = _WORD_BOUNDS.search(text, at)
+    word = _word_key(text[start : bound.start() if bound else len(text)])
+    return bool(word) and _is_word(word, vocabulary)
+
+
+# Endings that make a word's plural or feminine (`intergénérationnel`: `…nels`, `…nelle`),
+# to know a word the dictionary and the document only print in another form.
+_INFLECTIONS = ("s", "e", "es", "x", "le", "les")
+
+
+def _is_word(key: str, vocabulary: set[str]) -> bool:
+    return key in vocabulary or key in _ONE_LETTER_WORDS or is_french_word(key)
+
+
+def _is_inflected_word(key: str, vocabulary: set[str]) -> bool:
+    """A word in a form the dictionary and the document lack (`intergénérationnels`)."""
+    return any(
+        key.endswith(end) and len(key) - len(end) >= 5 and (key[: -len(end)] in vocabulary or is_french_word(key[: -len(end)]))
+        for end in _INFLECTIONS
+    )
 
 
 class CellExtent(NamedTuple):
@@ -179,6 +252,7 @@ class TextLine:
     first_word_width: float  # to tell a wrapped line from a short one (see join_paragraphs)
     line_height: float = 0.0  # of one line (a paragraph's bbox spans several)
     last_x1: float = 0.0  # right end of the paragraph's last line
+    boxed: bool = False  # a framed paragraph's text, whole (a one-column table's cell)
 
     def __post_init__(self) -> None:
         if not self.line_height:
@@ -238,6 +312,8 @@ def join_paragraphs(lines: list[TextLine], right_edge: float) -> list[TextLine]:
     Line B continues line A when it follows closely (gap under 0.8 of a line height) and
     A was full: the first word of B would not have fitted at the end of A. A short line
     (a heading, "AXE STRATEGIQUE I") ends its paragraph even if the next one follows closely.
+    A framed paragraph (`boxed`) is whole: its frame's width is no full line (a scan's
+    `COHESION SOCIALE` box over the `AXE STRATEGIQUE I …` box were read as one line).
     """
     paragraphs: list[TextLine] = []
     for line in lines:
@@ -247,7 +323,7 @@ def join_paragraphs(lines: list[TextLine], right_edge: float) -> list[TextLine]:
             gap = line.bbox[1] - last.bbox[3]
             full = last.last_x1 + line.first_word_width + height * 0.3 > right_edge - 2.0
             aligned = abs(line.bbox[0] - last.bbox[0]) < height * 2
-            if 0 <= gap < 0.8 * height and full and aligned:
+            if 0 <= gap < 0.8 * height and full and aligned and not (last.boxed or line.boxed):
                 x0, top, x1, bottom = last.bbox
                 bbox = (min(x0, line.bbox[0]), top, max(x1, line.bbox[2]), line.bbox[3])
                 paragraphs[-1] = TextLine(

@@ -241,7 +241,7 @@ def one_column_to_text(tables: list[PageTable]) -> tuple[list[PageTable], list[T
         if len(table.column_edges) <= 2:
             for row, boxes in zip(table.cells, table.cell_bboxes):
                 if row and row[0] and boxes[0]:
-                    lines.append(TextLine(row[0], boxes[0], 0.0))
+                    lines.append(TextLine(row[0], boxes[0], 0.0, boxed=True))
         else:
             kept.append(table)
     return kept, lines

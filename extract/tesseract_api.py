@@ -16,6 +16,11 @@ import ctypes.util
 import os
 from typing import Any
 
+# Settings of every recognition, here and for the command (`ocr._tesseract_command`). The
+# pages reach Tesseract with their table rules erased and their tables read by pgt: its own
+# table finding takes a quarter of a page's recognition time for nothing: off, 99.5 % of
+# the cells of 56 scanned pages read the same, the rest mostly better.
+VARIABLES = {"textord_tabfind_find_tables": "0"}
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 _LIBRARY_NAMES = ("libtesseract.so.5", "libtesseract.so")
 
@@ -80,6 +85,8 @@ def _engine(language: str) -> Any:
         engine = library.TessBaseAPICreate()
         if not engine or library.TessBaseAPIInit3(engine, None, language.encode()) != 0:
             return None
+        for name, value in VARIABLES.items():
+            library.TessBaseAPISetVariable(engine, name.encode(), value.encode())
         _engines[language] = engine
     return _engines[language]
 

@@ -231,6 +231,22 @@ def held_out_blocks(actions: int = 9) -> list[tuple[str, list[str] | TableLayout
     return blocks
 
 
+def with_long_cells(spec, fields: tuple[str, ...] = ("public_vise", "moyens_humains", "moyens_techniques",
+                                                     "indicateurs", "description"), seed: int = 0):
+    """`spec` (an `other_plans.PlanSpec`), in place, its actions' `fields` made long (their
+    text, then 40 to 130 words of `filler_text`): rows taller than a page is left, so that
+    LibreOffice breaks them across pages."""
+    for thematique in spec.thematiques:
+        for axe in thematique.axes:
+            for objectif in axe.objectifs:
+                for action in objectif.actions:
+                    for name in fields:
+                        if name in action.values:
+                            seed += 1
+                            action.values[name] += " " + filler_text(seed, 40 + 30 * (seed % 4))
+    return spec
+
+
 # --- scans -------------------------------------------------------------------------------
 
 

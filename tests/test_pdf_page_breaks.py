@@ -226,7 +226,7 @@ def test_compound_cut_at_its_hyphen_is_joined():
         "durable, éco-responsable"
     )
     assert join_cell_lines([[("Ville", 2, 30), ("-", 32, 36)], [("CREPI", 2, 30)]], box) == "Ville - CREPI"
-    assert join_cell_lines([[("CCAS-", 2, 30)], [("Acteurs", 2, 30)]], box) == "CCAS- Acteurs"
+    assert resolve_word_cuts(join_cell_lines([[("CCAS-", 2, 30)], [("Acteurs", 2, 30)]], box), set()) == "CCAS- Acteurs"
     assert join_cell_lines([[("2023-", 2, 30)], [("2027", 2, 30)]], box) == "2023-2027"
 
 
@@ -443,6 +443,87 @@ def test_rows_broken_across_pages_in_a_plan_of_other_wording_are_read_whole(held
     assert sum(r.repeated_header for r in document.rows) >= 1
 
 
+@pytest.fixture(scope="session")
+def other_wording_plans(tmp_path_factory):
+    """A plan worded unlike raw/ (tests/other_plans.py: `ENJEU 1 –`, `OBJECTIF GÉNÉRAL 1`,
+    `FA 3 …`, Responsable / Bénéficiaires / Critères d'évaluation…) with long cells, as
+    DOCX and as its LibreOffice PDF: its rows break across pages, its narrow header cells
+    cut their words (`Responsabl` / `e`)."""
+    from lo_pdf_fixtures import with_long_cells
+    from other_plans import saint_exemple
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("other-wording")
+    spec = with_long_cells(saint_exemple())
+    docx_plan = plan_from_documents([read_document(spec.write_docx(folder / "plan-docx.docx"))])
+    pdf = render_blocks_pdf(spec.blocks(), folder, "saint-exemple")
+    document = read_document(pdf)
+    return spec, docx_plan, document, plan_from_documents([document])
+
+
+def test_regression_other_wording_rows_broken_across_pages_read_whole(other_wording_plans):
+    """The plan of other wording read from its LibreOffice PDF is the plan read from its
+    DOCX: every action once (no junk from a row's rest), each field whole across breaks.
+    Its fourth table's header printed `Responsabl` / `e` at a narrow cell's edge, a line
+    ending 1.2 pt short of where the `e` would have fitted: unread as one word, the column
+    named no field and FA 3's porteur (`Direction des sports`) was lost."""
+    spec, docx_plan, document, plan = other_wording_plans
+    broken = [r for r in document.rows if r.provenance.pages]
+    assert len(broken) >= 5  # the fixture does break rows across pages
+    assert len(plan.all_actions()) == len(spec.expected()) == 6
+    scores = score_plan(docx_plan, plan)
+    assert (scores.found, scores.precision, scores.placement_axe, scores.fields) == (1.0, 1.0, 1.0, 1.0), (
+        scores.field_differences
+    )
+    actions = {a.numero: a for a in plan.all_actions()}
+    assert actions[3].porteur == "Direction des sports"
+    expected = {a.numero: a for _, _, _, a in spec.expected()}
+    for numero in (1, 2, 5):
+        assert len(actions[numero].provenance.pages) >= 2  # broken across pages, read whole
+        assert " ".join(actions[numero].moyens_humains.split()) == expected[numero].values["moyens_humains"]
+    assert actions[5].autres == {"Couleur du projet": "rouge"}
+
+
+def test_regression_word_cut_several_times_by_a_narrow_cell_read_as_words():
+    """A narrow column cuts a word at each line (`Moyens`/`hum`/`ains`, `conseil`/`mun`/
+    `icipal`): the pieces were joined left to right (`Moyenshum ains`), the header named
+    no column. Read as a whole, the reading of most words wins."""
+    cut = WORD_CUT
+    assert resolve_word_cuts(f"Moyens{cut}hum{cut}ains", set()) == "Moyens humains"
+    assert resolve_word_cuts(f"un conseil{cut}mun{cut}icipal", set()) == "un conseil municipal"
+    assert resolve_word_cuts(f"Part{cut}enaires{cut}mob{cut}ilisés", set()) == "Partenaires mobilisés"
+    assert resolve_word_cuts(f"Bén{cut}éfici{cut}aires", set()) == "Bénéficiaires"
+    assert resolve_word_cuts(f"202{cut}4-2027", set()) == "2024-2027"
+    # two words still two, two names no word still two
+    assert resolve_word_cuts(f"CROUS{cut}UPPA", set()) == "CROUS UPPA"
+    assert resolve_word_cuts(f"gymnase{cut}le", set()) == "gymnase le"
+    # a form the dictionary lacks, from one it knows or the document prints
+    assert resolve_word_cuts(f"intergénérationn{cut}elles", {"intergénérationnel"}) == "intergénérationnelles"
+
+
+def test_regression_header_word_cut_a_little_short_of_the_cell_edge():
+    box = (86.4, 0.0, 149.6, 30.0)  # text from 91.9; `Responsabl` ends at 138.3, the `e` is 4.7 wide
+    lines = [[("Responsabl", 91.9, 138.3)], [("e", 91.9, 96.6)]]
+    assert resolve_word_cuts(join_cell_lines(lines, box), set()) == "Responsable"
+    # a line that ends well short of the edge is a wrap
+    assert join_cell_lines([[("Respons", 91.9, 125.0)], [("able", 91.9, 110.0)]], box) == "Respons able"
+
+
+def test_regression_colon_at_a_line_start_is_no_cut():
+    """French spaces `:` — a line starting at it wrapped there (`Communication` / `: …`)."""
+    box = (0.0, 0.0, 60.0, 30.0)
+    assert join_cell_lines([[("Communication", 2.0, 57.0)], [(":", 2.0, 5.0), ("création", 7.0, 40.0)]], box) == (
+        "Communication : création"
+    )
+
+
+def test_regression_place_name_cut_at_its_hyphen():
+    box = (0.0, 0.0, 60.0, 30.0)
+    joined = join_cell_lines([[("Mont-de-", 2.0, 30.0)], [("Marsan", 2.0, 30.0)]], box)
+    assert resolve_word_cuts(joined, {"mont-de-marsan"}) == "Mont-de-Marsan"
+
+
 # ---- scans of LibreOffice pages: rows broken across scanned pages ----------------------------
 
 TESSERACT = __import__("shutil").which("tesseract") is not None
@@ -556,3 +637,105 @@ def test_regression_word_cut_by_a_narrow_column_joined_by_the_dictionary():
     # a wrap between two words stays one, even where the second begins with an elision
     assert resolve_word_cuts(f"organisation{WORD_CUT}d'un forum", set()) == "organisation d'un forum"
     assert resolve_word_cuts(f"Préfabriqué{WORD_CUT}artistique", set()) == "Préfabriqué artistique"
+
+
+# ---- scans of LibreOffice pages: cohésion sociale's heading, garbled action numbers -----------
+
+
+def test_regression_scanned_framed_headings_are_not_one_paragraph():
+    """A scan's boxed headings (one-column tables, read as text lines the width of their
+    frame) follow each other with no gap: `COHESION SOCIALE` and `AXE STRATEGIQUE I …` were
+    joined as one paragraph, the thématique never opened, its 13 actions went to jeunesse."""
+    from pgt.extract.pdf_layout import TextLine, join_paragraphs
+
+    heading = TextLine("COHESION SOCIALE", (37.1, 517.7, 794.3, 527.0), 0.0, boxed=True)
+    axe = TextLine("AXE STRATEGIQUE I Renforcement du lien social", (37.1, 527.0, 794.3, 545.0), 0.0, boxed=True)
+    assert [line.text for line in join_paragraphs([heading, axe], 794.3)] == [heading.text, axe.text]
+    # lines of running text that fill the line still make one paragraph
+    first = TextLine("Une phrase qui remplit toute la ligne jusqu'au bord", (37.1, 100.0, 793.0, 109.0), 20.0)
+    second = TextLine("et continue en dessous.", (37.1, 110.0, 200.0, 119.0), 15.0)
+    assert [line.text for line in join_paragraphs([first, second], 794.3)] == [f"{first.text} {second.text}"]
+
+
+def test_regression_action_numbers_garbled_by_ocr_repaired_from_the_sequence():
+    """Enfance's scanned pages: `12 Organisation` (dot lost), `22: …`, `25; …`, `42.. …`,
+    `1 Développement` (11: a digit lost), `ZT Participation` (21 as letters). No row start,
+    each was read as more of the action above: 11 enfance actions lost."""
+    from pgt.extract.ocr_repairs import repair_action_marks
+
+    cells = ["10. Festival", "1 Développement des actions", "12 Organisation d'échanges", "13. Lecture",
+             "3 Ateliers de lecture", "20. Sciences", "ZT Participation à la Fête", "22: Organisation de la semaine",
+             "23. Jeux", "25; Sensibilisation", "26. Risques", "41. Vélo", "42.. Développement", "43. Code",
+             "Les enfants du territoire", "A l'échelle de la commune"]
+    assert repair_action_marks(cells, [True] * len(cells)) == [
+        "10. Festival", "11. Développement des actions", "12. Organisation d'échanges", "13. Lecture",
+        "3 Ateliers de lecture", "20. Sciences", "21. Participation à la Fête", "22. Organisation de la semaine",
+        "23. Jeux", "25. Sensibilisation", "26. Risques", "41. Vélo", "42. Développement", "43. Code",
+        "Les enfants du territoire", "A l'échelle de la commune",
+    ]
+    # the numbering starting again (jeunesse after enfance's 89): `1K` before `2.`
+    assert repair_action_marks(["89. Fin", "1K Recensement des dispositifs", "2. Utiliser"], [True] * 3)[1] == (
+        "1. Recensement des dispositifs")
+    # born-digital pages are left as printed
+    assert repair_action_marks(["10. A", "12 Organisation", "13. B"], [False] * 3)[1] == "12 Organisation"
+
+
+@pytest.fixture(scope="session")
+def scanned_cohesion(libreoffice_pdfs, libreoffice_documents, tmp_path_factory):
+    """The LibreOffice page where cohésion sociale begins, scanned (skew, grain, dust)."""
+    from lo_pdf_fixtures import noisy_scan
+
+    if not TESSERACT:
+        pytest.skip("Tesseract is not installed (test_pdf_ocr covers the error)")
+    rows = libreoffice_documents["fiches"].rows
+    first = next(r.provenance.page for r in rows if r.cells[0] == "COHESION SOCIALE")
+    scan = noisy_scan(libreoffice_pdfs["fiches"], tmp_path_factory.mktemp("scans") / "cohesion.pdf", [first])
+    return read_document(scan, jobs=1)
+
+
+def test_regression_scanned_cohesion_heading_opens_its_thematique(scanned_cohesion, raw_plan):
+    plan = plan_from_documents([scanned_cohesion])
+    codes = [t.code for t in plan.thematiques]
+    assert "cohesion_sociale" in codes, codes
+    cohesion = plan.thematique("cohesion_sociale")
+    assert [a.numero for a in cohesion.axes] == [1]
+    assert cohesion.axes[0].titre.startswith("Renforcement du lien social")
+
+
+def test_regression_scanned_cell_strokes_braces_and_commas():
+    """Tesseract read an OO column's `1` as `l` (the action lost its OO), `/` as `{`
+    (`année scolaire {vacances`), and spaced commas (`enseignants ,les`)."""
+    from pgt.extract.ocr_repairs import repair_cell_text
+
+    assert repair_cell_text("l") == "1" and repair_cell_text("|") == "1"
+    assert repair_cell_text("année scolaire {vacances / mercredis") == "année scolaire / vacances / mercredis"
+    assert repair_cell_text("Les enseignants ,les équipes") == "Les enseignants, les équipes"
+    assert repair_cell_text("le CAMSP , la pédiatrie") == "le CAMSP, la pédiatrie"
+    assert repair_cell_text("{a}") == "{a}" and repair_cell_text("la") == "la"
+
+
+def test_regression_scanned_words_cut_at_the_wrong_letter():
+    """`financemen tavec`, `préparatio net`: no words; `périscolaire set`: words, but `set`
+    is printed a few times by OCR slips where `périscolaires` and `et` are printed
+    everywhere. Names and words the document prints stay as they are."""
+    from collections import Counter
+
+    from pgt.extract.ocr_repairs import respace_words
+    from pgt.settings.dictionary import is_french_word
+
+    counts = Counter({"périscolaires": 86, "et": 472, "set": 5, "périscolaire": 25, "jean": 4, "moulin": 4, "ans": 40})
+
+    def known(word):
+        return counts[word.casefold()] >= 3 or is_french_word(word.casefold())
+
+    def count(word):
+        return counts[word.casefold()]
+
+    assert respace_words("convention de financemen tavec l'association", known, count) == (
+        "convention de financement avec l'association")
+    assert respace_words("la préparatio net pendant", known, count) == "la préparation et pendant"
+    assert respace_words("les équipes périscolaire set extrascolaires,", known, count) == (
+        "les équipes périscolaires et extrascolaires,")
+    assert respace_words("à 3 anset futures", known, count) == "à 3 ans et futures"
+    for kept in ("gymnase Jean Moulin", "CROUS UPPA", "le temps périscolaire et le mercredi", "2022 - 27"):
+        assert respace_words(kept, known, count) == kept
