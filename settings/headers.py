@@ -123,6 +123,7 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 FUZZY_THRESHOLD = 80.0
 
 _CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
+_CHOICE_SPELLINGS = [spelling for spelling, _ in _CHOICES]
 _EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
 
 
@@ -146,7 +147,8 @@ def _vocabulary_header(text: str) -> HeaderMatch | None:
     for pattern, field in _KEYWORDS:
         if pattern.search(folded):
             return HeaderMatch(field, 100.0, "keyword")
-    best = process.extractOne(folded, [s for s, _ in _CHOICES], scorer=fuzz.ratio)
+    # the cutoff lets rapidfuzz pass over far spellings: the same best one (the first of ties)
+    best = process.extractOne(folded, _CHOICE_SPELLINGS, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
     if best is None or best[1] < FUZZY_THRESHOLD:
         return None
     return HeaderMatch(_CHOICES[best[2]][1], float(best[1]), "fuzzy")
@@ -159,7 +161,12 @@ class HeaderMatcher:
         self.profile = profile
         self.spellings = profile.header_spellings
         # longest first: `OBJECTIFS OPERATIONNELS` (oo) before `OBJECTIFS` (objectifs)
-        self.by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
+        by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
+        # (rank, spelling as whole words, field) under the spelling's first word: a header is
+        # compared with the spellings of its own words only, still in that order
+        self.by_first_word: dict[str, list[tuple[int, str, str]]] = {}
+        for rank, (spelling, field) in enumerate(by_length):
+            self.by_first_word.setdefault(spelling.split(" ")[0], []).append((rank, f" {spelling} ", field))
         self.choices = [s for s, _ in self.spellings]
         self.known = {s for s, _ in self.spellings}
         self.cache: dict[str, HeaderMatch | None] = {}
@@ -175,11 +182,13 @@ class HeaderMatcher:
         if not folded or len(folded) > self.profile.thresholds.header_max_length:
             return None
         padded = f" {folded} "
-        for spelling, field in self.by_length:
-            if f" {spelling} " in padded:
+        candidates = sorted(c for word in set(folded.split()) for c in self.by_first_word.get(word, ()))
+        for _, spelling, field in candidates:
+            if spelling in padded:
                 return HeaderMatch(field, 100.0, "keyword")
-        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio)
-        if best is None or best[1] < self.profile.thresholds.header_fuzzy:
+        cutoff = self.profile.thresholds.header_fuzzy
+        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None or best[1] < cutoff:
             return None
         return HeaderMatch(self.spellings[best[2]][1], float(best[1]), "fuzzy")
 

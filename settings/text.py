@@ -16,12 +16,18 @@ LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß":
                             "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "’": "'", "ʼ": "'"})
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
 _NOT_WORD = re.compile(r"[\W_]+")
+# the combining accents of Latin letters (U+034F, the grapheme joiner, combines nothing)
+_LATIN_ACCENTS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 @lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """Accents removed, ligatures spelt out; case and punctuation kept."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(LIGATURES))
+    if text.isascii():  # no accent nor ligature: most cells, answered without a look at each letter
+        return text
+    decomposed = _LATIN_ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(LIGATURES)))
+    if decomposed.isascii():
+        return decomposed
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from pgt.settings.headers import fold
 from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
@@ -32,8 +33,9 @@ FOREIGN_IN_TYPED_COST = 0.5  # a column of typed content (periods, indicators, p
 UNPROFILED = ("titre", "oo")  # fields whose words are learnt from no cell
 
 
-def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit()]
+@lru_cache(maxsize=1 << 14)  # a cell's words are asked for each field it may go to, in both walks
+def words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit())
 
 
 class ColumnProfile:
@@ -54,7 +56,12 @@ class ColumnProfile:
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
         `field` (0 when no word of the cell is known)."""
-        known = [w for w in words(text) if self.totals[w] >= MIN_WORD_COUNT]
+        return self._share(self._known(text), field)
+
+    def _known(self, text: str) -> list[str]:
+        return [w for w in words(text) if self.totals[w] >= MIN_WORD_COUNT]
+
+    def _share(self, known: list[str], field: str) -> float:
         if not known:
             return 0.0
         counts = self.by_field.get(field)
@@ -65,9 +72,10 @@ class ColumnProfile:
     def spread(self, text: str, fields: list[str]) -> list[float]:
         """The cell's share in each field, centred on their mean: a cell whose words are
         everywhere pulls nowhere."""
-        shares = [self.share(text, f) for f in fields]
+        known_words = self._known(text)  # read once for every field
+        shares = [self._share(known_words, f) for f in fields]
         mean = sum(shares) / len(shares) if shares else 0.0
-        known = sum(self.totals[w] >= MIN_WORD_COUNT for w in words(text))
+        known = len(known_words)
         evidence = known / (known + 2)  # one known word is a third of the evidence of many
         return [evidence * (s - mean) for s in shares]
 

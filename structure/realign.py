@@ -116,12 +116,36 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
 
 def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
     """Best strictly increasing field index for each cell (None: left unplaced)."""
-    n, m = len(cells), len(fields)
-    if n == 0:
+    if not cells:
         return []
-    affinities = [[affinity(text, f) for f in fields] for _, text in cells]
-    scores = [[row[j] - DISPLACEMENT_COST * abs(j - pos) for j in range(m)]
-              for (pos, _), row in zip(cells, affinities)]
+    scores = _scores(cells, fields)
+    if _fits_as_printed(cells, scores):
+        return [pos for pos, _ in cells]
+    return _search(cells, fields, scores)
+
+
+def _scores(cells: list[tuple[int, str]], fields: list[str]) -> list[list[float]]:
+    """What each cell scores in each field: its content's affinity less the columns moved."""
+    return [[affinity(text, f) - DISPLACEMENT_COST * abs(j - pos) for j, f in enumerate(fields)]
+            for pos, text in cells]
+
+
+def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]]) -> bool:
+    """Every cell scores its best where it was printed (in order, within the fields, better
+    than unplaced): that placement reaches the bound no other can (any other moves a cell to
+    a field it scores less in, or leaves one out, or changes the offset), the search's
+    answer found without it — most rows of a plan."""
+    last = -1
+    for (pos, _), row in zip(cells, scores):
+        if not last < pos < len(row) or row[pos] <= -UNPLACED_COST or row[pos] < max(row):
+            return False
+        last = pos
+    return True
+
+
+def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[float]]) -> list[int | None]:
+    """The best monotonic placement, by dynamic programming over (last field, offset)."""
+    n, m = len(cells), len(fields)
     # What the cells from i on can add at most (each its best field, no offset change).
     upper = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
