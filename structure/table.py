@@ -199,9 +199,22 @@ def _grid_below(rows: list[SourceRow], header_at: int) -> bool:
 
 
 def _is_header(row: SourceRow) -> bool:
-    fields = [table_field(text) for _, text in row.non_empty]
-    named = [f for f in fields if f is not None]
-    return "titre" in named and len(named) >= HEADER_MIN_FIELDS and len(named) * 2 >= len(fields)
+    """Half its cells or more name fields, HEADER_MIN_FIELDS at least, the title among them
+    (cells read until more than half name none: most rows are data)."""
+    cells = row.non_empty
+    if len(cells) < HEADER_MIN_FIELDS:
+        return False
+    named: list[str] = []
+    unnamed = 0
+    for _, text in cells:
+        found = table_field(text)
+        if found is not None:
+            named.append(found)
+            continue
+        unnamed += 1
+        if unnamed * 2 > len(cells):
+            return False
+    return "titre" in named and len(named) >= HEADER_MIN_FIELDS
 
 
 def _opens_thematique(row: SourceRow) -> bool:
