@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from pgt.settings.headers import fold
-from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, spelled_path
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
@@ -97,17 +97,20 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
         scores.append([PROFILE_WEIGHT * spread[j] + affinity(text, f) - DISPLACEMENT_COST * abs(j - pos)
                        - (FOREIGN_IN_TYPED_COST if f in STRONG_TYPES and kind != f else 0.0)
                        for j, f in enumerate(fields)])
-    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j
-    best: dict[int, tuple[float, list[int | None], int]] = {-1: (0.0, [], 0)}
-    for i, (pos, _) in enumerate(cells):
-        step: dict[int, tuple[float, list[int | None], int]] = {}
+    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j;
+    # a path is a linked (previous path, field index or None) pair, spelled out at the end
+    best: dict[int, tuple[float, tuple | None, int]] = {-1: (0.0, None, 0)}
+    for pos, row in zip((pos for pos, _ in cells), scores):
+        step: dict[int, tuple[float, tuple | None, int]] = {}
         for last, (score, path, offset) in best.items():
-            skip = (score - UNPLACED_COST, [*path, None], offset)
-            if last not in step or skip[0] > step[last][0]:
-                step[last] = skip
+            skipped = score - UNPLACED_COST
+            held = step.get(last)
+            if held is None or skipped > held[0]:
+                step[last] = (skipped, (path, None), offset)
             for j in range(last + 1, m):
-                total = score + scores[i][j] - CHANGE_COST * abs((j - pos) - offset)
-                if j not in step or total > step[j][0]:
-                    step[j] = (total, [*path, j], j - pos)
+                total = score + row[j] - CHANGE_COST * abs((j - pos) - offset)
+                held = step.get(j)
+                if held is None or total > held[0]:
+                    step[j] = (total, (path, j), j - pos)
         best = step
-    return max(best.values(), key=lambda item: item[0])[1]
+    return spelled_path(max(best.values(), key=lambda item: item[0])[1])

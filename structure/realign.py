@@ -97,6 +97,13 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
     along the row (rows shifted from some column on), each change and each moved column
     paying a cost against what the content says (a monotonic alignment, by dynamic
     programming); then strongly typed cells still out of place move to their field."""
+    placed = _placed(tuple(cells), tuple(fields))
+    return Placement(dict(placed.values), placed.shift, placed.moved, list(placed.moves), list(placed.overflow))
+
+
+@lru_cache(maxsize=1 << 12)  # the detail builder's two walks (scout, then build) place the same rows
+def _placed(cells: tuple[tuple[int, str], ...], field_tuple: tuple[str, ...]) -> Placement:
+    fields = list(field_tuple)
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
     if not fields:  # no field to place on (a table whose header names none): all left over
         return Placement(values={}, shift=0, overflow=list(non_empty))
@@ -190,7 +197,7 @@ def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[f
         best = step
     live = [entry for entry in best.values() if entry is not None]
     top = max(score for score, _ in live)
-    paths = [_spelled(path) for score, path in live if score == top]
+    paths = [spelled_path(path) for score, path in live if score == top]
     return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
 
 
@@ -210,7 +217,7 @@ def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
     return score
 
 
-def _spelled(path: _Path | None) -> list[int | None]:
+def spelled_path(path: _Path | None) -> list[int | None]:
     choices: list[int | None] = []
     while path is not None:
         path, choice = path
