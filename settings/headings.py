@@ -136,6 +136,8 @@ class HeadingWords:
     oo_words: tuple[str, ...]
     action_words: tuple[str, ...]
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+    # (level, text) → match_numbered's answer: the builders ask again for the same cells
+    answers: dict[tuple[str, str], HeadingNumber | None] = field(default_factory=dict, compare=False)
 
 
 _WORDS: dict[int, tuple[Profile, HeadingWords]] = {}
@@ -246,6 +248,18 @@ def match_numbered(text: str, level: str, profile: Profile | None = None) -> Hea
     from the profile's `heading_fuzzy` score."""
     profile = profile or default_profile()
     words = _words(profile)
+    key = (level, text)
+    if key not in words.answers:
+        if len(words.answers) >= _ANSWERS_KEPT:
+            words.answers.clear()
+        words.answers[key] = _match_numbered(text, level, profile, words)
+    return words.answers[key]
+
+
+_ANSWERS_KEPT = 1 << 15
+
+
+def _match_numbered(text: str, level: str, profile: Profile, words: HeadingWords) -> HeadingNumber | None:
     stripped = text.strip()
     found = words.patterns[level].match(stripped)
     if not found:  # (action cells are data: `Actions 2 fois par an` is no garbled `ACTION 2`)

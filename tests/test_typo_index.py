@@ -100,3 +100,29 @@ def test_french_dictionary_lookups_answer_as_the_parsed_word_list():
     for word in rng.sample(sorted(parsed), 80) + ["zzqy"]:  # past the lookups kept: the set
         assert (word in fresh) == (word in parsed)
     assert fresh.words == parsed
+
+
+def test_names_one_word_off_are_fixed_wherever_the_text_prints_them():
+    """The names pass looks for tokens only in texts where a name could be one word away
+    (its words' letters found in the text's): every such name still gets fixed."""
+    lexicon = load_lexicon()
+    rng = random.Random(15)
+    fixed = 0
+    for name in lexicon.names:
+        words = list(name)
+        at = max(range(len(words)), key=lambda i: len(words[i]))  # its longest word, garbled
+        if len(words[at]) < 4 or not words[at].isalpha():
+            continue
+        letters = list(words[at])
+        letters[len(letters) // 2] = "x" if letters[len(letters) // 2] != "x" else "z"
+        words[at] = "".join(letters)
+        for before, after in (("Au ", ", l'accueil"), ("", ""), ("- ", "-Sud")):
+            text = before + " ".join(words) + after
+            fixes: list[typos.Fix] = []
+            result = typos._fix_names(text, lexicon, fixes)
+            if fixes:
+                fixed += 1
+                assert result == before + " ".join(name) + after, text
+    assert fixed >= 3
+    plain = "Accompagner les familles dans leurs démarches"
+    assert typos._fix_names(plain, lexicon, []) == plain
