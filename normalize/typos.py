@@ -210,11 +210,6 @@ def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
 
 
 def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
-    # A word's key is a piece of the text's letters and digits run together: a name none of
-    # whose runs can be there but one word is not looked for, and most texts need no tokens.
-    letters = fold(text).replace(" ", "")
-    if not any(sum(k in letters for k in name_keys) >= len(name_keys) - 1 for name_keys in lexicon.name_keys):
-        return text
     tokens, keys = _tokens(text)
     present = set(keys)
     for name, name_keys in zip(lexicon.names, lexicon.name_keys):

@@ -103,8 +103,7 @@ def test_french_dictionary_lookups_answer_as_the_parsed_word_list():
 
 
 def test_names_one_word_off_are_fixed_wherever_the_text_prints_them():
-    """The names pass looks for tokens only in texts where a name could be one word away
-    (its words' letters found in the text's): every such name still gets fixed."""
+    """A name of the lexicon printed one word off is fixed, whatever comes before and after."""
     lexicon = load_lexicon()
     rng = random.Random(15)
     fixed = 0
