@@ -51,3 +51,22 @@ def test_refused_content(tmp_path, data, message):
     path.write_bytes(data)
     with pytest.raises(UnreadableInput, match=message):
         read_text_export(path)
+
+
+def test_cells_cleaned_alike_with_or_without_the_markup_passes():
+    """A cell with no `<` skips the tag passes: the same text as running them."""
+    import html
+    import random
+
+    from pgt.extract import text as reader
+
+    def full(raw: str) -> str:
+        cleaned = html.unescape(reader._TAG.sub("", reader._PARAGRAPH_BREAK.sub("\n", raw)).replace("**", ""))
+        lines = (reader._SPACES.sub(" ", line).strip() for line in cleaned.split("\n"))
+        return "\n".join(line for line in lines if line)
+
+    rng = random.Random(15)
+    pieces = ["<p>", "</p> <p>", "<br/>", "<i>", "**", "&amp;", "&lt;", "a", "é", " ", "\u00a0", "\n", "\t", "x<y"]
+    for _ in range(2000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert reader.clean_cell(raw) == full(raw), raw
