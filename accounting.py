@@ -24,8 +24,9 @@ from pgt.settings import headings as pat
 from pgt.structure import build_document
 from pgt.structure.fiche import heading_titles, label_field
 from pgt.structure.ledger import loose_key
-from pgt.structure.summary import split_marker_cell
+from pgt.structure.priorisation import split_marker_cell
 from pgt.extract.rows import ExtractedDocument, SourceRow
+from pgt.extract.text import is_separator
 from pgt.settings.headers import canonical_header, fold
 from pgt.schema import Plan
 
@@ -164,7 +165,7 @@ def is_structure(text: str) -> bool:
         or pat.bare_number(stripped) is not None
         or pat.parse_oo_refs(stripped) is not None
         or pat.match_annexes(stripped) is not None
-        or pat.is_separator(stripped)
+        or is_separator(stripped)  # a separator's cell in a row of text (a whole row is set aside)
         or folded.startswith(STRUCTURAL_WORDS)
         or (len(folded) <= 90 and canonical_header(stripped) is not None)
         or label_field(stripped) is not None  # a fiche-form label (`Structure pilote`)
@@ -190,7 +191,7 @@ def found_in_plan(text: str, plan_text: PlanText) -> bool:
 
 def cells_of(documents: Iterable[ExtractedDocument]) -> Iterable[tuple[SourceRow, CellRef]]:
     for document in documents:
-        for row in document.rows:
+        for row in document.rows + [aside.row for aside in document.set_aside]:
             p = row.provenance
             for index, text in row.non_empty:
                 yield row, CellRef(p.document, p.line, p.page, index, text)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
-from pgt.errors import ExitCode, IncompleteCoverage, PgtError
+from pgt.errors import ExitCode, PgtError, exit_codes_help
 
 # The pipeline, the writers and the report are imported inside the commands that use them:
 # lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
@@ -23,13 +23,14 @@ from pgt.errors import ExitCode, IncompleteCoverage, PgtError
 if TYPE_CHECKING:
     from pgt.pipeline import ConversionResult, Progress
 
-EXIT_CODES_HELP = "\n\n".join(f"{code.value}: {code.name.lower().replace('_', ' ')}" for code in ExitCode)
+EXIT_CODES_HELP = exit_codes_help(*ExitCode)  # every code; each command's help lists its own
 
 app = typer.Typer(
     help=(
         "pgt turns the tables of a CTG / PGT action plan (text exports, PDF, DOCX, spreadsheets) into clean, "
         "validated data: plan.json and CSV files.\n\n"
-        "Example: pgt convert raw/ -o output/"
+        "Example: pgt convert raw/ -o output/\n\n"
+        f"{EXIT_CODES_HELP}"
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -40,7 +41,7 @@ app = typer.Typer(
 
 @app.callback()
 def main_callback() -> None:
-    """pgt: CTG / PGT action plan tables → validated data. Exit codes are listed in the README."""
+    """pgt: CTG / PGT action plan tables → validated data (exit codes: see --help)."""
     quiet_libraries()
 
 
@@ -69,13 +70,13 @@ def reported_errors() -> Iterator[None]:
         raise fail(error) from None
     except KeyboardInterrupt:
         typer.echo("pgt: interrupted, nothing written", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except typer.Exit:
         raise
     except Exception as error:  # noqa: BLE001 - a bug must still not print a traceback
         typer.echo(f"pgt: internal error: {type(error).__name__}: {error} "
                    f"(please report it with the input file)", err=True)
-        raise typer.Exit(70) from None
+        raise typer.Exit(int(ExitCode.INTERNAL_ERROR)) from None
 
 
 @contextmanager
@@ -146,14 +147,33 @@ OVERRIDES_HELP = ("A data officer's fixes, record_id,field,value[,note] (default
                   "input folder); applied last, logged with rule override.")
 
 
-@app.command("convert")
+class CsvFormat(str, Enum):
+    """--csv: the names of pgt.write.CSV_DIALECTS (not imported here: `pgt --help` loads typer alone)."""
+
+    default = "default"  # UTF-8, comma
+    excel = "excel"  # UTF-8 with BOM, ';' (Excel in a French locale)
+
+
+CONVERT_HELP = f"""Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
+
+{exit_codes_help((ExitCode.OK, "written"), ExitCode.USAGE, ExitCode.INPUT_NOT_FOUND, ExitCode.UNREADABLE_INPUT,
+                 ExitCode.ENCRYPTED, ExitCode.OCR_UNAVAILABLE, ExitCode.NO_PLAN, ExitCode.OUTPUT_NOT_WRITABLE,
+                 ExitCode.INCOMPLETE_COVERAGE, ExitCode.BAD_OVERRIDES)}
+
+Example: pgt convert raw/pgt-fiches-actions.txt raw/pgt-priorisation.txt -o output/
+"""
+
+
+@app.command("convert", help=CONVERT_HELP)
 def convert_command(
     inputs: Optional[list[Path]] = typer.Argument(None, help="Documents or folders (default: raw/)."),
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parallel workers for PDF pages and OCR."),
-    csv_format: str = typer.Option("default", "--csv", help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
-    strict: bool = typer.Option(False, "--strict", help="Fail (exit 9) when some source cell was not placed."),
+    csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
+                                         help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
+    strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) "
+                                                        "when some source cell was not placed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary, no progress bar."),
     report: bool = typer.Option(True, "--report/--no-report", help="Also write report.html, the review page."),
     images: bool = typer.Option(True, "--images/--no-images",
@@ -161,12 +181,6 @@ def convert_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    """Convert the plan's documents into plan.json, CSV files, the JSON Schema and report.html.
-
-    Example: pgt convert raw/pgt-fiches-actions.txt raw/pgt-priorisation.txt -o output/
-    """
-    if csv_format not in ("default", "excel"):
-        raise typer.BadParameter("--csv takes 'default' or 'excel'")
     from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
     from pgt.write.report import render_report
@@ -175,30 +189,28 @@ def convert_command(
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
-                             overrides=overrides, profile=load_profile(profile))
-        if strict and result.coverage < 1.0:
-            unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
-            raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
-                                     f"see anomalies.csv of a run without --strict")
+                             overrides=overrides, profile=load_profile(profile), strict=strict)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
         with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
             extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
                            if report else {})
-            write_outputs(result.plan, output, csv_dialect=csv_format, extra_files=extra_files)
+            write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 
 
-CHECK_HELP = """Convert in memory and check the plan against the expectations of a TOML config.
+CHECK_HELP = f"""Convert in memory and check the plan against the expectations of a TOML config.
 
 Prints a report; --json and --junit also write it for CI (one testcase per expectation).
 The config defaults to ./pgt-check.toml, else the built-in expectations (the plan validates,
 no anomaly of severity error).
 
-Exit codes: 0 all expectations met; 1 the plan does not validate or an expectation is not
-met; 2 bad arguments or config; 3 input not found; 4 unreadable input; 5 encrypted PDF;
-7 no plan found in the input; 8 a report file cannot be written; 10 bad overrides file.
+{exit_codes_help((ExitCode.OK, "all expectations met"),
+                 (ExitCode.CHECK_FAILED, "the plan does not validate or an expectation is not met"),
+                 (ExitCode.USAGE, "bad arguments or config"), ExitCode.INPUT_NOT_FOUND, ExitCode.UNREADABLE_INPUT,
+                 ExitCode.ENCRYPTED, (ExitCode.NO_PLAN, "no plan found in the input"),
+                 (ExitCode.OUTPUT_NOT_WRITABLE, "a report file cannot be written"), ExitCode.BAD_OVERRIDES)}
 
 Example: pgt check raw/ --config pgt-check.toml --junit check.xml
 """
@@ -215,7 +227,8 @@ def check_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    from pgt.check import report_text, run_check, write_report
+    from pgt.check import run_check
+    from pgt.check_report import report_text, write_report
     from pgt.settings.profile import load_profile
 
     with reported_errors():
@@ -229,17 +242,20 @@ def check_command(
     raise typer.Exit(report.exit_code)
 
 
-@app.command("schema")
+SCHEMA_HELP = f"""Write the JSON Schema of plan.json and the Frictionless Table Schema of each CSV file.
+
+Files: plan.schema.json, actions.tableschema.json, offres…, objectifs…, fiches…,
+corrections…, anomalies.tableschema.json. {exit_codes_help(
+    (ExitCode.OK, "written"), (ExitCode.OUTPUT_NOT_WRITABLE, "folder not writable"))}
+
+Example: pgt schema -o schemas/
+"""
+
+
+@app.command("schema", help=SCHEMA_HELP)
 def schema_command(
     output: Path = typer.Option(Path("schemas"), "--output", "-o", help="Folder to write the schemas into."),
 ) -> None:
-    """Write the JSON Schema of plan.json and the Frictionless Table Schema of each CSV file.
-
-    Files: plan.schema.json, actions.tableschema.json, offres…, objectifs…, fiches…,
-    corrections…, anomalies.tableschema.json. Exit codes: 0 written; 8 folder not writable.
-
-    Example: pgt schema -o schemas/
-    """
     from pgt.write.datapackage import write_schemas
 
     with reported_errors():
@@ -247,7 +263,7 @@ def schema_command(
     typer.echo("\n".join(str(path) for path in written))
 
 
-DIFF_HELP = """Compare two versions of a plan: thématique, axe, OI and OO titles, the summary's
+DIFF_HELP = f"""Compare two versions of a plan: thématique, axe, OI and OO titles, the summary's
 fiches, and actions added, removed, renumbered, moved (other axe/OI/OO) and changed field
 by field (before → after). A change the normalizers would fix, or a 1-2 letter edit in one
 word, is a typo: counted apart, listed with --typos.
@@ -260,10 +276,11 @@ With --overrides FILE, document sides are converted with those fixes and each li
 file is checked: did its record's source value change between OLD and NEW (review the fix),
 is the record gone, does NEW now say the fix itself (retire it)?
 
-Exit codes: 0 compared (with or without changes); 1 changes found and --fail-on-change
-(typos count only with --typos; with --overrides: also an override whose record changed or
-is gone); 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan found; 8 the
-JSON file cannot be written; 10 bad overrides file.
+{exit_codes_help((ExitCode.OK, "compared (with or without changes)"),
+                 (ExitCode.CHECK_FAILED, "changes found and --fail-on-change (typos count only with --typos; "
+                                         "with --overrides: also an override whose record changed or is gone)"),
+                 ExitCode.USAGE, ExitCode.INPUT_NOT_FOUND, ExitCode.UNREADABLE_INPUT, ExitCode.NO_PLAN,
+                 (ExitCode.OUTPUT_NOT_WRITABLE, "the JSON file cannot be written"), ExitCode.BAD_OVERRIDES)}
 
 Example: pgt diff output-2023/ raw/ --json changes.json --fail-on-change
 """
@@ -274,7 +291,8 @@ def diff_command(
     old: Path = typer.Argument(..., help="The earlier version: documents, folder or output folder."),
     new: Path = typer.Argument(..., help="The later version: documents, folder or output folder."),
     json_report: Optional[Path] = typer.Option(None, "--json", help="Also write the changes as JSON."),
-    fail_on_change: bool = typer.Option(False, "--fail-on-change", help="Exit 1 when anything changed (CI)."),
+    fail_on_change: bool = typer.Option(False, "--fail-on-change",
+                                        help=f"Exit {ExitCode.CHECK_FAILED.value} when anything changed (CI)."),
     typos: bool = typer.Option(False, "--typos", help="List the typos, and let them fail --fail-on-change."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No text report."),
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
@@ -286,7 +304,7 @@ def diff_command(
     from pgt.settings.profile import load_profile
 
     if overrides is not None:  # its own report, and it exits
-        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet)
+        diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet, profile)
     with reported_errors():
         result = diff_sources(old, new, load_profile(profile))
         if json_report is not None:
@@ -297,12 +315,14 @@ def diff_command(
 
 
 def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: Path | None,
-                           fail_on_change: bool, quiet: bool) -> None:
-    """`pgt diff --overrides`: the diff, then each override against the two versions."""
+                           fail_on_change: bool, quiet: bool, profile: Path | None) -> None:
+    """`pgt diff --overrides`: the diff, then each override against the two versions, both
+    read with the plan profile."""
     from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
+    from pgt.settings.profile import load_profile
 
     with reported_errors():
-        result = diff_with_overrides(old, new, overrides)
+        result = diff_with_overrides(old, new, overrides, load_profile(profile))
         if json_report is not None:
             write_with_overrides_json(result, json_report)
     if not quiet:
@@ -315,7 +335,7 @@ class ExportFormat(str, Enum):
     tet = "tet"  # the import workbook of Territoires en Transitions
 
 
-EXPORT_HELP = """Write the plan in another tool's layout. FORMAT `tet`: the import workbook of
+EXPORT_HELP = f"""Write the plan in another tool's layout. FORMAT `tet`: the import workbook of
 Territoires en Transitions (its template's sheets, header, hint rows and drop-down lists),
 one row per action, offers as sub-actions: thématique → Axe (x), axe → Sous-axe (x.x),
 objectif intermédiaire → Sous-sous axe (x.x.x), objectifs opérationnels in Objectifs, fields
@@ -326,8 +346,8 @@ change is listed. pgt reads the workbook back into the same plan.
 SOURCE is documents, a folder of documents, an output folder of pgt convert or its
 plan.json (as pgt diff takes them).
 
-Exit codes: 0 written; 2 bad arguments; 3 input not found; 4 unreadable input; 7 no plan
-found; 8 the workbook cannot be written.
+{exit_codes_help((ExitCode.OK, "written"), ExitCode.USAGE, ExitCode.INPUT_NOT_FOUND, ExitCode.UNREADABLE_INPUT,
+                 ExitCode.NO_PLAN, (ExitCode.OUTPUT_NOT_WRITABLE, "the workbook cannot be written"))}
 
 Example: pgt export tet output/ -o plan-tet.xlsx
 """
@@ -354,16 +374,16 @@ def export_command(
             typer.echo(f"  {note.code} {note.record_id}: {note.message}")
 
 
-PROFILE_HELP = """Print the effective plan profile as commented TOML, or validate a profile file.
+PROFILE_HELP = f"""Print the effective plan profile as commented TOML, or validate a profile file.
 
 The profile holds what is specific to a plan or a territory: thématiques (code, title, the
 words of their headings), header and label spellings of each field, heading words (AXE,
 ENJEU, OBJECTIF STRATÉGIQUE…), fixed phrases, column layouts, word lists and thresholds.
 A profile file extends the built-in default (lists appended, tables merged); give it to
-convert, check and diff with --profile.
+convert, check, diff (with or without --overrides) and export with --profile.
 
-Exit codes: 0 printed / valid; 2 the file has a wrong key or value (one line naming the key
-and its line).
+{exit_codes_help((ExitCode.OK, "printed / valid"),
+                 (ExitCode.USAGE, "the file has a wrong key or value (one line naming the key and its line)"))}
 
 Example: pgt profile > mon-territoire.toml; pgt profile --check mon-territoire.toml
 """
@@ -382,7 +402,7 @@ def profile_command(
             typer.echo(f"{check}: valid profile ({len(loaded.thematiques)} thématiques, "
                        f"{sum(len(v) for v in loaded.fields.values())} header spellings)")
             return
-        typer.echo(profile_toml(load_profile(path)), nl=False)
+        typer.echo(profile_toml(load_profile(path), str(path) if path else None), nl=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -10,17 +10,40 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    OK = 0
-    CHECK_FAILED = 1  # pgt check: expectations not met / pgt diff --fail-on-change: changes found
-    USAGE = 2  # bad command-line arguments (typer's own code)
-    INPUT_NOT_FOUND = 3  # missing file, or a folder with nothing readable
-    UNREADABLE_INPUT = 4  # empty, binary, corrupt or truncated file
-    ENCRYPTED = 5  # encrypted PDF without (or with a wrong) password
-    OCR_UNAVAILABLE = 6  # scanned pages and no OCR engine installed
-    NO_PLAN = 7  # readable, but no plan table recognised
-    OUTPUT_NOT_WRITABLE = 8  # the output folder cannot be written
-    INCOMPLETE_COVERAGE = 9  # --strict and some source cells were not placed
-    BAD_OVERRIDES = 10  # the overrides file (--overrides, pgt-overrides.csv) is not a readable CSV of overrides
+    """pgt's exit codes, each with what it means: the commands' help lists them from here
+    (`exit_codes_help`), so that no list is typed by hand."""
+
+    description: str
+
+    def __new__(cls, value: int, description: str) -> ExitCode:
+        member = int.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    OK = 0, "success"
+    # pgt check: expectations not met / pgt diff --fail-on-change: changes found
+    CHECK_FAILED = 1, "an expectation not met (check), changes found (diff --fail-on-change)"
+    USAGE = 2, "bad arguments"  # typer's own code
+    INPUT_NOT_FOUND = 3, "input not found"  # missing file, or a folder with nothing readable
+    UNREADABLE_INPUT = 4, "unreadable input"  # empty, binary, corrupt or truncated file
+    ENCRYPTED = 5, "encrypted PDF"  # without (or with a wrong) password
+    OCR_UNAVAILABLE = 6, "scanned pages and no OCR engine installed"
+    NO_PLAN = 7, "no plan found"  # readable, but no plan table recognised
+    OUTPUT_NOT_WRITABLE = 8, "output not writable"
+    INCOMPLETE_COVERAGE = 9, "--strict and some source cells not placed"
+    # the overrides file (--overrides, pgt-overrides.csv) is not a readable CSV of overrides
+    BAD_OVERRIDES = 10, "bad overrides file"
+    INTERNAL_ERROR = 70, "internal error (a bug: please report it)"  # EX_SOFTWARE of sysexits.h
+    INTERRUPTED = 130, "interrupted (Ctrl-C), nothing written"  # 128 + SIGINT, as shells say it
+
+
+def exit_codes_help(*codes: ExitCode | tuple[ExitCode, str]) -> str:
+    """`Exit codes: 0 written; 8 folder not writable.` for a command's help: the numbers
+    from the enum, each said by its description or, given as (code, words), the command's."""
+    parts = [f"{code[0].value} {code[1]}" if isinstance(code, tuple) else f"{code.value} {code.description}"
+             for code in codes]
+    return f"Exit codes: {'; '.join(parts)}."
 
 
 class PgtError(Exception):

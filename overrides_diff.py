@@ -18,6 +18,7 @@ from pgt.errors import ExitCode, PgtError
 from pgt.diff import PlanDiff, diff_json, diff_plans, diff_text, load_plan, shorten
 from pgt.normalize.overrides import Override, read_overrides, source_values
 from pgt.schema import Plan
+from pgt.settings.profile import Profile
 
 # what an override's record did between OLD and NEW, most urgent first
 STATUSES = ["changed", "gone", "retire", "new", "orphan", "unchanged"]
@@ -91,11 +92,12 @@ class DiffWithOverrides:
         return any(c.status in NEEDS_REVIEW for c in self.checks)
 
 
-def diff_with_overrides(old: Path, new: Path, overrides: Path) -> DiffWithOverrides:
-    """`pgt diff --overrides`: both sides loaded (documents converted with the overrides),
-    compared, and each override checked against the two versions."""
+def diff_with_overrides(old: Path, new: Path, overrides: Path,
+                        profile: Profile | None = None) -> DiffWithOverrides:
+    """`pgt diff --overrides`: both sides loaded (documents converted with the overrides and
+    the plan profile), compared, and each override checked against the two versions."""
     lines = read_overrides(overrides)  # first: a bad file fails before any conversion
-    old_plan, new_plan = load_plan(old, overrides), load_plan(new, overrides)
+    old_plan, new_plan = load_plan(old, overrides, profile), load_plan(new, overrides, profile)
     diff = diff_plans(old_plan, new_plan, old_name=str(old), new_name=str(new))
     return DiffWithOverrides(diff, str(overrides), check_overrides(old_plan, new_plan, lines))
 

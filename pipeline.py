@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pgt.structure import BuiltDocument, assemble, build_document
-from pgt.errors import InputNotFound, PgtError
+from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
@@ -172,12 +172,18 @@ def source_row_images(result: ConversionResult, *, password: str | None = None) 
 
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
             on_progress: Progress | None = None, overrides: Path | None = None,
-            profile: Profile | None = None) -> ConversionResult:
+            profile: Profile | None = None, strict: bool = False) -> ConversionResult:
     """Read the documents (default: everything in `raw/`) and return the validated plan.
     `overrides`: a file of fixes applied last (default: `pgt-overrides.csv` in an input folder);
-    `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one."""
+    `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one;
+    `strict`: IncompleteCoverage when some non-empty source cell was not placed in the plan."""
     profile = profile or default_profile()
     paths = expand_inputs(inputs)
     fixes = load_overrides(inputs, overrides)  # before the documents: a bad file fails fast
     documents = read_all(paths, password=password, jobs=jobs, on_progress=on_progress, profile=profile)
-    return ConversionResult(plan_from_documents(documents, fixes.overrides, profile), documents, fixes)
+    result = ConversionResult(plan_from_documents(documents, fixes.overrides, profile), documents, fixes)
+    if strict and result.coverage < 1.0:
+        unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)
+        raise IncompleteCoverage(f"{unplaced} source cell(s) not placed (coverage {result.coverage:.2%}); "
+                                 f"see anomalies.csv of a run without --strict")
+    return result

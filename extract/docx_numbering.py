@@ -7,20 +7,21 @@ the DOCX reader must render them to give the same rows. Supported: direct number
 usual formats (decimal, roman, letters, bullets, none), level texts like "%1.%2.",
 start values and `w:startOverride` restarts. Counters are kept per abstract list, as Word
 continues a list across the `w:num` instances that share it unless one restarts it.
-Bullets are rendered "-", the way the plans' text exports show them.
+The counters, number formats and label rendering are shared with the ODT reader
+(`list_numbering.py`); this module reads how Word stores the lists.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import partial
+
+from pgt.extract.list_numbering import NO_LABEL, Counters, ListLevel, Template, render_label, to_int
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _VAL = f"{{{_W}}}val"
 _LEVEL_REFERENCE = re.compile(r"%([1-9])")
-_ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
 
 
 def _w(tag: str) -> str:
@@ -31,52 +32,29 @@ def _val(element: object | None, default: str | None = None) -> str | None:
     return default if element is None else element.get(_VAL, default)  # type: ignore[attr-defined]
 
 
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
+def _template(text: str) -> Template:
+    """Word's level text ("%1.%2.") as a template: `%N` names level N - 1 (`w:ilvl`)."""
+    pieces = _LEVEL_REFERENCE.split(text)
+    # split() alternates literal text and the captured level digits
+    return tuple(piece if i % 2 == 0 else int(piece) - 1 for i, piece in enumerate(pieces) if piece)
 
 
-def roman(number: int) -> str:
-    if number <= 0:
-        return str(number)
-    parts = []
-    for value, letters in _ROMAN:
-        count, number = divmod(number, value)
-        parts.append(letters * count)
-    return "".join(parts)
-
-
-def letters(number: int) -> str:
-    """Word's letter numbering: a…z, then aa…zz, aaa… (the letter repeated)."""
-    if number <= 0:
-        return str(number)
-    return chr(ord("a") + (number - 1) % 26) * ((number - 1) // 26 + 1)
-
-
-def format_number(number: int, fmt: str) -> str:
-    if fmt == "upperRoman":
-        return roman(number)
-    if fmt == "lowerRoman":
-        return roman(number).lower()
-    if fmt == "upperLetter":
-        return letters(number).upper()
-    if fmt == "lowerLetter":
-        return letters(number)
-    if fmt == "decimalZero":
-        return f"{number:02d}"
-    return str(number)  # decimal, and the rarer formats read as decimal
-
-
+@dataclass(frozen=True)
 class _Level:
-    def __init__(self, lvl: object | None) -> None:
-        self.start = _int(_val(_find(lvl, "start")), 1)
-        self.fmt = _val(_find(lvl, "numFmt"), "decimal") or "decimal"
-        self.text = _val(_find(lvl, "lvlText"), "") or ""
-        self.legal = _find(lvl, "isLgl") is not None
-        self.suffix = "" if _val(_find(lvl, "suff"), "tab") == "nothing" else " "
-        self.style = _val(_find(lvl, "pStyle"))
+    spec: ListLevel
+    style: str | None  # the paragraph style this level numbers (headings), if any
+
+
+def _level(lvl: object | None) -> _Level:
+    fmt = _val(_find(lvl, "numFmt"), "decimal") or "decimal"
+    spec = ListLevel(
+        fmt=NO_LABEL if fmt == "none" else fmt,
+        template=_template(_val(_find(lvl, "lvlText"), "") or ""),
+        start=to_int(_val(_find(lvl, "start")), 1),
+        separator="" if _val(_find(lvl, "suff"), "tab") == "nothing" else " ",
+        legal=_find(lvl, "isLgl") is not None,
+    )
+    return _Level(spec, _val(_find(lvl, "pStyle")))
 
 
 def _find(element: object | None, tag: str) -> object | None:
@@ -90,7 +68,7 @@ class ListNumbering:
         self._abstract: dict[str, dict[int, _Level]] = {}
         self._nums: dict[str, tuple[str, dict[int, int], dict[int, _Level]]] = {}
         self._style_num: dict[str, tuple[str | None, str | None, str | None]] = {}
-        self._counters: dict[str, dict[int, int]] = {}
+        self._counters: dict[str, Counters] = {}
         self._started: set[str] = set()
         # abstractNum → numbering style whose list it uses (`w:numStyleLink`)
         self._style_links: dict[str, str] = {}
@@ -103,7 +81,7 @@ class ListNumbering:
     def _read_numbering(self, numbering: object) -> None:
         for abstract in numbering.iterfind(_w("abstractNum")):  # type: ignore[attr-defined]
             levels = {
-                _int(lvl.get(_w("ilvl")), 0): _Level(lvl) for lvl in abstract.iterfind(_w("lvl"))
+                to_int(lvl.get(_w("ilvl")), 0): _level(lvl) for lvl in abstract.iterfind(_w("lvl"))
             }
             abstract_id = abstract.get(_w("abstractNumId"), "")
             self._abstract[abstract_id] = levels
@@ -114,13 +92,13 @@ class ListNumbering:
             starts: dict[int, int] = {}
             overrides: dict[int, _Level] = {}
             for override in num.iterfind(_w("lvlOverride")):
-                level = _int(override.get(_w("ilvl")), 0)
+                level = to_int(override.get(_w("ilvl")), 0)
                 start = _find(override, "startOverride")
                 if start is not None:
-                    starts[level] = _int(_val(start), 1)
+                    starts[level] = to_int(_val(start), 1)
                 lvl = _find(override, "lvl")
                 if lvl is not None:
-                    overrides[level] = _Level(lvl)
+                    overrides[level] = _level(lvl)
             abstract_id = _val(_find(num, "abstractNumId"), "") or ""
             self._nums[num.get(_w("numId"), "")] = (abstract_id, starts, overrides)
 
@@ -163,7 +141,7 @@ class ListNumbering:
             style_id = based_on
         if num_id is None or num_id == "0" or num_id not in self._nums:
             return None
-        return num_id, _int(ilvl, 0)
+        return num_id, to_int(ilvl, 0)
 
     def _level_for_style(self, num_id: str, style_id: str) -> str | None:
         abstract_id = self._nums.get(num_id, ("", {}, {}))[0]
@@ -188,27 +166,19 @@ class ListNumbering:
         if level is None:
             return ""
         abstract_id, starts, _ = self._nums[num_id]
-        counters = self._counters.setdefault(abstract_id, {})
+        counters = self._counters.setdefault(abstract_id, Counters())
         if num_id not in self._started:
             self._started.add(num_id)
             for restarted in starts:  # a restart: this list instance begins anew
-                counters.pop(restarted, None)
-        start = starts.get(ilvl, level.start)
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]
-        if level.fmt == "none":
-            return ""
-        if level.fmt == "bullet":
-            return "-" + level.suffix
-        text = _LEVEL_REFERENCE.sub(lambda m: self._render(num_id, int(m.group(1)) - 1, level), level.text)
-        return text + level.suffix if text.strip() else ""
+                counters.forget(restarted)
+        counters.advance(ilvl, starts.get(ilvl, level.spec.start))
+        return render_label(level.spec, partial(self._number_of, num_id))
 
-    def _render(self, num_id: str, ilvl: int, current: _Level) -> str:
+    def _number_of(self, num_id: str, ilvl: int) -> tuple[int, str] | None:
+        """A level's current number and format, for a label's `%N` reference."""
         level = self._level(num_id, ilvl)
         if level is None:
-            return ""
-        counters = self._counters.get(self._nums[num_id][0], {})
-        number = counters.get(ilvl, self._nums[num_id][1].get(ilvl, level.start))
-        # "Legal" numbering shows every level in decimal (1.1, not I.a).
-        return format_number(number, "decimal" if current.legal else level.fmt)
+            return None
+        abstract_id, starts, _ = self._nums[num_id]
+        default = starts.get(ilvl, level.spec.start)
+        return self._counters[abstract_id].get(ilvl, default), level.spec.fmt

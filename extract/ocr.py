@@ -8,7 +8,8 @@ A scan of a ruled table still shows its rules. So for each scanned page:
 3. erase the rules from the bitmap (Tesseract reads rules as "|" and "_"), OCR the page
    once (Tesseract, French, word boxes as TSV);
 4. put each word in the cell holding its centre; words outside the tables become text
-   lines, as on a born-digital page.
+   lines, as on a born-digital page. What Tesseract misreads on these plans is repaired
+   by the pure text functions of `ocr_repairs.py`.
 
 Tesseract is called through its C API (`tesseract_api`: libtesseract with ctypes, the
 model loaded once per process), or as a program when the library cannot be loaded: the
@@ -21,11 +22,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,32 +40,11 @@ from pgt.extract.pdf_layout import (
     reading_order,
 )
 from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, table_report
+from pgt.extract.ocr_repairs import Word, classify_dashes, fix_ocr_cell, fix_ocr_word, fix_word_confusions
 from pgt.extract.rows import BBox
 
 DOUBTFUL_CONFIDENCE = 80.0  # under it, a short cell is read again on its own
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` or `bash scripts/setup.sh`"
-
-# Tesseract's French model prints typographic apostrophes where the documents have the
-# plain one; Word exports of these plans use the plain one.
-_OCR_FIXES = str.maketrans({"\u2019": "'", "\u2018": "'"})
-# "OO" (objectif opérationnel) opens many cells of these plans ("OO2.", the OO column);
-# Tesseract reads it as "00", "O0", "0O": a cell starting with two or three O/0 before an
-# optional number is that marker. A digit-only "00" before a number occurs nowhere else.
-_OO_MARKER = re.compile(r"(?<!\w)[O0]{2,3}[!|]?(?=\d{1,2}\.)|^[O0]{2,3}$|^\(?[oeO0][J0O][oe]?\)?$")
-_OO_ONE = re.compile(r"(?<!\w)OO[lI](?=\.)")  # "OOl." is "OO1."
-_OO_GLUED = re.compile(r"(?<!\w)(OO\d{1,2}\.)(?=[^\W\d])")  # "OO1.Rendre": the space was lost
-
-
-# A list of fiche numbers opening a cell (`3.5.11.12.13.`): Tesseract reads some of its
-# dots as colons (`3:5.11:12:13`).
-_NUMBER_LIST = re.compile(r"^(?:\d{1,2}[.:]){2,}(?=\s|\d|$)")
-
-
-def fix_ocr_cell(text: str) -> str:
-    text = _NUMBER_LIST.sub(lambda found: found.group(0).replace(":", "."), text)
-    text = _OO_ONE.sub("OO1", _OO_MARKER.sub("OO", text))
-    return _OO_GLUED.sub(r"\1 ", text).replace("\u2026", "...")
-
 
 def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
     """Raise `OcrUnavailable` (with how to install) unless Tesseract and its `language`
@@ -85,14 +63,6 @@ def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
         raise OcrUnavailable(
             f"{where} is scanned and Tesseract has no '{language}' language data; {INSTALL_HINT}"
         )
-
-
-@dataclass
-class Word:
-    text: str
-    bbox: BBox  # points, top-left origin
-    line_key: tuple[int, int, int]  # Tesseract block, paragraph, line
-    conf: float = 100.0  # Tesseract's word confidence, 0-100
 
 
 def render_page(path: str, password: str | None, number: int, dpi: int):
@@ -235,7 +205,7 @@ def run_tesseract(gray, dpi: int, language: str, psm: int = 3) -> list[Word]:
     words = []
     reader = csv.DictReader(io.StringIO(output), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
-        text = (row.get("text") or "").translate(_OCR_FIXES).strip()
+        text = fix_ocr_word(row.get("text") or "")
         if not text or row.get("level") != "5":
             continue
         left, top, width, height = (int(row[k]) for k in ("left", "top", "width", "height"))
@@ -266,50 +236,6 @@ def _tesseract_command(gray, dpi: int, language: str, psm: int) -> str:
     if done.returncode != 0:
         raise OcrUnavailable(f"Tesseract failed: {done.stderr.strip()[:200]}")
     return done.stdout
-
-
-def classify_dashes(words: list[Word]) -> None:
-    """Tesseract prints "-" for hyphen, en dash and em dash alike; their drawn length tells
-    them apart: a hyphen's bar is about a quarter of the line height, an en dash's half,
-    an em dash's a whole one. The line height is the tallest word of the Tesseract line."""
-    tallest: dict[tuple[int, int, int], float] = {}
-    for word in words:
-        height = word.bbox[3] - word.bbox[1]
-        tallest[word.line_key] = max(tallest.get(word.line_key, 0.0), height)
-    for word in words:
-        if word.text not in ("-", "\u2013", "\u2014"):
-            continue
-        ratio = (word.bbox[2] - word.bbox[0]) / max(tallest[word.line_key], 0.1)
-        word.text = "-" if ratio < 0.4 else "\u2013" if ratio < 0.8 else "\u2014"
-
-
-_ROMAN_MISREAD = re.compile(r"^[IVXl1|]*[l|][IVXl1|]*$")
-_LETTER_L_AS_ONE = [(re.compile(r"(?<=\d)l|l(?=\d)"), "1"), (re.compile(r"^ler$"), "1er"), (re.compile(r"^lère$"), "1ère")]
-
-
-def fix_word_confusions(words: list[Word]) -> None:
-    """Letter l (or a bar) for digit 1 or capital I, the confusions Tesseract makes on these
-    plans: "ler" is "1er", an "l" touching a digit is a "1"; a word of I/V/X with an "l"
-    or "|" is a roman numeral in an all-capitals line or right after a long capitals word
-    ("AXE STRATEGIQUE Il" is axe II, "AXE STRATEGIQUE |" axe I). Any other bar is an I
-    among capitals, an l elsewhere (the rules it could have been are erased before OCR)."""
-    by_line: dict[tuple[int, int, int], list[Word]] = {}
-    for word in words:
-        by_line.setdefault(word.line_key, []).append(word)
-    for line in by_line.values():
-        letters = [w.text for w in line if any(ch.isalpha() for ch in w.text)]
-        capitals = len(letters) >= 2 and sum(t.isupper() for t in letters) >= len(letters) - 1
-        line.sort(key=lambda w: w.bbox[0])
-        for before, word in zip([None, *line], line):
-            # a heading word: STRATEGIQUE, INTERMEDIAIRE, THEMATIQUE ("CAF Il" stays)
-            after_capitals = before is not None and len(before.text) >= 6 and before.text.isupper()
-            if (capitals or after_capitals) and len(word.text) <= 4 and _ROMAN_MISREAD.match(word.text):
-                word.text = word.text.replace("l", "I").replace("1", "I").replace("|", "I")
-                continue
-            if "|" in word.text:
-                word.text = word.text.replace("|", "I" if capitals else "l")
-            for pattern, replacement in _LETTER_L_AS_ONE:
-                word.text = pattern.sub(replacement, word.text)
 
 
 def split_spaced_digits(words: list[Word], gray, dpi: int, language: str) -> None:

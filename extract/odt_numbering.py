@@ -8,14 +8,14 @@ Supported: list styles (automatic or common), nested levels, `display-levels` ("
 prefixes and suffixes, start values, `text:start-value` restarts, lists continued with
 `text:continue-numbering` or `text:continue-list`, outline numbering of headings, and a
 cached `text:number` (then the paragraph's own text already holds the label). Bullets are
-rendered "-", the way the plans' text exports show them.
+rendered "-", the way the plans' text exports show them. The counters, number formats and
+label rendering are shared with the DOCX reader (`list_numbering.py`); this module reads
+how OpenDocument stores the lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from pgt.extract.docx_numbering import format_number
+from pgt.extract.list_numbering import NO_LABEL, Counters, ListLevel, Template, render_label, to_int
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
@@ -31,56 +31,52 @@ _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _SKIPPED = {(_TEXT, "tracked-changes"), (_TEXT, "note"), (_OFFICE, "annotation")}
 
 
-@dataclass(frozen=True)
-class _Level:
-    fmt: str  # "decimal", "upperRoman"…, "bullet", or "" for no label
-    prefix: str = ""
-    suffix: str = ""
-    display: int = 1
-    start: int = 1
-
-
 def _attr(element: object, namespace: str, name: str) -> str | None:
     return element.attributes.get((namespace, name))  # type: ignore[attr-defined]
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
 
 
 def _elements(element: object) -> list[object]:
     return [c for c in element.childNodes if c.nodeType == c.ELEMENT_NODE]  # type: ignore[attr-defined]
 
 
-def _levels(style: object) -> dict[int, _Level]:
-    levels: dict[int, _Level] = {}
+def _levels(style: object) -> dict[int, ListLevel]:
+    levels: dict[int, ListLevel] = {}
     for level in _elements(style):
         namespace, name = level.qname  # type: ignore[attr-defined]
         if namespace != _TEXT:
             continue
-        number = _int(_attr(level, _TEXT, "level"), 1)
+        number = to_int(_attr(level, _TEXT, "level"), 1)
         if name in ("list-level-style-bullet", "list-level-style-image"):
-            levels[number] = _Level("bullet")
+            levels[number] = ListLevel("bullet")
         elif name in ("list-level-style-number", "outline-level-style"):
             raw = _attr(level, _STYLE, "num-format") or ""
-            levels[number] = _Level(
-                fmt=_FORMATS.get(raw, "decimal") if raw else "",
-                prefix=_attr(level, _STYLE, "num-prefix") or "",
-                suffix=_attr(level, _STYLE, "num-suffix") or "",
-                display=max(1, _int(_attr(level, _TEXT, "display-levels"), 1)),
-                start=_int(_attr(level, _TEXT, "start-value"), 1),
+            display = max(1, to_int(_attr(level, _TEXT, "display-levels"), 1))
+            levels[number] = ListLevel(
+                fmt=_FORMATS.get(raw, "decimal") if raw else NO_LABEL,
+                template=_template(
+                    _attr(level, _STYLE, "num-prefix") or "",
+                    range(max(1, number - display + 1), number + 1),
+                    _attr(level, _STYLE, "num-suffix") or "",
+                ),
+                start=to_int(_attr(level, _TEXT, "start-value"), 1),
             )
     return levels
 
 
-def list_styles(*containers: object | None) -> tuple[dict[str, dict[int, _Level]], dict[int, _Level]]:
+def _template(prefix: str, shown: range, suffix: str) -> Template:
+    """The label of a level showing the levels `shown` ("display-levels"): "2.b)" is
+    prefix "", levels 1 and 2 joined by ".", suffix ")"."""
+    references: list[str | int] = []
+    for level in shown:
+        references += [".", level] if references else [level]
+    return (prefix, *references, suffix)
+
+
+def list_styles(*containers: object | None) -> tuple[dict[str, dict[int, ListLevel]], dict[int, ListLevel]]:
     """List styles by name, and the outline (heading) numbering, from the style containers
     (`office:styles`, `office:automatic-styles`)."""
-    styles: dict[str, dict[int, _Level]] = {}
-    outline: dict[int, _Level] = {}
+    styles: dict[str, dict[int, ListLevel]] = {}
+    outline: dict[int, ListLevel] = {}
     for container in containers:
         if container is None:
             continue
@@ -95,13 +91,13 @@ def list_styles(*containers: object | None) -> tuple[dict[str, dict[int, _Level]
 class ListLabels:
     """Walks a body once; `labels` maps id(paragraph) → the label drawn before it."""
 
-    def __init__(self, styles: dict[str, dict[int, _Level]], outline: dict[int, _Level]) -> None:
+    def __init__(self, styles: dict[str, dict[int, ListLevel]], outline: dict[int, ListLevel]) -> None:
         self.styles = styles
         self.outline = outline
         self.labels: dict[int, str] = {}
-        self._lists_by_id: dict[str, dict[int, int]] = {}
-        self._last: dict[int, int] | None = None
-        self._outline_counters: dict[int, int] = {}
+        self._lists_by_id: dict[str, Counters] = {}
+        self._last: Counters | None = None
+        self._outline_counters = Counters()
 
     def walk(self, element: object) -> ListLabels:
         for child in _elements(element):
@@ -116,7 +112,7 @@ class ListLabels:
                 self.walk(child)
         return self
 
-    def _list(self, lst: object, level: int, style: str | None, counters: dict[int, int] | None) -> None:
+    def _list(self, lst: object, level: int, style: str | None, counters: Counters | None) -> None:
         style = _attr(lst, _TEXT, "style-name") or style
         if counters is None:  # a top-level list: new numbering, or the continuation of one
             continued = _attr(lst, _TEXT, "continue-list")
@@ -125,7 +121,7 @@ class ListLabels:
             elif _attr(lst, _TEXT, "continue-numbering") == "true" and self._last is not None:
                 counters = self._last
             else:
-                counters = {}
+                counters = Counters()
             self._last = counters
             list_id = _attr(lst, _XML, "id")
             if list_id:
@@ -145,47 +141,34 @@ class ListLabels:
                     self.walk(child)
 
     def _number(
-        self, paragraph: object, item: object, level: int, style: str | None, counters: dict[int, int]
+        self, paragraph: object, item: object, level: int, style: str | None, counters: Counters
     ) -> None:
         levels = self.styles.get(style or "", {})
         spec = levels.get(level)
         restart = _attr(item, _TEXT, "start-value")
-        if restart is not None:
-            counters[level] = _int(restart, 1)
-        else:
-            counters[level] = counters.get(level, (spec.start if spec else 1) - 1) + 1
-        for deeper in [k for k in counters if k > level]:
-            del counters[deeper]
+        counters.advance(level, spec.start if spec else 1, None if restart is None else to_int(restart, 1))
         if spec is not None and not _has_cached_number(paragraph):
             self.labels[id(paragraph)] = _render(levels, level, counters)
 
     def _heading(self, heading: object) -> None:
-        level = _int(_attr(heading, _TEXT, "outline-level"), 0)
+        level = to_int(_attr(heading, _TEXT, "outline-level"), 0)
         spec = self.outline.get(level)
-        if level < 1 or spec is None or not spec.fmt:
+        if level < 1 or spec is None or spec.fmt == NO_LABEL:
             return
-        counters = self._outline_counters
-        counters[level] = counters.get(level, spec.start - 1) + 1
-        for deeper in [k for k in counters if k > level]:
-            del counters[deeper]
+        self._outline_counters.advance(level, spec.start)
         if not _has_cached_number(heading):
-            self.labels[id(heading)] = _render(self.outline, level, counters)
+            self.labels[id(heading)] = _render(self.outline, level, self._outline_counters)
 
 
 def _has_cached_number(paragraph: object) -> bool:
     return any(c.qname == (_TEXT, "number") for c in _elements(paragraph))  # type: ignore[attr-defined]
 
 
-def _render(levels: dict[int, _Level], level: int, counters: dict[int, int]) -> str:
+def _render(levels: dict[int, ListLevel], level: int, counters: Counters) -> str:
     spec = levels[level]
-    if spec.fmt == "bullet":
-        return "- "
-    if not spec.fmt:
-        return ""
-    shown = range(max(1, level - spec.display + 1), level + 1)
-    numbers = []
-    for k in shown:
-        k_spec = levels.get(k, spec)
-        value = counters.get(k, k_spec.start)
-        numbers.append(format_number(value, k_spec.fmt or "decimal"))
-    return f"{spec.prefix}{'.'.join(numbers)}{spec.suffix} "
+
+    def number_of(shown: int) -> tuple[int, str]:
+        shown_spec = levels.get(shown, spec)  # a level the style leaves out: drawn as this one
+        return counters.get(shown, shown_spec.start), shown_spec.fmt
+
+    return render_label(spec, number_of)

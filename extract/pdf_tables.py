@@ -66,6 +66,8 @@ class PdfSettings:
     )
 
     def __post_init__(self) -> None:
+        # a profile's [pdf] gives a list; a tuple keeps the settings hashable (compiled once)
+        object.__setattr__(self, "row_start_patterns", tuple(self.row_start_patterns))
         for name in ("snap_tolerance", "join_tolerance", "intersection_tolerance"):
             if getattr(self, name) < 0:
                 raise ValueError(f"PdfSettings.{name} cannot be negative")

@@ -114,6 +114,17 @@ class SourceRow:
         return " ".join(c for c in self.cells if c.strip())
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A row the reader recognised as an artefact of the export, not content (a Markdown
+    table separator `|---|---|`): kept out of `rows`, so no builder reads it, and listed at
+    its place by the cell accounting with its reason."""
+
+    row: SourceRow
+    code: str  # the anomaly's code (`separator`)
+    reason: str
+
+
 @dataclass
 class ExtractedDocument:
     """What a reader returns: the rows of one document and facts about the file."""
@@ -129,6 +140,12 @@ class ExtractedDocument:
     # PDF: one entry per table read (page, method, rows, columns, fill, coverage…), as
     # camelot's parsing_report, so a weak table can be traced to its page and reader.
     tables_report: list[dict] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)  # export artefacts, not rows
+
+    @property
+    def rows_read(self) -> int:
+        """Every row the reader read, set-aside ones included."""
+        return len(self.rows) + len(self.set_aside)
 
     @property
     def name(self) -> str:

@@ -3,7 +3,8 @@
 Format: one table row per line with cells separated by TAB, a blank line between tables,
 headings and paragraphs as plain lines (no TAB). Cells may carry `<p>`/`<i>` HTML or `**`
 markdown left over from the export: they are removed here, paragraph breaks kept as line
-breaks inside the cell.
+breaks inside the cell. The export's Markdown table separators (`--\t---`, a `|---|---|`
+line) are no rows: they are set aside here, so that no builder reads them, and listed.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
-from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
+from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SetAside, SourceRow, sha256_of
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 _CONTROLS = [chr(code) for code in range(32) if chr(code) not in "\t\r\n\f"]  # of binary files, not of text
+_SEPARATOR = re.compile(r"^[-–—=:|\s]+$")
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -61,9 +63,16 @@ def clean_cell(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def rows_from_text(text: str, document: str) -> list[SourceRow]:
-    """Split a decoded text export into rows: TAB lines are table rows, others text lines."""
+def is_separator(text: str) -> bool:
+    """A Markdown table separator's cell (`--`, `:---:`, `|---|`) left by the export."""
+    return bool(_SEPARATOR.match(text)) and "-" in text
+
+
+def rows_from_text(text: str, document: str) -> tuple[list[SourceRow], list[SetAside]]:
+    """Split a decoded text export into rows: TAB lines are table rows, others text lines;
+    and the table separators set aside (they keep their place in the table's row count)."""
     rows: list[SourceRow] = []
+    set_aside: list[SetAside] = []
     table_index = -1
     row_in_table = 0
     in_table = False
@@ -78,20 +87,24 @@ def rows_from_text(text: str, document: str) -> list[SourceRow]:
                 in_table = True
             cells = tuple(clean_cell(cell) for cell in line.split("\t"))
             provenance = Provenance(document, line=number, table=table_index, row=row_in_table)
-            rows.append(SourceRow(cells, provenance, RowKind.TABLE, table_index))
+            row = SourceRow(cells, provenance, RowKind.TABLE, table_index)
+            if row.non_empty and all(is_separator(c) for _, c in row.non_empty):
+                set_aside.append(SetAside(row, "separator", "table separator left by the export"))
+            else:
+                rows.append(row)
             row_in_table += 1
         else:
             in_table = False
             cell = clean_cell(line)
             if cell:
                 rows.append(SourceRow((cell,), Provenance(document, line=number), RowKind.TEXT))
-    return rows
+    return rows, set_aside
 
 
 def read_text_export(path: Path) -> ExtractedDocument:
     data = path.read_bytes()
     text, encoding = decode_bytes(data, str(path))
-    rows = rows_from_text(text, path.name)
+    rows, set_aside = rows_from_text(text, path.name)
     line_count = len(_LINE_BREAK.split(text))
     return ExtractedDocument(
         path=path,
@@ -100,4 +113,5 @@ def read_text_export(path: Path) -> ExtractedDocument:
         sha256=sha256_of(path),
         lines=line_count,
         encoding=encoding,
+        set_aside=set_aside,
     )

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.normalize.similarity import significant, similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Action, Anomaly, Fiche, Plan

@@ -24,8 +24,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.normalize.fields import known_acronyms
+from pgt.normalize.hierarchy import summary_oo_title
 from pgt.settings.headers import fold
 from pgt.normalize.similarity import STOP_WORDS, containment, similarity
 from pgt.schema import Action, Anomaly, Axe, Fiche, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique
@@ -175,8 +176,6 @@ def _merge_pair(aligned: Copy, other: Copy, target: Copy, fiche: Fiche | None, l
 
 def _ensure_oo(thematique: Thematique, axe: Axe, oi: ObjectifIntermediaire, action: Action, log: CorrectionLog) -> None:
     """OO references must stay valid after a move: add what the target OI lacks."""
-    from pgt.normalize.hierarchy import summary_oo_title
-
     known = {o.numero for o in oi.objectifs_operationnels}
     for numero in action.oo:
         if numero in known:

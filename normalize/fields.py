@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.settings.headings import match_fiche_list, parse_oo_refs
 from pgt.normalize.records import Record, data_lines, records

@@ -9,7 +9,7 @@ added from it; both logged, the added nodes also reported (`node_from_summary`, 
 
 from __future__ import annotations
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.normalize.similarity import similarity
 from pgt.normalize.typos import fix_text
 from pgt.schema import Anomaly, Axe, ObjectifIntermediaire, ObjectifOperationnel, Plan, Thematique

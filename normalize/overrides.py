@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pgt.errors import BadOverrides, InputNotFound
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.normalize.fields import parse_years
 from pgt.schema import Anomaly, ObjectifIntermediaire, Plan
 from pgt.schema.model import ActionFields

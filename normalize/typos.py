@@ -31,8 +31,9 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser` → `Impulser`)
 
-from pgt.normalize import CorrectionLog
+from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
+from pgt.normalize.fields import known_acronyms  # fields imports no typo fixer: no cycle
 from pgt.normalize.records import data_lines, records
 from pgt.schema import Plan
 from pgt.settings.dictionary import is_french_word
@@ -134,8 +135,6 @@ def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The default lexicon, from the data files."""
-    from pgt.normalize.fields import known_acronyms
-
     text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return build_lexicon(lexicon=data_lines("lexicon.txt"), acronyms=known_acronyms(),
@@ -283,8 +282,6 @@ _LIST_FIELDS = ("partenaires", "indicateurs")
 
 def profile_fixer(profile: Profile) -> TypoFixer | None:
     """The fixer of a profile whose `[words]` extend the lists (None: the default one)."""
-    from pgt.normalize.fields import known_acronyms
-
     words = profile.words
     min_length = profile.thresholds.typos_min_length
     if not (words.lexicon or words.acronymes or words.typos):

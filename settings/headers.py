@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from pgt.settings.headings import is_heading_form
-from pgt.settings.profile import Profile, default_profile
+from pgt.settings.profile import PerProfile, Profile
 from pgt.settings.text import fold
 
 # canonical field → spellings seen in plans (accent-free, upper case)
@@ -80,7 +80,7 @@ HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
                "RESULTATS ATTENDUS", "COMMENTAIRES", "OBSERVATIONS"),
 }
 
-# Record-table fields spelt apart above so that the detail builder's own columns keep their
+# Record-table fields spelt apart above so that the fiches actions builder's own columns keep their
 # meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur, CIBLES the public…).
 TABLE_FIELD_ALIASES: dict[str, str] = {
     "titre_action": "titre", "porteur_table": "porteur", "public_table": "public_vise",
@@ -242,24 +242,18 @@ class HeaderMatcher:
         return fold(self.profile.fields[field][0])
 
 
-_MATCHERS: dict[int, tuple[Profile, HeaderMatcher]] = {}
+_MATCHERS = PerProfile(HeaderMatcher)
 
 
 def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
     """The matcher of a profile (built once per profile object)."""
-    profile = profile or default_profile()
-    held = _MATCHERS.get(id(profile))
-    if held is None or held[0] is not profile:
-        if len(_MATCHERS) > 32:
-            _MATCHERS.clear()
-        held = _MATCHERS[id(profile)] = (profile, HeaderMatcher(profile))
-    return held[1]
+    return _MATCHERS.get(profile)
 
 
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none. Without a
     profile: the record-table vocabulary above (spreadsheets, fiches); with one: the
-    profile's `[fields]` (what the detail builder reads)."""
+    profile's `[fields]` (what the fiches actions builder reads)."""
     if profile is None:
         return _vocabulary_header(text)
     return header_matcher(profile).match(text)

@@ -27,7 +27,6 @@ _FICHE_LIST = re.compile(r"^((?:\d{1,2}\s*[.,]\s*){2,})(\S.*)$", re.DOTALL)
 _FICHE = re.compile(r"Fiche\s+(\d{1,3})\s*(?::\s*)?", re.IGNORECASE)
 _ANNEXES = re.compile(r"^N\s*°")
 _OO_REFS = re.compile(r"^\d{1,2}(?:\s*(?:[ ,;/]|et)\s*\d{1,2})*$")
-_SEPARATOR = re.compile(r"^[-–—=:|\s]+$")
 
 
 @dataclass(frozen=True)
@@ -443,11 +442,6 @@ def parse_oo_refs(text: str) -> list[int] | None:
         return None
     numbers = [int(n) for n in re.findall(r"\d+", stripped)]
     return numbers if all(n >= 1 for n in numbers) else None  # OO are numbered from 1
-
-
-def is_separator(text: str) -> bool:
-    """Markdown table separators (`--`, `---`) left by the export."""
-    return bool(_SEPARATOR.match(text)) and "-" in text
 
 
 def bare_number(text: str) -> int | None:

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from pgt.errors import ExitCode, PgtError
 from pgt.settings.text import fold
@@ -35,12 +36,25 @@ from pgt.settings.text import fold
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=60)]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
 
+
+def _has_words(text: str) -> str:
+    if not fold(text):
+        raise ValueError(f"{text!r} has no letter or digit")
+    return text
+
+
+Words = Annotated[str, AfterValidator(_has_words)]  # words matched once folded: some letter or digit
+
 # the fields a header or label may name (schema fields, plus the builder's table columns)
 KNOWN_FIELDS = (
     "titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains",
     "moyens_techniques", "moyens_financiers", "budget", "parcours", "indicateurs", "description", "objectifs",
     "statut", "territoire",
 )
+
+
+# the fields a fiche-form label may name: the header fields, the hierarchy and the number
+LABEL_FIELDS = ("thematique", "axe", "oi", "numero", *KNOWN_FIELDS)
 
 
 class ProfileError(PgtError):
@@ -76,9 +90,34 @@ class HeadingsSection(Section):
     action_words: list[str]
 
 
+class SummarySection(Section):
+    """How a summary (priorisation) document's tables are told: the words of their headers."""
+
+    fiche_headers: list[Words]
+    list_headers: list[Words]
+    fiche_words: list[Words]
+    header_words: list[Words]
+
+
+class LabelsSection(Section):
+    """Labels of fiche forms (one label | value table per action) → fields."""
+
+    leading: dict[FieldName, list[Words]]  # a label that is one of these or starts with one
+    whole: dict[FieldName, list[Words]]  # a label that is one of these (as a prefix they catch too much)
+
+    @field_validator("leading", "whole")
+    @classmethod
+    def _label_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(LABEL_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(LABEL_FIELDS)})")
+        return value
+
+
 class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
+    summary_fiche_lists: list[str] = Field(default_factory=list)
 
 
 class WordsSection(Section):
@@ -109,6 +148,26 @@ class ThresholdsSection(Section):
     duplicates_fiche_evidence: float = Field(ge=0, le=100)
     hierarchy_same_oo: float = Field(ge=0, le=100)
     typos_min_length: int = Field(ge=2, le=30)
+    # the builder's (structure/fiche.py, table.py, realign.py, column_profile.py, detail.py)
+    label_fuzzy: float = Field(ge=50, le=100)
+    label_inside_min: int = Field(ge=1, le=60)
+    label_max_chars: int = Field(ge=10, le=500)
+    fiche_labels_min: int = Field(ge=1, le=20)
+    running_line_pages: int = Field(ge=2, le=1000)
+    record_header_scan_rows: int = Field(ge=1, le=10000)
+    record_header_min_fields: int = Field(ge=1, le=20)
+    record_thematique_axes_share: float = Field(ge=0, le=1)
+    note_label_words: int = Field(ge=1, le=30)
+    realign_displacement_cost: float = Field(ge=0, le=10)
+    realign_change_cost: float = Field(ge=0, le=10)
+    realign_unplaced_cost: float = Field(ge=0, le=100)
+    column_min_word_count: int = Field(ge=1, le=100)
+    column_profile_weight: float = Field(ge=0, le=100)
+    column_displacement_cost: float = Field(ge=0, le=10)
+    column_change_cost: float = Field(ge=0, le=10)
+    column_unplaced_cost: float = Field(ge=0, le=100)
+    column_foreign_in_typed_cost: float = Field(ge=0, le=10)
+    offer_libelle_doubt: float = Field(ge=0, le=1)
 
 
 class PdfSection(Section):
@@ -126,13 +185,30 @@ class PdfSection(Section):
     use_camelot: bool
     ocr_language: str = Field(pattern=r"^[a-z_+]+$")
     ocr_dpi: int = Field(ge=100, le=1200)
+    join_broken_rows: bool
+    column_tolerance: float = Field(ge=0)
+    break_page_bottom_lines: float = Field(ge=0)
+    break_cell_reach_lines: float = Field(ge=0)
+    row_start_patterns: list[str] = Field(min_length=1)
+
+    @field_validator("row_start_patterns")
+    @classmethod
+    def _patterns_compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"pattern {pattern!r} is no regular expression ({error})") from None
+        return value
 
 
 class Profile(Section):
     thematiques: list[ThematiqueSpec]
     fields: dict[FieldName, list[str]]
+    labels: LabelsSection
     headings: HeadingsSection
     phrases: PhrasesSection
+    summary: SummarySection
     layouts: dict[str, list[FieldName]]
     words: WordsSection = WordsSection()
     thresholds: ThresholdsSection
@@ -194,6 +270,27 @@ class Profile(Section):
                     seen.add(folded)
                     result.append((folded, field))
         return result
+
+
+View = TypeVar("View")
+
+
+class PerProfile(Generic[View]):
+    """A view another layer builds from a profile (a header or label matcher), built once
+    per profile object: the profile is frozen, so its views never go stale."""
+
+    def __init__(self, build: Callable[[Profile], View]) -> None:
+        self.build = build
+        self.held: dict[int, tuple[Profile, View]] = {}
+
+    def get(self, profile: Profile | None = None) -> View:
+        profile = profile or default_profile()
+        held = self.held.get(id(profile))
+        if held is None or held[0] is not profile:  # an id reused by a new profile
+            if len(self.held) > 32:
+                self.held.clear()
+            held = self.held[id(profile)] = (profile, self.build(profile))
+        return held[1]
 
 
 # ---- loading ------------------------------------------------------------------------------
@@ -313,43 +410,142 @@ def _line_of(text: str, loc: list[str]) -> int | None:
 
 
 # ---- printing -----------------------------------------------------------------------------
-def profile_toml(profile: Profile) -> str:
-    """The effective profile as TOML, with the default file's comments: a starting point
-    for a new territory."""
+_LINE_WIDTH = 110  # a longer list is wrapped, as in the default file
+
+
+def profile_toml(profile: Profile, source: str | None = None) -> str:
+    """The effective profile as commented TOML: the default file, its comments kept, each
+    value the profile changed written in its place, what the profile adds (thématiques,
+    keys of a table) at the end of its table. `pgt profile --check` accepts it back, and it
+    loads as the same profile: a starting point for a new territory."""
+    text = default_text()
     if profile == default_profile():
-        return default_text()
-    comments = _section_comments(default_text())
-    out = ["# pgt plan profile: the effective profile (the built-in default extended by a file)"]
-    data = profile.model_dump(mode="python")
-    out.extend(comments.get("thematiques", []))
-    for thematique in data["thematiques"]:
-        out += ["[[thematiques]]", *(_toml_pair(k, v) for k, v in thematique.items()), ""]
-    for section in ("fields", "headings", "phrases", "layouts", "words", "thresholds", "pdf"):
-        out.extend(comments.get(section, []))
-        out.append(f"[{section}]")
-        out.extend(_toml_pair(k, v) for k, v in data[section].items())
-        out.append("")
-    return "\n".join(out)
+        return text
+    lines = _EffectiveLines(profile.model_dump(mode="python"), default_profile().model_dump(mode="python"))
+    lines.walk(text.splitlines())
+    heading = f" (the built-in default extended by {source})" if source else " (the built-in default extended)"
+    out = lines.out
+    out[0] = "# pgt plan profile: the effective profile" + heading
+    return "\n".join(out) + "\n"
 
 
-def _section_comments(text: str) -> dict[str, list[str]]:
-    """The comment block printed before each section of the default file."""
-    result: dict[str, list[str]] = {}
-    pending: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            pending.append(line)
+class _EffectiveLines:
+    """The default file's lines, rewritten with the effective profile's values."""
+
+    def __init__(self, data: dict[str, Any], default: dict[str, Any]) -> None:
+        self.data, self.default = data, default
+        self.out: list[str] = []
+        self.table: list[str] = []  # the current table's path (`labels.leading`)
+        self.thematique = -1  # index of the current [[thematiques]] entry
+        self.seen: set[str] = set()  # keys of the current table written so far
+        self.last_key = 0  # where in `out` the current table's last key ends
+
+    def walk(self, lines: list[str]) -> None:
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            header = _TABLE.match(line)
+            key = None if header else _KEY.match(line)
+            if header:
+                path = [part.strip().strip("\"'") for part in header.group(1).split(".")]
+                self._close(next_is_thematique=path == ["thematiques"])
+                self.table, self.seen = path, set()
+                if path == ["thematiques"]:
+                    self.thematique += 1
+                self.out.append(line)
+                self.last_key = len(self.out)
+            elif key:
+                end = _value_end(lines, index)
+                self._key(key.group(1).strip("\"'"), lines[index:end + 1])
+                index = end
+            else:
+                self.out.append(line)
+            index += 1
+        self._close(next_is_thematique=False)
+
+    def _values(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The current table in the effective profile and in the default."""
+        if self.table == ["thematiques"]:
+            return self.data["thematiques"][self.thematique], self.default["thematiques"][self.thematique]
+        data, default = self.data, self.default
+        for part in self.table:
+            data, default = data[part], default[part]
+        return data, default
+
+    def _key(self, key: str, original: list[str]) -> None:
+        data, default = self._values()
+        self.seen.add(key)
+        if data.get(key) == default.get(key):
+            self.out.extend(original)
+        else:
+            comment, column = _comment_of(original[-1])
+            pair = _toml_pair_wrapped(key, data[key])
+            if comment:
+                pair[-1] = f"{pair[-1]:<{column}}{comment}" if len(pair[-1]) < column else f"{pair[-1]}  {comment}"
+            self.out.extend(pair)
+        self.last_key = len(self.out)
+
+    def _close(self, next_is_thematique: bool) -> None:
+        """The end of a table: the keys only the profile has, and after the last default
+        thématique the thématiques the profile adds; before the comments that follow."""
+        if not self.table:
+            return
+        data, _ = self._values()
+        extra = [line for key, value in data.items() if key not in self.seen for line in _toml_pair_wrapped(key, value)]
+        if self.table == ["thematiques"] and not next_is_thematique:
+            for thematique in self.data["thematiques"][len(self.default["thematiques"]):]:
+                extra += ["", "[[thematiques]]"]
+                extra += [line for key, value in thematique.items() for line in _toml_pair_wrapped(key, value)]
+        self.out[self.last_key:self.last_key] = extra
+        self.table = []
+
+
+def _value_end(lines: list[str], start: int) -> int:
+    """The last line of the `key = value` starting at `start` (an array may go on)."""
+    for end in range(start, len(lines)):
+        try:
+            tomllib.loads("\n".join(lines[start:end + 1]))
+            return end
+        except tomllib.TOMLDecodeError:
             continue
-        header = _TABLE.match(line)
-        if header:
-            name = header.group(1).strip()
-            if pending and name not in result:
-                result[name] = pending
-            pending = []
-        elif line.strip():
-            pending = []
-    result.pop("", None)
-    return result
+    return start
+
+
+def _comment_of(line: str) -> tuple[str, int]:
+    """The comment closing a TOML line, and its column ("" when none)."""
+    quote = ""
+    escaped = False
+    for column, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return line[column:], column
+    return "", 0
+
+
+def _toml_pair_wrapped(key: str, value: Any) -> list[str]:
+    """`key = value` on one line, or a long list wrapped under its first item."""
+    pair = _toml_pair(key, value)
+    if len(pair) <= _LINE_WIDTH or not isinstance(value, list) or not value:
+        return [pair]
+    opening = f"{_toml_key(key)} = ["
+    lines, current = [], opening
+    for position, item in enumerate(value):
+        piece = _toml_value(item) + ("]" if position == len(value) - 1 else ",")
+        if current != opening and not current.endswith(" ") and len(current) + 1 + len(piece) > _LINE_WIDTH:
+            lines.append(current)
+            current = " " * len(opening) + piece
+        else:
+            current = current + piece if current == opening or current.endswith(" ") else f"{current} {piece}"
+    lines.append(current)
+    return lines
 
 
 def _toml_value(value: Any) -> str:
@@ -358,6 +554,8 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
+        if "\\" in value and "'" not in value and "\n" not in value:
+            return f"'{value}'"  # a literal string: regular expressions read as written
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"

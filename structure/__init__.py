@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pgt.structure.detail import DetailBuilder
+from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
-from pgt.structure.summary import SummaryBuilder
+from pgt.structure.priorisation import PriorisationBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import header_cell_field, header_matcher
-from pgt.settings.profile import Profile, default_profile
+from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
 
 
-# fields that only an action table's header names (a summary's header names titles and OO)
+# fields that only an action table's header names (a priorisation's header names titles and OO)
 ACTION_DETAIL_FIELDS = frozenset({
     "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains", "moyens_techniques",
     "moyens_financiers", "budget", "indicateurs", "description", "statut", "territoire",
@@ -44,21 +44,51 @@ def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
 def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> DocumentKind | None:
     """*fiches actions* when action tables have a header naming an action's fields (by the
     profile's synonyms: porteur / pilote / responsable, public, échéances…); *priorisation*
-    when tables list fiches actions by number; None when neither (not a plan)."""
+    when tables list fiches (`summary_marks`); None when neither (not a plan)."""
     profile = profile or default_profile()
+    marks = summary_marks(profile)
     porteur = fiche_tables = 0
     for row in document.rows:
-        if row.kind is RowKind.TABLE and is_action_header(row, profile):
-            porteur += 1
-        for _, text in row.non_empty:
-            folded = fold(text)
-            if folded.startswith("FICHES ACTION") or folded.startswith("FICHE ") and folded[6:7].isdigit():
-                fiche_tables += 1
+        action_header = row.kind is RowKind.TABLE and is_action_header(row, profile)
+        porteur += action_header
+        fiche_tables += marks.count(row, action_header)
     if porteur >= 1 and porteur >= fiche_tables / 10:
         return DocumentKind.fiches_actions
     if fiche_tables >= 1:
         return DocumentKind.priorisation
     return None
+
+
+class SummaryMarks:
+    """The cells of a row that say a summary lists fiches, by the profile's `[summary]`
+    words: a fiches column's header (`FICHES ACTIONS`); a list header (`ACTIONS`, `FICHE
+    ACTION`) in a table row shaped like a summary's header — an axe or objective column
+    beside it, no action field; a fiche named by its number (`FICHE 12`)."""
+
+    def __init__(self, profile: Profile) -> None:
+        words, headings = profile.summary, profile.headings
+        self.fiche_headers = tuple(fold(w) for w in words.fiche_headers)
+        self.list_headers = tuple(fold(w) for w in words.list_headers)
+        self.numbered = tuple(fold(w) + " " for w in words.fiche_words)
+        self.levels = tuple(fold(w) for w in (*headings.axe_words, *headings.oi_words, *headings.oo_words, "OO", "OI"))
+
+    def count(self, row: SourceRow, action_header: bool) -> int:
+        folded = [fold(text) for _, text in row.non_empty]
+        shaped = row.kind is RowKind.TABLE and not action_header and any(_led_by(f, self.levels) for f in folded)
+        return sum(1 for cell in folded
+                   if cell.startswith(self.fiche_headers) or self._numbered(cell)
+                   or shaped and _led_by(cell, self.list_headers))
+
+    def _numbered(self, cell: str) -> bool:
+        return any(cell.startswith(w) and cell[len(w):len(w) + 1].isdigit() for w in self.numbered)
+
+
+def _led_by(folded: str, words: tuple[str, ...]) -> bool:
+    """One of `words`, or led by one as whole words."""
+    return any(folded == w or folded.startswith(w + " ") for w in words)
+
+
+summary_marks = PerProfile(SummaryMarks).get
 
 
 @dataclass
@@ -73,30 +103,30 @@ class BuiltDocument:
 
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
-    if is_record_table(document):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
-        return _build_record_table(document)
     profile = profile or default_profile()
-    fiche_form = is_fiche_form(document)  # one label | value table per action (structure/fiche.py)
+    if is_record_table(document, profile):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
+        return _build_record_table(document, profile)
+    fiche_form = is_fiche_form(document, profile)  # one label | value table per action (structure/fiche.py)
     kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
     if kind is None:
         raise NoPlanFound(
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
-            f"échéances…, no FICHES ACTIONS table) in {len(document.rows)} rows read"
+            f"échéances…, no summary table listing fiches) in {len(document.rows)} rows read"
         )
-    ledger = Ledger(document.rows)
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
     fiches: list[Fiche] = []
     if fiche_form:
-        thematiques = FicheBuilder(document, ledger, corrections).build()
+        thematiques = FicheBuilder(document, ledger, corrections, profile).build()
     elif kind is DocumentKind.fiches_actions:
-        thematiques = DetailBuilder(document, ledger, corrections, profile).build()
+        thematiques = FichesActionsBuilder(document, ledger, corrections, profile).build()
     else:
-        thematiques, fiches = SummaryBuilder(document, ledger, profile).build()
+        thematiques, fiches = PriorisationBuilder(document, ledger, profile).build()
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
@@ -105,10 +135,10 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
     return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
 
 
-def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
-    ledger = Ledger(document.rows)
+def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltDocument:
+    ledger = Ledger(document.rows, document.set_aside)
     corrections: list[Correction] = []
-    builder = TableBuilder(document, ledger, corrections)
+    builder = TableBuilder(document, ledger, corrections, profile)
     thematiques = builder.build()
     if not builder.actions:
         raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "
@@ -117,7 +147,7 @@ def _build_record_table(document: ExtractedDocument) -> BuiltDocument:
     source = SourceDocument(
         name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
         lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=len(document.rows), non_empty_cells=total, placed_cells=placed,
+        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
     )
     anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
                  for note in document.warnings] + ledger.anomalies
@@ -154,8 +184,8 @@ def _own_codes(document: BuiltDocument, taken: set[str]) -> None:
 
 
 def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]:
-    """One hierarchy for all documents: detail documents first (they carry the actions);
-    a thématique only a summary document has comes from it. Node-level reconciliation of
+    """One hierarchy for all documents: fiches actions documents first (they carry the
+    actions); a thématique only a priorisation document has comes from it. Node-level reconciliation of
     the two kinds is the normalizers' job."""
     ordered = sorted(built, key=lambda b: b.source.kind is not DocumentKind.fiches_actions)
     thematiques: dict[str, Thematique] = {}
@@ -169,7 +199,7 @@ def assemble(built: list[BuiltDocument]) -> tuple[list[Thematique], list[Fiche]]
             elif document.source.kind is DocumentKind.fiches_actions:
                 _merge_axes(thematiques[code], thematique)
             else:
-                document.anomalies.extend(_merge_summary_nodes(thematiques[code], thematique, document.source.name))
+                document.anomalies.extend(_merge_priorisation_nodes(thematiques[code], thematique, document.source.name))
     fiches = [fiche for document in ordered for fiche in document.fiches]
     return list(thematiques.values()), fiches  # in the order the documents print them
 
@@ -180,14 +210,15 @@ def _merge_axes(target: Thematique, extra: Thematique) -> None:
     target.axes.sort(key=lambda axe: axe.numero)
 
 
-def _merge_summary_nodes(target: Thematique, summary: Thematique, document: str) -> list[Anomaly]:
-    """Titles the summary words otherwise than the detail, listed (info anomaly at the
-    summary's row) so that no cell the summary placed disappears without a trace: the
-    detail's wording is kept. Nodes and titles only one document has are the normalizers'
+def _merge_priorisation_nodes(target: Thematique, priorisation: Thematique, document: str) -> list[Anomaly]:
+    """Titles the priorisation words otherwise than the fiches actions, listed (info anomaly
+    at the priorisation's row; code and message keep the outputs' "summary" / "detail") so
+    that no cell the priorisation placed disappears without a trace: the fiches actions'
+    wording is kept. Nodes and titles only one document has are the normalizers'
     (normalize/hierarchy.py); nothing is changed here."""
     notes: list[Anomaly] = []
     code = target.code
-    for axe in summary.axes:
+    for axe in priorisation.axes:
         mine = next((a for a in target.axes if a.numero == axe.numero), None)
         if mine is None:
             continue

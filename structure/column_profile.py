@@ -18,18 +18,15 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from pgt.settings.headers import fold
+from pgt.settings.profile import ThresholdsSection, default_profile
 from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, spelled_path
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
 _STOPWORDS = frozenset({"POUR", "DANS", "AVEC", "SELON", "LEUR", "LEURS", "ENTRE", "TOUS", "TOUTES", "AUTRES",
                         "PLUS", "CETTE", "SONT", "ETRE", "FAIRE"})
-MIN_WORD_COUNT = 2  # a word seen once in the plan says too little about its column
-PROFILE_WEIGHT = 4.0  # a cell whose words all belong to one column: worth a strong content type and more
-DISPLACEMENT_COST = 0.1  # per column from where the row's anchor puts the cell
-CHANGE_COST = 0.25  # per column the offset changes along the row (offer rows drift often)
-UNPLACED_COST = 3.0
-FOREIGN_IN_TYPED_COST = 0.5  # a column of typed content (periods, indicators, parcours) rarely holds other text
+# how often a word must be seen to count, the weight of the column words and the costs of
+# the alignment: the plan profile's [thresholds] `column_*`
 UNPROFILED = ("titre", "oo")  # fields whose words are learnt from no cell
 
 
@@ -41,7 +38,9 @@ def words(text: str) -> tuple[str, ...]:
 class ColumnProfile:
     """Word counts per field, over the cells placed in each field."""
 
-    def __init__(self) -> None:
+    def __init__(self, thresholds: ThresholdsSection | None = None) -> None:
+        self.thresholds = thresholds or default_profile().thresholds
+        self.min_word_count = self.thresholds.column_min_word_count
         self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
         self.totals: Counter[str] = Counter()
 
@@ -59,7 +58,7 @@ class ColumnProfile:
         return self._share(self._known(text), field)
 
     def _known(self, text: str) -> list[str]:
-        return [w for w in words(text) if self.totals[w] >= MIN_WORD_COUNT]
+        return [w for w in words(text) if self.totals[w] >= self.min_word_count]
 
     def _share(self, known: list[str], field: str) -> float:
         if not known:
@@ -84,18 +83,22 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     """For `(position, text)` cells (positions relative to the row's anchor), the field
     index each is laid on, strictly increasing (None: no field fits), by the column
     profile and the realigner's content types, each column moved and each change of
-    offset paying a cost."""
+    offset paying a cost (the profile's thresholds the column profile holds)."""
     n, m = len(cells), len(fields)
     if n == 0:
         return []
+    costs = profile.thresholds
+    weight, displacement_cost, foreign_cost = (costs.column_profile_weight, costs.column_displacement_cost,
+                                               costs.column_foreign_in_typed_cost)
+    change_cost, unplaced_cost = costs.column_change_cost, costs.column_unplaced_cost
     # a cell printed past the last column is at least that far off: measured from the last one
     cells = [(min(pos, m - 1), text) for pos, text in cells]
     scores = []
     for pos, text in cells:
         spread = profile.spread(text, fields)
         kind = cell_type(text)[0]
-        scores.append([PROFILE_WEIGHT * spread[j] + affinity(text, f) - DISPLACEMENT_COST * abs(j - pos)
-                       - (FOREIGN_IN_TYPED_COST if f in STRONG_TYPES and kind != f else 0.0)
+        scores.append([weight * spread[j] + affinity(text, f) - displacement_cost * abs(j - pos)
+                       - (foreign_cost if f in STRONG_TYPES and kind != f else 0.0)
                        for j, f in enumerate(fields)])
     # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j;
     # a path is a linked (previous path, field index or None) pair, spelled out at the end
@@ -103,12 +106,12 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     for pos, row in zip((pos for pos, _ in cells), scores):
         step: dict[int, tuple[float, tuple | None, int]] = {}
         for last, (score, path, offset) in best.items():
-            skipped = score - UNPLACED_COST
+            skipped = score - unplaced_cost
             held = step.get(last)
             if held is None or skipped > held[0]:
                 step[last] = (skipped, (path, None), offset)
             for j in range(last + 1, m):
-                total = score + row[j] - CHANGE_COST * abs((j - pos) - offset)
+                total = score + row[j] - change_cost * abs((j - pos) - offset)
                 held = step.get(j)
                 if held is None or total > held[0]:
                     step[j] = (total, (path, j), j - pos)

@@ -4,8 +4,8 @@ Many plans print each action as its own two-column table (`Pilote | Mairie de �
 `Calendrier | 2024-2026`, …) under a heading such as `Fiche action n°3 – Créer un lieu …`.
 This builder sees only the row stream (it never knows the format):
 
-- a table is read as a fiche when its first column holds labels (matched against the label
-  synonyms below, fuzzily for misspelt or OCR'd labels);
+- a table is read as a fiche when its first column holds labels (matched against the plan
+  profile's `[labels]`, fuzzily for misspelt or OCR'd labels);
 - the fiche's title comes from the heading above it (`Fiche action n°3 – …`, `FICHE ACTION
   4 :`, `Action 2.1 …`, `FA 12`) or from a title row inside the table, its number from the
   heading; headings between fiches (`Thématique : …`, `AXE 2 – …`, `Objectif stratégique
@@ -18,21 +18,22 @@ This builder sees only the row stream (it never knows the format):
 - a label that names no field is kept in `autres` (label → value), with an
   `unknown_header` anomaly.
 
-Every non-empty cell is placed or listed through the ledger. The vocabulary (labels and
-heading forms) is module-level data, kept apart from the code that uses it.
+Every non-empty cell is placed or listed through the ledger. The labels are profile data
+(`FicheLabels` reads them); the heading forms are module-level data, kept apart from the code
+that uses them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import canonical_header, fold
 from pgt.settings.headings import ROMAN, thematique_of_heading
+from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.structure.hierarchy import provenance_of
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger, loose_key
@@ -40,53 +41,9 @@ from pgt.schema import (
     Action, Axe, Correction, ObjectifIntermediaire, ObjectifOperationnel, Thematique,
 )
 
-# ==== vocabulary (data) =====================================================================
-# Label → field, by the label's key (`_label_key`: folded, upper case, plural marks dropped).
-# Checked in order: a label equal to an entry, or starting with it followed by a word.
-# Specific entries come before general ones (`MOYEN HUMAIN` before `MOYEN`).
-LABEL_PREFIXES: tuple[tuple[str, str], ...] = (
-    # hierarchy
-    ("THEMATIQUE", "thematique"), ("THEME", "thematique"), ("DOMAINE", "thematique"),
-    ("SOUS AXE", "oi"), ("AXE", "axe"), ("ENJEU", "axe"), ("ORIENTATION", "axe"),
-    ("OBJECTIF STRATEGIQUE", "oi"), ("OBJECTIF GENERAL", "oi"), ("OBJECTIF INTERMEDIAIRE", "oi"),
-    ("OBJECTIF OPERATIONNEL", "oo"), ("OBJECTIF SPECIFIQUE", "oo"),
-    # title and number
-    ("INTITULE", "titre"), ("TITRE", "titre"), ("LIBELLE", "titre"), ("NOM DE L ACTION", "titre"),
-    ("NUMERO", "numero"), ("N DE LA FICHE", "numero"), ("N DE FICHE", "numero"),
-    # fields
-    ("STRUCTURE PILOTE", "porteur"), ("PILOTE", "porteur"), ("PORTEUR", "porteur"),
-    ("RESPONSABLE", "porteur"), ("REFERENT", "porteur"), ("MAITRE D OUVRAGE", "porteur"),
-    ("PUBLIC", "public_vise"), ("CIBLE", "public_vise"), ("BENEFICIAIRE", "public_vise"),
-    ("CALENDRIER", "echeances"), ("ECHEANCIER", "echeances"), ("ECHEANCE", "echeances"),
-    ("DATE", "echeances"), ("DUREE", "echeances"), ("PERIODE", "echeances"), ("PLANNING", "echeances"),
-    ("PARTENAIRE", "partenaires"), ("PARTENARIAT", "partenaires"), ("ACTEUR", "partenaires"),
-    ("MOYEN HUMAIN", "moyens_humains"), ("RESSOURCE HUMAINE", "moyens_humains"),
-    ("MOYEN MATERIEL", "moyens_techniques"), ("MOYEN TECHNIQUE", "moyens_techniques"),
-    ("RESSOURCE MATERIELLE", "moyens_techniques"), ("RESSOURCE TECHNIQUE", "moyens_techniques"),
-    ("OUTIL", "moyens_techniques"),
-    ("MOYEN FINANCIER", "moyens_financiers"), ("RESSOURCE FINANCIERE", "moyens_financiers"),
-    ("FINANCEMENT", "moyens_financiers"), ("FINANCEUR", "moyens_financiers"),
-    ("PLAN DE FINANCEMENT", "moyens_financiers"),
-    ("MOYEN", "moyens_techniques"), ("RESSOURCE", "moyens_techniques"),  # `Moyens` with no kind
-    ("HUMAIN", "moyens_humains"), ("MATERIEL", "moyens_techniques"), ("TECHNIQUE", "moyens_techniques"),
-    ("FINANCIER", "moyens_financiers"),  # sub-labels under `Moyens`
-    ("BUDGET", "budget"), ("COUT", "budget"), ("MONTANT", "budget"),
-    ("INDICATEUR", "indicateurs"), ("CRITERE D EVALUATION", "indicateurs"),
-    ("MODALITE D EVALUATION", "indicateurs"), ("EVALUATION", "indicateurs"),
-    ("DESCRIPTION", "description"), ("CONTENU", "description"), ("MODALITE", "description"),
-    ("DEROULEMENT", "description"), ("MISE EN OEUVRE", "description"),
-    ("OBJECTIF", "objectifs"), ("FINALITE", "objectifs"),
-    ("STATUT", "statut"), ("ETAT D AVANCEMENT", "statut"), ("AVANCEMENT", "statut"),
-    ("TERRITOIRE", "territoire"), ("LIEU", "territoire"), ("LOCALISATION", "territoire"),
-    ("PERIMETRE", "territoire"),
-)
-# Labels matched only whole (as a prefix they would catch too much).
-LABEL_EXACT: dict[str, str] = {"ACTION": "titre", "N": "numero", "FICHE ACTION": "titre"}
-LABEL_FUZZY_THRESHOLD = 86.0  # misspelt or OCR'd labels (`Calendrler`, `Partenaircs`)
-LABEL_INSIDE_MIN = 6  # a known label this long found inside a longer label names its field
-LABEL_MAX_CHARS = 60  # a longer first cell is text, not a label
-FICHE_LABELS_MIN = 3
-RUNNING_LINE_PAGES = 3  # a text line on this many pages is a page header or footer  # distinct fields a table's labels must name to be a fiche
+# ==== vocabulary ==============================================================================
+# The labels (label → field) are the plan profile's `[labels]`; how fuzzily they match and how
+# long a label may be, its `[thresholds]` `label_*`.
 
 HIERARCHY_FIELDS = ("thematique", "axe", "oi", "oo")
 LIST_FIELDS = ("partenaires", "indicateurs")
@@ -129,25 +86,6 @@ INLINE_DASH = re.compile(r"\s+[-–—]\s+")
 # amounts: `15 000 €`, `12 500,50 euros`, `20 k€`
 AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
                     re.IGNORECASE)
-# the usual CAF domains (CTG_PLANS.md): words of a thématique title → its stable code
-THEMATIQUE_CODES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("petite_enfance", ("PETITE ENFANCE", "JEUNE ENFANT", "MODES D ACCUEIL", "0 3 ANS")),
-    ("acces_aux_droits", ("ACCES AUX DROITS", "ACCES AUX SERVICES", "NON RECOURS", "FRANCE SERVICES")),
-    ("inclusion_numerique", ("INCLUSION NUMERIQUE", "NUMERIQUE")),
-    ("animation_vie_sociale", ("ANIMATION DE LA VIE SOCIALE", "VIE SOCIALE", "CENTRES SOCIAUX",
-                               "ESPACES DE VIE SOCIALE", "VIE ASSOCIATIVE")),
-    ("parentalite", ("PARENTALITE", "ACCOMPAGNEMENT DES FAMILLES")),
-    ("jeunesse", ("JEUNESSE", "JEUNES", "ADOLESCENCE", "12 25 ANS", "VIE ETUDIANTE")),
-    ("enfance", ("ENFANCE", "3 11 ANS", "PERISCOLAIRE", "EXTRASCOLAIRE", "ACCUEILS DE LOISIRS")),
-    ("cohesion_sociale", ("COHESION SOCIALE", "POLITIQUE DE LA VILLE")),
-    ("logement", ("LOGEMENT", "HABITAT", "CADRE DE VIE")),
-    ("handicap", ("HANDICAP",)),
-    ("sante", ("SANTE", "PREVENTION")),
-    ("mobilite", ("MOBILITE",)),
-    ("insertion", ("INSERTION", "EMPLOI")),
-    ("seniors", ("SENIORS", "AUTONOMIE")),
-    ("transversal", ("TRANSVERSAL", "GOUVERNANCE", "PILOTAGE", "COORDINATION")),
-)
 DEFAULT_THEMATIQUE = ("plan", "Plan d'actions")  # fiches no thématique heading or row names
 
 
@@ -161,67 +99,98 @@ def _label_key(text: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "SX" else w for w in folded.split())
 
 
-_PREFIX_KEYS = tuple((_label_key(p), f) for p, f in LABEL_PREFIXES)
-_FUZZY_CHOICES = [p for p, _ in _PREFIX_KEYS] + list(LABEL_EXACT)
-_FUZZY_FIELDS = [f for _, f in _PREFIX_KEYS] + list(LABEL_EXACT.values())
+class FicheLabels:
+    """The fiche-form labels of one profile (`[labels]`): label → field, whole, by its leading
+    words (the longest entry decides), then fuzzily (misspelt or OCR'd labels), then by an
+    entry inside it; the answers cached."""
 
+    def __init__(self, profile: Profile) -> None:
+        thresholds = profile.thresholds
+        self.fuzzy = thresholds.label_fuzzy
+        self.inside_min = thresholds.label_inside_min
+        self.max_chars = thresholds.label_max_chars
+        labels = profile.labels
+        self.exact = {_label_key(label): name for name, whole in labels.whole.items() for label in whole}
+        # the longest entry a label is or starts with decides (`MOYEN HUMAIN` before `MOYEN`)
+        entries = [(_label_key(label), name) for name, leading in labels.leading.items() for label in leading]
+        self.prefix_keys = tuple(sorted(entries, key=lambda entry: -len(entry[0])))
+        self.fuzzy_choices = [p for p, _ in self.prefix_keys] + list(self.exact)
+        self.fuzzy_fields = [f for _, f in self.prefix_keys] + list(self.exact.values())
+        self.one_word = [p for p, _ in self.prefix_keys if " " not in p]
+        self.by_prefix = dict(self.prefix_keys)
+        self.cache: dict[str, str | None] = {}
 
-@lru_cache(maxsize=1 << 14)
-def label_field(text: str) -> str | None:
-    """The field a first-column cell names (`Structure pilote` → `porteur`), or None when
-    it names none, is too long to be a label, or holds a number (`Axe 1` is a heading)."""
-    stripped = text.strip().rstrip(":").strip()
-    if not stripped or len(stripped) > LABEL_MAX_CHARS or "\n" in stripped or len(stripped.split()) > 8:
+    def field(self, text: str) -> str | None:
+        """The field a first-column cell names (`Structure pilote` → `porteur`), or None when
+        it names none, is too long to be a label, or holds a number (`Axe 1` is a heading)."""
+        if text not in self.cache:
+            if len(self.cache) > 1 << 14:
+                self.cache.clear()
+            self.cache[text] = self._field(text)
+        return self.cache[text]
+
+    def _field(self, text: str) -> str | None:
+        stripped = text.strip().rstrip(":").strip()
+        if not stripped or len(stripped) > self.max_chars or "\n" in stripped or len(stripped.split()) > 8:
+            return None
+        if any(ch.isdigit() for ch in stripped) or ":" in stripped and self.split_inline(stripped):
+            return None  # `Axe 1` is a heading, `Pilote : CCAS` a label with its value
+        key = _label_key(stripped)
+        if not key or not key[0].isalpha():
+            return None
+        if key in self.exact:
+            return self.exact[key]
+        for prefix, name in self.prefix_keys:
+            if key == prefix or key.startswith(prefix + " "):
+                return name
+        best = process.extractOne(key, self.fuzzy_choices, scorer=fuzz.ratio)
+        if best is not None and best[1] >= self.fuzzy:
+            return self.fuzzy_fields[best[2]]
+        first = key.split()[0]  # a misspelt first word (`CALENDRLER PREVISIONNEL`)
+        if len(first) >= 6:
+            best = process.extractOne(first, self.one_word, scorer=fuzz.ratio)
+            if best is not None and best[1] >= self.fuzzy:
+                return self.by_prefix[best[0]]
+        for prefix, name in self.prefix_keys:  # a known label inside a longer one (`Coordination : structure pilote`)
+            if len(prefix) >= self.inside_min and f" {prefix} " in f" {key} ":
+                return name
         return None
-    if any(ch.isdigit() for ch in stripped) or ":" in stripped and split_inline_label(stripped):
-        return None  # `Axe 1` is a heading, `Pilote : CCAS` a label with its value
-    key = _label_key(stripped)
-    if not key or not key[0].isalpha():
-        return None
-    if key in LABEL_EXACT:
-        return LABEL_EXACT[key]
-    for prefix, name in _PREFIX_KEYS:
-        if key == prefix or key.startswith(prefix + " "):
-            return name
-    best = process.extractOne(key, _FUZZY_CHOICES, scorer=fuzz.ratio)
-    if best is not None and best[1] >= LABEL_FUZZY_THRESHOLD:
-        return _FUZZY_FIELDS[best[2]]
-    first = key.split()[0]  # a misspelt first word (`CALENDRLER PREVISIONNEL`)
-    if len(first) >= 6:
-        best = process.extractOne(first, [p for p, _ in _PREFIX_KEYS if " " not in p], scorer=fuzz.ratio)
-        if best is not None and best[1] >= LABEL_FUZZY_THRESHOLD:
-            return dict(_PREFIX_KEYS)[best[0]]
-    for prefix, name in _PREFIX_KEYS:  # a known label inside a longer one (`Coordination : structure pilote`)
-        if len(prefix) >= LABEL_INSIDE_MIN and f" {prefix} " in f" {key} ":
-            return name
-    return None
 
+    def strict_field(self, text: str) -> str | None:
+        """The field a cell names when it is a label as printed (exact or leading words), no
+        fuzziness: for cells inside a row, where a value could look like a misspelt label."""
+        stripped = text.strip().rstrip(":").strip()
+        if not stripped or len(stripped) > self.max_chars or "\n" in stripped:
+            return None
+        key = _label_key(stripped)
+        if key in self.exact:
+            return self.exact[key]
+        return next((name for prefix, name in self.prefix_keys if key == prefix or key.startswith(prefix + " ")), None)
 
-def strict_label_field(text: str) -> str | None:
-    """The field a cell names when it is a label as printed (exact or leading words), no
-    fuzziness: for cells inside a row, where a value could look like a misspelt label."""
-    stripped = text.strip().rstrip(":").strip()
-    if not stripped or len(stripped) > LABEL_MAX_CHARS or "\n" in stripped:
-        return None
-    key = _label_key(stripped)
-    if key in LABEL_EXACT:
-        return LABEL_EXACT[key]
-    return next((name for prefix, name in _PREFIX_KEYS if key == prefix or key.startswith(prefix + " ")), None)
+    def split_inline(self, text: str) -> tuple[str, str, str] | None:
+        """`Pilote : Centre social` → (label, field, value) when the part before the colon is a
+        known label (strictly: a sentence with a colon is not a label)."""
+        found = _INLINE_LABEL.match(text.strip())
+        if not found:
+            return None
+        name = self.strict_field(found.group(1))
+        if name is None:
+            return None
+        return found.group(1).strip(), name, found.group(2).strip()
 
 
 _INLINE_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*:\s*(\S.*)$", re.DOTALL)
+fiche_labels = PerProfile(FicheLabels).get
 
 
-def split_inline_label(text: str) -> tuple[str, str, str] | None:
-    """`Pilote : Centre social` → (label, field, value) when the part before the colon is a
-    known label (strictly: a sentence with a colon is not a label)."""
-    found = _INLINE_LABEL.match(text.strip())
-    if not found:
-        return None
-    name = strict_label_field(found.group(1))
-    if name is None:
-        return None
-    return found.group(1).strip(), name, found.group(2).strip()
+def label_field(text: str, profile: Profile | None = None) -> str | None:
+    """The field a fiche label names (`Structure pilote` → `porteur`), by the profile's labels."""
+    return fiche_labels(profile).field(text)
+
+
+def split_inline_label(text: str, profile: Profile | None = None) -> tuple[str, str, str] | None:
+    """`Pilote : Centre social` → (label, field, value), by the profile's labels."""
+    return fiche_labels(profile).split_inline(text)
 
 
 @dataclass(frozen=True)
@@ -289,7 +258,7 @@ def numbered_value(text: str) -> Heading | None:
     return _heading(NUMBERED_VALUE, text)
 
 
-def heading_titles(text: str) -> list[str] | None:
+def heading_titles(text: str, profile: Profile | None = None) -> list[str] | None:
     """The text left once a fiche-form heading's numbering is parsed off (for the cell
     audit, `pgt.accounting`), or None when the text is no such heading."""
     for matcher in (match_fiche_heading, match_oi_heading, match_oo_heading, match_axe_heading,
@@ -297,19 +266,20 @@ def heading_titles(text: str) -> list[str] | None:
         found = matcher(text)
         if found is not None:
             return [] if CONTINUED_ONLY.match(found.titre) else [found.titre]  # `Fiche action 2 (suite)`
-    inline = split_inline_label(text)
+    inline = split_inline_label(text, profile)
     return [inline[2]] if inline is not None else None
 
 
-def thematique_code(titre: str) -> str:
+def thematique_code(titre: str, profile: Profile | None = None) -> str:
     """The stable code of a thématique title: a usual domain's code, else the title's slug."""
-    known = thematique_of_heading(titre) or thematique_of_heading(f"THEMATIQUE {titre}")
+    known = thematique_of_heading(titre, profile) or thematique_of_heading(f"THEMATIQUE {titre}", profile)
     if known:
         return known
-    folded = f" {fold(titre)} "
-    for code, words in THEMATIQUE_CODES:
-        if any(f" {w} " in folded for w in words):
-            return code
+    folded = f" {fold(titre)} "  # a title too long for a heading: the longest domain heading in it
+    found = next((code for heading, code in (profile or default_profile()).thematique_headings
+                  if f" {heading} " in folded), None)
+    if found:
+        return found
     slug = "_".join(fold(titre).lower().split())[:60].strip("_")
     return slug if slug[:1].isalpha() else f"t_{slug}"[:60].strip("_") or DEFAULT_THEMATIQUE[0]
 
@@ -379,40 +349,43 @@ def _amount(found: re.Match[str]) -> float:
     return value * 1000 if found.group(3).lower().startswith("k") else value
 
 
-def _pairs(row: SourceRow) -> list[tuple[int, list[int]]]:
+def _pairs(row: SourceRow, labels: FicheLabels) -> list[tuple[int, list[int]]]:
     """(label cell, value cells) of a row: one pair (`Pilote | …`), or several side by side
     (`Pilote | … | Calendrier | …`) when further even cells are labels, matched strictly."""
     cells = row.cells
-    starts = [0] + [k for k in range(2, len(cells), 2) if cells[k].strip() and strict_label_field(cells[k])]
+    starts = [0] + [k for k in range(2, len(cells), 2) if cells[k].strip() and labels.strict_field(cells[k])]
     bounds = [*starts, len(cells)]
     return [(start, list(range(start + 1, end))) for start, end in zip(bounds, bounds[1:])]
 
 
 # ==== detection ================================================================================
-def _first_label(row: SourceRow) -> str | None:
+def _first_label(row: SourceRow, labels: FicheLabels) -> str | None:
     if not row.cells or not row.cells[0].strip():
         return None
-    inline = split_inline_label(row.cells[0])
-    return inline[1] if inline is not None else label_field(row.cells[0])
+    inline = labels.split_inline(row.cells[0])
+    return inline[1] if inline is not None else labels.field(row.cells[0])
 
 
-def is_fiche_form(document: ExtractedDocument) -> bool:
+def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -> bool:
     """Whether the document prints its actions as label | value fiches: the first column of
     some tables (one table, or the parts of a fiche cut by page breaks: the tables between
-    two text lines) names at least FICHE_LABELS_MIN fields, and such fiches outnumber the
-    header rows of grid tables."""
+    two text lines) names at least `thresholds.fiche_labels_min` fields, and such fiches
+    outnumber the header rows of grid tables."""
+    profile = profile or default_profile()
+    labels = fiche_labels(profile)
     fields_by_run: dict[int, set[str]] = {}
     run = grid_headers = 0
     for row in document.rows:
         if row.kind is not RowKind.TABLE:
             run += 1
             continue
-        name = _first_label(row)
+        name = _first_label(row, labels)
         if name is not None:
             fields_by_run.setdefault(run, set()).add(name)
         if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
             grid_headers += 1
-    fiches = sum(len(names) >= FICHE_LABELS_MIN for names in fields_by_run.values())
+    minimum = profile.thresholds.fiche_labels_min
+    fiches = sum(len(names) >= minimum for names in fields_by_run.values())
     return fiches >= 1 and fiches > grid_headers
 
 
@@ -443,8 +416,11 @@ class Draft:
 class FicheBuilder:
     """Walks the row stream once; a fiche becomes an action when the next one starts."""
 
-    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction]) -> None:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
+                 profile: Profile | None = None) -> None:
         self.document = document
+        self.plan_profile = profile or default_profile()
+        self.labels = fiche_labels(self.plan_profile)
         self.ledger = ledger
         self.corrections = corrections
         self.thematiques: dict[str, Thematique] = {}
@@ -492,7 +468,7 @@ class FicheBuilder:
                 continue
             counts = stats.setdefault(row.table_index, [0, 0, 0, 0])  # labels, label-less, rows, titles
             counts[2] += 1
-            if _first_label(row) is not None:
+            if _first_label(row, self.labels) is not None:
                 counts[0] += 1
             elif not row.cells[0].strip():
                 counts[1] += 1
@@ -502,13 +478,14 @@ class FicheBuilder:
                 if labels >= 2 or (labels + bare) * 2 >= rows > 0 and labels + bare >= 1 or titles}
 
     def _running_lines(self) -> set[str]:
-        """Text lines printed on RUNNING_LINE_PAGES pages or more: a page header or footer,
+        """Text lines printed on `thresholds.running_line_pages` pages or more: a page header or footer,
         not a heading (it may fall between two parts of a fiche)."""
         pages: dict[str, set[int]] = {}
         for row in self.document.rows:
             if row.kind is RowKind.TEXT and row.provenance.page is not None:
                 pages.setdefault(loose_key(row.cells[0]), set()).add(row.provenance.page)
-        return {text for text, seen in pages.items() if text and len(seen) >= RUNNING_LINE_PAGES}
+        minimum = self.plan_profile.thresholds.running_line_pages
+        return {text for text, seen in pages.items() if text and len(seen) >= minimum}
 
     def _table_row(self, row: SourceRow, first_of_table: bool, after_break: bool) -> None:
         self.title_target = None
@@ -516,10 +493,10 @@ class FicheBuilder:
             self.ledger.residue(row, "table that is not a fiche (no label | value rows)")
             return
         label = row.cells[0].strip() if row.cells else ""
-        known = label_field(label) is not None if label else False
+        known = self.labels.field(label) is not None if label else False
         if not known and label and self._title_row(row, first_of_table):
             return
-        inline = split_inline_label(label) if not known and label and len(row.non_empty) == 1 else None
+        inline = self.labels.split_inline(label) if not known and label and len(row.non_empty) == 1 else None
         if inline is not None:  # `Pilote : Centre social` in one cell
             self._draft(row).entries.append(Entry(inline[0], inline[1], inline[2], [row]))
             self.ledger.place(row)
@@ -541,12 +518,12 @@ class FicheBuilder:
             self._continuation_row(row)
             return
         draft = self._draft(row)
-        if label_field(label) == "titre" and (draft.table_title or (first_of_table and draft.entries and draft.titre)):
+        if self.labels.field(label) == "titre" and (draft.table_title or (first_of_table and draft.entries and draft.titre)):
             # an `Intitulé` row where the fiche already has its title from a table, or a new
             # table opening with one after a titled fiche: the next fiche
             self._finish()
             draft = self._draft(row)
-        for at, values in _pairs(row):
+        for at, values in _pairs(row, self.labels):
             self._entry(draft, row, at, values)
 
     def _sub_label(self, row: SourceRow, label: str) -> str | None:
@@ -558,11 +535,11 @@ class FicheBuilder:
         parent = label or self.parent_label
         if not parent or any(ch.isdigit() for ch in cells[1]):
             return None
-        combined = strict_label_field(f"{parent} {cells[1]}")
-        own = strict_label_field(cells[1])
+        combined = self.labels.strict_field(f"{parent} {cells[1]}")
+        own = self.labels.strict_field(cells[1])
         if own is not None:  # the second cell is a label itself (`Humains`)
             return combined or own
-        return combined if combined is not None and combined != label_field(parent) else None
+        return combined if combined is not None and combined != self.labels.field(parent) else None
 
     def _sub_entry(self, row: SourceRow, label: str, name: str) -> None:
         draft = self._draft(row)
@@ -601,7 +578,7 @@ class FicheBuilder:
     def _entry(self, draft: Draft, row: SourceRow, at: int, values: list[int]) -> None:
         """Label cell `at` with its value cells: an entry of the fiche."""
         label = row.cells[at].strip()
-        name = label_field(label)
+        name = self.labels.field(label)
         value = "\n".join(row.cells[i] for i in values if row.cells[i].strip())
         draft.entries.append(Entry(label.rstrip(":").strip(), name, value, [row]))
         if name == "titre":
@@ -658,7 +635,7 @@ class FicheBuilder:
         if self._hierarchy_heading(text, row):
             return
         draft = self.draft
-        inline = split_inline_label(text)
+        inline = self.labels.split_inline(text)
         if draft is not None and inline is not None:  # `Pilote : Centre social` as a line of the fiche
             label, name, value = inline
             draft.entries.append(Entry(label, name, value, [row]))
@@ -719,7 +696,7 @@ class FicheBuilder:
 
     # ---- hierarchy -------------------------------------------------------------------------
     def _open_thematique(self, titre: str, row: SourceRow | None) -> Thematique:
-        code = thematique_code(titre)
+        code = thematique_code(titre, self.plan_profile)
         placeholder = self.thematique
         if placeholder is not None and self.placeholder is placeholder and code not in self.thematiques:
             # headings before any thématique were read into a stand-in: it is this thématique

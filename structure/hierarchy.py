@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from pgt.settings.headings import is_separator
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.structure.ledger import Ledger
@@ -13,10 +12,6 @@ from pgt.extract.rows import SourceRow
 from pgt.schema import Axe, ObjectifIntermediaire, ObjectifOperationnel, Provenance, Thematique
 from pgt.schema.model import CellBox
 
-
-
-# the default profile's thématique titles (structure/table.py reads them by code)
-THEMATIQUE_TITLES: dict[str, str] = dict(default_profile().thematique_titles)
 
 
 def provenance_of(row: SourceRow) -> Provenance:
@@ -52,10 +47,10 @@ class HierarchyCursor:
         self.oi: ObjectifIntermediaire | None = None
 
     def set_aside(self, row: SourceRow) -> bool:
-        """List table rows no builder can place (export separators, tables before any
-        thématique heading) as residue; True when the row was set aside."""
-        if all(is_separator(c) for _, c in row.non_empty):
-            self.ledger.residue(row, "table separator left by the export", severity="info", code="separator")
+        """List table rows no builder can place (tables before any thématique heading) as
+        residue; True when the row was set aside, or carries no text. (Export artefacts,
+        such as Markdown table separators, the readers set aside: `SetAside`.)"""
+        if row.is_blank:
             return True
         if self.thematique is None:
             self.ledger.residue(row, "table before any thématique heading")

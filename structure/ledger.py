@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pgt.extract.rows import SourceRow
+from pgt.extract.rows import SetAside, SourceRow
 from pgt.schema import Anomaly
 from pgt.settings.text import loose_key
 
@@ -15,12 +15,17 @@ __all__ = ["Ledger", "loose_key"]  # loose_key: the one text fold's loose form (
 class Ledger:
     """Records which cells of which rows the builder used; the rest become anomalies."""
 
-    def __init__(self, rows: list[SourceRow]) -> None:
-        self.rows = rows
+    def __init__(self, rows: list[SourceRow], set_aside: Iterable[SetAside] = ()) -> None:
+        """`set_aside`: rows the reader kept out of `rows` (export artefacts): counted, and
+        listed first, as the reader met them before any builder."""
+        aside = list(set_aside)
+        self.rows = rows + [a.row for a in aside]
         self._placed: dict[int, set[int]] = {}
         self._listed: dict[int, set[int]] = {}  # residue: listed as anomalies, not placed
         self._refused: dict[int, set[int]] = {}  # residue a later place() must not override
         self.anomalies: list[Anomaly] = []
+        for artefact in aside:
+            self.residue(artefact.row, artefact.reason, severity="info", code=artefact.code)
 
     def place(self, row: SourceRow, indices: Iterable[int] | None = None) -> None:
         """Mark cells of `row` as placed (all non-empty cells when `indices` is None)."""

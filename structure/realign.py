@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pgt.settings.headings import parse_oo_refs
+from pgt.settings.profile import ThresholdsSection, default_profile
 
 _PERIOD = re.compile(
     r"\b(19|20)\d\d\b|\bann[ée]e\s+(scolaire|civile)\b|\bsur\s+l.ann[ée]e\b|\bvacances\b|\bmercredis?\b"
@@ -85,29 +86,32 @@ class Placement:
     overflow: list[tuple[int, str]] = field(default_factory=list)  # cells no field could take
 
 
-DISPLACEMENT_COST = 0.05  # per column a cell is moved from where it was printed
-CHANGE_COST = 0.5  # per column the offset changes between neighbouring cells (or from 0)
-UNPLACED_COST = 3.0
+# the costs of moving a cell, of changing the offset, of leaving a cell unplaced: the
+# profile's [thresholds] `realign_*`
 _Path = tuple  # a path of the alignment, linked: (previous path or None, field index or None)
 
 
-def place_cells(cells: list[tuple[int, str]], fields: list[str]) -> Placement:
+def place_cells(cells: list[tuple[int, str]], fields: list[str],
+                thresholds: ThresholdsSection | None = None) -> Placement:
     """Place `(position, text)` cells (positions relative to the first data column) on
     `fields`, keeping their order. The offset between printed column and field may change
     along the row (rows shifted from some column on), each change and each moved column
     paying a cost against what the content says (a monotonic alignment, by dynamic
     programming); then strongly typed cells still out of place move to their field."""
-    placed = _placed(tuple(cells), tuple(fields))
+    costs = thresholds or default_profile().thresholds
+    placed = _placed(tuple(cells), tuple(fields), (costs.realign_displacement_cost, costs.realign_change_cost,
+                                                   costs.realign_unplaced_cost))
     return Placement(dict(placed.values), placed.shift, placed.moved, list(placed.moves), list(placed.overflow))
 
 
 @lru_cache(maxsize=1 << 12)  # the detail builder's two walks (scout, then build) place the same rows
-def _placed(cells: tuple[tuple[int, str], ...], field_tuple: tuple[str, ...]) -> Placement:
+def _placed(cells: tuple[tuple[int, str], ...], field_tuple: tuple[str, ...],
+            costs: tuple[float, float, float]) -> Placement:
     fields = list(field_tuple)
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
     if not fields:  # no field to place on (a table whose header names none): all left over
         return Placement(values={}, shift=0, overflow=list(non_empty))
-    assignment = _align(non_empty, fields)
+    assignment = _aligned(non_empty, fields, *costs)
     placement = Placement(values={}, shift=0)
     for (pos, text), index in zip(non_empty, assignment):
         if index is None:
@@ -121,49 +125,64 @@ def _placed(cells: tuple[tuple[int, str], ...], field_tuple: tuple[str, ...]) ->
     return placement
 
 
-def _align(cells: list[tuple[int, str]], fields: list[str]) -> list[int | None]:
+def _align(cells: list[tuple[int, str]], fields: list[str],
+           thresholds: ThresholdsSection | None = None) -> list[int | None]:
     """Best strictly increasing field index for each cell (None: left unplaced)."""
+    costs = thresholds or default_profile().thresholds
+    return _aligned(cells, fields, costs.realign_displacement_cost, costs.realign_change_cost,
+                    costs.realign_unplaced_cost)
+
+
+def _aligned(cells: list[tuple[int, str]], fields: list[str], displacement_cost: float, change_cost: float,
+             unplaced_cost: float) -> list[int | None]:
     if not cells:
         return []
-    scores = _scores(cells, fields)
-    if _fits_as_printed(cells, scores):
+    scores = _scores(cells, fields, displacement_cost)
+    if _fits_as_printed(cells, scores, change_cost, unplaced_cost):
         return [pos for pos, _ in cells]
-    return _search(cells, fields, scores)
+    return _search(cells, fields, scores, change_cost, unplaced_cost)
 
 
-def _scores(cells: list[tuple[int, str]], fields: list[str]) -> list[list[float]]:
+def _scores(cells: list[tuple[int, str]], fields: list[str], displacement_cost: float) -> list[list[float]]:
     """What each cell scores in each field: its content's affinity less the columns moved."""
-    return [[affinity(text, f) - DISPLACEMENT_COST * abs(j - pos) for j, f in enumerate(fields)]
+    return [[affinity(text, f) - displacement_cost * abs(j - pos) for j, f in enumerate(fields)]
             for pos, text in cells]
 
 
-def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]]) -> bool:
-    """Every cell scores its best where it was printed (in order, within the fields, better
-    than unplaced): that placement reaches the bound no other can (any other moves a cell to
-    a field it scores less in, or leaves one out, or changes the offset), the search's
-    answer found without it — most rows of a plan."""
+_CLEAR = 1e-6  # a margin no rounding of the scores comes near
+
+
+def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]], change_cost: float,
+                     unplaced_cost: float) -> bool:
+    """Every cell scores its best where it was printed (in order, within the fields, clearly
+    better than unplaced), and changing the offset clearly costs: that placement reaches the
+    bound no other can (any other moves a cell to a field it scores less in, or leaves one
+    out, or changes the offset), the search's answer found without it — most rows of a plan."""
+    if change_cost < _CLEAR:
+        return False
     last = -1
     for (pos, _), row in zip(cells, scores):
-        if not last < pos < len(row) or row[pos] <= -UNPLACED_COST or row[pos] < max(row):
+        if not last < pos < len(row) or row[pos] < _CLEAR - unplaced_cost or row[pos] < max(row):
             return False
         last = pos
     return True
 
 
-def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[float]]) -> list[int | None]:
+def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[float]], change_cost: float,
+            unplaced_cost: float) -> list[int | None]:
     """The best monotonic placement, by dynamic programming over (last field, offset)."""
     n, m = len(cells), len(fields)
     # What the cells from i on can add at most (each its best field, no offset change).
     upper = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
-        upper[i] = upper[i + 1] + max(max(scores[i]), -UNPLACED_COST)
+        upper[i] = upper[i + 1] + max(max(scores[i]), -unplaced_cost)
     # state: (last field used j or -1, last offset) → (best score, its path); a dict DP.
     # A path is a linked (previous, choice) pair, spelled out only at the end. A state that
     # cannot reach the score of an alignment already in hand (`floor`) is pruned: it stays
     # as a key (None), so that states are visited in the order of the full search and ties
     # are settled as they would be; only its successors are not computed.
     best: dict[tuple[int, int], tuple[float, _Path | None] | None] = {(-1, 0): (0.0, None)}
-    floor = -UNPLACED_COST * n  # leaving every cell unplaced
+    floor = -unplaced_cost * n  # leaving every cell unplaced
     for i, (pos, _) in enumerate(cells):
         row_scores = scores[i]
         step: dict[tuple[int, int], tuple[float, _Path | None] | None] = {}
@@ -178,18 +197,18 @@ def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[f
                 continue
             score, path = entry
             skip_key = (last, offset)
-            skipped = score - UNPLACED_COST
+            skipped = score - unplaced_cost
             held = step[skip_key]
             if held is None or skipped > held[0]:
                 step[skip_key] = (skipped, (path, None))
             for j in range(last + 1, m):
                 new_offset = j - pos
-                total = score + row_scores[j] - CHANGE_COST * abs(new_offset - offset)
+                total = score + row_scores[j] - change_cost * abs(new_offset - offset)
                 key = (j, new_offset)
                 held = step[key]
                 if held is None or total > held[0]:
                     step[key] = (total, (path, j))
-        floor = max(floor, _completed(step, scores, cells, i + 1, m))
+        floor = max(floor, _completed(step, scores, cells, i + 1, m, unplaced_cost))
         threshold = floor - upper[i + 1] - 1e-6
         for key, entry in step.items():
             if entry is not None and entry[0] < threshold:
@@ -202,7 +221,8 @@ def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[f
 
 
 def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
-               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int) -> float:
+               scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int,
+               unplaced_cost: float) -> float:
     """The score of one full alignment: the best state so far, the cells after it kept at
     its offset where they fit, else left unplaced."""
     (last, offset), score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
@@ -213,7 +233,7 @@ def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
             score += scores[k][j]
             last = j
         else:
-            score -= UNPLACED_COST
+            score -= unplaced_cost
     return score
 
 

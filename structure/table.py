@@ -42,7 +42,7 @@ from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, Objectif
 from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
                                   fold)
-from pgt.structure.hierarchy import THEMATIQUE_TITLES
+from pgt.settings.profile import Profile, ThresholdsSection, default_profile
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
 
@@ -58,13 +58,10 @@ LABEL_FIELDS = {*TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", "budget"}
 LABELLED_CELLS = ("description", "moyens_humains", "autres")
 _LABEL_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
 _NAMED_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
-_NAMED_LABEL_WORDS = 6
-THEMATIQUE_AXES_SHARE = 0.75  # an Axe column whose values name thématiques, this share of them: thématiques
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
-HEADER_SCAN_ROWS = 40  # the header is among a table's first rows
-HEADER_MIN_FIELDS = 3  # a header names the title column and at least two others
+# (how many rows the header is looked for in, how many fields it names: [thresholds] `record_*`)
 MIN_BODY_ROWS = 0  # a header alone is still this layout: "no action row" is the clearer error
 ELLIPSIS = "…"  # ends a text cut to a length limit (`pgt export tet`)
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the spreadsheet date serial (Excel 1900 system, LibreOffice)
@@ -127,13 +124,13 @@ def _tables(rows: Iterable[SourceRow]) -> list[list[SourceRow]]:
     return list(groups.values())
 
 
-def find_record_table(rows: list[SourceRow]) -> RecordTable | None:
+def find_record_table(rows: list[SourceRow], thresholds: ThresholdsSection) -> RecordTable | None:
     """The header of a one-row-per-action table among `rows` (one table / sheet), or None."""
     best: tuple[int, int] | None = None  # (score, position)
-    for position, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for position, row in enumerate(rows[:thresholds.record_header_scan_rows]):
         if row.provenance.hidden:
             return None
-        if _is_header(row):
+        if _is_header(row, thresholds):
             named = sum(1 for _, text in row.non_empty if table_field(text) is not None)
             if best is None or named > best[0]:
                 best = (named, position)
@@ -167,42 +164,44 @@ def _columns(header: SourceRow, group: SourceRow | None) -> list[Column]:
     return columns
 
 
-def is_record_table(document: ExtractedDocument) -> bool:
+def is_record_table(document: ExtractedDocument, profile: Profile | None = None) -> bool:
     """Whether the document holds a one-row-per-action table: a header naming the title and
     other fields, followed by rows, and no thématique heading before it (a *fiches actions*
     document opens each thématique with a heading, then small tables under it)."""
+    profile = profile or default_profile()
     headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
-        table = find_record_table(rows)
+        table = find_record_table(rows, profile.thresholds)
         if table is not None and len(rows) - table.header_at - 1 >= MIN_BODY_ROWS:
-            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row))
+            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row, profile))
             if not headings and not preceding:
                 # the rest of the document, not only this table: a grid page's tables are small
                 at = next(i for i, row in enumerate(document.rows) if row is rows[table.header_at])
-                return not _grid_below(document.rows, at)
-        headings += sum(1 for row in rows if _opens_thematique(row))
+                return not _grid_below(document.rows, at, profile)
+        headings += sum(1 for row in rows if _opens_thematique(row, profile))
     return False
 
 
-def _grid_below(rows: list[SourceRow], header_at: int) -> bool:
+def _grid_below(rows: list[SourceRow], header_at: int, profile: Profile) -> bool:
     """Whether the rows under a header show the grid layout instead (a *fiches actions* page
     that starts mid-thématique, e.g. a few scanned pages): a thématique heading alone on its
     row, or a new action table further down whose header is worded otherwise."""
     header = rows[header_at]
     for row in rows[header_at + 1:]:
-        if len(row.non_empty) == 1 and _opens_thematique(row):
+        if len(row.non_empty) == 1 and _opens_thematique(row, profile):
             return True
-        if row.table_index != header.table_index and not row.repeated_header and _is_header(row) \
+        if row.table_index != header.table_index and not row.repeated_header and _is_header(row, profile.thresholds) \
                 and fold(row.text()) != fold(header.text()):
             return True
     return False
 
 
-def _is_header(row: SourceRow) -> bool:
-    """Half its cells or more name fields, HEADER_MIN_FIELDS at least, the title among them
-    (cells read until more than half name none: most rows are data)."""
+def _is_header(row: SourceRow, thresholds: ThresholdsSection) -> bool:
+    """Half its cells or more name fields, `record_header_min_fields` at least, the title
+    among them (cells read until more than half name none: most rows are data)."""
     cells = row.non_empty
-    if len(cells) < HEADER_MIN_FIELDS:
+    least = thresholds.record_header_min_fields
+    if len(cells) < least:
         return False
     named: list[str] = []
     unnamed = 0
@@ -214,11 +213,11 @@ def _is_header(row: SourceRow) -> bool:
         unnamed += 1
         if unnamed * 2 > len(cells):
             return False
-    return "titre" in named and len(named) >= HEADER_MIN_FIELDS
+    return "titre" in named and len(named) >= least
 
 
-def _opens_thematique(row: SourceRow) -> bool:
-    return bool(row.non_empty) and pat.thematique_of_heading(row.non_empty[0][1]) is not None
+def _opens_thematique(row: SourceRow, profile: Profile) -> bool:
+    return bool(row.non_empty) and pat.thematique_of_heading(row.non_empty[0][1], profile) is not None
 
 
 # ---- values ------------------------------------------------------------------------------------
@@ -301,8 +300,11 @@ class Sections:
 
 
 class TableBuilder:
-    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction]) -> None:
+    def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
+                 profile: Profile | None = None) -> None:
         self.document = document
+        self.profile = profile or default_profile()
+        self.thresholds = self.profile.thresholds
         self.ledger = ledger
         self.corrections = corrections
         self.thematiques: dict[str, Thematique] = {}
@@ -314,7 +316,7 @@ class TableBuilder:
 
     def build(self) -> list[Thematique]:
         groups = _tables(self.document.rows)
-        found = [find_record_table(rows) for rows in groups]
+        found = [find_record_table(rows, self.thresholds) for rows in groups]
         for position, (rows, table) in enumerate(zip(groups, found)):
             if table is not None:
                 self._table(table)
@@ -347,7 +349,7 @@ class TableBuilder:
         sections = Sections()
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
-        self.thematique_axes = axes_name_thematiques(table, body)
+        self.thematique_axes = axes_name_thematiques(table, body, self.profile)
         if self.thematique_axes:
             self.ledger.note("thematique_axes", f"{table.where}: the axe column names the plan's thématiques: read "
                              f"as thématiques, the sous-axes as axes, the sous-sous axes as objectifs intermédiaires, "
@@ -449,21 +451,20 @@ class TableBuilder:
         if others:
             self.ledger.residue(row, f"{_where(row)}: cells of a repeated header row that are not headers", others)
 
-    @staticmethod
-    def _repeated_header(row: SourceRow, header: SourceRow) -> bool:
+    def _repeated_header(self, row: SourceRow, header: SourceRow) -> bool:
         """Two thirds of the header's cells printed again in their columns."""
         named = [(i, fold(c)) for i, c in header.non_empty]
         again = sum(1 for i, text in named if i < len(row.cells) and fold(row.cells[i]) == text)
-        return len(named) >= HEADER_MIN_FIELDS and again * 3 >= len(named) * 2
+        return len(named) >= self.thresholds.record_header_min_fields and again * 3 >= len(named) * 2
 
     def _open_thematique(self, title: str) -> Thematique:
         """The thématique a title names: a CAF domain heading gives its usual code, any other
         title its slug (`_2`… when two titles give one slug)."""
-        heading = pat.match_thematique(title)  # a domain of the profile; other titles: their slug below
+        heading = pat.match_thematique(title, self.profile)  # a domain of the profile; other titles: their slug below
         known = heading.code if heading is not None and heading.known else None
         if known:
             if known not in self.thematiques:
-                self.thematiques[known] = Thematique(code=known, titre=THEMATIQUE_TITLES[known])
+                self.thematiques[known] = Thematique(code=known, titre=self.profile.thematique_titles[known])
             return self.thematiques[known]
         same = next((t for t in self.thematiques.values() if fold(t.titre) == fold(title)), None)
         if same is not None:
@@ -558,7 +559,7 @@ class TableBuilder:
         level = label.level if label and label.level in ("axe", "oi", "oo", "thematique") else None
         if label and level is None and label.level is None:
             level = ("axe", "oi", "oo")[min(len(label.numbers), 3) - 1]
-        if level is None and pat.thematique_of_heading(text):
+        if level is None and pat.thematique_of_heading(text, self.profile):
             level = "thematique"
         if has_levels or (level is None and label is not None):  # the hierarchy is in columns: not a heading
             self.ledger.residue(row, f"{_where(row)}: a lone cell that is neither an action nor a heading")
@@ -706,7 +707,7 @@ class TableBuilder:
         column); in a notes column, another short label names a value of `autres`. Returns
         what is left of the text."""
         notes = fold(column.header) in NOTE_HEADERS
-        lead, blocks = labelled_lines(text, named=notes)
+        lead, blocks = labelled_lines(text, named=notes, thresholds=self.thresholds)
         kept = list(lead)
         for block in blocks:
             value = "\n".join(block.lines).strip()
@@ -783,18 +784,19 @@ def unnumbered(text: str) -> str:
     return label.titre if label is not None and label.titre else text.strip()
 
 
-def axes_name_thematiques(table: RecordTable, body: list[SourceRow]) -> bool:
+def axes_name_thematiques(table: RecordTable, body: list[SourceRow], profile: Profile) -> bool:
     """Whether the Axe column holds the plan's thématiques (`1. Petite enfance`, `2. Jeunesse`:
     a CTG kept on Territoires en Transitions, whose three axis levels are then thématique,
-    axe and objectif): most of its values name a thématique of the profile."""
+    axe and objectif): most of its values (`thresholds.record_thematique_axes_share`) name a
+    thématique of the profile."""
     column = table.column("axe")
     if column is None or table.column("thematique") is not None:
         return False
     values = {unnumbered(row.cells[column.index]) for row in body
               if column.index < len(row.cells) and row.cells[column.index].strip()
               and not fold(row.cells[column.index]).startswith(HINT_OPENINGS)}
-    known = sum(1 for text in values if (heading := pat.match_thematique(text)) is not None and heading.known)
-    return bool(values) and known >= THEMATIQUE_AXES_SHARE * len(values)
+    known = sum(1 for text in values if (heading := pat.match_thematique(text, profile)) is not None and heading.known)
+    return bool(values) and known >= profile.thresholds.record_thematique_axes_share * len(values)
 
 
 @dataclass
@@ -820,9 +822,12 @@ def label_field(label: str) -> str | None:
     return name if name in LABEL_FIELDS else None
 
 
-def labelled_lines(text: str, named: bool = False) -> tuple[list[str], list[Labelled]]:
+def labelled_lines(text: str, named: bool = False,
+                   thresholds: ThresholdsSection | None = None) -> tuple[list[str], list[Labelled]]:
     """(the lines before the first label, the labelled blocks). With `named`, a short
-    capitalised label that names no field also opens a block (a notes cell)."""
+    capitalised label (`thresholds.note_label_words` words at most) that names no field
+    also opens a block (a notes cell)."""
+    most_words = (thresholds or default_profile().thresholds).note_label_words
     lead: list[str] = []
     blocks: list[Labelled] = []
     for line in text.split("\n"):
@@ -830,7 +835,7 @@ def labelled_lines(text: str, named: bool = False) -> tuple[list[str], list[Labe
         label = found.group(1).strip() if found else ""
         field = label_field(label) if found else None
         is_named = bool(named and found and field is None and _NAMED_LABEL.match(label)
-                        and len(label.split()) <= _NAMED_LABEL_WORDS)
+                        and len(label.split()) <= most_words)
         if found and (field is not None or is_named):
             blocks.append(Labelled(label, field, [found.group(2)]))
         elif blocks:

@@ -3,9 +3,11 @@ is in the plan or listed with its location, and the ledger's `placed_cells` is h
 
 from __future__ import annotations
 
+import pytest
 from helpers import DETAIL, RAW, SUMMARY
 
 from pgt.accounting import PlanText, audit, audit_ledger, found_in_plan
+from pgt.errors import IncompleteCoverage
 from pgt.extract import read_document
 from pgt.pipeline import convert
 
@@ -40,7 +42,7 @@ def test_coverage_reported_matches_the_ledger():
 def test_hole_free_text_in_oo_column_was_counted_placed_but_dropped():
     """Lines 151 and 337 (enfance actions 7 and 68): after realignment a free-text cell sat in
     the OO column; it was counted as placed and silently dropped. Now such a cell is listed at
-    its line when it cannot be placed (structure/detail.py `_placed_values`); either way it is
+    its line when it cannot be placed (structure/fiches_actions.py `_placed_values`); either way it is
     in the plan or in the anomalies."""
     result = convert([DETAIL])
     plan_text = PlanText(result.plan)
@@ -133,6 +135,12 @@ def test_convert_prints_the_coverage_and_strict_fails_below_100_percent(tmp_path
     unplaced = sum(d.non_empty_cells - d.placed_cells for d in plan.documents)
     assert line.startswith(f"pgt: error: {unplaced} source cell(s) not placed")
     assert not (tmp_path / "strict").exists()  # nothing written
+
+
+def test_strict_is_an_option_of_convert_not_of_the_cli():
+    """--strict lived in the CLI: a library caller of `convert` could not ask for it."""
+    with pytest.raises(IncompleteCoverage, match=r"source cell\(s\) not placed \(coverage 9\d\.\d\d%\)"):
+        convert([RAW], strict=True)
 
 
 def test_strict_passes_when_every_cell_is_placed(tmp_path):

@@ -10,7 +10,9 @@ import pytest
 from helpers import RAW, ROOT
 from typer.testing import CliRunner
 
-from pgt.check import CheckReport, expectations_from, report_junit, run_check
+import pgt.check
+from pgt.check import CheckReport, Outcome, expectations_from, run_check
+from pgt.check_report import report_junit, report_text, write_report
 from pgt.cli import app
 from pgt.errors import ExitCode, PgtError
 
@@ -188,3 +190,15 @@ def test_help_lists_exit_codes():
     result = CliRunner().invoke(app, ["check", "--help"])
     assert result.exit_code == 0
     assert "Exit codes" in result.output and "Example: pgt check" in result.output
+
+
+def test_checking_writes_nothing_and_the_reports_are_said_apart(tmp_path):
+    """check.py mixed checking with writing its reports: the checking returns a CheckReport,
+    check_report.py turns any CheckReport into text, JSON or JUnit."""
+    assert not {"write_report", "report_text", "report_json", "report_junit"} & set(vars(pgt.check))
+    outcomes = [Outcome("plan_valid", True, "ok"), Outcome("max_errors", False, "2 error(s)", ["error x: y"])]
+    report = CheckReport(["plan.txt"], None, outcomes)
+    write_report(report, "json", tmp_path / "check.json")
+    written = json.loads((tmp_path / "check.json").read_text(encoding="utf-8"))
+    assert (written["passed"], written["exit_code"]) == (False, 1)
+    assert report_text(report).endswith("2 expectation(s), 1 failed → FAILED (exit 1)\n")

@@ -8,7 +8,8 @@ import json
 from helpers import RAW
 from typer.testing import CliRunner
 
-from pgt.cli import app
+from pgt.cli import CsvFormat, app
+from pgt.write import CSV_DIALECTS
 from pgt.write.tables import ACTION_COLUMNS, FICHE_COLUMNS, OBJECTIF_COLUMNS, OFFRE_COLUMNS
 
 CONTRACT_FILES = {"plan.json", "plan.schema.json", "actions.csv", "offres.csv", "objectifs.csv", "fiches.csv",
@@ -63,6 +64,14 @@ def test_excel_csv_has_bom_and_semicolons(tmp_path):
     out, _ = run_convert(tmp_path, "x", "--csv", "excel")
     data = (out / "actions.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and data.splitlines()[0].count(b";") == len(ACTION_COLUMNS) - 1
+
+
+def test_csv_option_is_an_enum_of_the_writers_dialects(tmp_path):
+    """--csv was checked by hand; its choices are now the writers' CSV dialects."""
+    assert [f.value for f in CsvFormat] == list(CSV_DIALECTS)
+    result = CliRunner().invoke(app, ["convert", "raw/", "-o", str(tmp_path / "o"), "--csv", "tsv"])
+    assert result.exit_code == 2 and "'default', 'excel'" in result.output
+    assert not (tmp_path / "o").exists()
 
 
 def test_schema_file_describes_the_plan(tmp_path):

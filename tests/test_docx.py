@@ -235,7 +235,9 @@ def test_cli_convert_docx_and_odt_summary_says_rows_not_none_lines(rendered, tmp
     result = CliRunner().invoke(app, ["convert", *inputs, "-o", str(output)])
     assert result.exit_code == 0, result.output
     assert "pgt-fiches-actions.docx  fiches_actions, docx, 612 rows" in result.output
-    assert "pgt-priorisation.odt  priorisation, odt, 211 rows" in result.output
+    # 210: the text export's table separator (`--\t---`), set aside by the text reader, is
+    # not among the rows the ODT is rendered from
+    assert "pgt-priorisation.odt  priorisation, odt, 210 rows" in result.output
     assert "None lines" not in result.output
     assert (output / "actions.csv").read_text(encoding="utf-8").count("pgt-fiches-actions.docx") > 200
 

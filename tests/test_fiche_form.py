@@ -67,7 +67,8 @@ def scan(fiche_files, tmp_path_factory) -> Path:
 
 
 def _document(text: str, name: str = "fiches.txt") -> ExtractedDocument:
-    return ExtractedDocument(Path(name), rows_from_text(text, name), "text", "0" * 64, lines=text.count("\n") + 1)
+    rows, set_aside = rows_from_text(text, name)
+    return ExtractedDocument(Path(name), rows, "text", "0" * 64, lines=text.count("\n") + 1, set_aside=set_aside)
 
 
 def _plan(text: str) -> Plan:

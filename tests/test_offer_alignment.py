@@ -6,10 +6,13 @@ the cell says, not which TAB it sits after.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from helpers import actions_by_id
 
 from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
 
 FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
           "moyens_financiers", "parcours", "indicateurs")
@@ -117,26 +120,25 @@ def test_regression_offer_12_two_indicators_both_indicators(raw_plan):
 
 def _guided_by_lists(cells, fields, profile):
     """guided_positions as first written (paths as lists, copied at each step): the reference."""
-    from pgt.structure import column_profile as cp
-
-    m = len(fields)
+    m, costs = len(fields), profile.thresholds
     cells = [(min(pos, m - 1), text) for pos, text in cells]
     scores = []
     for pos, text in cells:
         spread = profile.spread(text, fields)
-        kind = cp.cell_type(text)[0]
-        scores.append([cp.PROFILE_WEIGHT * spread[j] + cp.affinity(text, f) - cp.DISPLACEMENT_COST * abs(j - pos)
-                       - (cp.FOREIGN_IN_TYPED_COST if f in cp.STRONG_TYPES and kind != f else 0.0)
+        kind = cell_type(text)[0]
+        scores.append([costs.column_profile_weight * spread[j] + affinity(text, f)
+                       - costs.column_displacement_cost * abs(j - pos)
+                       - (costs.column_foreign_in_typed_cost if f in STRONG_TYPES and kind != f else 0.0)
                        for j, f in enumerate(fields)])
     best = {-1: (0.0, [], 0)}
     for i, (pos, _) in enumerate(cells):
         step = {}
         for last, (score, path, offset) in best.items():
-            skip = (score - cp.UNPLACED_COST, [*path, None], offset)
+            skip = (score - costs.column_unplaced_cost, [*path, None], offset)
             if last not in step or skip[0] > step[last][0]:
                 step[last] = skip
             for j in range(last + 1, m):
-                total = score + scores[i][j] - cp.CHANGE_COST * abs((j - pos) - offset)
+                total = score + scores[i][j] - costs.column_change_cost * abs((j - pos) - offset)
                 if j not in step or total > step[j][0]:
                     step[j] = (total, [*path, j], j - pos)
         best = step
@@ -144,8 +146,6 @@ def _guided_by_lists(cells, fields, profile):
 
 
 def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
-    import random
-
     rng = random.Random(15)
     profile = ColumnProfile()
     texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "Les animateurs du service",

@@ -221,7 +221,7 @@ def test_override_on_raw_fiche_and_check(tmp_path):
     from pgt.check import run_check
 
     report = run_check([RAW], overrides=fixes)
-    from pgt.check import report_text
+    from pgt.check_report import report_text
 
     assert f"  overrides: {fixes}: 1 applied, 1 invalid" in report_text(report)
     assert report.passed and report.figures["anomalies"]["warning"] == \

@@ -88,3 +88,29 @@ def test_cli_text_json_and_exit_codes(tmp_path):
     bad.write_text("record_id;champ\n", encoding="utf-8")
     assert_one_line_error(run_pgt("diff", old, new, "--overrides", bad), int(ExitCode.BAD_OVERRIDES),
                           "bad.csv", "missing column(s)")
+
+
+def test_regression_diff_overrides_reads_both_versions_with_the_profile(tmp_path):
+    # `pgt diff --overrides` ignored --profile: a porteur column only the profile names was
+    # read into `autres` on both sides, and every porteur override checked against nothing
+    old, new, fixes = two_versions(tmp_path)
+    for folder in (old, new):
+        for document in folder.iterdir():
+            text = document.read_text(encoding="utf-8")
+            document.write_text(text.replace("PORTEUR DE PROJETS", "CHEF DE FILE"), encoding="utf-8")
+    profile = tmp_path / "territoire.toml"
+    profile.write_text('[fields]\nporteur = ["CHEF DE FILE"]\n', encoding="utf-8")
+    without = run_pgt("diff", old, new, "--overrides", fixes, "--json", tmp_path / "without.json", "-q")
+    assert without.returncode == 0, without.stderr
+    checks = json.loads((tmp_path / "without.json").read_text(encoding="utf-8"))["overrides"]["checks"]
+    # without it the changed porteur of jeunesse-2-3-4 goes unseen: no porteur on either side
+    assert [(c["record_id"], c["status"], c["old"]) for c in checks][:2] == [
+        ("jeunesse-2-3-4", "unchanged", None), ("jeunesse-2-3-5", "unchanged", None)]
+    read = run_pgt("diff", old, new, "--overrides", fixes, "--profile", profile, "--json", tmp_path / "d.json", "-q")
+    assert read.returncode == 0, read.stderr
+    checks = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["overrides"]["checks"]
+    assert [(c["record_id"], c["status"], c["old"], c["new"]) for c in checks] == EXPECTED
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[thresholds]\nheader_fuzy = 80\n", encoding="utf-8")
+    assert_one_line_error(run_pgt("diff", old, new, "--overrides", fixes, "--profile", bad), ExitCode.USAGE,
+                          "bad.toml", "line 2", "thresholds.header_fuzy")

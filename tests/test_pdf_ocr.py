@@ -17,7 +17,8 @@ from plan_compare import compare_plans, flatten
 
 from pgt.errors import OcrUnavailable
 from pgt.extract import read_document
-from pgt.extract.ocr import Word, classify_dashes, fix_ocr_cell, fix_word_confusions, split_spaced_digits
+from pgt.extract.ocr import split_spaced_digits
+from pgt.extract.ocr_repairs import Word, classify_dashes, fix_ocr_cell, fix_word_confusions
 from pgt.extract.rows import RowKind
 
 TESSERACT = shutil.which("tesseract") is not None

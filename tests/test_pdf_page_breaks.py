@@ -191,7 +191,7 @@ def test_cell_holding_an_oo_and_its_fiches_is_split():
 
 def test_cell_of_several_oo_on_one_line_gives_each_to_the_fiches():
     """Cohésion sociale's `001 : … 002 : …` in one cell, its lines joined by the PDF."""
-    from pgt.structure.summary import split_marker_cell
+    from pgt.structure.priorisation import split_marker_cell
 
     assert split_marker_cell("001 : Se rencontrer. 002 : Animer un réseau 003 : Coordonner") == [
         "001 : Se rencontrer.\n002 : Animer un réseau\n003 : Coordonner"
@@ -517,7 +517,7 @@ def test_dust_is_not_ink():
 
 
 def test_ocr_colons_in_a_list_of_fiche_numbers_are_dots():
-    from pgt.extract.ocr import fix_ocr_cell
+    from pgt.extract.ocr_repairs import fix_ocr_cell
 
     assert fix_ocr_cell("39.11:12:13: A l'échelle") == "39.11.12.13. A l'échelle"
     assert fix_ocr_cell("10:30 : réunion") == "10:30 : réunion"
@@ -525,7 +525,7 @@ def test_ocr_colons_in_a_list_of_fiche_numbers_are_dots():
 
 def test_regression_fiche_numbers_of_three_digits_are_no_oo():
     """`Fiche 123 : …` is one fiche: its number is no cohésion `123 :` OO marker."""
-    from pgt.structure.summary import split_marker_cell
+    from pgt.structure.priorisation import split_marker_cell
 
     assert split_marker_cell("Fiche 123 : Maintenir Fiche 124 : Créer") == ["Fiche 123 : Maintenir", "Fiche 124 : Créer"]
 

@@ -14,15 +14,27 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from fiche_fixtures import write_text_export
 from helpers import DETAIL, ROOT, actions_by_id
 from other_plans import coteaux, saint_exemple, score_plan, val_d_adour
 from plan_compare import compare_plans
 
+from pgt.extract import read_document
+from pgt.extract.pdf_breaks import continued_cells
+from pgt.extract.pdf_tables import PdfSettings
 from pgt.pipeline import convert
 from pgt.settings import headings as pat
 from pgt.settings.headers import canonical_header, header_cell_field
 from pgt.settings.profile import ProfileError, default_profile, load_profile, profile_toml
 from pgt.settings.text import fold, loose_key
+from pgt.schema import DocumentKind
+from pgt.structure import detect_kind
+from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure.fiches_actions import FichesActionsBuilder
+from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field, thematique_code
+from pgt.structure.ledger import Ledger
+from pgt.structure.realign import place_cells
+from pgt.structure.table import is_record_table, labelled_lines
 
 PGT = [sys.executable, "-m", "pgt.cli"]
 
@@ -419,3 +431,366 @@ def test_normalizer_thresholds_are_profile_data(tmp_path):
     good.write_text("[thresholds]\ncrosswalk_title_alike = 99\n", encoding="utf-8")
     assert load_profile(good).thresholds.crosswalk_title_alike == 99
     assert default_profile().thresholds.crosswalk_title_alike == 70
+
+
+# ---- the builder's and the PDF reader's thresholds are profile data -----------------------------
+
+def profile_file(tmp_path: Path, text: str):
+    """The effective profile of a profile file holding `text`."""
+    path = tmp_path / "seuils.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_profile(path)
+
+
+def rows_document(*rows: tuple[tuple[str, ...], int | None, int | None]):
+    """A reader's row stream by hand: (cells, table index or None for a text line, page)."""
+    from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
+
+    made = [SourceRow(cells, Provenance("fiches.pdf", page=page, table=table, row=i),
+                      RowKind.TEXT if table is None else RowKind.TABLE, table)
+            for i, (cells, table, page) in enumerate(rows)]
+    return ExtractedDocument(Path("fiches.pdf"), made, "pdf", "0" * 64, pages=3)
+
+
+def test_builder_thresholds_are_printed_with_a_comment_each():
+    printed = run_pgt("profile").stdout
+    thresholds = default_profile().thresholds.model_dump()
+    for key in ("label_fuzzy", "label_inside_min", "label_max_chars", "fiche_labels_min", "running_line_pages",
+                "record_header_scan_rows", "record_header_min_fields", "record_thematique_axes_share", "note_label_words",
+                "realign_displacement_cost", "realign_change_cost", "realign_unplaced_cost", "column_min_word_count",
+                "column_profile_weight", "column_displacement_cost", "column_change_cost", "column_unplaced_cost",
+                "column_foreign_in_typed_cost", "offer_libelle_doubt"):
+        line = next(line for line in printed.splitlines() if line.startswith(f"{key} = "))
+        assert "#" in line and tomllib.loads(line.split("#")[0])[key] == thresholds[key]
+    for key in ("join_broken_rows", "column_tolerance", "break_page_bottom_lines", "break_cell_reach_lines",
+                "row_start_patterns"):
+        assert f"\n{key} = " in printed
+    assert tomllib.loads(printed)["pdf"]["row_start_patterns"] == list(PdfSettings().row_start_patterns)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[thresholds]\nlabel_fuzy = 80\n", "line 2: thresholds.label_fuzy: Extra inputs are not permitted"),
+    ("\n[thresholds]\nrealign_unplaced_cost = -1\n", "line 3: thresholds.realign_unplaced_cost: Input should be greater"),
+    ("[thresholds]\nrecord_thematique_axes_share = 2\n", "line 2: thresholds.record_thematique_axes_share: Input"),
+    ("[pdf]\nrow_start_patterns = ['^(unclosed']\n", "line 2: pdf.row_start_patterns: pattern '^(unclosed' is no"),
+    ("[pdf]\nbreak_cell_reach_lines = 'far'\n", "line 2: pdf.break_cell_reach_lines: Input should be a valid number"),
+])
+def test_a_wrong_builder_threshold_is_one_line_naming_it_exit_2(tmp_path, text, message):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2
+    assert message in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_fiche_label_thresholds_change_what_a_label_names(tmp_path):
+    assert label_field("Calendrler") == "echeances"  # misspelt: fuzzily
+    assert label_field("Calendrler", profile_file(tmp_path, "[thresholds]\nlabel_fuzzy = 99\n")) is None
+    assert label_field("Coordination : structure pilote") == "porteur"  # a known label inside
+    assert label_field("Coordination : structure pilote",
+                       profile_file(tmp_path, "[thresholds]\nlabel_inside_min = 20\n")) is None
+    assert label_field("Partenaires associés au projet") == "partenaires"
+    assert label_field("Partenaires associés au projet",
+                       profile_file(tmp_path, "[thresholds]\nlabel_max_chars = 20\n")) is None
+
+
+def test_fiche_labels_min_decides_a_fiche_form(tmp_path):
+    document = rows_document(
+        (("Fiche action n°1 – Créer un relais",), None, 1),
+        (("Pilote", "Mairie"), 0, 1), (("Calendrier", "2024-2026"), 0, 1), (("Partenaires", "CAF, CCAS"), 0, 1),
+    )
+    assert is_fiche_form(document)
+    assert not is_fiche_form(document, profile_file(tmp_path, "[thresholds]\nfiche_labels_min = 4\n"))
+
+
+def test_running_line_pages_tells_a_page_header(tmp_path):
+    document = rows_document(
+        (("CTG du Val – plan d'actions",), None, 1), (("Pilote", "Mairie"), 0, 1),
+        (("CTG du Val – plan d'actions",), None, 2), (("Calendrier", "2024"), 1, 2),
+    )
+    header = loose_key("CTG du Val – plan d'actions")
+    assert FicheBuilder(document, Ledger(document.rows), []).running_lines == set()  # 2 pages, not 3
+    two = profile_file(tmp_path, "[thresholds]\nrunning_line_pages = 2\n")
+    assert FicheBuilder(document, Ledger(document.rows), [], two).running_lines == {header}
+
+
+def record_csv(tmp_path: Path, *lines: str) -> Path:
+    path = tmp_path / "actions.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_record_table_thresholds_change_the_plan_read(tmp_path):
+    csv = record_csv(tmp_path, "Plan d'actions de la CTG;;;", "Version de travail;;;", "Axe;Titre;Pilote;Calendrier",
+                     "1. Petite enfance;Créer un RPE;Mairie;2024", "2. Jeunesse;Ouvrir un local;CCAS;2025",
+                     "3. Agir ensemble;Former les agents;Agglo;2026", "4. Vivre mieux;Aider les aidants;CIAS;2026")
+    document = read_document(csv)
+    assert is_record_table(document)
+    assert not is_record_table(document, profile_file(tmp_path, "[thresholds]\nrecord_header_scan_rows = 2\n"))
+    assert not is_record_table(document, profile_file(tmp_path, "[thresholds]\nrecord_header_min_fields = 5\n"))
+    # two of four axes name a domain: under the share, they are axes of one plan
+    assert [t.code for t in convert([csv]).plan.thematiques] == ["plan_d_actions_de_la_ctg"]
+    share = profile_file(tmp_path, "[thresholds]\nrecord_thematique_axes_share = 0.5\n")
+    assert [t.code for t in convert([csv], profile=share).plan.thematiques] == [
+        "petite_enfance", "jeunesse", "agir_ensemble", "vivre_mieux"]
+
+
+REALIGN_FIELDS = ["titre", "oo", "porteur", "public_vise", "echeances", "indicateurs"]
+REALIGN_CELLS = [(0, "1"), (1, "RPE"), (2, ""), (3, "Nombre de demandes"), (4, "2023-2024")]
+
+
+@pytest.mark.parametrize("setting, values", [
+    ("", {"oo": "1", "porteur": "RPE", "echeances": "2023-2024", "indicateurs": "Nombre de demandes"}),
+    ("realign_displacement_cost = 5", {"titre": "1", "oo": "RPE", "echeances": "2023-2024",
+                                       "indicateurs": "Nombre de demandes"}),
+    ("realign_change_cost = 5", {"titre": "1", "oo": "RPE", "echeances": "2023-2024",
+                                 "indicateurs": "Nombre de demandes"}),
+    ("realign_unplaced_cost = 0", {"oo": "1", "echeances": "2023-2024", "indicateurs": "RPE"}),
+])
+def test_realign_costs_change_where_cells_go(tmp_path, setting, values):
+    thresholds = profile_file(tmp_path, f"[thresholds]\n{setting}\n").thresholds
+    assert place_cells(REALIGN_CELLS, REALIGN_FIELDS, thresholds).values == values
+
+
+OFFER_FIELDS = ["porteur", "public_vise", "partenaires", "moyens_humains", "indicateurs"]
+
+
+def learnt_columns(thresholds) -> ColumnProfile:  # noqa: ANN001
+    columns = ColumnProfile(thresholds)
+    for _ in range(3):
+        columns.learn({"porteur": "Service jeunesse de la ville", "partenaires": "Associations sportives, clubs",
+                       "moyens_humains": "Les animateurs du service"})
+    return columns
+
+
+@pytest.mark.parametrize("setting, cells, default, changed", [
+    ("column_min_word_count = 4", [(0, "Clubs et associations"), (1, "Animateurs")], [2, 3], [0, 3]),
+    ("column_profile_weight = 0", [(0, "Clubs et associations"), (1, "Animateurs")], [2, 3], [0, 3]),
+    ("column_displacement_cost = 5", [(0, "Clubs et associations"), (1, "Animateurs")], [2, 3], [0, 1]),
+    ("column_change_cost = 5", [(5, "Clubs et associations"), (6, "Animateurs"), (7, "Nombre de clubs")],
+     [2, 3, 4], [None, None, 4]),
+    ("column_unplaced_cost = 0", [(4, "Mairie")], [3], [None]),
+    ("column_foreign_in_typed_cost = 0", [(4, "Mairie")], [3], [4]),
+])
+def test_column_profile_thresholds_change_where_offer_cells_go(tmp_path, setting, cells, default, changed):
+    assert guided_positions(cells, OFFER_FIELDS, learnt_columns(None)) == default
+    thresholds = profile_file(tmp_path, f"[thresholds]\n{setting}\n").thresholds
+    assert guided_positions(cells, OFFER_FIELDS, learnt_columns(thresholds)) == changed
+
+
+def test_offer_libelle_doubt_decides_a_cell_after_the_offer_column(tmp_path):
+    def is_libelle(profile) -> bool:  # noqa: ANN001
+        document = rows_document((("x",), None, 1))
+        builder = FichesActionsBuilder(document, Ledger(document.rows), [], profile)
+        for _ in range(3):
+            builder.profile.learn({"porteur": "Atelier municipal"})
+        for _ in range(2):
+            builder.profile.learn({"offre": "Atelier"})
+        return builder._is_libelle(3, "Atelier théâtre", 2)  # 3/5 of `Atelier` are porteurs
+
+    assert not is_libelle(None)
+    assert is_libelle(profile_file(tmp_path, "[thresholds]\noffer_libelle_doubt = 0.7\n"))
+
+
+def test_pdf_row_break_knobs_are_profile_data(tmp_path):
+    from test_pdf_page_breaks import CUT, table
+
+    def settings(text: str) -> PdfSettings:
+        return PdfSettings(**profile_file(tmp_path, f"[pdf]\n{text}\n").pdf.model_dump())
+
+    following = table([[("en matière de santé", 10.0), ("", None), ("Jeunesse CROUS", 10.0)]], 40, 30)
+    joined = {0: (0, 0), 2: (0, 2)}
+    assert continued_cells(CUT, following, 0, 560, settings("")) == joined
+    assert continued_cells(CUT, following, 0, 560, settings("break_page_bottom_lines = 1.0")) is None
+    assert continued_cells(CUT, following, 0, 540, settings("break_cell_reach_lines = 0.1")) is None
+    assert continued_cells(CUT, following, 0, 540, settings("row_start_patterns = ['^en ']")) is None
+    shifted = table([[("en matière de santé", 10.0), ("", None), ("Jeunesse CROUS", 10.0)]], 40, 30,
+                    edges=(0, 106, 206, 300))
+    assert continued_cells(CUT, shifted, 0, 540, settings("")) is None
+    assert continued_cells(CUT, shifted, 0, 540, settings("column_tolerance = 8.0")) == joined
+    assert not settings("join_broken_rows = false").join_broken_rows
+
+
+# ---- a summary document is told by the shape of its header and the profile's words -------------
+
+def summary_rows(*header: str):
+    return rows_document(
+        (("PGT JEUNESSE – PRIORISATION DES ACTIONS",), None, 1),
+        (header, 0, 1),
+        (("Favoriser l'autonomie", "Informer les jeunes", "OO1. Ouvrir un point info", "1. Point information jeunesse"), 0, 1),
+        (("", "", "OO2. Aller vers", "2. Animateur de rue"), 0, 1),
+    )
+
+
+@pytest.mark.parametrize("word", ["FICHES ACTIONS", "Fiches actions", "ACTIONS", "Fiche action", "Liste des actions"])
+def test_regression_summary_told_by_its_fiches_column_in_other_words(word):
+    # the summary was told only by a literal `FICHES ACTION…` cell: `ACTIONS` → no plan found
+    document = summary_rows("AXE STRATEGIQUE I", "OBJECTIFS INTERMÉDIAIRES", "OBJECTIFS OPÉRATIONNELS", word)
+    assert detect_kind(document) is DocumentKind.priorisation
+
+
+def test_summary_list_header_needs_the_summary_shape(tmp_path):
+    # `ACTIONS` beside no axe or objective column is no summary's header
+    assert detect_kind(summary_rows("THÈME", "PUBLIC", "COMMENTAIRE", "ACTIONS")) is None
+    mesures = summary_rows("AXE 1", "OBJECTIF GÉNÉRAL", "OBJECTIF OPÉRATIONNEL", "MESURES")
+    assert detect_kind(mesures) is None
+    profile = profile_file(tmp_path, '[summary]\nlist_headers = ["MESURES"]\n')
+    assert "ACTIONS" in profile.summary.list_headers  # the default's words are kept
+    assert detect_kind(mesures, profile) is DocumentKind.priorisation
+
+
+# ---- fiche-form labels are profile data ---------------------------------------------------------
+
+def test_fiche_labels_are_profile_data_a_file_extends(tmp_path):
+    # a label only the territory uses names its field; the default's labels still read
+    profile = profile_file(tmp_path, '[labels.leading]\nstatut = ["PRIORITE"]\ndescription = ["CONTEXTE"]\n')
+    assert "PILOTE" in profile.labels.leading["porteur"] and "PRIORITE" in profile.labels.leading["statut"]
+    assert label_field("Priorité") is None and label_field("Priorité", profile) == "statut"
+    assert label_field("Structure pilote", profile) == "porteur"
+    document = write_text_export(tmp_path / "fiches.txt")
+    default = {a.numero: a for t in convert([document]).plan.thematiques for a in t.all_actions()}
+    assert default[6].autres == {"Priorité": "Haute"} and default[6].statut is None
+    read = {a.numero: a for t in convert([document], profile=profile).plan.thematiques for a in t.all_actions()}
+    assert read[6].statut == "Haute" and read[6].autres == {}
+    assert read[10].description.endswith("\nRenouvellement difficile des bureaux associatifs") and read[10].autres == {}
+
+
+def test_the_longest_label_entry_decides(tmp_path):
+    # `OBJECTIF` (objectifs) leads `Objectif de développement`; a longer entry the profile adds wins
+    assert label_field("Objectif de développement") == "objectifs"
+    profile = profile_file(tmp_path, '[labels.leading]\noi = ["OBJECTIF DE DEVELOPPEMENT"]\n')
+    assert label_field("Objectifs de développement", profile) == "oi"
+    assert label_field("Moyens humains", profile) == "moyens_humains" and label_field("Moyens", profile) == "moyens_techniques"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[labels.leading]\nporteurs = ["CHEF DE FILE"]\n', "line 2: labels.leading: unknown field 'porteurs'"),
+    ('[labels]\nwhole = ["ACTION"]\n', "line 2: labels.whole: Input should be a valid dictionary"),
+    ('[labels.whole]\ntitre = ["--"]\n', "line 2: labels.whole.titre: '--' has no letter or digit"),
+])
+def test_a_wrong_label_is_one_line_naming_it(tmp_path, text, message):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text, encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2 and message in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("command", [
+    ["convert", "raw/", "-o", "{tmp}/out"],
+    ["check", "raw/"],
+    ["diff", "raw/", "raw/"],
+    ["diff", "raw/", "raw/", "--overrides", "{tmp}/fixes.csv"],
+    ["export", "tet", "raw/", "-o", "{tmp}/plan-tet.xlsx"],
+])
+def test_every_command_reading_a_plan_takes_the_profile(tmp_path, command):
+    # a wrong profile is refused the same way by each, before anything is read or written
+    (tmp_path / "fixes.csv").write_text("record_id,field,value,note\n", encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[thresholds]\nlabel_fuzzy = 101\n", encoding="utf-8")
+    result = run_pgt(*[part.format(tmp=tmp_path) for part in command], "--profile", str(bad))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0 and "bad.toml: line 2: thresholds.label_fuzzy" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml", "fixes.csv"]
+
+
+# ---- `pgt profile FILE` prints the effective profile, commented, and it loads back --------------
+
+EXTENSION = """[[thematiques]]
+code = "acces_aux_droits"
+headings = ["Point d'accès au droit"]
+
+[[thematiques]]
+code = "ruralite"
+titre = "Ruralité"
+headings = ["Vivre en milieu rural"]
+
+[fields]
+porteur = ["CHEF DE FILE", "STRUCTURE RÉFÉRENTE"]
+
+[labels.leading]
+statut = ["PRIORITE"]
+parcours = ["PARCOURS"]
+
+[headings]
+axe_words = ["CHANTIER"]
+
+[summary]
+list_headers = ["MESURES"]
+
+[layouts]
+jeunesse = ["titre", "porteur"]
+
+[words]
+acronymes = ["CCVA"]
+typos = {"Vaidation" = "Validation"}
+
+[thresholds]
+header_fuzzy = 85
+label_fuzzy = 90.0
+
+[pdf]
+ocr_dpi = 400
+row_start_patterns = ['^MESURE \\d']
+"""
+
+
+def test_regression_pgt_profile_file_prints_the_effective_profile_commented(tmp_path):
+    # `pgt profile FILE` printed the merged values with the section comments only: no comment
+    # of a key, none between the thématiques; it must read like the default, values merged
+    extension = tmp_path / "vallee.toml"
+    extension.write_text(EXTENSION, encoding="utf-8")
+    printed = run_pgt("profile", str(extension))
+    assert printed.returncode == 0, printed.stderr
+    text = printed.stdout
+    assert text.startswith(f"# pgt plan profile: the effective profile (the built-in default extended by {extension})")
+    default = (ROOT / "settings" / "data" / "default.toml").read_text(encoding="utf-8")
+    comments = [line.split("#", 1)[1] for line in default.splitlines()[1:] if "#" in line]
+    assert all(comment in text for comment in comments)  # every comment kept, trailing ones too
+    assert "header_fuzzy = 85.0        # rapidfuzz ratio (0-100) from which a misspelt header is its field" in text
+    assert "ocr_dpi = 400\n" in text and '"CO PILOTE", "CHEF DE FILE", "STRUCTURE RÉFÉRENTE"]' in text
+    assert "[[thematiques]]\ncode = \"ruralite\"\ntitre = \"Ruralité\"" in text
+    assert text.index('code = "ruralite"') < text.index("# ---- columns and labels")  # with the other thématiques
+    assert "parcours = [\"PARCOURS\"]" in text and "jeunesse = [\"titre\", \"porteur\"]" in text
+    assert "'^MESURE \\d']" in text and "typos = {Vaidation = \"Validation\"}" in text
+    assert max(len(line) for line in text.splitlines()[1:] if line not in default.splitlines()) <= 120  # wrapped
+    effective = tmp_path / "effective.toml"
+    effective.write_text(text, encoding="utf-8")
+    checked = run_pgt("profile", "--check", str(effective))
+    assert checked.returncode == 0 and "valid profile (16 thématiques" in checked.stdout
+    assert load_profile(effective) == load_profile(extension)  # the same profile, extended again
+    again = run_pgt("profile", str(effective)).stdout
+    assert again.split("\n", 1)[1] == text.split("\n", 1)[1]  # a fixed point (but the file it names)
+    assert run_pgt("profile").stdout == default  # no file: the default as shipped
+
+
+def test_regression_fiche_forms_and_record_tables_read_the_profiles_thematiques(tmp_path):
+    # the fiche-form and record-table builders named thématiques by the default profile only:
+    # a heading the territory's profile names became a slug of its own
+    profile = profile_file(tmp_path, '[[thematiques]]\ncode = "acces_aux_droits"\nheadings = ["Point justice"]\n\n'
+                                     '[[thematiques]]\ncode = "ruralite"\ntitre = "Ruralité"\nheadings = ["Vivre au pays"]\n')
+    assert thematique_code("Point justice") == "point_justice"
+    assert thematique_code("Point justice", profile) == "acces_aux_droits"
+    csv = record_csv(tmp_path, "Thématique;Titre;Pilote;Calendrier", "Vivre au pays;Ouvrir une épicerie;CCAS;2025",
+                     "Point justice;Tenir une permanence;CDAD;2026")
+    assert [t.code for t in convert([csv]).plan.thematiques] == ["vivre_au_pays", "point_justice"]
+    plan = convert([csv], profile=profile).plan
+    assert [(t.code, t.titre) for t in plan.thematiques] == [("ruralite", "Ruralité"),
+                                                              ("acces_aux_droits", "Accès aux droits")]
+
+
+def test_long_fiche_thematique_title_is_coded_by_the_profiles_headings(tmp_path):
+    # a title too long for a heading was coded by a list of domain words in fiche.py, apart
+    # from the profile: a territory's heading did not count
+    long = "Vie des familles du territoire et point justice pour les habitants des communes rurales de la vallée"
+    assert thematique_code(long) == "vie_des_familles_du_territoire_et_point_justice_pour_les_hab"  # its slug
+    profile = profile_file(tmp_path, '[[thematiques]]\ncode = "acces_aux_droits"\nheadings = ["Point justice"]\n')
+    assert thematique_code(long, profile) == "acces_aux_droits"
+    assert thematique_code("Espaces de vie sociale, centres sociaux et vie associative des communes rurales du "
+                           "territoire de la vallée") == "animation_vie_sociale"
+
+
+def test_note_label_words_bounds_a_notes_cells_named_value(tmp_path):
+    text = "Financeurs 2024 de la commune : CAF"
+    assert [b.label for b in labelled_lines(text, named=True)[1]] == ["Financeurs 2024 de la commune"]
+    short = profile_file(tmp_path, "[thresholds]\nnote_label_words = 3\n").thresholds
+    assert labelled_lines(text, named=True, thresholds=short) == ([text], [])

@@ -113,8 +113,9 @@ def convert_bytes(data: bytes, tmp: Path) -> tuple[Plan, ExtractedDocument] | No
     path.write_bytes(data)
     try:
         text, encoding = decode_bytes(data, str(path))
-        document = ExtractedDocument(path=path, rows=rows_from_text(text, path.name), format="text",
-                                     sha256=sha256_of(path), lines=text.count("\n") + 1, encoding=encoding)
+        rows, set_aside = rows_from_text(text, path.name)
+        document = ExtractedDocument(path=path, rows=rows, format="text", sha256=sha256_of(path),
+                                     lines=text.count("\n") + 1, encoding=encoding, set_aside=set_aside)
         return plan_from_documents([document]), document
     except PgtError:
         return None  # a clear, reported refusal is an allowed outcome
@@ -216,7 +217,8 @@ def test_text_reader_on_any_bytes(data):
         assert "any.txt" in error.message
         return
     assert encoding in ("utf-8", "utf-8-sig", "cp1252", "latin-1")
-    rows = rows_from_text(text, "any.txt")
+    rows, set_aside = rows_from_text(text, "any.txt")
+    rows += [aside.row for aside in set_aside]
     assert all(row.provenance.line >= 1 for row in rows)
     assert all("\t" not in cell for row in rows for cell in row.cells)
 

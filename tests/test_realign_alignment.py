@@ -6,8 +6,13 @@ from __future__ import annotations
 import itertools
 import random
 
-from pgt.structure.realign import (CHANGE_COST, DISPLACEMENT_COST, UNPLACED_COST, _align, _fits_as_printed,
-                                   _scores, _search, affinity, cell_type)
+from pgt.settings.profile import default_profile
+from pgt.structure.realign import _align, _fits_as_printed, _scores, _search, affinity, cell_type
+
+THRESHOLDS = default_profile().thresholds
+CHANGE_COST = THRESHOLDS.realign_change_cost
+DISPLACEMENT_COST = THRESHOLDS.realign_displacement_cost
+UNPLACED_COST = THRESHOLDS.realign_unplaced_cost
 
 FIELDS = ["titre", "oo", "porteur", "public_vise", "echeances", "moyens_humains", "moyens_financiers",
           "indicateurs"]
@@ -65,7 +70,7 @@ def test_row_that_fits_as_printed_is_placed_as_the_search_places_it():
         fields = rng.sample(FIELDS, rng.randint(1, 8))
         positions = sorted(rng.sample(range(len(fields) + 2), rng.randint(1, min(6, len(fields) + 1))))
         cells = [(pos, rng.choice(TEXTS)) for pos in positions]
-        scores = _scores(cells, fields)
-        shortcuts += _fits_as_printed(cells, scores)
-        assert _align(cells, fields) == _search(cells, fields, scores), (cells, fields)
+        scores = _scores(cells, fields, DISPLACEMENT_COST)
+        shortcuts += _fits_as_printed(cells, scores, CHANGE_COST, UNPLACED_COST)
+        assert _align(cells, fields) == _search(cells, fields, scores, CHANGE_COST, UNPLACED_COST), (cells, fields)
     assert shortcuts > 20  # the shortcut was taken, not only the search

@@ -4,8 +4,11 @@ the CLI wiring — and, in Debian's headless Chromium, the tree and the search f
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,8 @@ from typer.testing import CliRunner
 from pgt.cli import app
 from pgt.pipeline import convert
 from pgt.schema import Anomaly, Correction, Plan
-from pgt.write.report import build_report, folded, render_report, roman
+from pgt.settings.text import search_key
+from pgt.write.report import build_report, render_report, roman
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path(os.environ.get("PGT_CHROMIUM", "/usr/bin/chromium"))
@@ -146,8 +150,26 @@ def test_report_of_one_document_alone(detail_plan):
 
 def test_helpers():
     assert [roman(n) for n in (1, 4, 6, 9)] == ["I", "IV", "VI", "IX"]
-    assert folded("  Échéances  DU CLAS ") == "echeances du clas"
-    assert folded("l'accueil (CLAS), Cœur") == "l accueil clas coeur"
+    assert search_key("  Échéances  DU CLAS ") == "echeances du clas"
+    assert search_key("l'accueil (CLAS), Cœur") == "l accueil clas coeur"
+
+
+FOLD_SAMPLES = ["  Échéances  DU CLAS ", "l’accueil (CLAS), Cœur", "ÆSOP Straße Øre Łódź Đà",
+                "ﬁnance n° 2² İzmir"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the page's script")
+def test_page_search_folds_a_query_as_python_folds_the_actions(detail_plan, tmp_path):
+    """Bug: the page's script folded œ/æ by hand and missed the other ligatures (ß, ø, ł…)
+    and the compatibility forms (ﬁ, ²) that the Python fold of the actions' text spells out."""
+    page = render_report(detail_plan)
+    script = "\n".join(re.findall(r"^  var (?:ligatures|fold) = .*$", page, flags=re.M))
+    program = tmp_path / "fold.js"
+    program.write_text(f"{script}\nconsole.log(JSON.stringify({json.dumps(FOLD_SAMPLES)}.map(fold)));\n",
+                       encoding="utf-8")
+    result = subprocess.run(["node", str(program)], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [search_key(s) for s in FOLD_SAMPLES]
+    assert search_key(FOLD_SAMPLES[2]) == "aesop strasse ore lodz da"
 
 
 def test_convert_writes_report_unless_told_not_to(tmp_path):
@@ -249,4 +271,4 @@ def plain_text(action) -> str:
             return [v for item in node for v in values(item)]
         return [] if node is None else [str(node)]
 
-    return folded(" ".join(values(data)))
+    return search_key(" ".join(values(data)))

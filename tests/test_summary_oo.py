@@ -9,7 +9,7 @@ from helpers import actions_by_id
 
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.structure.ledger import Ledger
-from pgt.structure.summary import SummaryBuilder
+from pgt.structure.priorisation import PriorisationBuilder
 
 
 def fiches_of(plan, code: str) -> dict[str, object]:
@@ -51,9 +51,9 @@ def test_regression_enfance_69_71_keep_their_oo_through_the_merge(raw_plan):
     assert not any(f"enfance-3-1-{n}" in actions for n in (69, 70, 71))
 
 
-def _row(line: int, *cells: str) -> SourceRow:
+def _row(line: int, *cells: str, table: int = 1) -> SourceRow:
     return SourceRow(cells=tuple(cells), kind=RowKind.TABLE, provenance=Provenance(document="s.txt", line=line),
-                     table_index=1)
+                     table_index=table)
 
 
 def test_spanning_actions_cell_takes_the_oo_rows_below():
@@ -63,10 +63,35 @@ def test_spanning_actions_cell_takes_the_oo_rows_below():
             _row(4, "", "", "002 : Animer le réseau", ""),
             _row(5, "", "OI 2 Informer", "001 : Publier un guide", "Guide des droits"),
             _row(6, "", "", "002 : Tenir des permanences", ""),
-            _row(7, "", "OI 3 Former", "OO 1 : Former les bénévoles", "Fiche 4 : Formation des bénévoles"),
-            _row(8, "", "", "OO 2 : Accueillir les stagiaires", "")]
+            # a table that numbers its fiches (`Fiche 4`): its unnumbered cells are no fiches
+            _row(7, "", "OI 3 Former", "OO 1 : Former les bénévoles", "Fiche 4 : Formation des bénévoles", table=2),
+            _row(8, "", "", "OO 2 : Accueillir les stagiaires", "", table=2)]
     document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
-    _, fiches = SummaryBuilder(document, Ledger(rows)).build()
+    _, fiches = PriorisationBuilder(document, Ledger(rows)).build()
     assert [(f.oi, f.oo, f.titre) for f in fiches] == [
         (1, [1, 2], "Réseau des cafés associatifs"), (2, [1, 2], "Guide des droits"),
         (3, [1], "Formation des bénévoles")]  # a numbered fiche is its OO's own: OO 2 has none
+
+
+def test_regression_jeunesse_fiche_60_under_the_oo_printed_ahead(raw_plan):
+    # `OO1 : … mobilité` printed ahead on fiche 58's row, `OO2 : Favoriser la mobilité` on
+    # fiche 60's: the block's labels are a row early, so 60 is OO 1's (as the detail says) and 61 OO 2's
+    fiches = {f.numero: f for f in raw_plan.fiches if f.thematique == "jeunesse"}
+    assert (fiches[60].oi, fiches[60].oo) == (3, [1])
+    assert (fiches[61].oi, fiches[61].oo) == (3, [2])
+    assert fiches[60].action_id == "jeunesse-4-3-60"
+    early = [a for a in raw_plan.anomalies if a.code == "oo_printed_early"]
+    assert [(a.line, a.cells) for a in early] == [(193, ["OO2 : Favoriser la mobilité des jeunes"])]
+
+
+def test_label_after_one_printed_ahead_opens_after_its_row():
+    rows = [SourceRow(cells=("JEUNESSE",), kind=RowKind.TEXT, provenance=Provenance(document="s.txt", line=1)),
+            _row(2, "AXE STRATEGIQUE I", "OBJECTIFS INTERMEDIAIRES", "OBJECTIFS OPERATIONNELS", "ACTIONS"),
+            _row(3, "Insertion", "OI 1 : Orienter", "OO1 : Découvrir les métiers", "Fiche 1", "Forums"),
+            _row(4, "", "", "OO2 : Lutter contre le décrochage", "OO1 : Bouger", "Fiche 2", "Groupe de travail"),
+            _row(5, "", "", "", "", "Fiche 3", "Instances PSAD"),
+            _row(6, "", "", "OO2 : Aller plus loin", "", "Fiche 4", "Réseau de bus"),
+            _row(7, "", "", "", "", "Fiche 5", "Pistes cyclables")]
+    document = ExtractedDocument(path=Path("s.txt"), rows=rows, format="text", sha256="0" * 64)
+    _, fiches = PriorisationBuilder(document, Ledger(rows)).build()
+    assert [(f.numero, f.oo) for f in fiches] == [(1, [1]), (2, [2]), (3, [2]), (4, [1]), (5, [2])]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import random
+
 import pytest
 
 from pgt.errors import UnreadableInput
+from pgt.extract import text as reader
 from pgt.extract.rows import RowKind
 from pgt.extract.text import clean_cell, decode_bytes, read_text_export, rows_from_text
 
@@ -25,7 +29,7 @@ def test_latin1_only_bytes_fall_back():
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_line_endings(newline):
-    rows = rows_from_text(SAMPLE.replace("\r\n", newline), "s.txt")
+    rows, _ = rows_from_text(SAMPLE.replace("\r\n", newline), "s.txt")
     assert [r.kind for r in rows] == [RowKind.TEXT, RowKind.TABLE, RowKind.TABLE]
     assert rows[2].cells == ("1. Écrire", "CAF des Landes")
     assert rows[2].provenance.line == 4 and rows[2].table_index == 0
@@ -39,7 +43,7 @@ def test_markup_leftovers_removed_paragraphs_kept():
 
 
 def test_blank_line_separates_tables():
-    rows = rows_from_text("a\tb\nc\td\n\ne\tf\n", "t.txt")
+    rows, _ = rows_from_text("a\tb\nc\td\n\ne\tf\n", "t.txt")
     assert [r.table_index for r in rows] == [0, 0, 1]
 
 
@@ -53,13 +57,18 @@ def test_refused_content(tmp_path, data, message):
         read_text_export(path)
 
 
+def test_markdown_table_separators_set_aside_by_the_reader():
+    """The export's `|---|---|` lines are no rows: the reader keeps them from the builders
+    and they are listed; they keep their place in the table's row count."""
+    rows, set_aside = rows_from_text("ACTIONS\tOO\n--\t---\n1. Forum\t2\n", "t.txt")
+    assert [r.cells for r in rows] == [("ACTIONS", "OO"), ("1. Forum", "2")]
+    assert [r.provenance.row for r in rows] == [0, 2]
+    assert [(a.row.cells, a.row.provenance.line, a.code) for a in set_aside] == [(("--", "---"), 2, "separator")]
+    assert rows_from_text("a\t--- note\n", "t.txt")[1] == []  # text beside dashes is a row
+
+
 def test_cells_cleaned_alike_with_or_without_the_markup_passes():
     """A cell with no `<` skips the tag passes: the same text as running them."""
-    import html
-    import random
-
-    from pgt.extract import text as reader
-
     def full(raw: str) -> str:
         cleaned = html.unescape(reader._TAG.sub("", reader._PARAGRAPH_BREAK.sub("\n", raw)).replace("**", ""))
         lines = (reader._SPACES.sub(" ", line).strip() for line in cleaned.split("\n"))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from pgt.schema import (
     SourceDocument,
     Thematique,
 )
+from pgt.settings.text import LIGATURES, search_key
 
 TEMPLATE = "report.html.j2"
 
@@ -56,9 +56,10 @@ FIELD_LABELS: list[tuple[str, str]] = [
 ]
 OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires", "moyens_humains",
                 "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
+# The page's script folds a query as `search_key` folds the actions' text: the same ligatures.
+SEARCH_LIGATURES = json.dumps({chr(code): text for code, text in LIGATURES.items()}, ensure_ascii=False)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def roman(number: int) -> str:
@@ -69,29 +70,6 @@ def roman(number: int) -> str:
             out += letters
             number -= value
     return out
-
-
-class _CombiningDropped(dict):
-    """str.translate table dropping combining marks, filled as characters are met (a
-    character at a time in Python was most of the search index's cost)."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_DROP_COMBINING = _CombiningDropped()
-
-
-def folded(text: str) -> str:
-    """Words in lower case without accents or punctuation: officers type "echeances" as often
-    as "échéances", "l'accueil" as "accueil". The page's script folds the query the same way,
-    and matches each query word at the start of a word ("clas" finds "CLAS", not "parclas")."""
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = decomposed.translate(_DROP_COMBINING).lower()
-    bare = bare.replace("œ", "oe").replace("æ", "ae")
-    return NON_WORD.sub(" ", bare).strip()
 
 
 def plural(count: int, word: str) -> str:
@@ -415,9 +393,9 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None,
         corrections=[c for c in corrections if c.field not in shown],
         anomalies=list(index.anomalies.get(action.id, [])),
         fiche=fiche,
-        search_text=folded(" ".join(t for t in texts if t)),
-        search_porteur=folded(" | ".join(r.porteur for r in records if r.porteur)),
-        search_partenaires=folded(" | ".join(p for r in records for p in r.partenaires)),
+        search_text=search_key(" ".join(t for t in texts if t)),
+        search_porteur=search_key(" | ".join(r.porteur for r in records if r.porteur)),
+        search_partenaires=search_key(" | ".join(p for r in records for p in r.partenaires)),
         years=" ".join(str(y) for y in _years(action)),
         source=where(action.provenance),
         images=list((images or {}).get(action.id, [])),
@@ -581,6 +559,7 @@ def _environment() -> Environment:
     environment.filters["where"] = where
     environment.filters["text"] = _text
     environment.filters["plural"] = plural
+    environment.globals["search_ligatures"] = SEARCH_LIGATURES
     return environment
 
 

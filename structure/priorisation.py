@@ -1,4 +1,4 @@
-"""Structure builder of the *priorisation* (summary) document.
+"""Structure builder of the *priorisation* document (the summary: axes → OI → OO → fiches).
 
 Each table is AXE → OI → OO → FICHES ACTIONS, but cells drift between columns, so cells
 are read by what they say (`OI 2 :`, `OO 3 :`, `Fiche 12 : …`, `N° 3 - 13`), left to
@@ -19,26 +19,28 @@ from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Fiche, Thematique
 
-_HEADER_WORDS = ("OBJECTIFS INTERMEDIAIRES", "OBJECTIF INTERMEDIAIRE", "OBJECTIFS OPERATIONNELS", "FICHES ACTION",
-                 "FICHES ANNEX", "ACTIONS")
 
-
-class SummaryBuilder:
+class PriorisationBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, profile: Profile | None = None) -> None:
         self.document = document
         self.ledger = ledger
         self.profile = profile or default_profile()
         self.structural = tuple(fold(p) for p in self.profile.phrases.summary_structural)
+        self.fiche_lists = tuple(fold(p) for p in self.profile.phrases.summary_fiche_lists)
+        self.header_words = tuple(fold(w) for w in self.profile.summary.header_words)
         self.cursor = HierarchyCursor(ledger, self.profile)
         self.fiches: list[Fiche] = []
         self.ids: set[str] = set()
         self.pending_axe: pat.Numbered | None = None
         self.axe_title_open = False  # text lines after an axe heading continue its title
         self.oo_numbers: list[int] = []
-        self.in_parentalite_list = False
+        self.in_fiche_list = False
         self.tables_with_body: set[int | None] = set()
         self.spanning: Fiche | None = None  # an actions cell that may span the OO rows below it
         self.ahead: tuple[pat.Numbered, SourceRow, int] | None = None  # an OO label printed ahead of its fiches
+        # tables that number their fiches (`Fiche 12 : …`); in the others an actions cell is an unnumbered fiche
+        self.numbered_tables = {row.table_index for row in document.rows if row.kind is RowKind.TABLE
+                                and any(pat.starts_with_fiche(text) for _, text in row.non_empty)}
 
     def build(self) -> tuple[list[Thematique], list[Fiche]]:
         for row in self.document.rows:
@@ -61,7 +63,7 @@ class SummaryBuilder:
                                  f"{thematique.code!r} opened from its words", row, severity="info")
             self.cursor.open_thematique(thematique.code, thematique.titre or None)
             self.pending_axe = None
-            self.in_parentalite_list = False
+            self.in_fiche_list = False
             self.ledger.place(row)
             return
         axe = pat.match_axe(text, self.profile) or pat.match_roman_title(text)
@@ -71,8 +73,8 @@ class SummaryBuilder:
             self.ledger.place(row)
             return
         folded = fold(text)
-        if folded.startswith(self.structural) or folded == "AXE STRATEGIQUE":
-            self.in_parentalite_list = folded.startswith("ACTIONS DEJA MISES EN OEUVRE")
+        if folded.startswith(self.structural + self.fiche_lists) or folded == "AXE STRATEGIQUE":
+            self.in_fiche_list = bool(self.fiche_lists) and folded.startswith(self.fiche_lists)
             self.ledger.place(row)
             return
         if self.axe_title_open and self.pending_axe is not None:
@@ -80,7 +82,7 @@ class SummaryBuilder:
             self.pending_axe = pat.Numbered(self.pending_axe.numero, titre)
             self.ledger.place(row)
             return
-        if self._thematique_code() == "parentalite" and self.in_parentalite_list and not text.startswith("("):
+        if self.in_fiche_list and self.cursor.thematique is not None and not text.startswith("("):
             self._add_fiche(None, text, row)
             self.ledger.place(row)
             return
@@ -108,7 +110,7 @@ class SummaryBuilder:
             axe = pat.match_axe(text, self.profile)
             if axe and not axe.titre:
                 axe_number = axe.numero
-            elif fold(text).startswith(_HEADER_WORDS):
+            elif fold(text).startswith(self.header_words):
                 words += 1
         if axe_number is None and words < 2:
             return False
@@ -157,6 +159,7 @@ class SummaryBuilder:
         last_fiche: Fiche | None = None
         expecting_title: Fiche | None = None
         labels = 0
+        after_row: tuple[pat.Numbered, SourceRow, int] | None = None
         for position, (index, text) in enumerate(cells):
             oi = pat.match_oi_cell(text)
             oos = pat.split_three_digit_oo(text)
@@ -166,6 +169,10 @@ class SummaryBuilder:
             if (oi or oos or oo) and self.ahead is not None:
                 self._open_oo(*self.ahead)  # the next label: the one printed ahead opens first
                 self.ahead = None
+                if oo and _fiche_follows(cells, position):
+                    after_row = self._label_printed_early(oo, row, index)
+                    labels += 1
+                    continue
             if oo and self._printed_ahead(oo, labels, last_fiche):
                 self.ahead = (oo, row, index)
                 self.ledger.place(row, [index])
@@ -192,7 +199,7 @@ class SummaryBuilder:
             elif not seen_pattern:
                 self._leading_text(text, row, index)
                 continue
-            elif self._thematique_code() == "cohesion_sociale" and self.cursor.oi is not None:
+            elif row.table_index not in self.numbered_tables and self.cursor.oi is not None:
                 last_fiche = self._add_fiche(None, text, row)
             else:
                 self.ledger.residue(row, "summary cell that is neither OI, OO nor fiche", [index], severity="info")
@@ -202,6 +209,19 @@ class SummaryBuilder:
         if expecting_title is not None:
             self.ledger.note("missing_title", f"fiche {expecting_title.numero} has no title", row,
                              record_id=expecting_title.id)
+        if after_row is not None:
+            self._open_oo(*after_row)
+
+    def _label_printed_early(self, oo: pat.Numbered, row: SourceRow,
+                             index: int) -> tuple[pat.Numbered, SourceRow, int]:
+        """The label after one printed ahead, on a row with a fiche: the block's labels are
+        printed a row early (merged cells), so the row's fiche is the ahead label's first and
+        this label opens after the row."""
+        self.ledger.place(row, [index])
+        self.ledger.note("oo_printed_early", f"OO {oo.numero} printed on the row of the fiche "
+                         "before its own: read from the next row", row, severity="info",
+                         cells=[row.cells[index]], indices=[index])
+        return oo, row, index
 
     def _printed_ahead(self, oo: pat.Numbered, labels: int, last_fiche: Fiche | None) -> bool:
         """A second OO label on a row, before the row's fiche, that restarts the numbering
@@ -247,7 +267,9 @@ class SummaryBuilder:
         self.oo_numbers = [declared.numero] if declared else []
 
     def _add_fiche(self, numero: int | None, titre: str, row: SourceRow) -> Fiche:
-        code = self._thematique_code() or "parentalite"
+        code = self._thematique_code()
+        if code is None:  # fiches are read only under a thématique (tables before one are set aside)
+            raise LookupError("fiche outside any thématique")
         axe = self.cursor.axe.numero if self.cursor.axe else None
         oi = self.cursor.oi.numero if self.cursor.oi else None
         if numero is not None:
@@ -264,6 +286,11 @@ class SummaryBuilder:
 
     def _thematique_code(self) -> str | None:
         return self.cursor.thematique.code if self.cursor.thematique else None
+
+
+def _fiche_follows(cells: list[tuple[int, str]], position: int) -> bool:
+    """Whether a fiche cell comes after `position` on the row."""
+    return any(pat.starts_with_fiche(text) for _, text in cells[position + 1:])
 
 
 def _marker_kind(text: str) -> str | None:

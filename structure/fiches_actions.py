@@ -1,4 +1,4 @@
-"""Structure builder of the *fiches actions* (detail) document.
+"""Structure builder of the *fiches actions* document (action tables with all fields).
 
 Walks the row stream once: headings open thématiques, axes and OI; OO tables declare OO;
 header rows set the table's field sequence; action rows, offer rows and continuation rows
@@ -26,7 +26,6 @@ from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematiq
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
 _LIST_FIELDS = ("partenaires", "indicateurs")
-LIBELLE_DOUBT = 0.5  # a cell after the offer column whose words are mostly another column's is that field
 _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "description", "objectifs", "statut",
                 "territoire")
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
@@ -75,7 +74,7 @@ class PrintedOffer:
     values: dict[str, str]
 
 
-class DetailBuilder:
+class FichesActionsBuilder:
     def __init__(self, document: ExtractedDocument, ledger: Ledger, corrections: list[Correction],
                  profile: Profile | None = None) -> None:
         self.document = document
@@ -93,7 +92,8 @@ class DetailBuilder:
         self.titleless: list[Titleless] = []
         self.last_numbered: Action | None = None
         self.tables_with_body: set[int | None] = set()  # tables past their header rows
-        self.profile = ColumnProfile()  # what each column holds, from the rows placed so far
+        # what each column holds, from the rows placed so far
+        self.profile = ColumnProfile(self.plan_profile.thresholds)
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
         self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
         self.row_now: SourceRow | None = None     # a Word table has no lines)
@@ -111,7 +111,7 @@ class DetailBuilder:
         """The column profile of the whole document, from a first walk whose plan, ledger
         and corrections are thrown away: the first offer rows are then laid with what the
         columns hold further down too."""
-        scout = DetailBuilder(self.document, Ledger(self.document.rows), [])
+        scout = FichesActionsBuilder(self.document, Ledger(self.document.rows), [], self.plan_profile)
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile
@@ -422,7 +422,7 @@ class DetailBuilder:
             guide = guided_positions([(pos, text) for pos, text, _ in non_empty], fields, self.profile)
             cells = [(pos if at is None else at, text, i) for (pos, text, i), at in zip(non_empty, guide)]
         index_of = {(pos, text): i for pos, text, i in cells}
-        placement = place_cells([(pos, text) for pos, text, _ in cells], fields)
+        placement = place_cells([(pos, text) for pos, text, _ in cells], fields, self.plan_profile.thresholds)
         overflow_at = [index_of[(pos, text)] for pos, text in placement.overflow]
         placed_positions = {i for _, text, i in cells if text.strip()} - set(overflow_at)
         oo_text = placement.values.get("oo")
@@ -537,7 +537,8 @@ class DetailBuilder:
         if index > expected + 1 or strong or kind == "moyens_financiers":
             return False
         shares = {f: self.profile.share(text, f) for f in ("offre", *_TEXT_FIELDS, *_LIST_FIELDS)}
-        return max(shares, key=shares.__getitem__) == "offre" or max(shares.values()) < LIBELLE_DOUBT
+        doubt = self.plan_profile.thresholds.offer_libelle_doubt
+        return max(shares, key=shares.__getitem__) == "offre" or max(shares.values()) < doubt
 
     def _printed_one_row_up(self, above: PrintedOffer, row: SourceRow) -> bool:
         """A tall row of an offers table whose fields the export printed on the line above,
