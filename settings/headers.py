@@ -205,6 +205,7 @@ class HeaderMatcher:
             self.by_first_word.setdefault(spelling.split(" ")[0], []).append((rank, f" {spelling} ", field))
         self.choices = Spellings([s for s, _ in self.spellings])
         self.known = {s for s, _ in self.spellings}
+        self.known_tuple = tuple(sorted(self.known))
         self.cache: dict[str, HeaderMatch | None] = {}
         self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
 
@@ -235,8 +236,10 @@ class HeaderMatcher:
         """Led by a known spelling, or the first words (three or more) of one: a repeated
         header row that the page clipped (`exemple d'offres existantes ou`)."""
         folded = fold(text)
-        cut = len(folded.split()) >= 3
-        return any(folded.startswith(s) or (cut and s.startswith(folded + " ")) for s in self.known)
+        if folded.startswith(self.known_tuple):  # str.startswith tries them all at once
+            return True
+        clipped = folded + " "
+        return len(folded.split()) >= 3 and any(s.startswith(clipped) for s in self.known)
 
     def reference_spelling(self, field: str) -> str:
         return fold(self.profile.fields[field][0])
