@@ -1,6 +1,6 @@
-"""The header matchers' shortcuts answer as the plain scans did: the closest spelling
-compared among those of a near length only, the keyword spellings among those of the
-header's own words only."""
+"""The shortcuts answer as the plain scans did: the closest header spelling compared among
+those of a near length only, the keyword spellings among those of the header's own words
+only, the list separators of a text without parentheses found by the regex engine."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import random
 
 from rapidfuzz import fuzz, process
 
+from pgt.normalize import fields
 from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
 from pgt.settings.text import fold
 
@@ -56,3 +57,29 @@ def test_keyword_spelling_is_the_longest_one_the_header_holds():
             assert expected is None, text
         else:
             assert match.field == expected, text
+
+
+def split_by_walking(text: str, separators) -> list[str]:  # noqa: ANN001 - a compiled pattern
+    """The reference: a separator tried at each character outside parentheses."""
+    pieces, depth, start, position = [], 0, 0, 0
+    while position < len(text):
+        depth = depth + 1 if text[position] == "(" else max(0, depth - 1) if text[position] == ")" else depth
+        if depth == 0:
+            found = separators.match(text, position)
+            if found and found.end() > position:
+                pieces.append(text[start:position])
+                start = position = found.end()
+                continue
+        position += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def test_list_separators_found_as_the_character_walk_finds_them():
+    rng = random.Random(15)
+    pieces = ["CAF", " – ", "-", " - ", ",", ";", " + ", " / ", "/", "AB", "cd", " ", "MSA", ". ", "Taux", "É", ")",
+              "(", "—", "\n"]
+    for separators in (fields._PARTENAIRE_SEPARATORS, fields._INDICATEUR_SEPARATORS):
+        for _ in range(3000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+            assert fields._split_outside_parentheses(text, separators) == split_by_walking(text, separators), text
