@@ -192,7 +192,7 @@ def convert_command(
                              overrides=overrides, profile=load_profile(profile), strict=strict)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
-        with few_collections():
+        with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
             extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
                            if report else {})
             write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)

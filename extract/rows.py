@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points
@@ -99,7 +100,11 @@ class SourceRow:
 
     @property
     def non_empty(self) -> list[tuple[int, str]]:
-        return [(i, c) for i, c in enumerate(self.cells) if c.strip()]
+        return list(self._non_empty)  # a copy: the caller may change its list
+
+    @cached_property  # asked for a row by every step that reads it: found once
+    def _non_empty(self) -> tuple[tuple[int, str], ...]:
+        return tuple((i, c) for i, c in enumerate(self.cells) if c.strip())
 
     @property
     def is_blank(self) -> bool:

@@ -20,6 +20,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _PARAGRAPH_BREAK = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
+_CONTROLS = [chr(code) for code in range(32) if chr(code) not in "\t\r\n\f"]  # of binary files, not of text
 _SEPARATOR = re.compile(r"^[-–—=:|\s]+$")
 
 
@@ -44,18 +45,20 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
             text, used = data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             text, used = data.decode("latin-1"), "latin-1"
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\r\n\f")
-    if controls > max(8, len(text[:65536]) // 100):
+    head = text[:65536]
+    controls = sum(head.count(ch) for ch in _CONTROLS)
+    if controls > max(8, len(head) // 100):
         raise UnreadableInput(f"{source}: binary content ({controls} control characters)")
     return text, used
 
 
 def clean_cell(raw: str) -> str:
     """Remove export markup, keep paragraph breaks as newlines, fold spaces."""
-    text = _PARAGRAPH_BREAK.sub("\n", raw)
-    text = _TAG.sub("", text)
-    text = text.replace("**", "")
-    text = html.unescape(text)
+    text = raw
+    if "<" in text:  # tags and paragraph breaks (most cells have none)
+        text = _PARAGRAPH_BREAK.sub("\n", text)
+        text = _TAG.sub("", text)
+    text = html.unescape(text.replace("**", ""))
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -119,6 +119,8 @@ _TRIM = " \t\n.;:-–—"
 
 def _split_outside_parentheses(text: str, separators: re.Pattern[str]) -> list[str]:
     """Split on the separators, never inside `( … )` (`lieux (crèches, RPE, etc)`)."""
+    if "(" not in text:  # no parenthesis to keep whole: each next separator found by the regex engine
+        return _split_at_separators(text, separators)
     pieces, depth, start = [], 0, 0
     position = 0
     while position < len(text):
@@ -134,6 +136,19 @@ def _split_outside_parentheses(text: str, separators: re.Pattern[str]) -> list[s
                 start = position = match.end()
                 continue
         position += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _split_at_separators(text: str, separators: re.Pattern[str]) -> list[str]:
+    """What the walk above gives a text without `(`: the separators match no empty text,
+    so the next one found from a position is the first the walk would meet."""
+    pieces, start = [], 0
+    found = separators.search(text, 0)
+    while found is not None:
+        pieces.append(text[start:found.start()])
+        start = found.end()
+        found = separators.search(text, start)
     pieces.append(text[start:])
     return pieces
 

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Benchmark of pgt against a reference run on the same input, in the same invocation (not a test).
 
-    .venv/bin/python scripts/bench.py                 # every row, 3 runs each, median kept
-    .venv/bin/python scripts/bench.py --only text --repeat 5
+    .venv/bin/python scripts/bench.py                 # every row, 5 runs each, median kept
+    .venv/bin/python scripts/bench.py --only text --repeat 7
     .venv/bin/python scripts/bench.py --only pdf --only scan --scan-pages 4
+    .venv/bin/python scripts/bench.py --only scale --scales 1 10
 
-Each line is a whole process, started fresh (`/usr/bin/time` reports its wall time, CPU
-time and peak resident memory, the largest of the process and those it waited for):
+Each figure is a whole process, started fresh: a small stdlib wrapper, itself a fresh
+process per run, starts the command as its only child, waits for it and reports its wall
+time and, from `resource.getrusage(RUSAGE_CHILDREN)`, its CPU time (user + system) and peak
+resident memory (the largest of the command and the processes it waited for, e.g. OCR
+workers). Nothing outside Python is needed (no GNU time). Each command runs once before it
+is measured (`--warmup`): files in the page cache, and pgt's modules compiled to bytecode as
+an installed pgt has them (the children run without PYTHONDONTWRITEBYTECODE).
 
 | input | pgt | reference |
 | --- | --- | --- |
@@ -19,15 +25,17 @@ time and peak resident memory, the largest of the process and those it waited fo
 | synthetic plans 1×, 2×, 5×, 10× `raw/` | `pgt convert` | the naive floor on the same files |
 
 Ratios are pgt / reference (time: wall seconds; CPU: user + system seconds, the steadier
-figure on a busy machine; memory: peak RSS). The test documents are
-built once, in a subprocess, from `raw/` with the suite's own fixtures (tests/docx_fixtures.py,
+figure on a busy machine; memory: peak RSS). The test documents are built once, in a
+subprocess, from `raw/` with the suite's own fixtures (tests/docx_fixtures.py,
 tests/pdf_fixtures.py) and the synthetic plans of scripts/bench_stress.py. The machine may be
-shared: the median of several runs is kept, and the CPU seconds are shown beside the wall time.
+shared: pgt and its reference run alternately (so that both see the same load), the median
+of the runs is kept, and the CPU seconds are shown beside the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -83,17 +91,30 @@ BUILD_INPUTS = r"""
 import sys
 from pathlib import Path
 root, folder, scan_pages = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+factors = [int(f) for f in sys.argv[4:]]
 sys.path[:0] = [str(root / "tests"), str(root / "scripts")]
 from bench_stress import scaled_plan
 from docx_fixtures import render_docx
 from pdf_fixtures import render_rows_pdf, scanned_copy
 from pgt.extract import read_document
-for factor in (1, 2, 5, 10):
+for factor in factors:
     scaled_plan(factor, folder / f"plan-{factor}x")
 rows = read_document(root / "raw" / "pgt-fiches-actions.txt").rows
 render_docx(rows, folder / "fiches-actions.docx")
 born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
 scanned_copy(born, folder / "fiches-actions-scan.pdf", list(range(1, scan_pages + 1)))
+"""
+
+
+# The measuring wrapper: the command as its only child; what getrusage says of it, as JSON.
+MEASURE = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"returncode": done.returncode, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+                  "peak_kib": usage.ru_maxrss, "stderr": done.stderr.decode(errors="replace")[-400:]}))
 """
 
 
@@ -114,32 +135,42 @@ class Row:
     note: str = ""
 
 
+def child_env() -> dict[str, str]:
+    """The environment of the measured commands: as a user's shell, bytecode written and read."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_once(command: list[str], cwd: Path) -> Run:
-    """One fresh process, measured by GNU time (wall, user + system CPU, max RSS in KiB)."""
-    report = Path(tempfile.mkstemp(prefix="pgt-bench-time-")[1])
-    try:
-        done = subprocess.run(["/usr/bin/time", "-o", str(report), "-f", "%e %U %S %M", *command],
-                              cwd=cwd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()[-400:]}")
-        wall, user, system, peak_kib = report.read_text().split()[-4:]
-    finally:
-        report.unlink(missing_ok=True)
-    return Run(float(wall), float(user) + float(system), int(peak_kib) / 1024)
+    """One fresh process, measured by a fresh wrapper process (wall, user + system CPU, max RSS in KiB)."""
+    done = subprocess.run([PYTHON, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True,
+                          env=child_env())
+    if done.returncode != 0:
+        raise RuntimeError(f"measuring {' '.join(command)} failed: {done.stderr.strip()[-400:]}")
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
+    if measured["returncode"] != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {measured['returncode']}: {measured['stderr'].strip()}")
+    return Run(measured["wall"], measured["cpu"], measured["peak_kib"] / 1024)
 
 
-def median_run(command: list[str], cwd: Path, repeat: int) -> Run:
-    runs = [run_once(command, cwd) for _ in range(repeat)]
+def median_run(runs: list[Run]) -> Run:
     return Run(statistics.median(r.seconds for r in runs), statistics.median(r.cpu_seconds for r in runs),
                max(r.peak_mib for r in runs))
 
 
 def measure(rows: list[Row], label: tuple[str, str, str], pgt: list[str] | None, reference: list[str] | None,
-            cwd: Path, repeat: int, note: str = "") -> None:
+            cwd: Path, repeat: int, warmup: int, note: str = "") -> None:
+    """pgt and its reference, run alternately `repeat` times each after `warmup` unmeasured runs."""
     print(f"… {label[0]}: {label[1]}", file=sys.stderr, flush=True)
-    pgt_run = median_run(pgt, cwd, repeat) if pgt else None
-    reference_run = median_run(reference, cwd, repeat) if reference else None
-    rows.append(Row(*label, pgt_run, reference_run, note))
+    commands = [c for c in (pgt, reference) if c]
+    for _ in range(warmup):
+        for command in commands:
+            run_once(command, cwd)
+    runs: dict[int, list[Run]] = {id(c): [] for c in commands}
+    for _ in range(repeat):
+        for command in commands:
+            runs[id(command)].append(run_once(command, cwd))
+    rows.append(Row(*label, median_run(runs[id(pgt)]) if pgt else None,
+                    median_run(runs[id(reference)]) if reference else None, note))
 
 
 def ocrmypdf_command() -> list[str] | None:
@@ -182,67 +213,71 @@ def table(rows: list[Row]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, median kept (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement, median kept (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs of each command first (default 1)")
     parser.add_argument("--scan-pages", type=int, default=2, help="scanned pages to OCR (default 2)")
+    parser.add_argument("--scales", type=int, nargs="+", default=list(SCALES),
+                        help=f"synthetic plan sizes, × raw/ (default {' '.join(map(str, SCALES))})")
     parser.add_argument("--only", choices=["text", "docx", "pdf", "scan", "scale"], action="append",
                         help="measure only these rows (repeatable)")
     args = parser.parse_args()
     wanted = set(args.only or ["text", "docx", "pdf", "scan", "scale"])
-    if not Path("/usr/bin/time").exists():
-        raise SystemExit("scripts/bench.py needs GNU time (/usr/bin/time, Debian package `time`)")
+    repeat, warmup = args.repeat, args.warmup
     rows: list[Row] = []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="pgt-bench-") as temporary:
         folder = Path(temporary)
         out = folder / "out"
         print("… building the test documents", file=sys.stderr, flush=True)
-        subprocess.run([PYTHON, "-c", BUILD_INPUTS, str(ROOT), str(folder), str(args.scan_pages)], check=True,
-                       cwd=ROOT)
+        subprocess.run([PYTHON, "-c", BUILD_INPUTS, str(ROOT), str(folder), str(args.scan_pages),
+                        *map(str, args.scales)], check=True, cwd=ROOT)
         naive = [PYTHON, "-c", NAIVE_FLOOR]
         if "text" in wanted:
             measure(rows, ("text (raw/)", "`pgt convert raw/`", "naive floor"),
                     [*PGT, "convert", "raw", "-o", str(out), "-q"], [*naive, "raw", str(folder / "naive")],
-                    ROOT, args.repeat)
+                    ROOT, repeat, warmup)
             measure(rows, ("text (raw/)", "`pgt check raw/`", "naive floor"),
-                    [*PGT, "check", "raw", "-q"], [*naive, "raw", str(folder / "naive")], ROOT, args.repeat)
+                    [*PGT, "check", "raw", "-q"], [*naive, "raw", str(folder / "naive")], ROOT, repeat, warmup)
             measure(rows, ("—", "`pgt --help`", "`python -c pass`"),
-                    [*PGT, "--help"], [PYTHON, "-c", "pass"], ROOT, args.repeat)
+                    [*PGT, "--help"], [PYTHON, "-c", "pass"], ROOT, repeat, warmup)
         if "docx" in wanted:
             docx = folder / "fiches-actions.docx"
             measure(rows, ("DOCX (detail document)", "`pgt convert`", "bare python-docx"),
                     [*PGT, "convert", str(docx), "-o", str(out), "-q"], [PYTHON, "-c", BARE_DOCX, str(docx)],
-                    ROOT, args.repeat)
+                    ROOT, repeat, warmup)
         if "pdf" in wanted:
             pdf = folder / "fiches-actions.pdf"
             pages = subprocess.run([PYTHON, "-c", "import sys, pypdfium2; print(len(pypdfium2.PdfDocument(sys.argv[1])))",
                                     str(pdf)], capture_output=True, text=True, check=True).stdout.strip()
             measure(rows, (f"born-digital PDF ({pages} pages)", "`pgt convert`", "bare pdfplumber `extract_tables`"),
                     [*PGT, "convert", str(pdf), "-o", str(out), "-q"], [PYTHON, "-c", BARE_PDFPLUMBER, str(pdf)],
-                    ROOT, args.repeat)
+                    ROOT, repeat, warmup)
         if "scan" in wanted:
             scan = folder / "fiches-actions-scan.pdf"
             ocrmypdf = ocrmypdf_command()
-            reference = ([*ocrmypdf, "-q", "-l", "fra", "--output-type", "pdf", "--optimize", "0", str(scan),
-                          str(folder / "ocrmypdf.pdf")] if ocrmypdf else None)
+            reference = ([*ocrmypdf, "-q", "-l", "fra", "--output-type", "pdf", "--optimize", "0",
+                          str(scan), str(folder / "ocrmypdf.pdf")] if ocrmypdf else None)
             measure(rows, (f"scanned pages ({args.scan_pages}, 300 dpi)", "`pgt convert` (OCR)", "OCRmyPDF -l fra"),
-                    [*PGT, "convert", str(scan), "-o", str(out), "-q"], reference, ROOT, 1,
+                    [*PGT, "convert", str(scan), "-o", str(out), "-q"], reference, ROOT, 1, 0,
                     "" if ocrmypdf else "not installed: no reference run")
         if "scale" in wanted:
-            for factor in SCALES:
+            for factor in args.scales:
                 plan = folder / f"plan-{factor}x"
                 measure(rows, (f"synthetic plan {factor}× raw/", "`pgt convert`", "naive floor"),
                         [*PGT, "convert", str(plan), "-o", str(out), "-q"], [*naive, str(plan), str(folder / "naive")],
-                        ROOT, args.repeat)
+                        ROOT, repeat, warmup)
     load_after = os.getloadavg()[0]
     print(table(rows))
     scaled = {int(r.input.split()[2].rstrip("×")): r.pgt for r in rows if r.input.startswith("synthetic") and r.pgt}
     if 1 in scaled and max(scaled) > 1:
         top = max(scaled)
         print(f"\nSynthetic plans: {top}× raw/ takes {scaled[top].seconds / scaled[1].seconds:.1f}× the time of 1× "
-              f"({scaled[top].seconds:.2f} s against {scaled[1].seconds:.2f} s), peak memory "
+              f"({scaled[top].seconds:.2f} s against {scaled[1].seconds:.2f} s; CPU "
+              f"{scaled[top].cpu_seconds / scaled[1].cpu_seconds:.1f}×), peak memory "
               f"{scaled[top].peak_mib / scaled[1].peak_mib:.2f}× ({scaled[top].peak_mib:.0f} MiB against "
               f"{scaled[1].peak_mib:.0f} MiB).")
-    print(f"\nMachine: {machine()}; load average {load_before:.1f} before, {load_after:.1f} after.")
+    print(f"\nMachine: {machine()}; load average {load_before:.1f} before, {load_after:.1f} after; "
+          f"median of {repeat} runs after {warmup} warm-up run(s).")
 
 
 if __name__ == "__main__":

@@ -25,4 +25,7 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# pgt's modules compiled to bytecode once, as a wheel install does: with PYTHONDONTWRITEBYTECODE
+# set, an editable install would compile them from source at every run (0.06 s of `pgt check raw/`)
+.venv/bin/python -m compileall -q -x '/\.venv/|/tests/' . >/dev/null
 echo "setup: done (.venv/bin/pgt)"

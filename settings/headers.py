@@ -8,7 +8,9 @@ above a threshold; a header that matches nothing is reported by the caller.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,7 +124,43 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 FUZZY_THRESHOLD = 80.0
 
+
+class Spellings:
+    """Header spellings, with those of a near length found once per length for `closest`."""
+
+    def __init__(self, spellings: list[str]) -> None:
+        self.spellings = spellings
+        self.by_length = sorted((len(spelling), i) for i, spelling in enumerate(spellings))
+        self.near: dict[tuple[int, float], tuple[list[int], list[str]]] = {}
+
+    def closest(self, folded: str, cutoff: float) -> tuple[float, int] | None:
+        """(score, index) of the spelling closest to `folded` by `fuzz.ratio` (the first of
+        ties), None below `cutoff`. Only spellings of a near length are compared: the ratio
+        is at most 200 × the shorter length / both lengths, and most cells are far longer
+        or shorter than every header."""
+        key = (len(folded), cutoff)
+        if key not in self.near:
+            self.near[key] = self._near(*key)
+        indices, near = self.near[key]
+        if not near:
+            return None
+        best = process.extractOne(folded, near, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None or best[1] < cutoff:
+            return None
+        return float(best[1]), indices[best[2]]
+
+    def _near(self, size: int, cutoff: float) -> tuple[list[int], list[str]]:
+        """The spellings whose length lets them reach `cutoff` against a text of `size` letters, in order."""
+        margin = min(cutoff, 100.0) - 1e-6
+        shortest = math.ceil(size * margin / (200 - margin))
+        longest = math.floor(size * (200 - margin) / margin) if margin > 0 else size + max(self.by_length)[0]
+        indices = sorted(i for _, i in self.by_length[bisect_left(self.by_length, (shortest, -1)):
+                                                      bisect_right(self.by_length, (longest, len(self.spellings)))])
+        return indices, [self.spellings[i] for i in indices]
+
+
 _CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
+_CHOICE_SPELLINGS = Spellings([spelling for spelling, _ in _CHOICES])
 _EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
 
 
@@ -146,10 +184,10 @@ def _vocabulary_header(text: str) -> HeaderMatch | None:
     for pattern, field in _KEYWORDS:
         if pattern.search(folded):
             return HeaderMatch(field, 100.0, "keyword")
-    best = process.extractOne(folded, [s for s, _ in _CHOICES], scorer=fuzz.ratio)
-    if best is None or best[1] < FUZZY_THRESHOLD:
+    best = _CHOICE_SPELLINGS.closest(folded, FUZZY_THRESHOLD)
+    if best is None:
         return None
-    return HeaderMatch(_CHOICES[best[2]][1], float(best[1]), "fuzzy")
+    return HeaderMatch(_CHOICES[best[1]][1], best[0], "fuzzy")
 
 
 class HeaderMatcher:
@@ -159,9 +197,15 @@ class HeaderMatcher:
         self.profile = profile
         self.spellings = profile.header_spellings
         # longest first: `OBJECTIFS OPERATIONNELS` (oo) before `OBJECTIFS` (objectifs)
-        self.by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
-        self.choices = [s for s, _ in self.spellings]
+        by_length = sorted(self.spellings, key=lambda p: -len(p[0]))
+        # (rank, spelling as whole words, field) under the spelling's first word: a header is
+        # compared with the spellings of its own words only, still in that order
+        self.by_first_word: dict[str, list[tuple[int, str, str]]] = {}
+        for rank, (spelling, field) in enumerate(by_length):
+            self.by_first_word.setdefault(spelling.split(" ")[0], []).append((rank, f" {spelling} ", field))
+        self.choices = Spellings([s for s, _ in self.spellings])
         self.known = {s for s, _ in self.spellings}
+        self.known_tuple = tuple(sorted(self.known))
         self.cache: dict[str, HeaderMatch | None] = {}
         self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
         # the spellings this profile adds to the default's, longest first
@@ -177,13 +221,14 @@ class HeaderMatcher:
         if not folded or len(folded) > self.profile.thresholds.header_max_length:
             return None
         padded = f" {folded} "
-        for spelling, field in self.by_length:
-            if f" {spelling} " in padded:
+        candidates = sorted(c for word in set(folded.split()) for c in self.by_first_word.get(word, ()))
+        for _, spelling, field in candidates:
+            if spelling in padded:
                 return HeaderMatch(field, 100.0, "keyword")
-        best = process.extractOne(folded, self.choices, scorer=fuzz.ratio)
-        if best is None or best[1] < self.profile.thresholds.header_fuzzy:
+        best = self.choices.closest(folded, self.profile.thresholds.header_fuzzy)
+        if best is None:
             return None
-        return HeaderMatch(self.spellings[best[2]][1], float(best[1]), "fuzzy")
+        return HeaderMatch(self.spellings[best[1]][1], best[0], "fuzzy")
 
     def added_spelling(self, text: str) -> HeaderMatch | None:
         """The field of a spelling the profile adds, when `text` holds it as whole words."""
@@ -201,8 +246,10 @@ class HeaderMatcher:
         """Led by a known spelling, or the first words (three or more) of one: a repeated
         header row that the page clipped (`exemple d'offres existantes ou`)."""
         folded = fold(text)
-        cut = len(folded.split()) >= 3
-        return any(folded.startswith(s) or (cut and s.startswith(folded + " ")) for s in self.known)
+        if folded.startswith(self.known_tuple):  # str.startswith tries them all at once
+            return True
+        clipped = folded + " "
+        return len(folded.split()) >= 3 and any(s.startswith(clipped) for s in self.known)
 
     def reference_spelling(self, field: str) -> str:
         return fold(self.profile.fields[field][0])

@@ -69,6 +69,16 @@ def match_thematique(text: str, profile: Profile | None = None) -> ThematiqueHea
     or made of the profile's thématique headings alone. The longest heading named decides; a
     led heading naming none opens a thématique coded by its slug."""
     profile = profile or default_profile()
+    answers = _words(profile).answers
+    key = ("thematique", text)
+    if key not in answers:
+        if len(answers) >= _ANSWERS_KEPT:
+            answers.clear()
+        answers[key] = _match_thematique(text, profile)
+    return answers[key]  # type: ignore[return-value]
+
+
+def _match_thematique(text: str, profile: Profile) -> ThematiqueHeading | None:
     folded = fold(text)
     if not folded or len(folded) > profile.thresholds.heading_max_length:
         return None
@@ -135,9 +145,14 @@ class HeadingWords:
     oo_words: tuple[str, ...]
     action_words: tuple[str, ...]
     patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, compare=False)
+    # (level, text) → match_numbered's (match_thematique's: level "thematique") answer: the
+    # builders ask again for the same cells
+    answers: dict[tuple[str, str], HeadingNumber | ThematiqueHeading | None] = field(default_factory=dict,
+                                                                                   compare=False)
 
 
 _WORDS: dict[int, tuple[Profile, HeadingWords]] = {}
+_ANSWERS_KEPT = 1 << 15  # answers kept per profile (then forgotten: a very large plan)
 
 
 def _words(profile: Profile) -> HeadingWords:
@@ -245,6 +260,15 @@ def match_numbered(text: str, level: str, profile: Profile | None = None) -> Hea
     from the profile's `heading_fuzzy` score."""
     profile = profile or default_profile()
     words = _words(profile)
+    key = (level, text)
+    if key not in words.answers:
+        if len(words.answers) >= _ANSWERS_KEPT:
+            words.answers.clear()
+        words.answers[key] = _match_numbered(text, level, profile, words)
+    return words.answers[key]  # type: ignore[return-value]
+
+
+def _match_numbered(text: str, level: str, profile: Profile, words: HeadingWords) -> HeadingNumber | None:
     stripped = text.strip()
     found = words.patterns[level].match(stripped)
     if not found:  # (action cells are data: `Actions 2 fois par an` is no garbled `ACTION 2`)

@@ -34,6 +34,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 @lru_cache(maxsize=1 << 16)
 def strip_accents(text: str) -> str:
     """Accents removed, ligatures spelt out; case and punctuation kept."""
+    if text.isascii():  # no accent nor ligature: most cells, answered without a look at each letter
+        return text
     return unicodedata.normalize("NFKD", text.translate(LIGATURES)).translate(_DROP_COMBINING)
 
 

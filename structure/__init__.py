@@ -80,12 +80,13 @@ class SummaryMarks:
                    or shaped and _led_by(cell, self.list_headers))
 
     def _numbered(self, cell: str) -> bool:
-        return any(cell.startswith(w) and cell[len(w):len(w) + 1].isdigit() for w in self.numbered)
+        return cell.startswith(self.numbered) and any(cell.startswith(w) and cell[len(w):len(w) + 1].isdigit()
+                                                      for w in self.numbered)
 
 
 def _led_by(folded: str, words: tuple[str, ...]) -> bool:
     """One of `words`, or led by one as whole words."""
-    return any(folded == w or folded.startswith(w + " ") for w in words)
+    return folded.startswith(words) and any(folded == w or folded.startswith(w + " ") for w in words)
 
 
 summary_marks = PerProfile(SummaryMarks).get

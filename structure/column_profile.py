@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from pgt.settings.headers import fold
 from pgt.settings.profile import ThresholdsSection, default_profile
-from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, spelled_path
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
@@ -29,8 +30,9 @@ _STOPWORDS = frozenset({"POUR", "DANS", "AVEC", "SELON", "LEUR", "LEURS", "ENTRE
 UNPROFILED = ("titre", "oo")  # fields whose words are learnt from no cell
 
 
-def words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit()]
+@lru_cache(maxsize=1 << 14)  # a cell's words are asked for each field it may go to, in both walks
+def words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit())
 
 
 class ColumnProfile:
@@ -53,7 +55,12 @@ class ColumnProfile:
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
         `field` (0 when no word of the cell is known)."""
-        known = [w for w in words(text) if self.totals[w] >= self.min_word_count]
+        return self._share(self._known(text), field)
+
+    def _known(self, text: str) -> list[str]:
+        return [w for w in words(text) if self.totals[w] >= self.min_word_count]
+
+    def _share(self, known: list[str], field: str) -> float:
         if not known:
             return 0.0
         counts = self.by_field.get(field)
@@ -64,9 +71,10 @@ class ColumnProfile:
     def spread(self, text: str, fields: list[str]) -> list[float]:
         """The cell's share in each field, centred on their mean: a cell whose words are
         everywhere pulls nowhere."""
-        shares = [self.share(text, f) for f in fields]
+        known_words = self._known(text)  # read once for every field
+        shares = [self._share(known_words, f) for f in fields]
         mean = sum(shares) / len(shares) if shares else 0.0
-        known = sum(self.totals[w] >= self.min_word_count for w in words(text))
+        known = len(known_words)
         evidence = known / (known + 2)  # one known word is a third of the evidence of many
         return [evidence * (s - mean) for s in shares]
 
@@ -82,6 +90,7 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     costs = profile.thresholds
     weight, displacement_cost, foreign_cost = (costs.column_profile_weight, costs.column_displacement_cost,
                                                costs.column_foreign_in_typed_cost)
+    change_cost, unplaced_cost = costs.column_change_cost, costs.column_unplaced_cost
     # a cell printed past the last column is at least that far off: measured from the last one
     cells = [(min(pos, m - 1), text) for pos, text in cells]
     scores = []
@@ -91,17 +100,20 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
         scores.append([weight * spread[j] + affinity(text, f) - displacement_cost * abs(j - pos)
                        - (foreign_cost if f in STRONG_TYPES and kind != f else 0.0)
                        for j, f in enumerate(fields)])
-    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j
-    best: dict[int, tuple[float, list[int | None], int]] = {-1: (0.0, [], 0)}
-    for i, (pos, _) in enumerate(cells):
-        step: dict[int, tuple[float, list[int | None], int]] = {}
+    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j;
+    # a path is a linked (previous path, field index or None) pair, spelled out at the end
+    best: dict[int, tuple[float, tuple | None, int]] = {-1: (0.0, None, 0)}
+    for pos, row in zip((pos for pos, _ in cells), scores):
+        step: dict[int, tuple[float, tuple | None, int]] = {}
         for last, (score, path, offset) in best.items():
-            skip = (score - costs.column_unplaced_cost, [*path, None], offset)
-            if last not in step or skip[0] > step[last][0]:
-                step[last] = skip
+            skipped = score - unplaced_cost
+            held = step.get(last)
+            if held is None or skipped > held[0]:
+                step[last] = (skipped, (path, None), offset)
             for j in range(last + 1, m):
-                total = score + scores[i][j] - costs.column_change_cost * abs((j - pos) - offset)
-                if j not in step or total > step[j][0]:
-                    step[j] = (total, [*path, j], j - pos)
+                total = score + row[j] - change_cost * abs((j - pos) - offset)
+                held = step.get(j)
+                if held is None or total > held[0]:
+                    step[j] = (total, (path, j), j - pos)
         best = step
-    return max(best.values(), key=lambda item: item[0])[1]
+    return spelled_path(max(best.values(), key=lambda item: item[0])[1])

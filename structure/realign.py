@@ -98,10 +98,20 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str],
     along the row (rows shifted from some column on), each change and each moved column
     paying a cost against what the content says (a monotonic alignment, by dynamic
     programming); then strongly typed cells still out of place move to their field."""
+    costs = thresholds or default_profile().thresholds
+    placed = _placed(tuple(cells), tuple(fields), (costs.realign_displacement_cost, costs.realign_change_cost,
+                                                   costs.realign_unplaced_cost))
+    return Placement(dict(placed.values), placed.shift, placed.moved, list(placed.moves), list(placed.overflow))
+
+
+@lru_cache(maxsize=1 << 12)  # the detail builder's two walks (scout, then build) place the same rows
+def _placed(cells: tuple[tuple[int, str], ...], field_tuple: tuple[str, ...],
+            costs: tuple[float, float, float]) -> Placement:
+    fields = list(field_tuple)
     non_empty = [(pos, text) for pos, text in cells if text.strip()]
     if not fields:  # no field to place on (a table whose header names none): all left over
         return Placement(values={}, shift=0, overflow=list(non_empty))
-    assignment = _align(non_empty, fields, thresholds)
+    assignment = _aligned(non_empty, fields, *costs)
     placement = Placement(values={}, shift=0)
     for (pos, text), index in zip(non_empty, assignment):
         if index is None:
@@ -118,16 +128,50 @@ def place_cells(cells: list[tuple[int, str]], fields: list[str],
 def _align(cells: list[tuple[int, str]], fields: list[str],
            thresholds: ThresholdsSection | None = None) -> list[int | None]:
     """Best strictly increasing field index for each cell (None: left unplaced)."""
-    n, m = len(cells), len(fields)
-    if n == 0:
+    costs = thresholds or default_profile().thresholds
+    return _aligned(cells, fields, costs.realign_displacement_cost, costs.realign_change_cost,
+                    costs.realign_unplaced_cost)
+
+
+def _aligned(cells: list[tuple[int, str]], fields: list[str], displacement_cost: float, change_cost: float,
+             unplaced_cost: float) -> list[int | None]:
+    if not cells:
         return []
-    thresholds = thresholds or default_profile().thresholds
-    displacement_cost = thresholds.realign_displacement_cost
-    change_cost = thresholds.realign_change_cost
-    unplaced_cost = thresholds.realign_unplaced_cost
-    affinities = [[affinity(text, f) for f in fields] for _, text in cells]
-    scores = [[row[j] - displacement_cost * abs(j - pos) for j in range(m)]
-              for (pos, _), row in zip(cells, affinities)]
+    scores = _scores(cells, fields, displacement_cost)
+    if _fits_as_printed(cells, scores, change_cost, unplaced_cost):
+        return [pos for pos, _ in cells]
+    return _search(cells, fields, scores, change_cost, unplaced_cost)
+
+
+def _scores(cells: list[tuple[int, str]], fields: list[str], displacement_cost: float) -> list[list[float]]:
+    """What each cell scores in each field: its content's affinity less the columns moved."""
+    return [[affinity(text, f) - displacement_cost * abs(j - pos) for j, f in enumerate(fields)]
+            for pos, text in cells]
+
+
+_CLEAR = 1e-6  # a margin no rounding of the scores comes near
+
+
+def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]], change_cost: float,
+                     unplaced_cost: float) -> bool:
+    """Every cell scores its best where it was printed (in order, within the fields, clearly
+    better than unplaced), and changing the offset clearly costs: that placement reaches the
+    bound no other can (any other moves a cell to a field it scores less in, or leaves one
+    out, or changes the offset), the search's answer found without it — most rows of a plan."""
+    if change_cost < _CLEAR:
+        return False
+    last = -1
+    for (pos, _), row in zip(cells, scores):
+        if not last < pos < len(row) or row[pos] < _CLEAR - unplaced_cost or row[pos] < max(row):
+            return False
+        last = pos
+    return True
+
+
+def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[float]], change_cost: float,
+            unplaced_cost: float) -> list[int | None]:
+    """The best monotonic placement, by dynamic programming over (last field, offset)."""
+    n, m = len(cells), len(fields)
     # What the cells from i on can add at most (each its best field, no offset change).
     upper = [0.0] * (n + 1)
     for i in range(n - 1, -1, -1):
@@ -172,7 +216,7 @@ def _align(cells: list[tuple[int, str]], fields: list[str],
         best = step
     live = [entry for entry in best.values() if entry is not None]
     top = max(score for score, _ in live)
-    paths = [_spelled(path) for score, path in live if score == top]
+    paths = [spelled_path(path) for score, path in live if score == top]
     return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
 
 
@@ -193,7 +237,7 @@ def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
     return score
 
 
-def _spelled(path: _Path | None) -> list[int | None]:
+def spelled_path(path: _Path | None) -> list[int | None]:
     choices: list[int | None] = []
     while path is not None:
         path, choice = path

@@ -197,10 +197,23 @@ def _grid_below(rows: list[SourceRow], header_at: int, profile: Profile) -> bool
 
 
 def _is_header(row: SourceRow, profile: Profile) -> bool:
-    thresholds = profile.thresholds
-    fields = [table_field(text, profile) for _, text in row.non_empty]
-    named = [f for f in fields if f is not None]
-    return "titre" in named and len(named) >= thresholds.record_header_min_fields and len(named) * 2 >= len(fields)
+    """Half its cells or more name fields, `record_header_min_fields` at least, the title
+    among them (cells read until more than half name none: most rows are data)."""
+    cells = row.non_empty
+    least = profile.thresholds.record_header_min_fields
+    if len(cells) < least:
+        return False
+    named: list[str] = []
+    unnamed = 0
+    for _, text in cells:
+        found = table_field(text, profile)
+        if found is not None:
+            named.append(found)
+            continue
+        unnamed += 1
+        if unnamed * 2 > len(cells):
+            return False
+    return "titre" in named and len(named) >= least
 
 
 def _opens_thematique(row: SourceRow, profile: Profile) -> bool:

@@ -3,7 +3,10 @@ serialiser, and the review page with its compiled template kept between runs."""
 
 from __future__ import annotations
 
-from pgt.write import json_text, plan_json
+import random
+import re
+
+from pgt.write import _EXPONENT_NUMBER, has_exponent_number, json_text, plan_json
 from pgt.settings.text import search_key
 from pgt.write.report import render_report
 
@@ -33,3 +36,14 @@ def test_report_same_page_when_rendered_again(raw_plan):
 
 def test_folded_drops_accents_and_punctuation():
     assert search_key("Échéances : l'accueil Œuvre, İzmir") == "echeances l accueil oeuvre izmir"
+
+
+def test_exponent_numbers_found_as_the_whole_text_search_finds_them():
+    samples = ['{\n  "a": 1e-05\n}', '{\n  "a": [\n    1e22\n  ]\n}', "[1.5E3]", '{\n  "b": -2.5e+30\n}',
+               '{"x": "2e trimestre", "y": 3}', '{\n  "h": "ab3e9f"\n}', '{\n  "n": 12,\n  "t": "le 3e"\n}', ""]
+    rng = random.Random(15)
+    pieces = ['"a": ', "1e5", "2", "3.5", "e", "E", "\n", "  ", "[", "-", '"3e"', ", ", "x"]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    whole_text = re.compile(_EXPONENT_NUMBER.pattern, re.MULTILINE)
+    for text in samples:
+        assert has_exponent_number(text) == (whole_text.search(text) is not None), text

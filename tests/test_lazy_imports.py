@@ -12,25 +12,43 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
 import json, sys
+HEAVY = %r
 from pgt.cli import app
 try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in
-                        ("pgt", "xlsxwriter", "openpyxl", "jinja2", "pydantic", "pdfplumber", "camelot"))))
+                        ("pgt", "xlsxwriter", "openpyxl", "jinja2", "pydantic", "pdfplumber", "camelot",
+                         *HEAVY))))
 """
+# optional heavy dependencies: each loaded only by the command and input that use it
+HEAVY = ("pandas", "numpy", "openpyxl", "pdfplumber", "pdfminer", "camelot", "cv2", "PIL", "pypdfium2",
+         "docx", "odf", "rapidfuzz", "spellchecker", "rich", "tesserocr", "pytesseract")
 
 
 def modules_loaded(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", PROBE % (HEAVY,), *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def top_level(loaded: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in loaded}
 
 
 def test_help_loads_no_pipeline():
     loaded = modules_loaded("--help")
     assert not loaded & {"pgt.pipeline", "pgt.structure", "pgt.write", "pydantic", "jinja2", "xlsxwriter"}
+    assert not top_level(loaded) & set(HEAVY)  # not even the fuzzy matcher
+
+
+def test_check_of_text_loads_only_the_validation_and_the_fuzzy_matcher():
+    """`pgt check raw/`: pydantic (the models) and rapidfuzz (header and typo matching); no
+    reader of another format, no writer, no dataframe, no progress bar."""
+    heavy = top_level(modules_loaded("check", "raw", "-q")) & set(HEAVY)
+    assert heavy == {"rapidfuzz"}
 
 
 def test_check_builds_no_workbook_and_no_page():

@@ -6,10 +6,13 @@ the cell says, not which TAB it sits after.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from helpers import actions_by_id
 
 from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
 
 FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
           "moyens_financiers", "parcours", "indicateurs")
@@ -113,3 +116,46 @@ def test_regression_offer_12_two_indicators_both_indicators(raw_plan):
     o = offer(raw_plan, "enfance-1-1-12", "Rencontres littéraires")
     assert o.moyens_financiers is None
     assert o.indicateurs == ["Nombre de rencontres réalisées", "Nombre de participants à ces rencontres"]
+
+
+def _guided_by_lists(cells, fields, profile):
+    """guided_positions as first written (paths as lists, copied at each step): the reference."""
+    m, costs = len(fields), profile.thresholds
+    cells = [(min(pos, m - 1), text) for pos, text in cells]
+    scores = []
+    for pos, text in cells:
+        spread = profile.spread(text, fields)
+        kind = cell_type(text)[0]
+        scores.append([costs.column_profile_weight * spread[j] + affinity(text, f)
+                       - costs.column_displacement_cost * abs(j - pos)
+                       - (costs.column_foreign_in_typed_cost if f in STRONG_TYPES and kind != f else 0.0)
+                       for j, f in enumerate(fields)])
+    best = {-1: (0.0, [], 0)}
+    for i, (pos, _) in enumerate(cells):
+        step = {}
+        for last, (score, path, offset) in best.items():
+            skip = (score - costs.column_unplaced_cost, [*path, None], offset)
+            if last not in step or skip[0] > step[last][0]:
+                step[last] = skip
+            for j in range(last + 1, m):
+                total = score + scores[i][j] - costs.column_change_cost * abs((j - pos) - offset)
+                if j not in step or total > step[j][0]:
+                    step[j] = (total, [*path, j], j - pos)
+        best = step
+    return max(best.values(), key=lambda item: item[0])[1]
+
+
+def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
+    rng = random.Random(15)
+    profile = ColumnProfile()
+    texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "Les animateurs du service",
+             "Taux de fréquentation", "année scolaire", "enfants de 3-6 ans", "subvention CAF", "Qwerty", "1, 3"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "moyens_financiers", "echeances",
+              "indicateurs"]
+    for _ in range(5):
+        profile.learn({f: rng.choice(texts) for f in rng.sample(fields, 3)})
+    for _ in range(300):
+        chosen = rng.sample(fields, rng.randint(1, len(fields)))
+        positions = sorted(rng.sample(range(len(chosen) + 3), rng.randint(0, min(6, len(chosen) + 2))))
+        cells = [(pos, rng.choice(texts)) for pos in positions]
+        assert guided_positions(cells, chosen, profile) == (_guided_by_lists(cells, chosen, profile) if cells else [])

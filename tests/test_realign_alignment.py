@@ -7,7 +7,7 @@ import itertools
 import random
 
 from pgt.settings.profile import default_profile
-from pgt.structure.realign import _align, affinity, cell_type
+from pgt.structure.realign import _align, _fits_as_printed, _scores, _search, affinity, cell_type
 
 THRESHOLDS = default_profile().thresholds
 CHANGE_COST = THRESHOLDS.realign_change_cost
@@ -59,3 +59,18 @@ def test_cell_types_read_from_content():
     assert cell_type("1, 2 et 4") == ("oo", True)
     assert cell_type("Taux de réussite") == ("indicateurs", True)
     assert cell_type("rien de particulier") == (None, False)
+
+
+def test_row_that_fits_as_printed_is_placed_as_the_search_places_it():
+    """The shortcut for rows whose cells each score best where printed gives the search's
+    answer, on rows that fit and rows that do not."""
+    rng = random.Random(16)
+    shortcuts = 0
+    for _ in range(400):
+        fields = rng.sample(FIELDS, rng.randint(1, 8))
+        positions = sorted(rng.sample(range(len(fields) + 2), rng.randint(1, min(6, len(fields) + 1))))
+        cells = [(pos, rng.choice(TEXTS)) for pos in positions]
+        scores = _scores(cells, fields, DISPLACEMENT_COST)
+        shortcuts += _fits_as_printed(cells, scores, CHANGE_COST, UNPLACED_COST)
+        assert _align(cells, fields) == _search(cells, fields, scores, CHANGE_COST, UNPLACED_COST), (cells, fields)
+    assert shortcuts > 20  # the shortcut was taken, not only the search

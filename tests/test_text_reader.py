@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import random
+
 import pytest
 
 from pgt.errors import UnreadableInput
+from pgt.extract import text as reader
 from pgt.extract.rows import RowKind
 from pgt.extract.text import clean_cell, decode_bytes, read_text_export, rows_from_text
 
@@ -61,3 +65,17 @@ def test_markdown_table_separators_set_aside_by_the_reader():
     assert [r.provenance.row for r in rows] == [0, 2]
     assert [(a.row.cells, a.row.provenance.line, a.code) for a in set_aside] == [(("--", "---"), 2, "separator")]
     assert rows_from_text("a\t--- note\n", "t.txt")[1] == []  # text beside dashes is a row
+
+
+def test_cells_cleaned_alike_with_or_without_the_markup_passes():
+    """A cell with no `<` skips the tag passes: the same text as running them."""
+    def full(raw: str) -> str:
+        cleaned = html.unescape(reader._TAG.sub("", reader._PARAGRAPH_BREAK.sub("\n", raw)).replace("**", ""))
+        lines = (reader._SPACES.sub(" ", line).strip() for line in cleaned.split("\n"))
+        return "\n".join(line for line in lines if line)
+
+    rng = random.Random(15)
+    pieces = ["<p>", "</p> <p>", "<br/>", "<i>", "**", "&amp;", "&lt;", "a", "é", " ", "\u00a0", "\n", "\t", "x<y"]
+    for _ in range(2000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert reader.clean_cell(raw) == full(raw), raw

@@ -3,12 +3,14 @@ same fixes), and a fixer built from word lists passed in behaves as the default 
 
 from __future__ import annotations
 
+import json
 import random
 
 from rapidfuzz.distance import OSA
 
 from pgt.normalize import typos
 from pgt.normalize.typos import TypoFixer, fix_text, load_lexicon
+from pgt.settings.dictionary import _dictionary, _FrenchWords
 
 
 def scan_candidates(lexicon: typos.Lexicon, word: str) -> list[str]:
@@ -81,3 +83,45 @@ def test_capital_after_a_line_break_opens_a_sentence():
     assert fix_text("suivi\nConservier le taux")[0] == "suivi\nConserver le taux"
     assert fix_text("suivi •  Conservier le taux")[0] == "suivi •  Conserver le taux"
     assert fix_text("suivi de Conservier")[0] == "suivi de Conservier"
+
+
+def test_french_dictionary_lookups_answer_as_the_parsed_word_list():
+    """A few words are looked up in the dictionary file's text, without parsing its
+    140,000 words (0.1 s); the answers are those of the parsed list, odd words included."""
+    held = _dictionary()
+    assert held.searchable
+    data = held.data or _dictionary.__wrapped__().data  # the text, even when this process built the set
+    fresh = _FrenchWords(data)  # its own count of lookups
+    parsed = frozenset(json.loads(data))
+    rng = random.Random(15)
+    probes = rng.sample(sorted(parsed), 40) + ["conserver", "zzqx", "", 'a": 5', "abaisser\n", "élèves"]
+    assert [w in fresh for w in probes] == [w in parsed for w in probes]
+    assert fresh.words is None  # no set built for a few words
+    for word in rng.sample(sorted(parsed), 80) + ["zzqy"]:  # past the lookups kept: the set
+        assert (word in fresh) == (word in parsed)
+    assert fresh.words == parsed
+
+
+def test_names_one_word_off_are_fixed_wherever_the_text_prints_them():
+    """A name of the lexicon printed one word off is fixed, whatever comes before and after."""
+    lexicon = load_lexicon()
+    rng = random.Random(15)
+    fixed = 0
+    for name in lexicon.names:
+        words = list(name)
+        at = max(range(len(words)), key=lambda i: len(words[i]))  # its longest word, garbled
+        if len(words[at]) < 4 or not words[at].isalpha():
+            continue
+        letters = list(words[at])
+        letters[len(letters) // 2] = "x" if letters[len(letters) // 2] != "x" else "z"
+        words[at] = "".join(letters)
+        for before, after in (("Au ", ", l'accueil"), ("", ""), ("- ", "-Sud")):
+            text = before + " ".join(words) + after
+            fixes: list[typos.Fix] = []
+            result = typos._fix_names(text, lexicon, fixes)
+            if fixes:
+                fixed += 1
+                assert result == before + " ".join(name) + after, text
+    assert fixed >= 3
+    plain = "Accompagner les familles dans leurs démarches"
+    assert typos._fix_names(plain, lexicon, []) == plain

@@ -80,19 +80,21 @@ def fill_sheet(sheet: Worksheet, columns: list[str], rows: list[dict[str, object
     sheet.autofilter(0, 0, max(1, len(table) + 1) - 1, len(ordered) - 1)
 
 
-def write_workbook(plan: Plan, target: io.BytesIO) -> None:
+def write_workbook(plan: Plan, target: io.BytesIO, tables: dict[str, list[dict[str, object]]] | None = None) -> None:
+    """The workbook of the plan's tables (`tables`: their rows, already made for the CSV files)."""
     book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     formats = {"header": book.add_format({"bold": True}),
                "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
     for name in SHEETS:
         columns, make_rows = TABLES[name]
-        fill_sheet(book.add_worksheet(name), columns, make_rows(plan), formats)  # type: ignore[operator]
+        rows = tables[name] if tables is not None else make_rows(plan)  # type: ignore[operator]
+        fill_sheet(book.add_worksheet(name), columns, rows, formats)
     book.set_properties({"author": "pgt", "created": FIXED_DATE})
     book.close()
 
 
-def xlsx_bytes(plan: Plan) -> bytes:
+def xlsx_bytes(plan: Plan, tables: dict[str, list[dict[str, object]]] | None = None) -> bytes:
     buffer = io.BytesIO()
-    write_workbook(plan, buffer)
+    write_workbook(plan, buffer, tables)
     return buffer.getvalue()

@@ -1,0 +1,85 @@
+"""The shortcuts answer as the plain scans did: the closest header spelling compared among
+those of a near length only, the keyword spellings among those of the header's own words
+only, the list separators of a text without parentheses found by the regex engine."""
+
+from __future__ import annotations
+
+import random
+
+from rapidfuzz import fuzz, process
+
+from pgt.normalize import fields
+from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
+from pgt.settings.text import fold
+
+
+
+def garbled(spelling: str, rng: random.Random) -> str:
+    letters = list(spelling)
+    for _ in range(rng.randint(0, 6)):
+        at = rng.randrange(len(letters) + 1)
+        operation = rng.randrange(3)
+        if operation == 0 and at < len(letters):
+            del letters[at]
+        elif operation == 1:
+            letters.insert(at, rng.choice("AEIOURST "))
+        elif at < len(letters):
+            letters[at] = rng.choice("AEIOURST")
+    return "".join(letters)
+
+
+def texts(spellings: list[str]) -> list[str]:
+    rng = random.Random(15)
+    found = [garbled(s, rng) for s in spellings for _ in range(4)]
+    return found + ["", "A", "ACTION", "PORTEUR DE L ACTION ET PARTENAIRES ASSOCIES AU PROJET", "X" * 90]
+
+
+def test_closest_spelling_is_the_one_of_the_full_scan():
+    spellings = _CHOICE_SPELLINGS.spellings
+    for text in texts(spellings):
+        best = process.extractOne(text, spellings, scorer=fuzz.ratio)
+        for cutoff in (0.0, 50.0, 80.0, 85.5, 100.0):
+            expected = None if best is None or best[1] < cutoff else (float(best[1]), best[2])
+            assert _CHOICE_SPELLINGS.closest(text, cutoff) == expected, (text, cutoff)
+
+
+def test_keyword_spelling_is_the_longest_one_the_header_holds():
+    matcher = header_matcher()
+    by_length = sorted(matcher.spellings, key=lambda p: -len(p[0]))
+    spellings = [s for s, _ in matcher.spellings]
+    for text in texts(spellings) + [f"LE {s} DU PLAN" for s in spellings]:
+        if not fold(text) or len(fold(text)) > matcher.profile.thresholds.header_max_length:
+            continue  # too long to be a header: not compared at all
+        padded = f" {fold(text)} "
+        expected = next((field for spelling, field in by_length if f" {spelling} " in padded), None)
+        match = matcher.match(text)
+        if match is None or match.rule != "keyword":
+            assert expected is None, text
+        else:
+            assert match.field == expected, text
+
+
+def split_by_walking(text: str, separators) -> list[str]:  # noqa: ANN001 - a compiled pattern
+    """The reference: a separator tried at each character outside parentheses."""
+    pieces, depth, start, position = [], 0, 0, 0
+    while position < len(text):
+        depth = depth + 1 if text[position] == "(" else max(0, depth - 1) if text[position] == ")" else depth
+        if depth == 0:
+            found = separators.match(text, position)
+            if found and found.end() > position:
+                pieces.append(text[start:position])
+                start = position = found.end()
+                continue
+        position += 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def test_list_separators_found_as_the_character_walk_finds_them():
+    rng = random.Random(15)
+    pieces = ["CAF", " – ", "-", " - ", ",", ";", " + ", " / ", "/", "AB", "cd", " ", "MSA", ". ", "Taux", "É", ")",
+              "(", "—", "\n"]
+    for separators in (fields._PARTENAIRE_SEPARATORS, fields._INDICATEUR_SEPARATORS):
+        for _ in range(3000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+            assert fields._split_outside_parentheses(text, separators) == split_by_walking(text, separators), text
