@@ -209,7 +209,7 @@ class HeaderMatcher:
         self.cache: dict[str, HeaderMatch | None] = {}
         self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
         # the spellings this profile adds to the default's, longest first
-        self.added = [(s, f) for s, f in self.by_length if s not in _default_spellings()]
+        self.added = [(s, f) for s, f in by_length if s not in _default_spellings()]
 
     def match(self, text: str) -> HeaderMatch | None:
         if text not in self.cache:
