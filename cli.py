@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections import Counter
 from contextlib import contextmanager
@@ -49,7 +50,6 @@ def quiet_libraries() -> None:
     """Libraries' own log lines (pdfminer's font warnings on odd PDFs…) are not pgt's output:
     what pgt could not read is in anomalies.csv, and errors are one line. Without a handler,
     Python would print their warnings on stderr (logging.lastResort)."""
-    import logging
 
     logging.getLogger().addHandler(logging.NullHandler())
     for name in ("pdfminer", "pdfplumber", "camelot", "pypdf", "PIL"):

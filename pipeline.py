@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
+from pgt.extract.page_images import row_images
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
@@ -153,8 +154,6 @@ def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence
 def source_row_images(result: ConversionResult, *, password: str | None = None) -> dict[str, list[str]]:
     """action id → pictures (data URIs) of its source row cut from the PDF page(s) it was
     read from, for the review page; actions from text or Word sources have none."""
-    from pgt.extract.page_images import row_images
-
     paths = {d.name: d.path for d in result.documents if d.format == "pdf"}
     wanted: dict[str, dict[str, list]] = {name: {} for name in paths}
     for action in result.plan.all_actions():

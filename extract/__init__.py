@@ -6,13 +6,18 @@ The format is detected from the file's content (magic bytes), never from its nam
 
 from __future__ import annotations
 
+import importlib
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
+from pgt.extract.pdf import chunk_size, finish_pdf
 from pgt.extract.pdf_tables import PdfSettings
+from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.extract.spreadsheet import looks_like_csv
+from pgt.extract.text import read_text_export
 
 __all__ = [
     "ExtractedDocument",
@@ -33,8 +38,6 @@ def detect_format(path: Path) -> str:
     if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
@@ -94,8 +97,6 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     paths = [Path(p) for p in paths]
     if jobs <= 1 or not paths:
         return [read_document(p, password=password, on_progress=on_progress, pdf=pdf) for p in paths]
-    from pgt.extract.pool import Task, run_tasks
-
     formats = [_checked_format(p) for p in paths]
     pdf_jobs = {}
     if "pdf" in formats:
@@ -105,7 +106,6 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
     if len(paths) == 1 and pages <= 1:
         return [read_document(paths[0], password=password, on_progress=on_progress, pdf=pdf)]
-    from pgt.extract.pdf import chunk_size, finish_pdf
 
     size = chunk_size(pages, jobs)
     tasks: list[Task] = []
@@ -134,8 +134,6 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
     path = Path(path)
     fmt = _checked_format(path)
     if fmt == "text":
-        from pgt.extract.text import read_text_export
-
         return read_text_export(path)
     if fmt == "pdf":
         read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
@@ -194,8 +192,6 @@ def _refuse_ole(path: Path) -> PgtError:
 def _reader(path: Path, module: str, function: str, label: str) -> Callable[..., ExtractedDocument]:
     """The reader of a format, or a clear error when this installation lacks it (the reader
     module not shipped yet, or a library it needs not installed) — never an ImportError."""
-    import importlib
-
     try:
         return getattr(importlib.import_module(f"pgt.extract.{module}"), function)
     except ModuleNotFoundError as error:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -85,7 +86,6 @@ def skew_angle(gray, dpi: int) -> float:
     long horizontal rules (table borders): the median slope of the runs of dark pixels
     longer than a quarter of the page, each fitted with a straight line. 0 when the page
     has none."""
-    import math
 
     import cv2
     import numpy as np

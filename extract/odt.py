@@ -23,9 +23,11 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from pgt.errors import UnreadableInput
+from pgt.extract.docx import read_docx
 from pgt.extract.odt_numbering import ListLabels, list_styles
 from pgt.extract.rows import (
     ExtractedDocument,
@@ -231,8 +233,6 @@ def _load_text_body(path: Path) -> tuple[object, dict[int, str]]:
 
 def _via_libreoffice(path: Path) -> ExtractedDocument:
     """Convert to DOCX with LibreOffice and read that; used when odfpy is missing."""
-    from pgt.extract.docx import read_docx
-
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise UnreadableInput(
@@ -265,8 +265,6 @@ def _via_libreoffice(path: Path) -> ExtractedDocument:
 
 
 def _renamed(row: SourceRow, document: str) -> SourceRow:
-    from dataclasses import replace
-
     return replace(row, provenance=replace(row.provenance, document=document))
 
 

@@ -39,6 +39,7 @@ from pgt.extract.pdf_layout import (
     word_vocabulary,
 )
 from pgt.extract.ocr_repairs import repair_action_marks, repair_cell_text, respace_words
+from pgt.extract.ocr import ensure_ocr, read_scanned_page
 from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
@@ -120,7 +121,6 @@ def _iter_pages(
             try:
                 page = pdf.pages[number - 1]
                 if number in scanned:
-                    from pgt.extract.ocr import read_scanned_page
 
                     content = read_scanned_page(path, password, page, number, settings)
                 else:
@@ -217,7 +217,6 @@ def prepare_pdf(path: Path, password: str | None = None, settings: PdfSettings |
     scanned = [s.number for s in surveys if s.scanned]
     warnings: list[str] = []
     if scanned:
-        from pgt.extract.ocr import ensure_ocr
 
         ensure_ocr(path, scanned, settings.ocr_language)
         warnings.append(f"OCR used on {len(scanned)} scanned page(s): {_ranges(scanned)}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import NamedTuple
 
 from pgt.extract.rows import BBox
@@ -352,6 +353,5 @@ def same_row(a: tuple[str, ...], b: tuple[str, ...], threshold: float = 0.9) -> 
         return False
     if a == b:
         return True
-    from difflib import SequenceMatcher
 
     return SequenceMatcher(None, " | ".join(a), " | ".join(b), autojunk=False).ratio() >= threshold

@@ -28,6 +28,7 @@ from pgt.extract.pdf_layout import (
     reading_order,
 )
 from pgt.extract.rows import BBox
+from pgt.extract.pdf_camelot import camelot_tables
 
 
 @dataclass(frozen=True)
@@ -299,7 +300,6 @@ def _try_camelot(
     flavor: str,
     settings: PdfSettings,
 ) -> tuple[list[PageTable], list[str]]:
-    from pgt.extract.pdf_camelot import camelot_tables
 
     try:
         candidates = camelot_tables(path, number, height, flavor, password)

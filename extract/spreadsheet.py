@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
@@ -129,7 +130,6 @@ def read_spreadsheet(path: Path, fmt: str) -> ExtractedDocument:
 
 # ---- xlsx / xlsm ---------------------------------------------------------------------------
 def _xlsx_sheets(path: Path, notes: list[str]) -> list[Sheet]:
-    import warnings
 
     import openpyxl
 
@@ -169,7 +169,6 @@ def _has_formulas(path: Path) -> bool:
 def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """Formulas whose result the file does not hold (written by a program, never calculated):
     without them the cell would read as empty, and be lost silently."""
-    import warnings
 
     import openpyxl
 

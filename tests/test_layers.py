@@ -4,6 +4,7 @@ function (an import hidden in a function to dodge a cycle is still an edge)."""
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 
 from helpers import ROOT
@@ -76,3 +77,41 @@ def test_layers_have_no_cycle():
                    for nxt in layers.get(start, ()))
 
     assert [name for name in layers if reaches(name, name, {name})] == []
+
+
+# Libraries heavy to load (or optional): an import inside a function may defer one of them.
+HEAVY = {"camelot", "cv2", "docx", "jinja2", "lxml", "numpy", "odf", "openpyxl", "pandas", "pdfplumber", "PIL",
+         "pydantic", "pypdfium2", "rapidfuzz", "rich", "xlsxwriter"}
+
+
+def function_imports() -> dict[str, set[str]]:
+    """module imported inside a function → where, for the package's code."""
+    found: dict[str, set[str]] = {}
+    for path in package_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+            for node in ast.walk(function):
+                names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else \
+                    [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                for name in names:
+                    found.setdefault(name, set()).add(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_imports_inside_functions_only_defer_heavy_libraries():
+    # a module of pgt imported inside a function must itself load a heavy library (checked below)
+    wrong = {name: where for name, where in function_imports().items()
+             if name.split(".")[0] not in HEAVY and not name.startswith("pgt.")}
+    assert not wrong, f"imports inside functions that defer nothing heavy: {wrong}"
+
+
+def test_pgt_modules_imported_inside_functions_load_a_heavy_library():
+    deferred = sorted(name for name in function_imports() if name.startswith("pgt."))
+    probe = ("import sys, importlib\nheavy = %r\nfor name in sys.argv[1:]:\n"
+             "    before = set(sys.modules)\n    importlib.import_module(name)\n"
+             "    if not {m.split('.')[0] for m in set(sys.modules) - before} & heavy:\n        print(name)\n") % HEAVY
+    # each module in a fresh interpreter: what an earlier one loaded would hide the answer
+    light = [name for name in deferred
+             if subprocess.run([sys.executable, "-c", probe, name], capture_output=True, text=True,
+                               check=True).stdout.strip()]
+    assert not light, f"modules imported inside functions although they load nothing heavy: {light}"

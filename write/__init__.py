@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import shutil
@@ -19,6 +18,8 @@ from pathlib import Path
 
 from pgt.errors import OutputNotWritable
 from pgt.schema import Plan, plan_json_schema
+from pgt.write.datapackage import datapackage
+from pgt.write.encoding import json_text
 from pgt.write.tables import TABLES
 
 
@@ -47,10 +48,6 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
     return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
-
-
-def json_text(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # A number in exponent form (`1e-05`): pydantic and json.dumps spell those differently.
@@ -95,8 +92,7 @@ def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect(),
                         tables: dict[str, list[dict[str, object]]] | None = None) -> dict[str, str | bytes]:
     """The workbook and the Frictionless data package describing the CSV files as written
     (`tables`: the rows of each table, when the CSV files were made from them)."""
-    from pgt.write.datapackage import datapackage
-    from pgt.write.xlsx import xlsx_bytes
+    from pgt.write.xlsx import xlsx_bytes  # defers xlsxwriter: `pgt check` writes no workbook
 
     return {"actions.xlsx": xlsx_bytes(plan, tables),
             "datapackage.json": json_text(datapackage(delimiter=dialect.delimiter, bom=dialect.bom))}
