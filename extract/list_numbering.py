@@ -15,24 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pgt.settings.headings import roman
+
 BULLET = "-"
 NO_LABEL = "none"  # a level that draws no label (Word's "none", an ODT level with no format)
-_ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
-
-
-def roman(number: int) -> str:
-    if number <= 0:
-        return str(number)
-    parts = []
-    for value, letters in _ROMAN:
-        count, number = divmod(number, value)
-        parts.append(letters * count)
-    return "".join(parts)
-
-
 def letters(number: int) -> str:
     """Letter numbering: a…z, then aa…zz, aaa… (the letter repeated), as Word and
     LibreOffice draw it."""

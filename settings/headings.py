@@ -213,6 +213,23 @@ def _numbered_heading(words: tuple[str, ...], plural: bool = True) -> re.Pattern
     )
 
 
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def roman(number: int) -> str:
+    """3 → `III` (the inverse of roman_value); a number below 1 as digits."""
+    if number <= 0:
+        return str(number)
+    parts = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        parts.append(letters * count)
+    return "".join(parts)
+
+
 def roman_value(token: str) -> int | None:
     """`III` → 3, OCR's `Ill` / `lI` / `1I` → 3 / 2 / 2; None when not a numeral of 1..39."""
     upper = token.upper().replace("L", "I").replace("1", "I")

@@ -32,6 +32,7 @@ from pgt.schema import (
     SourceDocument,
     Thematique,
 )
+from pgt.settings.headings import roman
 from pgt.settings.text import LIGATURES, search_key
 
 TEMPLATE = "report.html.j2"
@@ -59,19 +60,6 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
 # The page's script folds a query as `search_key` folds the actions' text: the same ligatures.
 SEARCH_LIGATURES = json.dumps({chr(code): text for code, text in LIGATURES.items()}, ensure_ascii=False)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def roman(number: int) -> str:
-    """Axes are printed in roman numerals in the documents; the page says them the same way."""
-    out = ""
-    for value, letters in ROMAN:
-        while number >= value:
-            out += letters
-            number -= value
-    return out
-
-
 def plural(count: int, word: str) -> str:
     """"1 action", "2 actions" (the page's nouns all take an s)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
