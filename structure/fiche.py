@@ -359,7 +359,8 @@ def _pairs(row: SourceRow, labels: FicheLabels) -> list[tuple[int, list[int]]]:
 
 
 # ==== detection ================================================================================
-def _first_label(row: SourceRow, labels: FicheLabels) -> str | None:
+def first_label(row: SourceRow, labels: FicheLabels) -> str | None:
+    """The field the first cell of a table row names as a fiche label (`Pilote`, `Pilote : CCAS`)."""
     if not row.cells or not row.cells[0].strip():
         return None
     inline = labels.split_inline(row.cells[0])
@@ -379,7 +380,7 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
         if row.kind is not RowKind.TABLE:
             run += 1
             continue
-        name = _first_label(row, labels)
+        name = first_label(row, labels)
         if name is not None:
             fields_by_run.setdefault(run, set()).add(name)
         if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
@@ -437,6 +438,15 @@ class FicheBuilder:
         self.fiche_tables = self._fiche_tables()
         self.running_lines = self._running_lines()
 
+    def go_on_in(self, thematique: Thematique, taken: set[str]) -> None:
+        """Fiches that follow another layout's tables in the same document (structure/mixed.py):
+        those before a heading of their own go on in the thématique and axe the document was
+        in, under ids unlike the ones `taken`."""
+        self.thematiques[thematique.code] = thematique
+        self.thematique = thematique
+        self.axe = thematique.axes[-1] if thematique.axes else None
+        self.ids |= taken
+
     def build(self) -> list[Thematique]:
         previous_table: int | None = None
         previous_page: int | None = None
@@ -468,7 +478,7 @@ class FicheBuilder:
                 continue
             counts = stats.setdefault(row.table_index, [0, 0, 0, 0])  # labels, label-less, rows, titles
             counts[2] += 1
-            if _first_label(row, self.labels) is not None:
+            if first_label(row, self.labels) is not None:
                 counts[0] += 1
             elif not row.cells[0].strip():
                 counts[1] += 1
