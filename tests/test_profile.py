@@ -896,3 +896,29 @@ def test_regression_profile_field_spelling_read_in_a_labelled_line(tmp_path):
     lead, blocks = labelled_lines("Intro\nChef de file : CCAS", profile=profile)
     assert lead == ["Intro"] and [(b.label, b.field) for b in blocks] == [("Chef de file", "porteur")]
 
+
+def test_headerless_table_layout_is_chosen_by_the_profiles_layouts(tmp_path):
+    """A table no header names takes the `[layouts]` entry named by its thématique's code,
+    else `standard` (it was `enfance` / `parentalite` by code, written in the builder)."""
+    from test_builder_cases import detail
+
+    text = detail("1. Créer un RPE\t1\tMairie\tFamilles\t2024\tCAF\t1 ETP\tSalle\t5000\tNombre de familles") + (
+        "\nTHEMATIQUE JEUNESSE\n\nAXE STRATEGIQUE I\nTitre de l'axe\n\nOBJECTIF INTERMEDIAIRE 1\nTitre de l'OI\n\n"
+        "1. Ouvrir un local jeunes\tCentre social\tLycéens du territoire\t2025-2026\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    expected = ("Centre social", "Lycéens du territoire", "2025-2026")
+    standard = convert([path]).plan  # the standard layout (titre, oo, porteur…): its cells realigned
+    local = next(a for a in standard.all_actions() if a.id == "jeunesse-1-1-1")
+    assert (local.porteur, local.public_vise, local.echeances) == expected
+    assert [a.record_id for a in standard.anomalies if a.code == "realigned_cells"] == ["jeunesse-1-1-1"]
+    profile = profile_file(tmp_path, '[layouts]\njeunesse = ["titre", "porteur", "public_vise", "echeances"]\n')
+    own = convert([path], profile=profile).plan  # the thématique's own layout: read in place
+    local = next(a for a in own.all_actions() if a.id == "jeunesse-1-1-1")
+    assert (local.porteur, local.public_vise, local.echeances) == expected
+    assert not any(a.code == "realigned_cells" for a in own.anomalies)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[layouts]\njeunesse = ["titre", "porteurs"]\n', encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "layouts: layout 'jeunesse': unknown field 'porteurs'" in result.stderr
