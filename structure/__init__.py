@@ -127,6 +127,13 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
         thematiques = FichesActionsBuilder(document, ledger, corrections, profile).build()
     else:
         thematiques, fiches = PriorisationBuilder(document, ledger, profile).build()
+    return _built(document, kind, ledger, thematiques, fiches, corrections)
+
+
+def _built(document: ExtractedDocument, kind: DocumentKind, ledger: Ledger, thematiques: list[Thematique],
+           fiches: list[Fiche], corrections: list[Correction], *, record_table: bool = False) -> BuiltDocument:
+    """The built document, once its builders are done: the ledger finished (every cell
+    placed or listed), the reader's notes first among the anomalies."""
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,
@@ -137,7 +144,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
         for note in document.warnings
     ] + ledger.anomalies
-    return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
+    return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger, record_table=record_table)
 
 
 def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltDocument:
@@ -148,15 +155,7 @@ def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltD
     if not builder.actions:
         raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "
                           f"has no action row")
-    total, placed = ledger.finish()
-    source = SourceDocument(
-        name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
-        lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
-    )
-    anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
-                 for note in document.warnings] + ledger.anomalies
-    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger, record_table=True)
+    return _built(document, DocumentKind.fiches_actions, ledger, thematiques, [], corrections, record_table=True)
 
 
 def _build_mixed(document: ExtractedDocument, runs: list[Run], profile: Profile) -> BuiltDocument:
@@ -185,15 +184,8 @@ def _build_mixed(document: ExtractedDocument, runs: list[Run], profile: Profile)
     thematiques = list(merged.values())
     if not any(t.all_actions() for t in thematiques):
         raise NoPlanFound(f"{document.path}: no plan found: its grid tables and fiche forms hold no action")
-    total, placed = ledger.finish()
-    source = SourceDocument(
-        name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
-        lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
-    )
-    anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
-                 for note in document.warnings] + ledger.anomalies
-    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger, record_table=record_table)
+    return _built(document, DocumentKind.fiches_actions, ledger, thematiques, [], corrections,
+                  record_table=record_table)
 
 
 def _own_codes(document: BuiltDocument, taken: set[str]) -> None:
