@@ -479,7 +479,7 @@ def test_builder_thresholds_are_printed_with_a_comment_each():
     ("[pdf]\nbreak_cell_reach_lines = 'far'\n", "line 2: pdf.break_cell_reach_lines: Input should be a valid number"),
     ("[pdf]\nocr_doubtful_confidence = 101\n", "line 2: pdf.ocr_doubtful_confidence: Input should be less than or eq"),
     ("[thresholds]\nlabel_max_words = 0\n", "line 2: thresholds.label_max_words: Input should be greater than"),
-    ("[thresholds]\nlabel_first_word_min = 'six'\n", "line 2: thresholds.label_first_word_min: Input should be a valid"),
+    ("[thresholds]\nlabel_first_word_min = 'six'\n", "line 2: thresholds.label_first_word_min: Input should be"),
     ("[thresholds]\nfiche_thematique_max_chars = 5\n", "line 2: thresholds.fiche_thematique_max_chars: Input should"),
     ('[phrases]\ndefault_thematique_code = "Plan"\n', "line 2: phrases.default_thematique_code: String should match"),
 ])
@@ -849,7 +849,8 @@ def test_ocr_doubtful_confidence_is_profile_data(tmp_path, monkeypatch):
 
 def test_fiche_label_numbers_are_profile_thresholds(tmp_path):
     assert label_field("Structure pilote de l'action") == "porteur"
-    assert label_field("Structure pilote de l'action", profile_file(tmp_path, "[thresholds]\nlabel_max_words = 3\n")) is None
+    few_words = profile_file(tmp_path, "[thresholds]\nlabel_max_words = 3\n")
+    assert label_field("Structure pilote de l'action", few_words) is None
     # a misspelt first word matched alone (the whole label is too far from any)
     assert label_field("Calendrler des actions envisagées") == "echeances"
     assert label_field("Calendrler des actions envisagées",
