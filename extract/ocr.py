@@ -44,7 +44,6 @@ from pgt.extract.pdf_tables import PdfSettings, grid_of, one_column_to_text, tab
 from pgt.extract.ocr_repairs import Word, classify_dashes, fix_ocr_cell, fix_ocr_word, fix_word_confusions
 from pgt.extract.rows import BBox
 
-DOUBTFUL_CONFIDENCE = 80.0  # under it, a short cell is read again on its own
 INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-fra` or `bash scripts/setup.sh`"
 
 def ensure_ocr(path: Path, pages: list[int], language: str) -> None:
@@ -375,7 +374,8 @@ def read_scanned_page(path: str, password: str | None, page: Any, number: int, s
             buckets[cell_at[0]][cell_at[1]].append(word)
         cells = [[words_to_text(ws, box) if box else "" for ws, box in zip(row, brow)] for row, brow in zip(buckets, boxes)]
         confidence = [[min((w.conf for w in ws), default=0.0) for ws in row] for row in buckets]
-        _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence)
+        _reread_doubtful_cells(clean, dpi, settings.ocr_language, boxes, cells, confidence,
+                               settings.ocr_doubtful_confidence)
         cells = [[fix_ocr_cell(c) for c in row] for row in cells]
         report = table_report(cells, lost, placed, "ocr-grid", number)
         extents = [[cell_extent([[w.bbox for w in line] for line in cell_lines(ws)]) for ws in row] for row in buckets]
@@ -404,9 +404,10 @@ def _reread_doubtful_cells(
     boxes: list[list[BBox | None]],
     cells: list[list[str]],
     confidence: list[list[float]],
+    doubtful_confidence: float,
 ) -> None:
     """Second look at cells left empty although ink is in them, and at short cells read
-    with low confidence.
+    with a confidence under `doubtful_confidence` (the profile's `[pdf]`).
 
     Page-level OCR drops or garbles short isolated text (the "1" of an OO column, "OO" in
     a narrow header). Those cells are cut out, stacked into one strip with white space
@@ -420,7 +421,7 @@ def _reread_doubtful_cells(
     crops = []
     for r, row in enumerate(boxes):
         for c, box in enumerate(row):
-            doubtful = not cells[r][c] or (len(cells[r][c]) <= 12 and confidence[r][c] < DOUBTFUL_CONFIDENCE)
+            doubtful = not cells[r][c] or (len(cells[r][c]) <= 12 and confidence[r][c] < doubtful_confidence)
             if box is None or not doubtful:
                 continue
             x0, y0, x1, y1 = (int(box[0] * k) + 3, int(box[1] * k) + 3, int(box[2] * k) - 3, int(box[3] * k) - 3)

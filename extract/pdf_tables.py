@@ -51,6 +51,7 @@ class PdfSettings:
     # OCR
     ocr_language: str = "fra"
     ocr_dpi: int = 300
+    ocr_doubtful_confidence: float = 80.0  # under it (0-100), a short cell is read again on its own
     # Rows broken across a page break, joined back (`pdf_breaks`). Distances in points or
     # in the table's line heights.
     join_broken_rows: bool = True
@@ -79,6 +80,8 @@ class PdfSettings:
                 raise ValueError(f"PdfSettings.{name} cannot be negative")
         if self.ocr_dpi < 100:
             raise ValueError("PdfSettings.ocr_dpi under 100 makes OCR unreliable")
+        if not 0 <= self.ocr_doubtful_confidence <= 100:
+            raise ValueError("PdfSettings.ocr_doubtful_confidence is a Tesseract confidence between 0 and 100")
 
     def table_settings(self) -> dict[str, Any]:
         return {

@@ -210,6 +210,7 @@ class HeaderMatcher:
         self.cell_cache: dict[str, str | None] = {}  # header_cell_field's answers
         # the spellings this profile adds to the default's, longest first
         self.added = [(s, f) for s, f in by_length if s not in _default_spellings()]
+        self.added_fields = dict(self.added)
 
     def match(self, text: str) -> HeaderMatch | None:
         if text not in self.cache:
@@ -237,6 +238,11 @@ class HeaderMatcher:
         padded = f" {fold(text)} "
         return next((HeaderMatch(field, 100.0, "keyword") for spelling, field in self.added
                      if f" {spelling} " in padded), None)
+
+    def added_label(self, text: str) -> str | None:
+        """The field of a spelling the profile adds, when `text` is that spelling, whole (a
+        `Label : value` line's label)."""
+        return self.added_fields.get(fold(text)) if self.added_fields else None
 
     def is_known_spelling(self, text: str) -> bool:
         """The header is printed as one of the profile's spellings (no correction to log)."""

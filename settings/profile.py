@@ -118,6 +118,8 @@ class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
     summary_fiche_lists: list[str] = Field(default_factory=list)
+    default_thematique_code: Slug
+    default_thematique: str = Field(min_length=1)
 
 
 class WordsSection(Section):
@@ -152,6 +154,9 @@ class ThresholdsSection(Section):
     label_fuzzy: float = Field(ge=50, le=100)
     label_inside_min: int = Field(ge=1, le=60)
     label_max_chars: int = Field(ge=10, le=500)
+    label_max_words: int = Field(ge=1, le=50)
+    label_first_word_min: int = Field(ge=1, le=30)
+    fiche_thematique_max_chars: int = Field(ge=10, le=1000)
     fiche_labels_min: int = Field(ge=1, le=20)
     running_line_pages: int = Field(ge=2, le=1000)
     record_header_scan_rows: int = Field(ge=1, le=10000)
@@ -185,6 +190,7 @@ class PdfSection(Section):
     use_camelot: bool
     ocr_language: str = Field(pattern=r"^[a-z_+]+$")
     ocr_dpi: int = Field(ge=100, le=1200)
+    ocr_doubtful_confidence: float = Field(ge=0, le=100)
     join_broken_rows: bool
     column_tolerance: float = Field(ge=0)
     break_page_bottom_lines: float = Field(ge=0)

@@ -6,11 +6,12 @@ of that kind with cell accounting; `assemble` joins the documents into one plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
+from pgt.structure.mixed import Layout, Run, layout_runs, merge_thematiques
 from pgt.structure.priorisation import PriorisationBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
@@ -105,6 +106,9 @@ class BuiltDocument:
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
     profile = profile or default_profile()
+    runs = layout_runs(document, profile, is_action_header)
+    if runs is not None:  # grid tables and fiche forms in one document (structure/mixed.py)
+        return _build_mixed(document, runs, profile)
     if is_record_table(document, profile):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
         return _build_record_table(document, profile)
     fiche_form = is_fiche_form(document, profile)  # one label | value table per action (structure/fiche.py)
@@ -123,6 +127,13 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
         thematiques = FichesActionsBuilder(document, ledger, corrections, profile).build()
     else:
         thematiques, fiches = PriorisationBuilder(document, ledger, profile).build()
+    return _built(document, kind, ledger, thematiques, fiches, corrections)
+
+
+def _built(document: ExtractedDocument, kind: DocumentKind, ledger: Ledger, thematiques: list[Thematique],
+           fiches: list[Fiche], corrections: list[Correction], *, record_table: bool = False) -> BuiltDocument:
+    """The built document, once its builders are done: the ledger finished (every cell
+    placed or listed), the reader's notes first among the anomalies."""
     total, placed = ledger.finish()
     source = SourceDocument(
         name=document.name, kind=kind, format=document.format, sha256=document.sha256,
@@ -133,7 +144,7 @@ def build_document(document: ExtractedDocument, profile: Profile | None = None) 
         Anomaly(code="reader_note", message=note, severity="info", document=document.name)
         for note in document.warnings
     ] + ledger.anomalies
-    return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger)
+    return BuiltDocument(source, thematiques, fiches, corrections, anomalies, ledger, record_table=record_table)
 
 
 def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltDocument:
@@ -144,15 +155,37 @@ def _build_record_table(document: ExtractedDocument, profile: Profile) -> BuiltD
     if not builder.actions:
         raise NoPlanFound(f"{document.path}: no plan found: the action table of {', '.join(builder.empty_tables)} "
                           f"has no action row")
-    total, placed = ledger.finish()
-    source = SourceDocument(
-        name=document.name, kind=DocumentKind.fiches_actions, format=document.format, sha256=document.sha256,
-        lines=document.lines, pages=document.pages, encoding=document.encoding,
-        rows=document.rows_read, non_empty_cells=total, placed_cells=placed,
-    )
-    anomalies = [Anomaly(code="reader_note", message=note, severity="info", document=document.name)
-                 for note in document.warnings] + ledger.anomalies
-    return BuiltDocument(source, thematiques, [], corrections, anomalies, ledger, record_table=True)
+    return _built(document, DocumentKind.fiches_actions, ledger, thematiques, [], corrections, record_table=True)
+
+
+def _build_mixed(document: ExtractedDocument, runs: list[Run], profile: Profile) -> BuiltDocument:
+    """Each run with the builder of its layout, over one ledger (every cell of the document
+    placed or listed once); the thématiques merged in document order, the ids unique."""
+    ledger = Ledger(document.rows, document.set_aside)
+    corrections: list[Correction] = []
+    merged: dict[str, Thematique] = {}
+    ids: set[str] = set()
+    record_table = False
+    for run in runs:
+        part = replace(document, rows=run.rows, set_aside=[])
+        builder: FicheBuilder | TableBuilder | FichesActionsBuilder
+        if run.layout is Layout.fiche:
+            builder = FicheBuilder(part, ledger, corrections, profile)
+            if merged:
+                builder.go_on_in(list(merged.values())[-1], ids)
+        elif is_record_table(part, profile):
+            builder = TableBuilder(part, ledger, corrections, profile)
+            record_table = True
+        else:
+            builder = FichesActionsBuilder(part, ledger, corrections, profile)
+        builder.ids |= ids
+        merge_thematiques(merged, builder.build())
+        ids |= builder.ids
+    thematiques = list(merged.values())
+    if not any(t.all_actions() for t in thematiques):
+        raise NoPlanFound(f"{document.path}: no plan found: its grid tables and fiche forms hold no action")
+    return _built(document, DocumentKind.fiches_actions, ledger, thematiques, [], corrections,
+                  record_table=record_table)
 
 
 def _own_codes(document: BuiltDocument, taken: set[str]) -> None:

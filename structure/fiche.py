@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 from rapidfuzz import fuzz, process
 
@@ -86,7 +87,6 @@ INLINE_DASH = re.compile(r"\s+[-–—]\s+")
 # amounts: `15 000 €`, `12 500,50 euros`, `20 k€`
 AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
                     re.IGNORECASE)
-DEFAULT_THEMATIQUE = ("plan", "Plan d'actions")  # fiches no thématique heading or row names
 
 
 # ==== label and heading parsing ================================================================
@@ -109,6 +109,10 @@ class FicheLabels:
         self.fuzzy = thresholds.label_fuzzy
         self.inside_min = thresholds.label_inside_min
         self.max_chars = thresholds.label_max_chars
+        self.max_words = thresholds.label_max_words
+        self.first_word_min = thresholds.label_first_word_min
+        # `Label : value` in one cell: the label as long as a label cell may be
+        self.inline_label = re.compile(rf"^([^:\n]{{2,{self.max_chars}}}?)\s*:\s*(\S.*)$", re.DOTALL)
         labels = profile.labels
         self.exact = {_label_key(label): name for name, whole in labels.whole.items() for label in whole}
         # the longest entry a label is or starts with decides (`MOYEN HUMAIN` before `MOYEN`)
@@ -131,7 +135,7 @@ class FicheLabels:
 
     def _field(self, text: str) -> str | None:
         stripped = text.strip().rstrip(":").strip()
-        if not stripped or len(stripped) > self.max_chars or "\n" in stripped or len(stripped.split()) > 8:
+        if not stripped or len(stripped) > self.max_chars or "\n" in stripped or len(stripped.split()) > self.max_words:
             return None
         if any(ch.isdigit() for ch in stripped) or ":" in stripped and self.split_inline(stripped):
             return None  # `Axe 1` is a heading, `Pilote : CCAS` a label with its value
@@ -147,7 +151,7 @@ class FicheLabels:
         if best is not None and best[1] >= self.fuzzy:
             return self.fuzzy_fields[best[2]]
         first = key.split()[0]  # a misspelt first word (`CALENDRLER PREVISIONNEL`)
-        if len(first) >= 6:
+        if len(first) >= self.first_word_min:
             best = process.extractOne(first, self.one_word, scorer=fuzz.ratio)
             if best is not None and best[1] >= self.fuzzy:
                 return self.by_prefix[best[0]]
@@ -170,7 +174,7 @@ class FicheLabels:
     def split_inline(self, text: str) -> tuple[str, str, str] | None:
         """`Pilote : Centre social` → (label, field, value) when the part before the colon is a
         known label (strictly: a sentence with a colon is not a label)."""
-        found = _INLINE_LABEL.match(text.strip())
+        found = self.inline_label.match(text.strip())
         if not found:
             return None
         name = self.strict_field(found.group(1))
@@ -179,7 +183,6 @@ class FicheLabels:
         return found.group(1).strip(), name, found.group(2).strip()
 
 
-_INLINE_LABEL = re.compile(r"^([^:\n]{2,60}?)\s*:\s*(\S.*)$", re.DOTALL)
 fiche_labels = PerProfile(FicheLabels).get
 
 
@@ -239,9 +242,10 @@ def match_oo_heading(text: str) -> Heading | None:
     return _heading(OO_HEADING, text)
 
 
-def match_thematique_heading(text: str) -> Heading | None:
-    """`Thématique : Jeunesse` → ((), "Jeunesse")."""
-    if len(text) > 120:
+def match_thematique_heading(text: str, profile: Profile | None = None) -> Heading | None:
+    """`Thématique : Jeunesse` → ((), "Jeunesse"); a line longer than the profile's
+    `fiche_thematique_max_chars` is text."""
+    if len(text) > (profile or default_profile()).thresholds.fiche_thematique_max_chars:
         return None
     found = _heading(THEMATIQUE_HEADING, text, numbered=False)
     if found is None or not found.titre or found.titre[:1].islower():  # `Thématiques de la CTG`
@@ -262,7 +266,7 @@ def heading_titles(text: str, profile: Profile | None = None) -> list[str] | Non
     """The text left once a fiche-form heading's numbering is parsed off (for the cell
     audit, `pgt.accounting`), or None when the text is no such heading."""
     for matcher in (match_fiche_heading, match_oi_heading, match_oo_heading, match_axe_heading,
-                    match_thematique_heading, numbered_value):
+                    partial(match_thematique_heading, profile=profile), numbered_value):
         found = matcher(text)
         if found is not None:
             return [] if CONTINUED_ONLY.match(found.titre) else [found.titre]  # `Fiche action 2 (suite)`
@@ -281,7 +285,8 @@ def thematique_code(titre: str, profile: Profile | None = None) -> str:
     if found:
         return found
     slug = "_".join(fold(titre).lower().split())[:60].strip("_")
-    return slug if slug[:1].isalpha() else f"t_{slug}"[:60].strip("_") or DEFAULT_THEMATIQUE[0]
+    fallback = (profile or default_profile()).phrases.default_thematique_code
+    return slug if slug[:1].isalpha() else f"t_{slug}"[:60].strip("_") or fallback
 
 
 def list_items(value: str) -> list[str]:
@@ -359,7 +364,8 @@ def _pairs(row: SourceRow, labels: FicheLabels) -> list[tuple[int, list[int]]]:
 
 
 # ==== detection ================================================================================
-def _first_label(row: SourceRow, labels: FicheLabels) -> str | None:
+def first_label(row: SourceRow, labels: FicheLabels) -> str | None:
+    """The field the first cell of a table row names as a fiche label (`Pilote`, `Pilote : CCAS`)."""
     if not row.cells or not row.cells[0].strip():
         return None
     inline = labels.split_inline(row.cells[0])
@@ -379,7 +385,7 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
         if row.kind is not RowKind.TABLE:
             run += 1
             continue
-        name = _first_label(row, labels)
+        name = first_label(row, labels)
         if name is not None:
             fields_by_run.setdefault(run, set()).add(name)
         if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
@@ -437,6 +443,15 @@ class FicheBuilder:
         self.fiche_tables = self._fiche_tables()
         self.running_lines = self._running_lines()
 
+    def go_on_in(self, thematique: Thematique, taken: set[str]) -> None:
+        """Fiches that follow another layout's tables in the same document (structure/mixed.py):
+        those before a heading of their own go on in the thématique and axe the document was
+        in, under ids unlike the ones `taken`."""
+        self.thematiques[thematique.code] = thematique
+        self.thematique = thematique
+        self.axe = thematique.axes[-1] if thematique.axes else None
+        self.ids |= taken
+
     def build(self) -> list[Thematique]:
         previous_table: int | None = None
         previous_page: int | None = None
@@ -453,9 +468,10 @@ class FicheBuilder:
             previous_page = row.provenance.page
             self._table_row(row, first_of_table, after_break)
         self._finish()
-        if self.placeholder is not None and self.placeholder.code == DEFAULT_THEMATIQUE[0]:
+        phrases = self.plan_profile.phrases
+        if self.placeholder is not None and self.placeholder.code == phrases.default_thematique_code:
             self.ledger.note("inferred_thematique", "fiches before any thématique heading or row: placed under "
-                             f"'{DEFAULT_THEMATIQUE[1]}'", self.placeholder_row, severity="info", cells=[])
+                             f"'{phrases.default_thematique}'", self.placeholder_row, severity="info", cells=[])
         return list(self.thematiques.values())
 
     # ---- tables ----------------------------------------------------------------------------
@@ -468,7 +484,7 @@ class FicheBuilder:
                 continue
             counts = stats.setdefault(row.table_index, [0, 0, 0, 0])  # labels, label-less, rows, titles
             counts[2] += 1
-            if _first_label(row, self.labels) is not None:
+            if first_label(row, self.labels) is not None:
                 counts[0] += 1
             elif not row.cells[0].strip():
                 counts[1] += 1
@@ -664,7 +680,7 @@ class FicheBuilder:
                 self.title_target = opener(found, row)
                 self.ledger.place(row)
                 return True
-        theme = match_thematique_heading(text)
+        theme = match_thematique_heading(text, self.plan_profile)
         if theme is not None and theme.titre:
             self._finish()
             self._open_thematique(theme.titre, row)
@@ -716,7 +732,8 @@ class FicheBuilder:
 
     def _ensure_thematique(self, row: SourceRow) -> Thematique:
         if self.thematique is None:
-            code, titre = DEFAULT_THEMATIQUE
+            phrases = self.plan_profile.phrases
+            code, titre = phrases.default_thematique_code, phrases.default_thematique
             self.thematiques.setdefault(code, Thematique(code=code, titre=titre))
             self.thematique = self.placeholder = self.thematiques[code]
             self.placeholder_row = row

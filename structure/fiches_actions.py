@@ -345,6 +345,14 @@ class FichesActionsBuilder:
             return "parentalite"
         return "standard"
 
+    def _headerless_layout(self) -> list[str]:
+        """The columns of a table no header named: the profile's `[layouts]` entry named by
+        the thématique's code (this plan's enfance tables carry offers, its parentalité ones no
+        OO), else `standard`."""
+        layouts = self.plan_profile.layouts
+        code = self.cursor.thematique.code  # type: ignore[union-attr]
+        return layouts.get(code, layouts["standard"])
+
     def _log_header_spelling(self, field: str, text: str, row: SourceRow) -> None:
         if field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
             return
@@ -356,8 +364,7 @@ class FichesActionsBuilder:
 
     # ---- data rows ----------------------------------------------------------------------
     def _data_row(self, row: SourceRow) -> bool:
-        code = self.cursor.thematique.code  # type: ignore[union-attr]
-        fields = self.fields or self.plan_profile.layouts[code if code in ("enfance", "parentalite") else "standard"]
+        fields = self.fields or self._headerless_layout()
         first_index, first_text = row.non_empty[0]
         number = pat.match_action_number(first_text, self.plan_profile) if first_index <= 2 else None
         fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None

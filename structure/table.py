@@ -41,7 +41,7 @@ from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, Objectif
                         Thematique)
 from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
-                                  fold, record_header)
+                                  fold, header_matcher, record_header)
 from pgt.settings.profile import Profile, ThresholdsSection, default_profile
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
@@ -707,7 +707,7 @@ class TableBuilder:
         column); in a notes column, another short label names a value of `autres`. Returns
         what is left of the text."""
         notes = fold(column.header) in NOTE_HEADERS
-        lead, blocks = labelled_lines(text, named=notes, thresholds=self.thresholds)
+        lead, blocks = labelled_lines(text, named=notes, thresholds=self.thresholds, profile=self.profile)
         kept = list(lead)
         for block in blocks:
             value = "\n".join(block.lines).strip()
@@ -812,18 +812,23 @@ class Labelled:
         return "\n".join([f"{self.label} : {self.lines[0]}", *self.lines[1:]])
 
 
-def label_field(label: str) -> str | None:
-    """The field a label names, spelt as the vocabulary spells it (no fuzzy reading: a
-    sentence of a description that happens to hold a colon is not a label)."""
+def label_field(label: str, profile: Profile | None = None) -> str | None:
+    """The field a label names, spelt as the vocabulary spells it or as the profile's
+    `[fields]` adds it (`Chef de file`), whole: no fuzzy reading, a sentence of a
+    description that happens to hold a colon is not a label."""
     match = canonical_header(label)
-    if match is None or match.rule != "exact":
+    if match is not None and match.rule == "exact":
+        name = match.field
+    elif match is None and profile is not None:
+        name = header_matcher(profile).added_label(label) or ""
+    else:
         return None
-    name = _FIELD_OF.get(match.field, match.field)
+    name = _FIELD_OF.get(name, name)
     return name if name in LABEL_FIELDS else None
 
 
-def labelled_lines(text: str, named: bool = False,
-                   thresholds: ThresholdsSection | None = None) -> tuple[list[str], list[Labelled]]:
+def labelled_lines(text: str, named: bool = False, thresholds: ThresholdsSection | None = None,
+                   profile: Profile | None = None) -> tuple[list[str], list[Labelled]]:
     """(the lines before the first label, the labelled blocks). With `named`, a short
     capitalised label (`thresholds.note_label_words` words at most) that names no field
     also opens a block (a notes cell)."""
@@ -833,7 +838,7 @@ def labelled_lines(text: str, named: bool = False,
     for line in text.split("\n"):
         found = _LABEL_LINE.match(line)
         label = found.group(1).strip() if found else ""
-        field = label_field(label) if found else None
+        field = label_field(label, profile) if found else None
         is_named = bool(named and found and field is None and _NAMED_LABEL.match(label)
                         and len(label.split()) <= most_words)
         if found and (field is not None or is_named):

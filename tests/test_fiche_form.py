@@ -387,3 +387,56 @@ def test_sub_labels_under_a_merged_label():
         "Deux animateurs", "Un minibus", "Prestation de service")
     assert action.porteur == "Commune" and action.annee_debut == 2026
     assert audit_ledger(_document(text)).honest
+
+
+# ---- a grid and fiche forms in one document --------------------------------------------------
+def _blocks_as_text(blocks, path: Path) -> Path:
+    """Blocks as a text export prints them: lines, then a table's rows tab-separated, a blank
+    line after each block."""
+    lines: list[str] = []
+    for kind, block in blocks:
+        if kind == "text":
+            for line in block:
+                lines += [line, ""]
+        else:
+            lines += ["\t".join(cell.replace("\n", " ") for cell in row) for row in block.cells]
+            lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["text", "docx"])
+def test_regression_grid_and_fiche_forms_in_one_document_are_both_read(fmt, tmp_path):
+    """The held-out plan (tests/lo_pdf_fixtures.py `held_out_blocks`): a grid of nine actions
+    (N° | Intitulé de l'action | Pilote | …), then the same nine as fiche forms (Pilote |
+    Objectifs | Description…). One builder was picked for the whole document: the grid was
+    read, the fiches listed as "table with no action header" (54 anomalies, 71 of 171 cells
+    placed). Each run of tables is now read by its layout's builder, into one thématique."""
+    from docx_fixtures import render_docx_blocks
+    from lo_pdf_fixtures import filler_text, held_out_blocks
+
+    blocks = held_out_blocks()
+    path = (_blocks_as_text(blocks, tmp_path / "plan.txt") if fmt == "text"
+            else render_docx_blocks(blocks, tmp_path / "plan.docx"))
+    result = convert([path])
+    plan = result.plan
+    [thematique] = plan.thematiques
+    assert thematique.titre == "CONVENTION TERRITORIALE GLOBALE – PLAN D'ACTIONS"
+    grid = thematique.actions  # the record table's rows: the thématique's own actions
+    fiches = [a for axe in thematique.axes for a in axe.all_actions()]
+    assert [a.numero for a in grid] == list(range(1, 10))
+    assert [a.numero for a in fiches] == list(range(1, 10))
+    assert len({a.id for a in plan.all_actions()}) == 18
+    for n, action in enumerate(grid, 1):
+        assert action.porteur == f"Service enfance-jeunesse de la commune {n}"
+        assert action.echeances == f"{2024 + n % 3} - {2027 + n % 2}"
+    for n, action in enumerate(fiches, 1):
+        assert action.porteur == f"Service enfance-jeunesse de la commune {n}"
+        assert action.objectifs is not None and action.objectifs.split()[:3] == filler_text(400 + n, 25).split()[:3]
+        assert action.description is not None and len(action.description.split()) == 120 + 40 * (n % 3)
+        assert action.indicateurs
+    assert not any(a.code == "table_not_plan" for a in plan.anomalies)
+    [document] = plan.documents
+    assert document.placed_cells >= document.non_empty_cells - 1  # the ENJEU line, listed (group_header)
+    cells = audit(plan, result.documents)
+    assert not cells.unaccounted and cells.holds, cells.unaccounted[:5]

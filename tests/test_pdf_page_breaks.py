@@ -443,6 +443,22 @@ def test_rows_broken_across_pages_in_a_plan_of_other_wording_are_read_whole(held
     assert sum(r.repeated_header for r in document.rows) >= 1
 
 
+def test_regression_held_out_grid_and_fiche_forms_both_read_from_pdf(held_out_plan):
+    """The held-out plan's LibreOffice PDF: its grid and its fiche forms (some cut across
+    pages) each read by their layout's builder — it was read as a grid only, the fiches
+    listed as tables with no action header."""
+    _, document = held_out_plan
+    plan = plan_from_documents([document])
+    [thematique] = plan.thematiques
+    fiches = [a for axe in thematique.axes for a in axe.all_actions()]
+    assert [a.numero for a in thematique.actions] == [a.numero for a in fiches] == list(range(1, 10))
+    for n, action in enumerate(fiches, 1):
+        assert action.porteur == f"Service enfance-jeunesse de la commune {n}"
+        assert len(action.description.split()) == 120 + 40 * (n % 3)  # whole across the page breaks
+    assert not any(a.code == "table_not_plan" for a in plan.anomalies)
+    assert plan.documents[0].placed_cells >= plan.documents[0].non_empty_cells - 1  # the ENJEU line, listed
+
+
 @pytest.fixture(scope="session")
 def other_wording_plans(tmp_path_factory):
     """A plan worded unlike raw/ (tests/other_plans.py: `ENJEU 1 –`, `OBJECTIF GÉNÉRAL 1`,

@@ -31,7 +31,9 @@ from pgt.schema import DocumentKind
 from pgt.structure import detect_kind
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.fiches_actions import FichesActionsBuilder
-from pgt.structure.fiche import FicheBuilder, is_fiche_form, label_field, thematique_code
+from pgt.structure.fiche import (
+    FicheBuilder, is_fiche_form, label_field, match_thematique_heading, split_inline_label, thematique_code,
+)
 from pgt.structure.ledger import Ledger
 from pgt.structure.realign import place_cells
 from pgt.structure.table import is_record_table, labelled_lines
@@ -455,15 +457,16 @@ def rows_document(*rows: tuple[tuple[str, ...], int | None, int | None]):
 def test_builder_thresholds_are_printed_with_a_comment_each():
     printed = run_pgt("profile").stdout
     thresholds = default_profile().thresholds.model_dump()
-    for key in ("label_fuzzy", "label_inside_min", "label_max_chars", "fiche_labels_min", "running_line_pages",
+    for key in ("label_fuzzy", "label_inside_min", "label_max_chars", "label_max_words", "label_first_word_min",
+                "fiche_thematique_max_chars", "fiche_labels_min", "running_line_pages",
                 "record_header_scan_rows", "record_header_min_fields", "record_thematique_axes_share", "note_label_words",
                 "realign_displacement_cost", "realign_change_cost", "realign_unplaced_cost", "column_min_word_count",
                 "column_profile_weight", "column_displacement_cost", "column_change_cost", "column_unplaced_cost",
                 "column_foreign_in_typed_cost", "offer_libelle_doubt"):
         line = next(line for line in printed.splitlines() if line.startswith(f"{key} = "))
         assert "#" in line and tomllib.loads(line.split("#")[0])[key] == thresholds[key]
-    for key in ("join_broken_rows", "column_tolerance", "break_page_bottom_lines", "break_cell_reach_lines",
-                "row_start_patterns"):
+    for key in ("ocr_doubtful_confidence", "join_broken_rows", "column_tolerance", "break_page_bottom_lines",
+                "break_cell_reach_lines", "row_start_patterns"):
         assert f"\n{key} = " in printed
     assert tomllib.loads(printed)["pdf"]["row_start_patterns"] == list(PdfSettings().row_start_patterns)
 
@@ -474,6 +477,11 @@ def test_builder_thresholds_are_printed_with_a_comment_each():
     ("[thresholds]\nrecord_thematique_axes_share = 2\n", "line 2: thresholds.record_thematique_axes_share: Input"),
     ("[pdf]\nrow_start_patterns = ['^(unclosed']\n", "line 2: pdf.row_start_patterns: pattern '^(unclosed' is no"),
     ("[pdf]\nbreak_cell_reach_lines = 'far'\n", "line 2: pdf.break_cell_reach_lines: Input should be a valid number"),
+    ("[pdf]\nocr_doubtful_confidence = 101\n", "line 2: pdf.ocr_doubtful_confidence: Input should be less than or eq"),
+    ("[thresholds]\nlabel_max_words = 0\n", "line 2: thresholds.label_max_words: Input should be greater than"),
+    ("[thresholds]\nlabel_first_word_min = 'six'\n", "line 2: thresholds.label_first_word_min: Input should be"),
+    ("[thresholds]\nfiche_thematique_max_chars = 5\n", "line 2: thresholds.fiche_thematique_max_chars: Input should"),
+    ('[phrases]\ndefault_thematique_code = "Plan"\n', "line 2: phrases.default_thematique_code: String should match"),
 ])
 def test_a_wrong_builder_threshold_is_one_line_naming_it_exit_2(tmp_path, text, message):
     bad = tmp_path / "bad.toml"
@@ -811,3 +819,107 @@ def test_regression_profile_header_spelling_read_in_a_workbook(tmp_path):
     assert [(a.titre, a.porteur, a.autres) for a in actions] == [
         ("Créer un RPE", "Mairie de Vallée", {}), ("Ouvrir un local jeunes", "CCAS", {})]
     assert not any(a.code == "unknown_header" for a in plan.anomalies)
+
+
+# ---- issue 11's leftovers: the OCR, fiche-form and labelled-line values as profile data ---------
+
+def test_ocr_doubtful_confidence_is_profile_data(tmp_path, monkeypatch):
+    """A short cell OCR read under `[pdf] ocr_doubtful_confidence` is read again on its own
+    (one more Tesseract call); at a lower setting, the same cell is trusted."""
+    import numpy as np
+
+    from pgt.extract import ocr
+
+    calls: list[int] = []
+    monkeypatch.setattr(ocr, "run_tesseract", lambda gray, dpi, language, psm=3: calls.append(psm) or [])
+    gray = np.full((200, 200), 255, dtype=np.uint8)
+    gray[80:120, 90:110] = 0  # the ink of a short cell (`1`)
+
+    def reread(text: str) -> int:
+        settings = PdfSettings(**profile_file(tmp_path, f"[pdf]\n{text}\n").pdf.model_dump())
+        calls.clear()
+        ocr._reread_doubtful_cells(gray, 72, "fra", [[(40.0, 40.0, 160.0, 160.0)]], [["1"]], [[60.0]],
+                                   settings.ocr_doubtful_confidence)
+        return len(calls)
+
+    assert PdfSettings().ocr_doubtful_confidence == default_profile().pdf.ocr_doubtful_confidence == 80.0
+    assert reread("") == 1  # read at 60 %: doubtful under the default 80
+    assert reread("ocr_doubtful_confidence = 50") == 0
+
+
+def test_fiche_label_numbers_are_profile_thresholds(tmp_path):
+    assert label_field("Structure pilote de l'action") == "porteur"
+    few_words = profile_file(tmp_path, "[thresholds]\nlabel_max_words = 3\n")
+    assert label_field("Structure pilote de l'action", few_words) is None
+    # a misspelt first word matched alone (the whole label is too far from any)
+    assert label_field("Calendrler des actions envisagées") == "echeances"
+    assert label_field("Calendrler des actions envisagées",
+                       profile_file(tmp_path, "[thresholds]\nlabel_first_word_min = 11\n")) is None
+    long = "Thématique : Jeunesse et " + "vie étudiante " * 8
+    assert match_thematique_heading(long) is None  # longer than 120 characters: text
+    wide = profile_file(tmp_path, "[thresholds]\nfiche_thematique_max_chars = 200\n")
+    assert match_thematique_heading(long, wide).titre.startswith("Jeunesse et vie étudiante")
+    # `Label : value` in one cell: the label as long as `label_max_chars` allows
+    label = "Structure pilote " + "x" * 50
+    assert split_inline_label(f"{label} : CCAS") is None
+    assert split_inline_label(f"{label} : CCAS", profile_file(tmp_path, "[thresholds]\nlabel_max_chars = 90\n")) == (
+        label, "porteur", "CCAS")
+
+
+def test_default_thematique_of_fiche_forms_is_profile_data(tmp_path):
+    path = tmp_path / "fiches.txt"
+    path.write_text("Fiche action n°1 – Créer un lieu d'accueil parents-enfants\n\nPilote\tCentre social\n"
+                    "Public cible\tFamilles\nCalendrier\t2024-2026\n", encoding="utf-8")
+    [thematique] = convert([path]).plan.thematiques
+    assert (thematique.code, thematique.titre) == ("plan", "Plan d'actions")
+    profile = profile_file(tmp_path, '[phrases]\ndefault_thematique_code = "fiches"\n'
+                                     'default_thematique = "Fiches actions de la CTG"\n')
+    plan = convert([path], profile=profile).plan
+    [thematique] = plan.thematiques
+    assert (thematique.code, thematique.titre) == ("fiches", "Fiches actions de la CTG")
+    assert thematique.all_actions()[0].porteur == "Centre social"
+    assert any(a.code == "inferred_thematique" and "Fiches actions de la CTG" in a.message for a in plan.anomalies)
+
+
+def test_regression_profile_field_spelling_read_in_a_labelled_line(tmp_path):
+    """A free-text cell's `Chef de file : Mairie` line: the profile's `[fields]` spelling of
+    the porteur was honoured in record-table headers (`record_header`) but not in labelled
+    lines, which matched the built-in vocabulary only: the line stayed in the description."""
+    csv = record_csv(tmp_path, "Axe;Titre;Calendrier;Descriptif",
+                     '1. Petite enfance;Créer un RPE;2024;"Ouvrir un relais\nChef de file : Mairie"',
+                     '2. Jeunesse;Ouvrir un local;2025;"Un local\nPublic visé : jeunes"')
+    before = convert([csv]).plan.all_actions()
+    assert before[0].porteur is None and before[0].description == "Ouvrir un relais\nChef de file : Mairie"
+    profile = profile_file(tmp_path, '[fields]\nporteur = ["CHEF DE FILE"]\n')
+    actions = convert([csv], profile=profile).plan.all_actions()
+    assert (actions[0].porteur, actions[0].description) == ("Mairie", "Ouvrir un relais")
+    assert (actions[1].public_vise, actions[1].description) == ("jeunes", "Un local")
+    lead, blocks = labelled_lines("Intro\nChef de file : CCAS", profile=profile)
+    assert lead == ["Intro"] and [(b.label, b.field) for b in blocks] == [("Chef de file", "porteur")]
+
+
+def test_headerless_table_layout_is_chosen_by_the_profiles_layouts(tmp_path):
+    """A table no header names takes the `[layouts]` entry named by its thématique's code,
+    else `standard` (it was `enfance` / `parentalite` by code, written in the builder)."""
+    from test_builder_cases import detail
+
+    text = detail("1. Créer un RPE\t1\tMairie\tFamilles\t2024\tCAF\t1 ETP\tSalle\t5000\tNombre de familles") + (
+        "\nTHEMATIQUE JEUNESSE\n\nAXE STRATEGIQUE I\nTitre de l'axe\n\nOBJECTIF INTERMEDIAIRE 1\nTitre de l'OI\n\n"
+        "1. Ouvrir un local jeunes\tCentre social\tLycéens du territoire\t2025-2026\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    expected = ("Centre social", "Lycéens du territoire", "2025-2026")
+    standard = convert([path]).plan  # the standard layout (titre, oo, porteur…): its cells realigned
+    local = next(a for a in standard.all_actions() if a.id == "jeunesse-1-1-1")
+    assert (local.porteur, local.public_vise, local.echeances) == expected
+    assert [a.record_id for a in standard.anomalies if a.code == "realigned_cells"] == ["jeunesse-1-1-1"]
+    profile = profile_file(tmp_path, '[layouts]\njeunesse = ["titre", "porteur", "public_vise", "echeances"]\n')
+    own = convert([path], profile=profile).plan  # the thématique's own layout: read in place
+    local = next(a for a in own.all_actions() if a.id == "jeunesse-1-1-1")
+    assert (local.porteur, local.public_vise, local.echeances) == expected
+    assert not any(a.code == "realigned_cells" for a in own.anomalies)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[layouts]\njeunesse = ["titre", "porteurs"]\n', encoding="utf-8")
+    result = run_pgt("profile", "--check", str(bad))
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "layouts: layout 'jeunesse': unknown field 'porteurs'" in result.stderr
