@@ -3,19 +3,25 @@ no engine (no bitmap library, no Tesseract), and each is tested on words alone."
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
+from helpers import ROOT
 from pgt.extract.ocr_repairs import Word, classify_dashes, fix_ocr_cell, fix_ocr_word, fix_word_confusions
 
 
 def test_repairs_load_no_ocr_engine():
     """ocr.py mixed the engine with the repairs: testing a repair meant loading the engine."""
     code = ("import sys, pgt.extract.ocr_repairs; "
-            "print(sorted(m for m in ('numpy', 'cv2', 'pypdfium2', 'pgt.extract.ocr', 'pgt.extract.tesseract_api') "
-            "if m in sys.modules))")
+            "print(sorted(m for m in ('numpy', 'cv2', 'pypdfium2', 'PIL') if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+    # and the repairs module itself imports no part of the engine
+    tree = ast.parse((ROOT / "extract" / "ocr_repairs.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not imported & {"pgt.extract.ocr", "pgt.extract.tesseract_api", "pgt.extract.pdf"}
 
 
 def test_typographic_apostrophes_become_plain():
