@@ -159,3 +159,26 @@ def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
         positions = sorted(rng.sample(range(len(chosen) + 3), rng.randint(0, min(6, len(chosen) + 2))))
         cells = [(pos, rng.choice(texts)) for pos in positions]
         assert guided_positions(cells, chosen, profile) == (_guided_by_lists(cells, chosen, profile) if cells else [])
+
+
+def _spread_by_fields(profile: ColumnProfile, text: str, fields: list[str]) -> list[float]:
+    """spread as first written (each field's `_share`, one field after the other): the reference."""
+    known_words = profile._known(text)
+    shares = [profile._share(known_words, f) for f in fields]
+    mean = sum(shares) / len(shares) if shares else 0.0
+    evidence = len(known_words) / (len(known_words) + 2)
+    return [evidence * (s - mean) for s in shares]
+
+
+def test_spread_by_words_answers_as_the_field_by_field_shares():
+    rng = random.Random(15)
+    vocabulary = ["Service", "jeunesse", "Associations", "sportives", "animateurs", "enfants", "subvention",
+                  "ville", "parents", "écoles", "Taux", "fréquentation", "Qwerty"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "moyens_financiers", "echeances",
+              "indicateurs", "titre"]
+    profile = ColumnProfile()
+    for _ in range(200):
+        profile.learn({f: " ".join(rng.choices(vocabulary, k=rng.randint(1, 4))) for f in rng.sample(fields, 3)})
+        text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 5)))
+        chosen = rng.sample(fields, rng.randint(0, len(fields)))
+        assert profile.spread(text, chosen) == _spread_by_fields(profile, text, chosen)  # exact floats
