@@ -1,16 +1,22 @@
 """The shortcuts answer as the plain scans did: the closest header spelling compared among
 those of a near length only, the keyword spellings among those of the header's own words
-only, the list separators of a text without parentheses found by the regex engine."""
+only, the list separators of a text without parentheses found by the regex engine, a summary
+cell's marker read with the cheap test first."""
 
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from pgt.extract import read_document
 from pgt.normalize import fields
+from pgt.settings import headings as pat
 from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
 from pgt.settings.text import fold
+from pgt.structure.priorisation import _marker_kind
 
 
 
@@ -83,3 +89,28 @@ def test_list_separators_found_as_the_character_walk_finds_them():
         for _ in range(3000):
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
             assert fields._split_outside_parentheses(text, separators) == split_by_walking(text, separators), text
+
+
+def _marker_kind_as_first_written(text: str) -> str | None:
+    if pat.match_oi_cell(text):
+        return "oi"
+    if pat.split_three_digit_oo(text) and text.lstrip()[:3].isdigit():
+        return "oo_three_digits"
+    if pat.match_oo_cell(text):
+        return "oo"
+    if pat.starts_with_fiche(text):
+        return "fiche"
+    return None
+
+
+def test_marker_kind_with_the_digits_first_answers_as_first_written():
+    """The three-digit check before the split: the same marker for every rest of every cell
+    of raw/'s summary document (as split_marker_cell asks), and for made-up OO cells."""
+    rows = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-priorisation.txt").rows
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    texts += ["001 : Développer 002 : Créer", "  002 : x\n003 : y", "000 : rien", "12 ans", "123", "OO 2 : a 004 : b",
+              "OI 1 001 : a", "Fiche 3 : 001 : a"]
+    rests = [text[m.start():] for text in texts for m in re.finditer(r"(?<=\s)\S", text)]
+    assert len(rests) > 1000
+    for text in texts + rests:
+        assert _marker_kind(text) == _marker_kind_as_first_written(text), text
