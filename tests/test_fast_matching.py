@@ -114,3 +114,28 @@ def test_marker_kind_with_the_digits_first_answers_as_first_written():
     assert len(rests) > 1000
     for text in texts + rests:
         assert _marker_kind(text) == _marker_kind_as_first_written(text), text
+
+
+
+class _EveryName(dict):
+    """Every known name for any first token: split_run_together then scans them all, as first written."""
+
+    def get(self, key, default=None):  # noqa: ANN001, ANN201, ARG002
+        return fields._known_partenaires()
+
+
+def test_partner_runs_cut_by_names_of_the_same_first_token_as_by_the_full_scan(monkeypatch):
+    """raw/'s cells and made-up runs of known names are cut at the same places whether the
+    names are looked up by their first token or all scanned at every token."""
+    names = fields._known_partenaires()
+    assert sum(len(v) for v in fields._partenaires_by_first_token().values()) == len(names)
+    rng = random.Random(15)
+    rows = [row for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+            for row in read_document(Path(__file__).resolve().parent.parent / "raw" / name).rows]
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    spelled = [" ".join(n).title() for n in names] + [" ".join(n) for n in names]
+    texts += [" ".join(rng.choices(spelled + ["Mairie", "de", "CAF", "et"], k=rng.randint(1, 6))) for _ in range(300)]
+    fast = [fields.split_partenaires(text) for text in texts]
+    assert sum(len(pieces) > 1 for pieces in fast) > 100
+    monkeypatch.setattr(fields, "_partenaires_by_first_token", lambda extra=(): _EveryName())
+    assert fast == [fields.split_partenaires(text) for text in texts]
