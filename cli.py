@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
@@ -189,7 +190,7 @@ def convert_command(
 ) -> None:
     from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
-    from pgt.write.report import render_report
+    from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
 
     with reported_errors():
@@ -199,7 +200,8 @@ def convert_command(
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
         with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
-            extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
+            # the page is rendered when written, and let go before the next file is made
+            extra_files = ({"report.html": partial(report_chunks, result.plan, pictures, overrides=overrides_read)}
                            if report else {})
             write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
     if not quiet:

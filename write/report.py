@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
@@ -595,5 +595,12 @@ def render_report(plan: Plan, images: Mapping[str, list[str]] | None = None,
     `images`: action id → data URIs of its source row's pictures (see `build_report`).
     `overrides`: (override, status, message) of the fixes the conversion read (`--overrides`),
     listed on the page so that the officer's edits are downloaded merged with them."""
-    return _environment().get_template(TEMPLATE).render(report=build_report(plan, images), plan=plan,
-                                                       editing=editing_data(overrides))
+    return "".join(report_chunks(plan, images, overrides))
+
+
+def report_chunks(plan: Plan, images: Mapping[str, list[str]] | None = None,
+                  overrides: Sequence[tuple[OverrideLine, str, str]] = ()) -> Iterator[str]:
+    """`render_report`'s page as the template makes it, piece by piece: written as they
+    come, the page of a large plan is never held whole (nor its pieces all at once)."""
+    return _environment().get_template(TEMPLATE).generate(report=build_report(plan, images), plan=plan,
+                                                         editing=editing_data(overrides))
