@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from pgt.schema import (
     Action,
@@ -549,6 +550,16 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
+def editable(record_id: object, field: object, value: object) -> Markup:
+    """The attributes that make a value editable in place on the page (what the template's
+    `editable` macro wrote, escaped as its `{{ }}` were: ` data-edit-record="…"
+    data-edit-field="…"`, and ` data-edit-value="…"` when there is a value)."""
+    attributes = f' data-edit-record="{escape(record_id)}" data-edit-field="{escape(field)}"'
+    if value:
+        attributes += f' data-edit-value="{escape(value)}"'
+    return Markup(attributes)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # autoescape on for every template whatever its extension: all source text is untrusted.
@@ -560,6 +571,7 @@ def _environment() -> Environment:
     environment.filters["text"] = _text
     environment.filters["plural"] = plural
     environment.globals["search_ligatures"] = SEARCH_LIGATURES
+    environment.globals["editable"] = editable
     return environment
 
 
