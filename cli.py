@@ -7,16 +7,23 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
 
 from pgt.errors import ExitCode, PgtError, exit_codes_help
+
+# pydantic looks for plugins in every installed distribution's metadata when pgt's first
+# model is built (about 10 ms of each command); pgt uses none. Set before pydantic is
+# imported (the commands import it); a user who wants a plugin sets the variable himself.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 # The pipeline, the writers and the report are imported inside the commands that use them:
 # lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
@@ -183,7 +190,7 @@ def convert_command(
 ) -> None:
     from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
-    from pgt.write.report import render_report
+    from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
 
     with reported_errors():
@@ -193,7 +200,8 @@ def convert_command(
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
         with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
-            extra_files = ({"report.html": render_report(result.plan, pictures, overrides=overrides_read)}
+            # the page is rendered when written, and let go before the next file is made
+            extra_files = ({"report.html": partial(report_chunks, result.plan, pictures, overrides=overrides_read)}
                            if report else {})
             write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
     if not quiet:

@@ -132,6 +132,18 @@ def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[
 
 def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override],
                          profile: Profile) -> Plan:
+    # validated again from its dump; the draft, its builders' ledgers and rows are let go
+    # first (they are the helper's locals): a large plan is not held three times over
+    data = _normalized_draft(documents, overrides, profile).model_dump()
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as error:  # a builder bug, not bad input: say what failed
+        first = error.errors()[0]
+        raise PgtError(f"the plan read from {', '.join(d.name for d in documents)} does not validate: "
+                       f"{first['msg']} at {'/'.join(str(p) for p in first['loc'])}") from None
+
+
+def _normalized_draft(documents: list[ExtractedDocument], overrides: Sequence[Override], profile: Profile) -> Plan:
     built: list[BuiltDocument] = [build_document(document, profile) for document in documents]
     thematiques, fiches = assemble(built)
     draft = Plan(
@@ -142,13 +154,7 @@ def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence
         anomalies=[a for b in built for a in b.anomalies],
     )
     summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
-    draft = normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
-    try:
-        return Plan.model_validate(draft.model_dump())
-    except ValidationError as error:  # a builder bug, not bad input: say what failed
-        first = error.errors()[0]
-        raise PgtError(f"the plan read from {', '.join(d.name for d in documents)} does not validate: "
-                       f"{first['msg']} at {'/'.join(str(p) for p in first['loc'])}") from None
+    return normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
 
 
 def source_row_images(result: ConversionResult, *, password: str | None = None) -> dict[str, list[str]]:

@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from pgt.normalize.log import CorrectionLog
 from pgt.normalize.similarity import significant, similarity
 from pgt.normalize.typos import fix_text
@@ -151,10 +153,27 @@ def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]
 
 def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
                        limits: ThresholdsSection) -> list[Candidate]:
-    candidates = [c for f in fiches for p in placed if (c := pair_score(f, p, ranks[f.id], limits)) is not None]
+    candidates = [c for f in fiches for p in _title_alike(f, placed, limits)
+                  if (c := pair_score(f, p, ranks[f.id], limits)) is not None]
     # equal scores: the first print (a block printed twice is the same action), then ids
     candidates.sort(key=lambda c: (-c.score, c.placed.rank, c.placed.action.id, c.fiche.id))
     return _one_to_one(candidates)
+
+
+def _title_alike(fiche: Fiche, placed: list[Placed], limits: ThresholdsSection) -> list[Placed]:
+    """The actions `pair_score` may accept for `fiche`, in their order: those without a title
+    (judged on number and axe) and those whose title is at least half alike (below
+    that, no pair is accepted). The titles are compared by rapidfuzz in one call, with the
+    same scorer as `similarity` (tests/test_crosswalk_alignment.py)."""
+    left = significant(fiche.titre)
+    titled = [i for i, p in enumerate(placed) if p.action.titre is not None]
+    cutoff = min(limits.crosswalk_title_alike, limits.crosswalk_title_half)
+    alike = set()
+    if left:
+        found = process.extract(left, [significant(placed[i].action.titre) for i in titled], scorer=fuzz.token_set_ratio,
+                                score_cutoff=cutoff, limit=None)
+        alike = {titled[index] for _, _, index in found}
+    return [p for i, p in enumerate(placed) if p.action.titre is None or i in alike]
 
 
 def _one_to_one(candidates: list[Candidate]) -> list[Candidate]:

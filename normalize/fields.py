@@ -166,6 +166,16 @@ def _known_partenaires(extra: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ..
 
 
 @lru_cache(maxsize=8)
+def _partenaires_by_first_token(extra: tuple[str, ...] = ()) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The known partner names by their first folded token, longest first within each (the
+    order of `_known_partenaires`): a name can only match where its first token is."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for name in _known_partenaires(extra):
+        by_first.setdefault(name[0], []).append(name)
+    return {first: tuple(names) for first, names in by_first.items()}
+
+
+@lru_cache(maxsize=8)
 def known_acronyms(extra: tuple[str, ...] = ()) -> frozenset[str]:
     """The shipped acronyms, and the profile's (`extra`)."""
     return frozenset(line.upper() for line in [*data_lines("acronymes.txt"), *extra])
@@ -205,9 +215,12 @@ def split_run_together(item: str, words: WordLists = DEFAULT_WORDS) -> list[str]
     tokens = item.split()
     folded = [fold(t) for t in tokens]
     cuts: set[int] = set()
+    by_first = _partenaires_by_first_token(words.partenaires)
     position = 0
     while position < len(tokens):
-        name = next((n for n in _known_partenaires(words.partenaires)
+        # the first known name (longest first) printed from here: among those starting with
+        # this token only, rather than all of them at every token (tests/test_fast_matching.py)
+        name = next((n for n in by_first.get(folded[position], ())
                      if tuple(folded[position:position + len(n)]) == n), None)
         if name is not None:
             cuts.update({position, position + len(name)})

@@ -43,6 +43,7 @@ class ColumnProfile:
         self.min_word_count = self.thresholds.column_min_word_count
         self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
         self.totals: Counter[str] = Counter()
+        self.by_word: dict[str, dict[str, int]] = defaultdict(dict)  # by_field turned around, for spread
 
     def learn(self, values: dict[str, str]) -> None:
         for field, text in values.items():
@@ -51,6 +52,8 @@ class ColumnProfile:
             for word in set(words(text)):
                 self.by_field[field][word] += 1
                 self.totals[word] += 1
+                fields = self.by_word[word]
+                fields[field] = fields.get(field, 0) + 1
 
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
@@ -72,7 +75,16 @@ class ColumnProfile:
         """The cell's share in each field, centred on their mean: a cell whose words are
         everywhere pulls nowhere."""
         known_words = self._known(text)  # read once for every field
-        shares = [self._share(known_words, f) for f in fields]
+        n_known = len(known_words)
+        # _share of each field, summed word by word from the fields each word was placed in:
+        # a field without the word adds 0.0 to its sum, which leaves the sum as it is, so the
+        # same terms are added in the same order as `_share`'s (tests/test_offer_alignment.py)
+        sums: dict[str, float] = {}
+        for w in known_words:
+            total = self.totals[w]
+            for field, count in self.by_word[w].items():
+                sums[field] = sums.get(field, 0) + count / total
+        shares = [sums.get(f, 0) / n_known for f in fields] if n_known else [0.0] * len(fields)
         mean = sum(shares) / len(shares) if shares else 0.0
         known = len(known_words)
         evidence = known / (known + 2)  # one known word is a third of the evidence of many

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from pgt.settings import headings as pat
 from pgt.structure.hierarchy import HierarchyCursor, provenance_of
 from pgt.structure.ids import action_id, unique
-from pgt.structure.ledger import Ledger
+from pgt.structure.ledger import Ledger, UnrecordedLedger
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
@@ -109,9 +109,10 @@ class FichesActionsBuilder:
 
     def _scout_profile(self) -> ColumnProfile:
         """The column profile of the whole document, from a first walk whose plan, ledger
-        and corrections are thrown away: the first offer rows are then laid with what the
-        columns hold further down too."""
-        scout = FichesActionsBuilder(self.document, Ledger(self.document.rows), [], self.plan_profile)
+        and corrections are thrown away (a ledger recording nothing: no anomaly made for
+        nothing): the first offer rows are then laid with what the columns hold further
+        down too."""
+        scout = FichesActionsBuilder(self.document, UnrecordedLedger(), [], self.plan_profile)
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile

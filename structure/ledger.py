@@ -9,7 +9,7 @@ from pgt.schema import Anomaly
 from pgt.settings.text import loose_key
 
 
-__all__ = ["Ledger", "loose_key"]  # loose_key: the one text fold's loose form (settings/text.py)
+__all__ = ["Ledger", "UnrecordedLedger", "loose_key"]  # loose_key: the one text fold's loose form (settings/text.py)
 
 
 class Ledger:
@@ -101,3 +101,27 @@ def _cell_refs(row: SourceRow, listed: list[str], indices: Iterable[int] | None)
     chosen = list(indices) if indices is not None else [i for i, text in row.non_empty if text in listed]
     named = [refs[i] for i in chosen if i < len(refs) and refs[i] and row.cells[i].strip()]
     return " ".join(named) or None
+
+
+class UnrecordedLedger(Ledger):
+    """A ledger that records nothing, for a walk whose accounting is thrown away (the
+    fiches actions builder's scout walk): the builders write to their ledger and never
+    read it, so what a walk does is the same with this one (tests/test_offer_alignment.py)."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+
+    def place(self, row: SourceRow, indices: Iterable[int] | None = None) -> None:
+        pass
+
+    def note(self, code: str, message: str, row: SourceRow | None = None, *,
+             severity: str = "warning", record_id: str | None = None,
+             cells: list[str] | None = None, indices: Iterable[int] | None = None) -> None:
+        pass
+
+    def residue(self, row: SourceRow, reason: str, indices: Iterable[int] | None = None,
+                *, severity: str = "warning", code: str = "unplaced_cells") -> None:
+        pass
+
+    def refuse(self, row: SourceRow, index: int, reason: str, *, code: str, severity: str = "warning") -> None:
+        pass

@@ -298,7 +298,9 @@ def _marker_kind(text: str) -> str | None:
     fiche; None when it starts with none."""
     if pat.match_oi_cell(text):
         return "oi"
-    if pat.split_three_digit_oo(text) and text.lstrip()[:3].isdigit():
+    # the three digits first: split_marker_cell asks this of every word's rest of the cell,
+    # and splitting that rest at each `nnn :` for nothing made it quadratic in the cell's words
+    if text.lstrip()[:3].isdigit() and pat.split_three_digit_oo(text):
         return "oo_three_digits"
     if pat.match_oo_cell(text):
         return "oo"

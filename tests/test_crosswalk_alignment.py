@@ -4,11 +4,12 @@ the paraphrased fiches, each pair has a confidence."""
 from __future__ import annotations
 
 import csv
+import random
 from pathlib import Path
 
 from helpers import actions_by_id
 
-from pgt.normalize.crosswalk import Placed, match
+from pgt.normalize.crosswalk import Placed, _across_objectives, _one_to_one, match, pair_score
 from pgt.settings.profile import default_profile
 
 PLACE_CONFIDENCE = default_profile().thresholds.crosswalk_place_confidence
@@ -117,3 +118,29 @@ def test_regression_crosswalk_fiche_78_espace_famille_in_its_objective(raw_plan)
     fiches = {f.numero: f for f in raw_plan.fiches if f.thematique == "enfance"}
     assert fiches[78].action_id == "enfance-3-2-73"
     assert [fiches[n].action_id for n in (75, 76, 77)] == [None, None, None]  # one word alike is not enough
+
+
+def _across_objectives_over_every_pair(fiches, placed_actions, ranks, limits):  # noqa: ANN001, ANN202
+    """The pass as first written: every fiche scored against every action."""
+    candidates = [c for f in fiches for p in placed_actions if (c := pair_score(f, p, ranks[f.id], limits)) is not None]
+    candidates.sort(key=lambda c: (-c.score, c.placed.rank, c.placed.action.id, c.fiche.id))
+    return _one_to_one(candidates)
+
+
+def test_across_objectives_prefiltered_by_title_pairs_as_every_pair_scored(raw_plan):
+    """The pass across objectives scores only the untitled actions and those whose title is
+    half alike (rapidfuzz's one call): the same pairs, scores and confidences as scoring
+    every fiche against every action — raw/'s fiches and actions, shuffled across places."""
+    rng = random.Random(15)
+    limits = default_profile().thresholds
+    fiches = [f.model_copy(update={"axe": rng.choice([1, 2, None]), "oi": rng.choice([1, 2, None])})
+              for f in raw_plan.fiches]
+    fiches += [fiche(900, "de la"), fiche(901, ""), fiche(902, "Accueil des enfants", axe=2)]
+    actions = raw_plan.all_actions()
+    placed_actions = [Placed(a if i % 7 else a.model_copy(update={"titre": None}), rng.choice([1, 2, None]),
+                             rng.choice([1, 2]), i / len(actions)) for i, a in enumerate(actions)]
+    placed_actions.append(placed(950, "des", 0.5))
+    ranks = {f.id: i / len(fiches) for i, f in enumerate(fiches)}
+    fast = _across_objectives(fiches, placed_actions, ranks, limits)
+    assert len(fast) > 50
+    assert fast == _across_objectives_over_every_pair(fiches, placed_actions, ranks, limits)

@@ -1,16 +1,22 @@
 """The shortcuts answer as the plain scans did: the closest header spelling compared among
 those of a near length only, the keyword spellings among those of the header's own words
-only, the list separators of a text without parentheses found by the regex engine."""
+only, the list separators of a text without parentheses found by the regex engine, a summary
+cell's marker read with the cheap test first."""
 
 from __future__ import annotations
 
 import random
+import re
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from pgt.extract import read_document
 from pgt.normalize import fields
+from pgt.settings import headings as pat
 from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
 from pgt.settings.text import fold
+from pgt.structure.priorisation import _marker_kind
 
 
 
@@ -83,3 +89,53 @@ def test_list_separators_found_as_the_character_walk_finds_them():
         for _ in range(3000):
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
             assert fields._split_outside_parentheses(text, separators) == split_by_walking(text, separators), text
+
+
+def _marker_kind_as_first_written(text: str) -> str | None:
+    if pat.match_oi_cell(text):
+        return "oi"
+    if pat.split_three_digit_oo(text) and text.lstrip()[:3].isdigit():
+        return "oo_three_digits"
+    if pat.match_oo_cell(text):
+        return "oo"
+    if pat.starts_with_fiche(text):
+        return "fiche"
+    return None
+
+
+def test_marker_kind_with_the_digits_first_answers_as_first_written():
+    """The three-digit check before the split: the same marker for every rest of every cell
+    of raw/'s summary document (as split_marker_cell asks), and for made-up OO cells."""
+    rows = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-priorisation.txt").rows
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    texts += ["001 : Développer 002 : Créer", "  002 : x\n003 : y", "000 : rien", "12 ans", "123", "OO 2 : a 004 : b",
+              "OI 1 001 : a", "Fiche 3 : 001 : a"]
+    rests = [text[m.start():] for text in texts for m in re.finditer(r"(?<=\s)\S", text)]
+    assert len(rests) > 1000
+    for text in texts + rests:
+        assert _marker_kind(text) == _marker_kind_as_first_written(text), text
+
+
+
+class _EveryName(dict):
+    """Every known name for any first token: split_run_together then scans them all, as first written."""
+
+    def get(self, key, default=None):  # noqa: ANN001, ANN201, ARG002
+        return fields._known_partenaires()
+
+
+def test_partner_runs_cut_by_names_of_the_same_first_token_as_by_the_full_scan(monkeypatch):
+    """raw/'s cells and made-up runs of known names are cut at the same places whether the
+    names are looked up by their first token or all scanned at every token."""
+    names = fields._known_partenaires()
+    assert sum(len(v) for v in fields._partenaires_by_first_token().values()) == len(names)
+    rng = random.Random(15)
+    rows = [row for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+            for row in read_document(Path(__file__).resolve().parent.parent / "raw" / name).rows]
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    spelled = [" ".join(n).title() for n in names] + [" ".join(n) for n in names]
+    texts += [" ".join(rng.choices(spelled + ["Mairie", "de", "CAF", "et"], k=rng.randint(1, 6))) for _ in range(300)]
+    fast = [fields.split_partenaires(text) for text in texts]
+    assert sum(len(pieces) > 1 for pieces in fast) > 100
+    monkeypatch.setattr(fields, "_partenaires_by_first_token", lambda extra=(): _EveryName())
+    assert fast == [fields.split_partenaires(text) for text in texts]

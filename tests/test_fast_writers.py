@@ -1,14 +1,21 @@
 """The fast paths of the writers write the bytes the plain ones did: plan.json by pydantic's
-serialiser, and the review page with its compiled template kept between runs."""
+serialiser, the review page with its compiled template kept between runs, and the output
+folder with each file made when written (the page piece by piece), the editable-value
+attributes by a function instead of a macro."""
 
 from __future__ import annotations
 
 import random
 import re
 
-from pgt.write import _EXPONENT_NUMBER, has_exponent_number, json_text, plan_json
+from functools import partial
+
+from pgt.write import _EXPONENT_NUMBER, has_exponent_number, json_text, plan_json, render_outputs, write_outputs
 from pgt.settings.text import search_key
-from pgt.write.report import render_report
+from jinja2 import Environment
+from markupsafe import Markup
+
+from pgt.write.report import editable, render_report, report_chunks
 
 
 def test_plan_json_is_what_json_dumps_writes(raw_plan):
@@ -47,3 +54,32 @@ def test_exponent_numbers_found_as_the_whole_text_search_finds_them():
     whole_text = re.compile(_EXPONENT_NUMBER.pattern, re.MULTILINE)
     for text in samples:
         assert has_exponent_number(text) == (whole_text.search(text) is not None), text
+
+
+def test_outputs_made_when_written_are_the_rendered_ones(raw_plan, tmp_path):
+    """write_outputs makes each file as it writes it, and writes the page piece by piece:
+    the same bytes as the files rendered whole (render_outputs, render_report)."""
+    written = write_outputs(raw_plan, tmp_path / "out", extra_files={"report.html": partial(report_chunks, raw_plan)})
+    expected = {**render_outputs(raw_plan), "report.html": render_report(raw_plan)}
+    assert written == sorted(expected)
+    for name, content in expected.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        assert (tmp_path / "out" / name).read_bytes() == data, name
+
+
+EDITABLE_MACRO = (
+    '{% macro editable(record_id, field, value) %} data-edit-record="{{ record_id }}" data-edit-field="{{ field }}"'
+    '{% if value %} data-edit-value="{{ value }}"{% endif %}{% endmacro %}'
+    "<td{{ editable(r, f, v) }}>|{{ editable(r, f, v) }}"
+)
+
+
+def test_editable_attributes_are_what_the_macro_wrote():
+    """`editable` writes what the template's macro did, escaped alike (the page's settings)."""
+    environment = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    macro = environment.from_string(EDITABLE_MACRO)
+    by_function = environment.from_string("<td{{ editable(r, f, v) }}>|{{ editable(r, f, v) }}")
+    values = [None, "", "plain", 'quote " & <b> \' amp', ["a", "b<"], 0, 3, Markup("<i>kept</i>"), "é 🙂\n"]
+    for value in values:
+        context = {"r": "enfance-1-1-1 <x>", "f": "porteur", "v": value}
+        assert by_function.render(editable=editable, **context) == macro.render(**context), value

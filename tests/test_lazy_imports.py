@@ -62,3 +62,14 @@ def test_convert_loads_the_writers(tmp_path):
     loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q")
     assert {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "jinja2"} <= loaded
     assert "openpyxl" not in loaded and not loaded & {"pdfplumber", "camelot"}
+
+
+def test_cli_loads_no_pydantic_plugin():
+    """The CLI turns pydantic's plugin search off (a scan of every installed distribution's
+    metadata), unless the user set PYDANTIC_DISABLE_PLUGINS himself."""
+    probe = ("import os, sys; os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None); import pgt.cli; "
+             "from pydantic.plugin._loader import get_plugins; "
+             "print(os.environ['PYDANTIC_DISABLE_PLUGINS'], list(get_plugins()))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["__all__", "[]"]

@@ -7,11 +7,15 @@ the cell says, not which TAB it sits after.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from helpers import actions_by_id
 
+from pgt.extract import read_document
 from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure.fiches_actions import FichesActionsBuilder
+from pgt.structure.ledger import Ledger, UnrecordedLedger
 from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
 
 FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
@@ -159,3 +163,45 @@ def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
         positions = sorted(rng.sample(range(len(chosen) + 3), rng.randint(0, min(6, len(chosen) + 2))))
         cells = [(pos, rng.choice(texts)) for pos in positions]
         assert guided_positions(cells, chosen, profile) == (_guided_by_lists(cells, chosen, profile) if cells else [])
+
+
+def _spread_by_fields(profile: ColumnProfile, text: str, fields: list[str]) -> list[float]:
+    """spread as first written (each field's `_share`, one field after the other): the reference."""
+    known_words = profile._known(text)
+    shares = [profile._share(known_words, f) for f in fields]
+    mean = sum(shares) / len(shares) if shares else 0.0
+    evidence = len(known_words) / (len(known_words) + 2)
+    return [evidence * (s - mean) for s in shares]
+
+
+def test_spread_by_words_answers_as_the_field_by_field_shares():
+    rng = random.Random(15)
+    vocabulary = ["Service", "jeunesse", "Associations", "sportives", "animateurs", "enfants", "subvention",
+                  "ville", "parents", "écoles", "Taux", "fréquentation", "Qwerty"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "moyens_financiers", "echeances",
+              "indicateurs", "titre"]
+    profile = ColumnProfile()
+    for _ in range(200):
+        profile.learn({f: " ".join(rng.choices(vocabulary, k=rng.randint(1, 4))) for f in rng.sample(fields, 3)})
+        text = " ".join(rng.choices(vocabulary, k=rng.randint(0, 5)))
+        chosen = rng.sample(fields, rng.randint(0, len(fields)))
+        assert profile.spread(text, chosen) == _spread_by_fields(profile, text, chosen)  # exact floats
+
+
+def _walked(ledger: Ledger, document) -> tuple[FichesActionsBuilder, list]:  # noqa: ANN001
+    builder = FichesActionsBuilder(document, ledger, [])
+    for row in document.rows:
+        builder.feed(row)
+    return builder, [t.model_dump() for t in builder.cursor.thematiques.values()]
+
+
+def test_scout_walk_without_accounting_learns_the_profile_of_a_recorded_walk():
+    """The scout walk's ledger records nothing: the walk reads the same plan and learns the
+    same column profile as with a ledger that records every cell and anomaly."""
+    document = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-fiches-actions.txt")
+    recorded = Ledger(document.rows)
+    plain, plain_plan = _walked(recorded, document)
+    scout, scout_plan = _walked(UnrecordedLedger(), document)
+    assert recorded.anomalies and scout_plan == plain_plan
+    assert dict(scout.profile.by_field) == dict(plain.profile.by_field) and scout.profile.totals == plain.profile.totals
+    assert FichesActionsBuilder(document, Ledger(document.rows), [])._scout_profile().totals == plain.profile.totals

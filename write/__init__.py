@@ -13,7 +13,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pgt.errors import OutputNotWritable
@@ -77,29 +79,49 @@ def plan_json(plan: Plan) -> str:
     return text
 
 
+Content = str | bytes | Iterable[str]  # an iterable: the text's pieces, in order
+
+
+def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, Callable[[], str | bytes]]:
+    """File name → the function making its content, for every file of the output contract:
+    `write_folder` makes each file when it writes it and lets it go, so that the output of a
+    large plan is never all in memory at once. The table rows are made once, for the CSV
+    files and the workbook."""
+    tables = {name: make_rows(plan) for name, (_, make_rows) in TABLES.items()}  # type: ignore[operator]
+    makers: dict[str, Callable[[], str | bytes]] = {"plan.json": partial(plan_json, plan),
+                                                "plan.schema.json": lambda: json_text(plan_json_schema())}
+    for name, (columns, _) in TABLES.items():
+        makers[f"{name}.csv"] = partial(csv_text, columns, tables[name], dialect)
+    makers["actions.xlsx"] = partial(workbook_bytes, plan, tables)
+    makers["datapackage.json"] = partial(datapackage_text, dialect)
+    return makers
+
+
 def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:
     """File name → content, for every file of the output contract."""
-    files: dict[str, str | bytes] = {"plan.json": plan_json(plan),
-                                     "plan.schema.json": json_text(plan_json_schema())}
-    tables = {name: make_rows(plan) for name, (_, make_rows) in TABLES.items()}  # type: ignore[operator]
-    for name, (columns, _) in TABLES.items():
-        files[f"{name}.csv"] = csv_text(columns, tables[name], dialect)
-    files.update(spreadsheet_outputs(plan, dialect, tables))
-    return files
+    return {name: make() for name, make in output_makers(plan, dialect).items()}  # type: ignore[misc]
 
 
 def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect(),
                         tables: dict[str, list[dict[str, object]]] | None = None) -> dict[str, str | bytes]:
     """The workbook and the Frictionless data package describing the CSV files as written
     (`tables`: the rows of each table, when the CSV files were made from them)."""
-    from pgt.write.xlsx import xlsx_bytes  # defers xlsxwriter: `pgt check` writes no workbook
-
-    return {"actions.xlsx": xlsx_bytes(plan, tables),
-            "datapackage.json": json_text(datapackage(delimiter=dialect.delimiter, bom=dialect.bom))}
+    return {"actions.xlsx": workbook_bytes(plan, tables), "datapackage.json": datapackage_text(dialect)}
 
 
-def write_folder(files: dict[str, str | bytes], target: Path) -> None:
-    """Write `files` into `target` atomically: all of them, or none and `target` untouched."""
+def workbook_bytes(plan: Plan, tables: dict[str, list[dict[str, object]]] | None = None) -> bytes:
+    from pgt.write.xlsx import xlsx_bytes  # lazy: `pgt check` loads no workbook writer
+
+    return xlsx_bytes(plan, tables)
+
+
+def datapackage_text(dialect: CsvDialect = CsvDialect()) -> str:
+    return json_text(datapackage(delimiter=dialect.delimiter, bom=dialect.bom))
+
+
+def write_folder(files: Mapping[str, Content | Callable[[], Content]], target: Path) -> None:
+    """Write `files` into `target` atomically: all of them, or none and `target` untouched.
+    A file given as a function is made when it is written, and let go once written."""
     shown = Path(target)
     target = Path(os.path.abspath(shown))  # `.` and `..` have no name to stage beside
     parent = target.parent
@@ -111,13 +133,20 @@ def write_folder(files: dict[str, str | bytes], target: Path) -> None:
     except OSError as error:
         raise OutputNotWritable(f"{target}: cannot write the output folder ({error.strerror})") from None
     try:
-        for name, content in sorted(files.items()):
+        for name in sorted(files):
+            content = files[name]
+            if callable(content):
+                content = content()
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, bytes):
                 path.write_bytes(content)
-            else:
+            elif isinstance(content, str):
                 path.write_bytes(content.encode("utf-8"))
+            else:  # text made piece by piece (the review page): written as it comes
+                with open(path, "w", encoding="utf-8", newline="") as handle:
+                    handle.writelines(content)
+            del content  # a large file's text goes before the next one is made
         os.chmod(staging, 0o755)
         _swap_into_place(staging, target)
     except OSError as error:
@@ -186,9 +215,10 @@ def _swap_into_place(staging: Path, target: Path) -> None:
 
 
 def write_outputs(plan: Plan, target: Path, *, csv_dialect: str = "default",
-                  extra_files: dict[str, str | bytes] | None = None) -> list[str]:
-    """Write the whole output contract into `target`; return the file names written."""
-    files: dict[str, str | bytes] = dict(render_outputs(plan, CSV_DIALECTS[csv_dialect]))
+                  extra_files: Mapping[str, Content | Callable[[], Content]] | None = None) -> list[str]:
+    """Write the whole output contract into `target`; return the file names written
+    (`extra_files`: contents, or functions making them, as `write_folder` takes)."""
+    files: dict[str, Content | Callable[[], Content]] = dict(output_makers(plan, CSV_DIALECTS[csv_dialect]))
     files.update(extra_files or {})
     write_folder(files, target)
     return sorted(files)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from pgt.schema import (
     Action,
@@ -537,6 +538,16 @@ def _bytecode_cache() -> BytecodeCache | None:
         return None
 
 
+def editable(record_id: object, field: object, value: object) -> Markup:
+    """The attributes that make a value editable in place on the page (what the template's
+    `editable` macro wrote, escaped as its `{{ }}` were: ` data-edit-record="…"
+    data-edit-field="…"`, and ` data-edit-value="…"` when there is a value)."""
+    attributes = f' data-edit-record="{escape(record_id)}" data-edit-field="{escape(field)}"'
+    if value:
+        attributes += f' data-edit-value="{escape(value)}"'
+    return Markup(attributes)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     # autoescape on for every template whatever its extension: all source text is untrusted.
@@ -548,6 +559,7 @@ def _environment() -> Environment:
     environment.filters["text"] = _text
     environment.filters["plural"] = plural
     environment.globals["search_ligatures"] = SEARCH_LIGATURES
+    environment.globals["editable"] = editable
     return environment
 
 
@@ -583,5 +595,12 @@ def render_report(plan: Plan, images: Mapping[str, list[str]] | None = None,
     `images`: action id → data URIs of its source row's pictures (see `build_report`).
     `overrides`: (override, status, message) of the fixes the conversion read (`--overrides`),
     listed on the page so that the officer's edits are downloaded merged with them."""
-    return _environment().get_template(TEMPLATE).render(report=build_report(plan, images), plan=plan,
-                                                       editing=editing_data(overrides))
+    return "".join(report_chunks(plan, images, overrides))
+
+
+def report_chunks(plan: Plan, images: Mapping[str, list[str]] | None = None,
+                  overrides: Sequence[tuple[OverrideLine, str, str]] = ()) -> Iterator[str]:
+    """`render_report`'s page as the template makes it, piece by piece: written as they
+    come, the page of a large plan is never held whole (nor its pieces all at once)."""
+    return _environment().get_template(TEMPLATE).generate(report=build_report(plan, images), plan=plan,
+                                                         editing=editing_data(overrides))
