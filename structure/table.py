@@ -343,10 +343,10 @@ class TableBuilder:
     # ---- one record table ----------------------------------------------------------------------
     def _table(self, table: RecordTable) -> None:
         header = table.rows[table.header_at]
-        title = self._preamble(table)
+        title, axe = self._preamble(table)
         self._header(table, header)
         default = DefaultThematique(title, header, table.column("thematique") is not None)
-        sections = Sections()
+        sections = Sections(axe=axe)
         seen: dict[tuple[object, ...], Action] = {}
         body = table.rows[table.header_at + 1:]
         self.thematique_axes = axes_name_thematiques(table, body, self.profile)
@@ -388,21 +388,26 @@ class TableBuilder:
             default.code = self._open_thematique(text).code
         return self.thematiques[default.code]
 
-    def _preamble(self, table: RecordTable) -> tuple[SourceRow, int, str] | None:
-        """Rows above the header: the plan's title and column groups. Returns the title's
-        cell, placed when a thématique is named after it."""
+    def _preamble(self, table: RecordTable) -> tuple[tuple[SourceRow, int, str] | None, str | None]:
+        """Rows above the header: the plan's title, an axe heading (`ENJEU 1 – …`, the axe of
+        the rows when the table has no axe column) and column groups. Returns the title's
+        cell, placed when a thématique is named after it, and the axe heading."""
         title = None
+        axe = None
         for row in [*table.above, *table.rows[: table.header_at]]:
             for index, text in row.non_empty:
                 if row is table.rows[table.header_at - 1] and table.header_at > 0 and self._is_group(text):
                     self.ledger.residue(row, f"{_where(row)}: column group above the header (merged over its columns)",
                                         [index], severity="info", code="group_header")
+                elif axe is None and table.column("axe") is None and pat.match_axe(text, self.profile):
+                    axe = text
+                    self.ledger.place(row, [index])
                 elif title is None and not self._is_group(text):
                     title = (row, index, text)
                 else:
                     self.ledger.residue(row, f"{_where(row)}: text above the action table", [index], severity="info",
                                         code="group_header")
-        return title
+        return title, axe
 
     @staticmethod
     def _is_group(text: str) -> bool:

@@ -516,3 +516,19 @@ def test_regression_workbook_anomalies_name_their_sheet_and_cells(complex_plan):
     assert ANOMALY_COLUMNS[-2:] == ["sheet", "cell"]
     row = next(r for r in anomaly_rows(complex_plan) if r["code"] == "hint_row")
     assert row["sheet"] == "Fichier dimport" and row["cell"].startswith("A3 B3")
+
+
+def test_regression_axe_heading_above_a_table_without_axe_column_is_the_rows_axe(tmp_path):
+    # `ENJEU 2 – …` printed above a one-row-per-action table that has no Axe column was listed
+    # as text above the table, and the rows sat on the thématique with no axe
+    csv = tmp_path / "plan.csv"
+    csv.write_text("Plan d'actions CTG de la Vallée;;\nENJEU 2 – Accompagner les familles;;\n"
+                   "Titre;Pilote;Calendrier\nCréer un lieu d'accueil parents-enfants;CAF;2025\n"
+                   "Ouvrir un café des parents;Centre social;2026\n", encoding="utf-8")
+    plan = convert([csv]).plan
+    [thematique] = plan.thematiques
+    [axe] = thematique.axes
+    assert (axe.numero, axe.titre) == (2, "Accompagner les familles") and not thematique.actions
+    assert [(a.titre, a.porteur) for a in axe.actions] == [
+        ("Créer un lieu d'accueil parents-enfants", "CAF"), ("Ouvrir un café des parents", "Centre social")]
+    assert plan.documents[0].placed_cells == plan.documents[0].non_empty_cells
