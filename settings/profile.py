@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -99,6 +99,15 @@ class SummarySection(Section):
     header_words: list[Words]
 
 
+def _keys_among(value: dict[str, list[str]], fields: Sequence[str]) -> dict[str, list[str]]:
+    """`value` when its keys are all among `fields`; else the first unknown one named (the
+    message profile errors read back to point at the key's line)."""
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(fields)})")
+    return value
+
+
 class LabelsSection(Section):
     """Labels of fiche forms (one label | value table per action) → fields."""
 
@@ -108,10 +117,7 @@ class LabelsSection(Section):
     @field_validator("leading", "whole")
     @classmethod
     def _label_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(LABEL_FIELDS))
-        if unknown:
-            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(LABEL_FIELDS)})")
-        return value
+        return _keys_among(value, LABEL_FIELDS)
 
 
 class PhrasesSection(Section):
@@ -225,10 +231,7 @@ class Profile(Section):
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = sorted(set(value) - set(KNOWN_FIELDS))
-        if unknown:
-            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(KNOWN_FIELDS)})")
-        return value
+        return _keys_among(value, KNOWN_FIELDS)
 
     @field_validator("layouts")
     @classmethod
