@@ -148,12 +148,12 @@ def test_workbook_cells_are_text_never_formulas():
     import xlsxwriter
     from openpyxl import load_workbook
 
-    from pgt.write.xlsx import fill_sheet
+    from pgt.write.xlsx import RowSheet, fill_sheet
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     formats = {"header": book.add_format({"bold": True}), "wrap": book.add_format({"text_wrap": True})}
-    fill_sheet(book.add_worksheet(), ["titre", "axe"],
+    fill_sheet(book.add_worksheet(worksheet_class=RowSheet), ["titre", "axe"],
                [{"titre": "=1+1", "axe": "2"}, {"titre": "- familles", "axe": None},
                 {"titre": "https://caf.fr 0612", "axe": "3"}, {"titre": "0033", "axe": None}], formats)
     book.close()
@@ -162,3 +162,78 @@ def test_workbook_cells_are_text_never_formulas():
         [(2, "n"), ("=1+1", "s")], [(None, "n"), ("- familles", "s")],
         [(3, "n"), ("https://caf.fr 0612", "s")], [(None, "n"), ("0033", "s")]]
     assert not sheet._hyperlinks  # a URL in the text is text, not a link
+
+
+def _xlsxwriter_sheet(sheet, columns, rows, formats) -> None:
+    """How actions.xlsx's sheets were written before `RowSheet`, by XlsxWriter's own cell
+    methods: the reference its bytes must match."""
+    import re
+
+    from pgt.write.datapackage import COLUMNS
+    from pgt.write.xlsx import EXCEL_CELL_LIMIT, MAX_WIDTH, MIN_WIDTH, sheet_columns
+
+    def value_of(column, value):
+        if value is None or value == "":
+            return None
+        if COLUMNS.get(column, ("string",))[0] == "integer":
+            return int(value)
+        return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", str(value))[:EXCEL_CELL_LIMIT]
+
+    def longest_line(value):
+        return max((len(line) for line in str(value).splitlines()), default=0)
+
+    ordered = sheet_columns(columns)
+    table = [[value_of(c, row.get(c)) for c in ordered] for row in rows]
+    for index, column in enumerate(ordered):
+        longest = max([len(column)] + [longest_line(v[index]) for v in table if v[index] is not None])
+        sheet.set_column(index, index, float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))))
+    sheet.write_row(0, 0, ordered, formats["header"])
+    for row_index, values in enumerate(table, start=1):
+        for column_index, value in enumerate(values):
+            if isinstance(value, str):
+                wrap = formats["wrap"] if "\n" in value or len(value) > MAX_WIDTH else None
+                sheet.write_string(row_index, column_index, value, wrap)
+            elif value is not None:
+                sheet.write_number(row_index, column_index, value)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(table), len(ordered) - 1)
+
+
+def _book_bytes(fill, tables) -> bytes:
+    import io
+
+    import xlsxwriter
+
+    from pgt.write.xlsx import FIXED_DATE, RowSheet
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                        "strings_to_formulas": False, "strings_to_urls": False})
+    formats = {"header": book.add_format({"bold": True}),
+               "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
+    for name, (columns, rows) in tables.items():
+        fill(book.add_worksheet(name, worksheet_class=RowSheet if fill is not _xlsxwriter_sheet else None),
+             columns, rows, formats)
+    book.set_properties({"author": "pgt", "created": FIXED_DATE})
+    book.close()
+    return buffer.getvalue()
+
+
+def test_row_sheet_writes_the_bytes_xlsxwriter_wrote():
+    """RowSheet writes its cells' XML itself: the workbook must be byte for byte the one
+    XlsxWriter's write_string/write_number made, on the awkward values too (control
+    characters only, tabs, line breaks, long and over-the-limit text, astral characters
+    counted twice in UTF-16, numbers as text, empty rows, rows over many 16-row blocks)."""
+    from pgt.write.xlsx import fill_sheet
+
+    awkward = ["=1+1", "\x01\x02", "a\tb", "ligne 1\nligne 2\r\nligne 3", "x" * 61, " espace ", "a\u00a0b",
+               "é" * 20000, "😀" * 17000, "y" * 40000, "a\u2028b", "<&>\"'", "_x0041_", "0033"]
+    rows = [{"titre": text, "axe": rank % 7 or None, "budget": 1.5 if rank % 3 else None,
+             "porteur": "" if rank % 2 else "CAF", "numero": str(rank) if rank % 5 else ""}
+            for rank, text in enumerate(awkward * 3)]
+    rows[5:9] = [{}, {}, {}, {}]  # rows with no cell
+    tables = {"one": (["titre", "axe", "budget", "porteur", "numero"], rows),
+              "two": (["porteur", "titre"], rows[:3]), "empty": (["titre"], [])}
+    assert _book_bytes(fill_sheet, tables) == _book_bytes(_xlsxwriter_sheet, tables)
+    no_wrap = {"short": (["titre", "axe"], [{"titre": "court", "axe": 2}])}  # the wrap format is never used
+    assert _book_bytes(fill_sheet, no_wrap) == _book_bytes(_xlsxwriter_sheet, no_wrap)
