@@ -46,10 +46,10 @@ def test_folded_drops_accents_and_punctuation():
 
 
 def test_exponent_numbers_found_as_the_whole_text_search_finds_them():
-    samples = ['{\n  "a": 1e-05\n}', '{\n  "a": [\n    1e22\n  ]\n}', "[1.5E3]", '{\n  "b": -2.5e+30\n}',
+    samples = ['{\n  "a": 1e-05\n}', '{\n  "a": 0.00001\n}', '[0.00009]', '{\n  "v": "0.00001"\n}', '{\n  "a": [\n    1e22\n  ]\n}', "[1.5E3]", '{\n  "b": -2.5e+30\n}',
                '{"x": "2e trimestre", "y": 3}', '{\n  "h": "ab3e9f"\n}', '{\n  "n": 12,\n  "t": "le 3e"\n}', ""]
     rng = random.Random(15)
-    pieces = ['"a": ', "1e5", "2", "3.5", "e", "E", "\n", "  ", "[", "-", '"3e"', ", ", "x"]
+    pieces = ['"a": ', "1e5", "0.0000", "0.", "2", "3.5", "e", "E", "\n", "  ", "[", "-", '"3e"', ", ", "x"]
     samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
     whole_text = re.compile(_EXPONENT_NUMBER.pattern, re.MULTILINE)
     for text in samples:
@@ -83,3 +83,25 @@ def test_editable_attributes_are_what_the_macro_wrote():
     for value in values:
         context = {"r": "enfance-1-1-1 <x>", "f": "porteur", "v": value}
         assert by_function.render(editable=editable, **context) == macro.render(**context), value
+
+
+def test_plan_json_pieces_are_the_whole_dump_cut_up(raw_plan, monkeypatch):
+    """plan.json is written in pieces (fields, batches of items) cut out of pydantic dumps:
+    joined, they are byte for byte the whole text, whatever the batch size, with an exponent
+    float deep in a batch, empty lists and a thématique without axes; no piece is the whole."""
+    import pgt.write as write
+    from pgt.write import plan_json_pieces
+
+    plan = raw_plan.model_copy(deep=True)
+    plan.all_actions()[7].budget = 1e-05  # json.dumps spells it: that piece is written by json.dumps
+    plan.thematiques[0].axes[0].objectifs_intermediaires[0].objectifs_operationnels = []
+    plan.thematiques[-1].actions = [a.model_copy() for a in plan.thematiques[0].all_actions()[:3]]
+    plan.thematiques[1].axes = []
+    plan.anomalies = []
+    whole = json_text(plan.model_dump(mode="json"))
+    for size in (1, 3, 500):
+        monkeypatch.setattr(write, "ITEMS_PER_PIECE", size)
+        pieces = list(plan_json_pieces(plan))
+        assert "".join(pieces) == whole, size
+        assert max(len(p) for p in pieces) < len(whole) / 3
+    assert '"budget": 1e-05' in whole

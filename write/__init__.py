@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from pgt.errors import OutputNotWritable
-from pgt.schema import Plan, plan_json_schema
+from pgt.schema import Axe, Plan, Thematique, plan_json_schema
 from pgt.write.datapackage import datapackage
 from pgt.write.encoding import json_text
 from pgt.write.tables import TABLES
@@ -52,43 +55,113 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
     return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
 
 
-# A number in exponent form (`1e-05`): pydantic and json.dumps spell those differently.
-_EXPONENT_NUMBER = re.compile(r"(?:^ *|: |\[)-?\d+(?:\.\d+)?[eE]", re.MULTILINE)
-_DIGIT_E = re.compile(r"[0-9][eE]")  # where such a number would end
+# A number pydantic and json.dumps spell apart: in exponent form (`1e22`, json.dumps `1e+22`),
+# or under 1e-4 (`0.00001`, json.dumps `1e-05`).
+_EXPONENT_NUMBER = re.compile(r"(?:^ *|: |\[)-?(?:\d+(?:\.\d+)?[eE]|0\.0000)", re.MULTILINE)
+_CANDIDATE = re.compile(r"[0-9][eE]|0\.0000")  # where such a number would end
 
 
 def has_exponent_number(text: str) -> bool:
-    """Whether the JSON text holds a number in exponent form. Searched for from each digit
-    followed by an `e` (a hash, a word, rarely a number), from the start of its line: the
-    number's line (a number holds no line break); 6× faster than searching the whole text
-    with the number's pattern, which tries it at every character."""
-    for found in _DIGIT_E.finditer(text):
+    """Whether the JSON text holds a number pydantic spells apart from json.dumps. Searched
+    for from each digit followed by an `e` (a hash, a word, rarely a number) or `0.0000`,
+    from the start of its line: the number's line (a number holds no line break); 6× faster
+    than searching the whole text with the number's pattern, which tries it at every character."""
+    for found in _CANDIDATE.finditer(text):
         if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found.start()) + 1, found.end()):
             return True
     return False
 
 
-def plan_json(plan: Plan) -> str:
-    """plan.json, by pydantic's serialiser (in Rust, several times faster than dumping the
-    model's dict with json.dumps), byte for byte what `json_text(plan.model_dump())` writes:
-    same indentation, key order, escapes and float spelling, except floats in exponent form,
-    written by json.dumps then."""
-    text = plan.model_dump_json(indent=2) + "\n"
-    if has_exponent_number(text):
-        return json_text(plan.model_dump(mode="json"))
-    return text
-
-
 Content = str | bytes | Iterable[str]  # an iterable: the text's pieces, in order
 
 
-def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, Callable[[], str | bytes]]:
+def plan_json(plan: Plan) -> str:
+    """plan.json as one string (`plan_json_pieces`, joined)."""
+    return "".join(plan_json_pieces(plan))
+
+
+# Items whose fields are written one by one (each large list of theirs in batches): a
+# thématique or an axe can hold a large part of the plan; an OI, an action, an offer or a
+# correction is written whole (a thousand dumps of a few fields would cost more than they save).
+_SPLIT_ITEMS = (Thematique, Axe)
+ITEMS_PER_PIECE = 500
+Path_ = list[str | int]  # from the plan: field, index, field, index…
+
+
+def plan_json_pieces(plan: Plan) -> Iterator[str]:
+    """plan.json, piece by piece: byte for byte what `json_text(plan.model_dump())` writes,
+    never whole in memory (a 10× plan's text was 16 MB, held twice with its UTF-8 bytes).
+    Each piece is the plan dumped by pydantic's serialiser (in Rust, several times faster
+    than json.dumps of the model's dict: same indentation, key order, escapes and float
+    spelling) with `include` selecting a field or a batch of items, cut out of its wrapping
+    lines; a piece holding a float pydantic spells otherwise is written by json.dumps
+    (`1e-05` and `1e+22`, pydantic `0.00001` and `1e22`)."""
+    yield "{\n"
+    yield from _field_pieces(plan, plan, [])
+    yield "}\n"
+
+
+def _field_pieces(plan: Plan, model: BaseModel, path: Path_) -> Iterator[str]:
+    names = list(type(model).model_fields)
+    pad = "  " * (len(path) + 1)
+    for rank, name in enumerate(names):
+        end = ",\n" if rank < len(names) - 1 else "\n"
+        items = getattr(model, name)
+        if isinstance(items, list) and items:
+            yield f'{pad}"{name}": [\n'
+            yield from _item_pieces(plan, items, [*path, name])
+            yield f"\n{pad}]{end}"
+        else:
+            yield _piece(plan, path, {name}) + end
+
+
+def _item_pieces(plan: Plan, items: list, path: Path_) -> Iterator[str]:
+    """The items of the list at `path`, separated as the whole dump separates them."""
+    pad = "  " * (len(path) + 1)
+    batch: list[int] = []
+    first = True
+    for index, item in enumerate(items):
+        if isinstance(item, _SPLIT_ITEMS) or len(batch) == ITEMS_PER_PIECE:
+            if batch:
+                yield ("" if first else ",\n") + _piece(plan, path, set(batch))
+                first, batch = False, []
+        if isinstance(item, _SPLIT_ITEMS):
+            yield f"{'' if first else ',' + chr(10)}{pad}{{\n"
+            yield from _field_pieces(plan, item, [*path, index])
+            yield f"{pad}}}"
+            first = False
+        else:
+            batch.append(index)
+    if batch:
+        yield ("" if first else ",\n") + _piece(plan, path, set(batch))
+
+
+def _piece(plan: Plan, path: Path_, selected: set[str] | set[int]) -> str:
+    """The lines the whole dump writes for the fields (names) or items (indexes) `selected`
+    of the model or list at `path`, without the line break after them."""
+    include: object = selected
+    for step in reversed(path):
+        include = {step: include}
+    text = plan.model_dump_json(indent=2, include=include)  # type: ignore[arg-type]
+    if has_exponent_number(text):
+        text = json.dumps(plan.model_dump(mode="json", include=include), ensure_ascii=False, indent=2)  # type: ignore[arg-type]
+    # the wrapping lines: the plan's brace and, for each step of the path, its field's or item's
+    # opening line (strings hold no line break: JSON escapes them)
+    start, end = -1, len(text)
+    for _ in range(len(path) + 1):
+        start = text.index("\n", start + 1)
+    for _ in range(len(path) + 1):
+        end = text.rindex("\n", 0, end)
+    return text[start + 1:end]
+
+
+def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, Callable[[], Content]]:
     """File name → the function making its content, for every file of the output contract:
     `write_folder` makes each file when it writes it and lets it go, so that the output of a
     large plan is never all in memory at once. The table rows are made once, for the CSV
     files and the workbook."""
     tables = {name: make_rows(plan) for name, (_, make_rows) in TABLES.items()}  # type: ignore[operator]
-    makers: dict[str, Callable[[], str | bytes]] = {"plan.json": partial(plan_json, plan),
+    makers: dict[str, Callable[[], Content]] = {"plan.json": partial(plan_json_pieces, plan),
                                                 "plan.schema.json": lambda: json_text(plan_json_schema())}
     for name, (columns, _) in TABLES.items():
         makers[f"{name}.csv"] = partial(csv_text, columns, tables[name], dialect)
@@ -98,8 +171,12 @@ def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, C
 
 
 def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:
-    """File name → content, for every file of the output contract."""
-    return {name: make() for name, make in output_makers(plan, dialect).items()}  # type: ignore[misc]
+    """File name → content, for every file of the output contract (text made in pieces, joined)."""
+    return {name: _whole(make()) for name, make in output_makers(plan, dialect).items()}
+
+
+def _whole(content: Content) -> str | bytes:
+    return content if isinstance(content, (str, bytes)) else "".join(content)
 
 
 def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect(),
