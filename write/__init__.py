@@ -58,17 +58,23 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
 # A number pydantic and json.dumps spell apart: in exponent form (`1e22`, json.dumps `1e+22`),
 # or under 1e-4 (`0.00001`, json.dumps `1e-05`).
 _EXPONENT_NUMBER = re.compile(r"(?:^ *|: |\[)-?(?:\d+(?:\.\d+)?[eE]|0\.0000)", re.MULTILINE)
-_CANDIDATE = re.compile(r"[0-9][eE]|0\.0000")  # where such a number would end
+_DIGIT_E = re.compile(r"[0-9][eE]")  # where a number in exponent form would end
+_TINY = "0.0000"  # how a number under 1e-4 starts
 
 
 def has_exponent_number(text: str) -> bool:
     """Whether the JSON text holds a number pydantic spells apart from json.dumps. Searched
-    for from each digit followed by an `e` (a hash, a word, rarely a number) or `0.0000`,
+    for from each digit followed by an `e` (a hash, a word, rarely a number) and each `0.0000`,
     from the start of its line: the number's line (a number holds no line break); 6× faster
     than searching the whole text with the number's pattern, which tries it at every character."""
-    for found in _CANDIDATE.finditer(text):
+    for found in _DIGIT_E.finditer(text):
         if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found.start()) + 1, found.end()):
             return True
+    found = text.find(_TINY)
+    while found >= 0:
+        if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found) + 1, found + len(_TINY)):
+            return True
+        found = text.find(_TINY, found + 1)
     return False
 
 
