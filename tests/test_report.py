@@ -272,3 +272,46 @@ def plain_text(action) -> str:
         return [] if node is None else [str(node)]
 
     return search_key(" ".join(values(data)))
+
+
+def test_action_entries_are_what_the_macros_wrote(raw_plan):
+    """The action entries are written in Python (the macros were most of a large page's
+    time): byte for byte what the template's macros wrote (tests/report_macros_before.j2),
+    on every action of raw/ and on awkward values (markup in the text, no number, a year
+    range, an empty offer, pictures over two pages, anomalies with cells, ∅ corrections)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from pgt.write.report import _e, action_entry, editable, plural, where
+    from markupsafe import Markup, escape
+
+    plan = raw_plan.model_copy(deep=True)
+    actions = plan.all_actions()
+    actions[0].titre, actions[0].numero, actions[0].porteur = "<b>l'accueil</b> & \"co\"", None, None
+    actions[1].annee_debut, actions[1].annee_fin = 2023, 2026
+    actions[2].annee_debut, actions[2].annee_fin = None, 2025
+    for field in ("porteur", "moyens_humains", "parcours", "indicateurs"):
+        setattr(next(a for a in actions if a.offres).offres[0], field, None if field != "indicateurs" else [])
+    plan.anomalies.append(Anomaly(code="odd", severity="warning", message="a <cell> & more", record_id=actions[0].id,
+                                  cells=["x < y", ""], document="d.txt", line=3))
+    plan.corrections.append(Correction(record_id=actions[0].id, field="statut", before=None, after="<new>",
+                                       rule="r&d"))
+    plan.corrections.append(Correction(record_id=actions[1].id, field="titre", before="a'b", after=None, rule="r"))
+    with_offres = next(a for a in actions if a.offres)
+    plan.corrections.append(Correction(record_id=f"{with_offres.id}-o1", field="libelle", before="CLAS <b>",
+                                       after="CLAS", rule="markup"))  # on an offer, with an anomaly
+    plan.anomalies.append(Anomaly(code="o", severity="info", message="m", record_id=f"{with_offres.id}-o1"))
+    images = {actions[0].id: ["data:image/webp;base64,AAA=", "data:x"], actions[3].id: ["data:y"]}
+    actions[0].provenance.pages = [4]
+    environment = Environment(loader=FileSystemLoader(ROOT / "tests"), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters.update(where=where, plural=plural)
+    environment.globals["editable"] = editable
+    macros = environment.get_template("report_macros_before.j2").module
+    report = build_report(plan, images)
+    views = [v for t in report.thematiques for ax in t.axes for oi in ax.ois for g in oi.groups for v in g.actions]
+    assert len(views) == len(actions) and any(v.images for v in views) and any(v.corrections for v in views)
+    assert any(o.corrections and o.anomalies for v in views for o in v.offres)
+    for view in views:
+        assert str(action_entry(view)) == str(macros.action_entry(view)), view.action.id
+    for value in ["a<b>&'\"", "", 12, None, 1.5, Markup("<i>safe</i>")]:
+        assert _e(value) == str(escape(value))

@@ -542,10 +542,171 @@ def editable(record_id: object, field: object, value: object) -> Markup:
     """The attributes that make a value editable in place on the page (what the template's
     `editable` macro wrote, escaped as its `{{ }}` were: ` data-edit-record="…"
     data-edit-field="…"`, and ` data-edit-value="…"` when there is a value)."""
-    attributes = f' data-edit-record="{escape(record_id)}" data-edit-field="{escape(field)}"'
+    attributes = f' data-edit-record="{_e(record_id)}" data-edit-field="{_e(field)}"'
     if value:
-        attributes += f' data-edit-value="{escape(value)}"'
+        attributes += f' data-edit-value="{_e(value)}"'
     return Markup(attributes)
+
+
+# ---- the action entries, in Python: the template's macros cost most of a large page's time
+# (a macro call, its attribute look-ups and its Markup joins for each of thousands of values).
+# These write what the macros wrote, escaped alike (`{{ x }}` is `escape(x)`); the template
+# still lays out the rest. tests/test_report.py compares them with the macros they replace.
+
+def _replaced(text: str) -> str:
+    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+try:  # what markupsafe's `escape` runs on a str, in C; its replacements, in its order, otherwise
+    from markupsafe._speedups import _escape_inner as _escaped
+except ImportError:  # pragma: no cover - markupsafe built without its C extension
+    _escaped = _replaced
+
+
+def _e(value: object) -> str:
+    """What `{{ value }}` writes on the autoescaped page: markupsafe's `escape`, without making
+    a Markup of each text and number (that was most of the time left)."""
+    kind = type(value)
+    if kind is str:
+        return _escaped(value)  # type: ignore[arg-type]
+    if kind is int:
+        return str(value)
+    return str(escape(value))
+
+
+def change(c: Correction) -> Markup:
+    """A correction's before → after, and its rule."""
+    return Markup(f'<div class="change"><del>{_e(c.before if c.before is not None else "∅")}</del> '
+                  f'<span class="arrow">→</span> <ins>{_e(c.after if c.after is not None else "∅")}</ins> '
+                  f'<span class="rule">{_e(c.rule)}</span></div>')
+
+
+def anomaly_list(anomalies: Iterable[Anomaly]) -> Markup:
+    parts = ['<ul class="anomalies">\n']
+    for a in anomalies:
+        severity, located = _e(a.severity), where(a)
+        parts.append(f'  <li class="anomaly sev-{severity}"><span class="sev">{severity}</span> '
+                     f'<code>{_e(a.code)}</code> {_e(a.message)}')
+        if located:
+            parts.append(f' <span class="loc">({_e(located)})</span>')
+        if a.cells:
+            spans = "".join(f'<span class="cell">{_e(c)}</span>' for c in a.cells)
+            parts.append(f'    <div class="acells">{spans}</div>\n')
+        parts.append("  </li>\n")
+    parts.append("</ul>")
+    return Markup("".join(parts))
+
+
+def cells(provenance: Provenance) -> Markup:
+    """The source row's cells, in order."""
+    items = "".join(f"  <li>{_e(c) if c else EMPTY_CELL}</li>\n" for c in provenance.cells)
+    return Markup(f'<ol class="cells">\n{items}</ol>')
+
+
+EMPTY_CELL = '<span class="empty">(empty)</span>'
+OFFRE_CELLS = ["libelle", "porteur", "public_vise", "echeances", "partenaires"]
+OFFRE_MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
+OFFRE_HEAD = ("<thead><tr><th>Offre</th><th>Porteur</th><th>Public visé</th><th>Échéances</th><th>Partenaires</th>"
+              "<th>Moyens</th><th>Indicateurs</th><th>Source</th></tr></thead>")
+
+
+def _source_images(v: ActionView) -> str:
+    """The pictures of the action's source row, one per page it spans (PDF sources)."""
+    if not v.images:
+        return ""
+    provenance = v.action.provenance
+    count = len(v.images)
+    parts = [f'    <figure class="page-images" data-pieces="{count}">\n'
+             f"      <figcaption>As printed in {_e(provenance.document)}"
+             f"{f' (the row runs over {count} pages)' if count > 1 else ''}</figcaption>\n"]
+    for rank, uri in enumerate(v.images):
+        page = provenance.pages[rank] if rank < len(provenance.pages) else None
+        on_page, title = (f", page {_e(page)}", f' title="page {_e(page)}"') if page else ("", "")
+        parts.append(f'      <img class="page-image" src="{_e(uri)}" alt="row of {_e(v.action.id)}{on_page}"{title}>\n')
+    parts.append("    </figure>\n")
+    return "".join(parts)
+
+
+def _marks_of(corrections: list[Correction], anomalies: list[Anomaly]) -> str:
+    """A record's corrections (field, before → after) then its anomalies."""
+    changes = "".join(f"<div><code>{_e(c.field)}</code> {change(c)}</div>" for c in corrections)
+    return f"{changes}{anomaly_list(anomalies) if anomalies else ''}"  # str + Markup would escape the str
+
+
+def _offre_row(o: OffreView) -> str:
+    values = o.values
+    flagged = ' class="flagged"' if o.corrections or o.anomalies else ""
+    parts = [f'        <tr id="{_e(o.id)}"{flagged}>\n']
+    parts += [f"<td{editable(o.id, n, values[n])}>{_e(values[n])}</td>" for n in OFFRE_CELLS]
+    parts.append("\n          <td>")
+    for n in OFFRE_MOYENS:
+        value = values[n]
+        shown = _e(value) if value else f'<span class="empty">{n.replace("_", " ")}</span>'
+        hidden = "" if value else ' class="edit-only"'
+        parts.append(f"<div{hidden}{editable(o.id, n, value)}>{shown}</div>")
+    parcours = values["parcours"]
+    parts.append(f'<div class="muted{"" if parcours else " edit-only"}"{editable(o.id, "parcours", parcours)}>'
+                 f"Parcours : {_e(parcours)}</div></td>\n"
+                 f'          <td{editable(o.id, "indicateurs", values["indicateurs"])}>{_e(values["indicateurs"])}</td>\n'
+                 f'          <td class="src"><details><summary>{_e(where(o.offre.provenance))}</summary>'
+                 f"{cells(o.offre.provenance)}</details>\n"
+                 f"{_marks_of(o.corrections, o.anomalies)}</td>\n"
+                 "        </tr>\n")
+    return "".join(parts)
+
+
+def action_entry(v: ActionView) -> Markup:
+    """An action of the tree: its summary line (number, title, badges, porteur) and, folded,
+    its fields beside its source cells, its pictures, other corrections, anomalies, offers."""
+    a = v.action
+    n_anomalies, n_corrections = v.n_anomalies, v.n_corrections
+    worst = _e(v.worst_severity) if n_anomalies else ""
+    parts = [f'<details class="action{f" flagged sev-{worst}" if n_anomalies else ""}'
+             f'{" corrected" if n_corrections else ""}" id="{_e(v.anchor)}" data-action="{_e(a.id)}" '
+             f'data-text="{_e(v.search_text)}" data-porteur="{_e(v.search_porteur)}" '
+             f'data-partenaires="{_e(v.search_partenaires)}" data-years="{_e(v.years)}" data-flags="{_e(v.flags)}">\n'
+             f'  <summary><span class="num">{_e(a.numero if a.numero is not None else "·")}</span>'
+             f'<span class="ahead"><span class="atitle">{_e(a.titre or "(no title)")}</span><span class="badges">']
+    if a.annee_debut or a.annee_fin:
+        until = f"–{_e(a.annee_fin)}" if a.annee_fin and a.annee_fin != a.annee_debut else ""
+        parts.append(f'<span class="badge year">{_e(a.annee_debut or "?")}{until}</span>')
+    if a.offres:
+        parts.append(f'<span class="badge">{_e(plural(len(a.offres), "offre"))}</span>')
+    if n_corrections:
+        parts.append(f'<span class="badge corr" title="corrections">✎ {n_corrections}</span>')
+    if n_anomalies:
+        parts.append(f'<span class="badge anom sev-{worst}" title="anomalies">⚑ {n_anomalies}</span>')
+    porteur = f'<span class="porteur">{_e(a.porteur)}</span>' if a.porteur else ""
+    parts.append(f"</span>{porteur}</span></summary>\n"
+                 '  <div class="abody">\n'
+                 f'    <p class="aid"><code>{_e(a.id)}</code>'
+                 f'{f" · fiche {_e(v.fiche.numero)} of the priorisation" if v.fiche else ""}</p>\n'
+                 '    <div class="cols">\n'
+                 '      <table class="fields">\n')
+    for f in v.fields:
+        kind = "corrected" if f.corrections else "blank" if not f.value else "filled"
+        value = _e(f.value) if f.value else '<span class="empty">—</span>'
+        parts.append(f'        <tr class="{kind}"><th>{_e(f.label)}</th><td{editable(a.id, f.name, f.edit)}>{value}'
+                     f'{"".join(change(c) for c in f.corrections)}</td></tr>\n')
+    parts.append("      </table>\n"
+                 '      <div class="source">\n'
+                 f'        <h5>Source <span class="where">{_e(v.source or "unknown")}</span></h5>\n'
+                 f"        {cells(a.provenance)}\n"
+                 "      </div>\n"
+                 "    </div>\n"
+                 f"{_source_images(v)}\n")
+    if v.corrections:
+        parts.append('    <div class="other-corr"><h5>Other corrections</h5>\n'
+                     f'{_marks_of(v.corrections, [])}    </div>\n')
+    if v.anomalies:
+        parts.append(anomaly_list(v.anomalies))
+    if v.offres:
+        parts.append(f'    <table class="offres">\n      {OFFRE_HEAD}\n      <tbody>\n')
+        parts += [_offre_row(o) for o in v.offres]
+        parts.append("      </tbody>\n    </table>\n")
+    parts.append("  </div>\n</details>")
+    return Markup("".join(parts))
 
 
 @lru_cache(maxsize=1)
@@ -560,6 +721,7 @@ def _environment() -> Environment:
     environment.filters["plural"] = plural
     environment.globals["search_ligatures"] = SEARCH_LIGATURES
     environment.globals["editable"] = editable
+    environment.globals.update(action_entry=action_entry, anomaly_list=anomaly_list, change=change, cells=cells)
     return environment
 
 
