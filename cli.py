@@ -199,6 +199,7 @@ def convert_command(
                              overrides=overrides, profile=load_profile(profile), strict=strict)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         pictures = source_row_images(result, password=password) if report and images else {}
+        result.documents.clear()  # the documents' rows are in the plan now: not held while writing
         with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
             # the page is rendered when written, and let go before the next file is made
             extra_files = ({"report.html": partial(report_chunks, result.plan, pictures, overrides=overrides_read)}

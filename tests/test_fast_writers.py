@@ -105,3 +105,22 @@ def test_plan_json_pieces_are_the_whole_dump_cut_up(raw_plan, monkeypatch):
         assert "".join(pieces) == whole, size
         assert max(len(p) for p in pieces) < len(whole) / 3
     assert '"budget": 1e-05' in whole
+
+
+def test_table_rows_made_once_and_let_go_after_the_csv_and_the_sheet(raw_plan, monkeypatch):
+    """The rows of each table are made once for its CSV file and its workbook sheet, and not
+    held once both are written (not while plan.json and the page are written)."""
+    import pgt.write.tables as tables_module
+    from pgt.write import output_makers
+
+    made: list[str] = []
+    for name, (columns, make_rows) in list(tables_module.TABLES.items()):
+        def counted(plan, name=name, make_rows=make_rows):
+            made.append(name)
+            return make_rows(plan)
+        monkeypatch.setitem(tables_module.TABLES, name, (columns, counted))
+    makers = output_makers(raw_plan)
+    shared = makers["actions.csv"].args[0]
+    for name in sorted(makers):
+        makers[name]()
+    assert sorted(made) == sorted(tables_module.TABLES) and not shared._rows

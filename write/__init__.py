@@ -25,7 +25,7 @@ from pgt.errors import OutputNotWritable
 from pgt.schema import Axe, Plan, Thematique, plan_json_schema
 from pgt.write.datapackage import datapackage
 from pgt.write.encoding import json_text
-from pgt.write.tables import TABLES
+from pgt.write.tables import TABLES, SharedTables
 
 
 @dataclass(frozen=True)
@@ -165,15 +165,21 @@ def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, C
     """File name → the function making its content, for every file of the output contract:
     `write_folder` makes each file when it writes it and lets it go, so that the output of a
     large plan is never all in memory at once. The table rows are made once, for the CSV
-    files and the workbook."""
-    tables = {name: make_rows(plan) for name, (_, make_rows) in TABLES.items()}  # type: ignore[operator]
+    files and the workbook (`SharedTables`)."""
+    tables = SharedTables(plan)
     makers: dict[str, Callable[[], Content]] = {"plan.json": partial(plan_json_pieces, plan),
                                                 "plan.schema.json": lambda: json_text(plan_json_schema())}
     for name, (columns, _) in TABLES.items():
-        makers[f"{name}.csv"] = partial(csv_text, columns, tables[name], dialect)
+        makers[f"{name}.csv"] = partial(_table_csv, tables, name, columns, dialect)
     makers["actions.xlsx"] = partial(workbook_bytes, plan, tables)
     makers["datapackage.json"] = partial(datapackage_text, dialect)
     return makers
+
+
+def _table_csv(tables: SharedTables, name: str, columns: list[str], dialect: CsvDialect) -> str:
+    text = csv_text(columns, tables.rows(name), dialect)
+    tables.done(name)
+    return text
 
 
 def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:
@@ -186,13 +192,13 @@ def _whole(content: Content) -> str | bytes:
 
 
 def spreadsheet_outputs(plan: Plan, dialect: CsvDialect = CsvDialect(),
-                        tables: dict[str, list[dict[str, object]]] | None = None) -> dict[str, str | bytes]:
+                        tables: SharedTables | None = None) -> dict[str, str | bytes]:
     """The workbook and the Frictionless data package describing the CSV files as written
     (`tables`: the rows of each table, when the CSV files were made from them)."""
     return {"actions.xlsx": workbook_bytes(plan, tables), "datapackage.json": datapackage_text(dialect)}
 
 
-def workbook_bytes(plan: Plan, tables: dict[str, list[dict[str, object]]] | None = None) -> bytes:
+def workbook_bytes(plan: Plan, tables: SharedTables | None = None) -> bytes:
     from pgt.write.xlsx import xlsx_bytes  # lazy: `pgt check` loads no workbook writer
 
     return xlsx_bytes(plan, tables)

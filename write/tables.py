@@ -139,3 +139,26 @@ TABLES: dict[str, tuple[list[str], object]] = {
     "corrections": (CORRECTION_COLUMNS, correction_rows),
     "anomalies": (ANOMALY_COLUMNS, anomaly_rows),
 }
+
+
+class SharedTables:
+    """The table rows of a plan, made when first asked for, shared by the CSV file and the
+    workbook sheet of each table, and let go once both have used them (`done`): they are not
+    held while the plan's JSON and the review page are written."""
+
+    USERS = 2  # the CSV file and the workbook sheet
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._rows: dict[str, list[dict[str, object]]] = {}
+        self._uses: dict[str, int] = {}
+
+    def rows(self, name: str) -> list[dict[str, object]]:
+        if name not in self._rows:
+            self._rows[name] = TABLES[name][1](self.plan)  # type: ignore[operator]
+        return self._rows[name]
+
+    def done(self, name: str) -> None:
+        self._uses[name] = self._uses.get(name, 0) + 1
+        if self._uses[name] >= self.USERS:
+            self._rows.pop(name, None)

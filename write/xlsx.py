@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pgt.schema import Plan
 from pgt.write.datapackage import COLUMNS
-from pgt.write.tables import TABLES
+from pgt.write.tables import TABLES, SharedTables
 
 SHEETS = ["actions", "offres", "objectifs", "fiches", "corrections", "anomalies"]
 HIERARCHY = ["thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre", "numero", "titre", "libelle"]
@@ -117,6 +117,12 @@ class RowSheet(Worksheet):
         self._check_dimensions(row_index, first)
         self._check_dimensions(row_index, last)
 
+    def _assemble_xml_file(self) -> None:
+        super()._assemble_xml_file()
+        # the sheet's XML is the packager's to zip: not kept with the workbook, whose reference
+        # cycles wait for the collector (paused while the output folder is written)
+        self.fh = None  # type: ignore[assignment]
+
     def _write_rows(self) -> None:
         # XlsxWriter's <row> element for a row of cells with no row format, height or comment
         described = ' x14ac:dyDescent="0.25"' if self.excel_version == 2010 else ""
@@ -138,21 +144,23 @@ def fill_sheet(sheet: RowSheet, columns: list[str], rows: list[dict[str, object]
     sheet.autofilter(0, 0, max(1, len(rows) + 1) - 1, len(ordered) - 1)
 
 
-def write_workbook(plan: Plan, target: io.BytesIO, tables: dict[str, list[dict[str, object]]] | None = None) -> None:
-    """The workbook of the plan's tables (`tables`: their rows, already made for the CSV files)."""
+def write_workbook(plan: Plan, target: io.BytesIO, tables: SharedTables | None = None) -> None:
+    """The workbook of the plan's tables (`tables`: their rows, shared with the CSV files)."""
+    tables = tables or SharedTables(plan)
     book = xlsxwriter.Workbook(target, {"in_memory": True, "strings_to_numbers": False,
                                         "strings_to_formulas": False, "strings_to_urls": False})
     formats = {"header": book.add_format({"bold": True}),
                "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
     for name in SHEETS:
-        columns, make_rows = TABLES[name]
-        rows = tables[name] if tables is not None else make_rows(plan)  # type: ignore[operator]
+        columns = TABLES[name][0]
+        rows = tables.rows(name)
         fill_sheet(book.add_worksheet(name, worksheet_class=RowSheet), columns, rows, formats)
+        tables.done(name)
     book.set_properties({"author": "pgt", "created": FIXED_DATE})
     book.close()
 
 
-def xlsx_bytes(plan: Plan, tables: dict[str, list[dict[str, object]]] | None = None) -> bytes:
+def xlsx_bytes(plan: Plan, tables: SharedTables | None = None) -> bytes:
     buffer = io.BytesIO()
     write_workbook(plan, buffer, tables)
     return buffer.getvalue()
