@@ -56,6 +56,8 @@ FIELD_LABELS: list[tuple[str, str]] = [
     ("fiches_liees", "Fiches liées"),
     ("fiche_priorisation", "Fiche priorisation"),
 ]
+SHOWN_FIELDS = {name for name, _ in FIELD_LABELS}
+LISTED_WITH_COMMAS = ("oo", "fiches_liees")
 OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires", "moyens_humains",
                 "moyens_techniques", "moyens_financiers", "parcours", "indicateurs"]
 # The page's script folds a query as `search_key` folds the actions' text: the same ligatures.
@@ -358,28 +360,32 @@ def _years(action: Action) -> list[int]:
 def _action_view(action: Action, index: _Index, fiche: Fiche | None,
                  images: Mapping[str, list[str]] | None = None) -> ActionView:
     corrections = list(index.corrections.get(action.id, []))
+    by_field: dict[str, list[Correction]] = defaultdict(list)
+    for correction in corrections:
+        by_field[correction.field].append(correction)
     fields: list[FieldView] = []
+    texts = [action.id, _text(action.numero)]  # what the search finds the action by
     for name, label in FIELD_LABELS:
-        mine = [c for c in corrections if c.field == name]
         value = getattr(action, name)
+        edit = _text(value)
+        texts.append(edit)
         # numbers read better as "4, 5"; text lists keep the CSV separator, commas occur inside them
-        text = ", ".join(str(v) for v in value) if name in ("oo", "fiches_liees") else _text(value)
-        fields.append(FieldView(name, label, text, mine, _text(value)))
-    shown = {name for name, _ in FIELD_LABELS}
+        text = ", ".join(str(v) for v in value) if name in LISTED_WITH_COMMAS else edit
+        fields.append(FieldView(name, label, text, by_field.get(name, []), edit))
     offres = []
     for rank, offre in enumerate(action.offres, start=1):
         offre_id = offre_id_of(action, rank)
-        offres.append(OffreView(offre_id, offre, {n: _text(getattr(offre, n)) for n in OFFRE_FIELDS},
+        values = {n: _text(getattr(offre, n)) for n in OFFRE_FIELDS}
+        offres.append(OffreView(offre_id, offre, values,
                                 list(index.corrections.get(offre_id, [])), list(index.anomalies.get(offre_id, []))))
+    texts += [text for o in offres for text in o.values.values()]
     records: list[Action | Offre] = [action, *action.offres]
-    texts = [action.id, _text(action.numero)] + [_text(getattr(action, n)) for n, _ in FIELD_LABELS]
-    texts += [_text(getattr(o, n)) for o in action.offres for n in OFFRE_FIELDS]
     return ActionView(
         action=action,
         anchor=anchor_of(action.id),
         fields=fields,
         offres=offres,
-        corrections=[c for c in corrections if c.field not in shown],
+        corrections=[c for c in corrections if c.field not in SHOWN_FIELDS],
         anomalies=list(index.anomalies.get(action.id, [])),
         fiche=fiche,
         search_text=search_key(" ".join(t for t in texts if t)),
@@ -542,10 +548,14 @@ def editable(record_id: object, field: object, value: object) -> Markup:
     """The attributes that make a value editable in place on the page (what the template's
     `editable` macro wrote, escaped as its `{{ }}` were: ` data-edit-record="…"
     data-edit-field="…"`, and ` data-edit-value="…"` when there is a value)."""
+    return Markup(_editable(record_id, field, value))
+
+
+def _editable(record_id: object, field: object, value: object) -> str:
     attributes = f' data-edit-record="{_e(record_id)}" data-edit-field="{_e(field)}"'
     if value:
         attributes += f' data-edit-value="{_e(value)}"'
-    return Markup(attributes)
+    return attributes
 
 
 # ---- the action entries, in Python: the template's macros cost most of a large page's time
@@ -638,17 +648,17 @@ def _offre_row(o: OffreView) -> str:
     values = o.values
     flagged = ' class="flagged"' if o.corrections or o.anomalies else ""
     parts = [f'        <tr id="{_e(o.id)}"{flagged}>\n']
-    parts += [f"<td{editable(o.id, n, values[n])}>{_e(values[n])}</td>" for n in OFFRE_CELLS]
+    parts += [f"<td{_editable(o.id, n, values[n])}>{_e(values[n])}</td>" for n in OFFRE_CELLS]
     parts.append("\n          <td>")
     for n in OFFRE_MOYENS:
         value = values[n]
         shown = _e(value) if value else f'<span class="empty">{n.replace("_", " ")}</span>'
         hidden = "" if value else ' class="edit-only"'
-        parts.append(f"<div{hidden}{editable(o.id, n, value)}>{shown}</div>")
+        parts.append(f"<div{hidden}{_editable(o.id, n, value)}>{shown}</div>")
     parcours = values["parcours"]
-    parts.append(f'<div class="muted{"" if parcours else " edit-only"}"{editable(o.id, "parcours", parcours)}>'
+    parts.append(f'<div class="muted{"" if parcours else " edit-only"}"{_editable(o.id, "parcours", parcours)}>'
                  f"Parcours : {_e(parcours)}</div></td>\n"
-                 f'          <td{editable(o.id, "indicateurs", values["indicateurs"])}>{_e(values["indicateurs"])}</td>\n'
+                 f'          <td{_editable(o.id, "indicateurs", values["indicateurs"])}>{_e(values["indicateurs"])}</td>\n'
                  f'          <td class="src"><details><summary>{_e(where(o.offre.provenance))}</summary>'
                  f"{cells(o.offre.provenance)}</details>\n"
                  f"{_marks_of(o.corrections, o.anomalies)}</td>\n"
@@ -687,7 +697,7 @@ def action_entry(v: ActionView) -> Markup:
     for f in v.fields:
         kind = "corrected" if f.corrections else "blank" if not f.value else "filled"
         value = _e(f.value) if f.value else '<span class="empty">—</span>'
-        parts.append(f'        <tr class="{kind}"><th>{_e(f.label)}</th><td{editable(a.id, f.name, f.edit)}>{value}'
+        parts.append(f'        <tr class="{kind}"><th>{_e(f.label)}</th><td{_editable(a.id, f.name, f.edit)}>{value}'
                      f'{"".join(change(c) for c in f.corrections)}</td></tr>\n')
     parts.append("      </table>\n"
                  '      <div class="source">\n'
