@@ -40,18 +40,13 @@ class CsvDialect:
 CSV_DIALECTS = {"default": CsvDialect(), "excel": CsvDialect(delimiter=";", bom=True)}
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value)
-
-
 def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
+    """The table as CSV; an empty value (None) is an empty cell, any other is written as str()
+    writes it (the csv module does both itself, as fast as it can)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+    writer.writerows([row.get(column) for column in columns] for row in rows)
     return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
 
 
