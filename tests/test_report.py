@@ -281,7 +281,7 @@ def test_action_entries_are_what_the_macros_wrote(raw_plan):
     range, an empty offer, pictures over two pages, anomalies with cells, ∅ corrections)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from pgt.write.report import _e, action_entry, editable, plural, where
+    from pgt.write.report import _e, _replaced, action_entry, editable, plural, where
     from markupsafe import Markup, escape
 
     plan = raw_plan.model_copy(deep=True)
@@ -313,5 +313,6 @@ def test_action_entries_are_what_the_macros_wrote(raw_plan):
     assert any(o.corrections and o.anomalies for v in views for o in v.offres)
     for view in views:
         assert str(action_entry(view)) == str(macros.action_entry(view)), view.action.id
-    for value in ["a<b>&'\"", "", 12, None, 1.5, Markup("<i>safe</i>")]:
+    for value in ["a<b>&'\"", "", 12, None, 1.5, Markup("<i>safe</i>"), "l’été &amp; <€>"]:
         assert _e(value) == str(escape(value))
+        assert isinstance(value, Markup) or _replaced(str(value)) == str(escape(value))  # without markupsafe's C
