@@ -91,16 +91,16 @@ def where(provenance: Provenance | Anomaly | None) -> str:
     return provenance.document
 
 
-@dataclass
+@dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class FieldView:
     name: str
     label: str
     value: str
-    corrections: list[Correction] = field(default_factory=list)
+    corrections: Sequence[Correction] = ()
     edit: str = ""  # the value as an overrides file writes it (lists joined with " | ")
 
 
-@dataclass
+@dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class OffreView:
     id: str
     offre: Offre
@@ -109,7 +109,7 @@ class OffreView:
     anomalies: list[Anomaly] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class ActionView:
     action: Action
     anchor: str
@@ -371,7 +371,7 @@ def _action_view(action: Action, index: _Index, fiche: Fiche | None,
         texts.append(edit)
         # numbers read better as "4, 5"; text lists keep the CSV separator, commas occur inside them
         text = ", ".join(str(v) for v in value) if name in LISTED_WITH_COMMAS else edit
-        fields.append(FieldView(name, label, text, by_field.get(name, []), edit))
+        fields.append(FieldView(name, label, text, by_field.get(name, ()), edit))
     offres = []
     for rank, offre in enumerate(action.offres, start=1):
         offre_id = offre_id_of(action, rank)
