@@ -46,7 +46,8 @@ def test_folded_drops_accents_and_punctuation():
 
 
 def test_exponent_numbers_found_as_the_whole_text_search_finds_them():
-    samples = ['{\n  "a": 1e-05\n}', '{\n  "a": 0.00001\n}', '[0.00009]', '{\n  "v": "0.00001"\n}', '{\n  "a": [\n    1e22\n  ]\n}', "[1.5E3]", '{\n  "b": -2.5e+30\n}',
+    samples = ['{\n  "a": 1e-05\n}', '{\n  "a": 0.00001\n}', '[0.00009]', '{\n  "v": "0.00001"\n}',
+               '{\n  "a": [\n    1e22\n  ]\n}', "[1.5E3]", '{\n  "b": -2.5e+30\n}',
                '{"x": "2e trimestre", "y": 3}', '{\n  "h": "ab3e9f"\n}', '{\n  "n": 12,\n  "t": "le 3e"\n}', ""]
     rng = random.Random(15)
     pieces = ['"a": ', "1e5", "0.0000", "0.", "2", "3.5", "e", "E", "\n", "  ", "[", "-", '"3e"', ", ", "x"]

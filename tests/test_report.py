@@ -275,13 +275,15 @@ def plain_text(action) -> str:
 
 
 def test_action_entries_are_what_the_macros_wrote(raw_plan):
-    """The action entries are written in Python (the macros were most of a large page's
-    time): byte for byte what the template's macros wrote (tests/report_macros_before.j2),
+    """The action entries, the marks of the tree's nodes and the crosswalk's rows are written in
+    Python (the macros were most of a large page's time): byte for byte what the template's
+    macros wrote (tests/report_macros_before.j2),
     on every action of raw/ and on awkward values (markup in the text, no number, a year
     range, an empty offer, pictures over two pages, anomalies with cells, ∅ corrections)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from pgt.write.report import _e, _replaced, action_entry, editable, plural, where
+    from pgt.write.report import (_e, _replaced, action_entry, crosswalk_row, editable, node_badges, node_marks,
+                                  plural, roman, unmatched_row, where)
     from markupsafe import Markup, escape
 
     plan = raw_plan.model_copy(deep=True)
@@ -300,11 +302,20 @@ def test_action_entries_are_what_the_macros_wrote(raw_plan):
     plan.corrections.append(Correction(record_id=f"{with_offres.id}-o1", field="libelle", before="CLAS <b>",
                                        after="CLAS", rule="markup"))  # on an offer, with an anomaly
     plan.anomalies.append(Anomaly(code="o", severity="info", message="m", record_id=f"{with_offres.id}-o1"))
+    node = f"{plan.thematiques[0].code}-{plan.thematiques[0].axes[0].numero}"
+    plan.corrections.append(Correction(record_id=node, field="titre", before="<x>", after="y", rule="r"))
+    plan.anomalies.append(Anomaly(code="n", severity="error", message="on a node", record_id=node, cells=["c"]))
+    plan.fiches[0].titre, plan.fiches[0].match_confidence, plan.fiches[0].axe = "Fiche <1> & 'co'", 0.875, None
+    plan.fiches[0].action_id = actions[5].id
+    plan.fiches[1].numero, plan.fiches[1].oi, plan.fiches[1].oo = None, None, [1, 3]
+    plan.corrections.append(Correction(record_id=plan.fiches[2].id, field="titre", before="a", after="b", rule="t"))
+    plan.corrections.append(Correction(record_id=plan.fiches[0].id, field="action_id", before=None,
+                                       after=actions[5].id, rule="crosswalk"))
     images = {actions[0].id: ["data:image/webp;base64,AAA=", "data:x"], actions[3].id: ["data:y"]}
     actions[0].provenance.pages = [4]
     environment = Environment(loader=FileSystemLoader(ROOT / "tests"), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    environment.filters.update(where=where, plural=plural)
+    environment.filters.update(where=where, plural=plural, roman=roman)
     environment.globals["editable"] = editable
     macros = environment.get_template("report_macros_before.j2").module
     report = build_report(plan, images)
@@ -313,6 +324,17 @@ def test_action_entries_are_what_the_macros_wrote(raw_plan):
     assert any(o.corrections and o.anomalies for v in views for o in v.offres)
     for view in views:
         assert str(action_entry(view)) == str(macros.action_entry(view)), view.action.id
+    marks = [m for t in report.thematiques for ax in t.axes
+             for m in [ax.marks, *(oi.marks for oi in ax.ois), *(g.marks for oi in ax.ois for g in oi.groups)]]
+    marks += [row.marks for row in report.crosswalk]
+    assert any(m.corrections and m.anomalies for m in marks) and report.unmatched_actions
+    for m in marks:
+        assert str(node_marks(m)) == str(macros.node_marks(m)) and str(node_badges(m)) == str(macros.node_badges(m))
+    assert any(row.link_corrections for row in report.crosswalk) and any(not row.action for row in report.crosswalk)
+    for row in report.crosswalk:
+        assert str(crosswalk_row(row)) == str(macros.crosswalk_row(row)), row.fiche.id
+    for view in report.unmatched_actions:
+        assert str(unmatched_row(view)) == str(macros.unmatched_row(view))
     for value in ["a<b>&'\"", "", 12, None, 1.5, Markup("<i>safe</i>"), "l’été &amp; <€>"]:
         assert _e(value) == str(escape(value))
         assert isinstance(value, Markup) or _replaced(str(value)) == str(escape(value))  # without markupsafe's C

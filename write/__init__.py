@@ -125,7 +125,8 @@ def _item_pieces(plan: Plan, items: list, path: Path_) -> Iterator[str]:
     batch: list[int] = []
     first = True
     for index, item in enumerate(items):
-        if isinstance(item, _SPLIT_ITEMS) or len(batch) >= min(ITEMS_PER_PIECE, HEAVY_ITEMS_PER_PIECE.get(type(item), ITEMS_PER_PIECE)):
+        per_piece = min(ITEMS_PER_PIECE, HEAVY_ITEMS_PER_PIECE.get(type(item), ITEMS_PER_PIECE))
+        if isinstance(item, _SPLIT_ITEMS) or len(batch) >= per_piece:
             if batch:
                 yield ("" if first else ",\n") + _piece(plan, path, set(batch))
                 first, batch = False, []
@@ -148,7 +149,8 @@ def _piece(plan: Plan, path: Path_, selected: set[str] | set[int]) -> str:
         include = {step: include}
     text = plan.model_dump_json(indent=2, include=include)  # type: ignore[arg-type]
     if has_exponent_number(text):
-        text = json.dumps(plan.model_dump(mode="json", include=include), ensure_ascii=False, indent=2)  # type: ignore[arg-type]
+        data = plan.model_dump(mode="json", include=include)  # type: ignore[arg-type]
+        text = json.dumps(data, ensure_ascii=False, indent=2)
     # the wrapping lines: the plan's brace and, for each step of the path, its field's or item's
     # opening line (strings hold no line break: JSON escapes them)
     start, end = -1, len(text)

@@ -614,6 +614,55 @@ def cells(provenance: Provenance) -> Markup:
     return Markup(f'<ol class="cells">\n{items}</ol>')
 
 
+def node_marks(m: Marks) -> Markup:
+    """The corrections and anomalies of a node of the tree (axe, OI, OO) or of a fiche."""
+    if not m:
+        return Markup("")
+    changes = "".join(f'<div class="ncorr"><code>{_e(c.field)}</code> {change(c)}</div>' for c in m.corrections)
+    return Markup(f'<div class="node-marks">\n{changes}{anomaly_list(m.anomalies) if m.anomalies else ""}</div>\n')
+
+
+def node_badges(m: Marks) -> Markup:
+    """How many corrections and anomalies a node has, beside its title."""
+    corrected = (f'<span class="badge corr" title="corrections">✎ {len(m.corrections)}</span>'
+                 if m.corrections else "")
+    flagged = f'<span class="badge anom" title="anomalies">⚑ {len(m.anomalies)}</span>' if m.anomalies else ""
+    return Markup(corrected + flagged)
+
+
+def crosswalk_row(row: CrosswalkRow) -> Markup:
+    """A fiche of the priorisation beside the action it is (or none), how they were linked."""
+    fiche, action = row.fiche, row.action
+    unmatched = "" if action else ' class="unmatched"'
+    cells = [f"    <tr{unmatched}><td>{_e(fiche.thematique)}</td>"
+             f'<td class="n">{_e(roman(fiche.axe)) if fiche.axe else ""}</td>'
+             f'<td class="n">{_e(fiche.oi) if fiche.oi else ""}</td>'
+             f'<td>{_e(", ".join(str(o) for o in fiche.oo))}</td>'
+             f'<td class="n">{_e(fiche.numero) if fiche.numero is not None else ""}</td>'
+             f'<td{_editable(fiche.id, "titre", fiche.titre)}>{_e(fiche.titre)}{node_marks(row.marks)}</td>\n'
+             f'      <td{_editable(fiche.id, "action_id", fiche.action_id)}>']
+    if action:
+        cells.append(f'<a href="#{_e(row.anchor)}"><code>{_e(action.id)}</code></a>')
+    confidence = ("%.2f" % fiche.match_confidence if action and fiche.match_confidence is not None else "")
+    linked = ""
+    if row.how:
+        rules = "".join(f" (rule {_e(c.rule)})" for c in row.link_corrections)
+        linked = f' title="linked by {_e(row.how)}{rules}"'
+    cells.append(f'</td><td>{_e(action.titre) if action and action.titre else ""}</td>\n'
+                 f'      <td class="n confidence">{_e(confidence)}</td>\n'
+                 f'      <td class="status{" ok" if action else ""}"{linked}>'
+                 f'{"matched" if action else "no action"}</td></tr>')
+    return Markup("".join(cells))
+
+
+def unmatched_row(v: ActionView) -> Markup:
+    """An action no fiche of the priorisation is."""
+    a = v.action
+    return Markup(f'    <tr class="unmatched"><td><a href="#{_e(v.anchor)}"><code>{_e(a.id)}</code></a></td>'
+                  f'<td class="n">{_e(a.numero) if a.numero is not None else ""}</td>'
+                  f'<td>{_e(a.titre or "")}</td><td>{_e(v.source)}</td></tr>')
+
+
 EMPTY_CELL = '<span class="empty">(empty)</span>'
 OFFRE_CELLS = ["libelle", "porteur", "public_vise", "echeances", "partenaires"]
 OFFRE_MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
@@ -658,7 +707,8 @@ def _offre_row(o: OffreView) -> str:
     parcours = values["parcours"]
     parts.append(f'<div class="muted{"" if parcours else " edit-only"}"{_editable(o.id, "parcours", parcours)}>'
                  f"Parcours : {_e(parcours)}</div></td>\n"
-                 f'          <td{_editable(o.id, "indicateurs", values["indicateurs"])}>{_e(values["indicateurs"])}</td>\n'
+                 f'          <td{_editable(o.id, "indicateurs", values["indicateurs"])}>'
+                 f'{_e(values["indicateurs"])}</td>\n'
                  f'          <td class="src"><details><summary>{_e(where(o.offre.provenance))}</summary>'
                  f"{cells(o.offre.provenance)}</details>\n"
                  f"{_marks_of(o.corrections, o.anomalies)}</td>\n"
@@ -731,7 +781,9 @@ def _environment() -> Environment:
     environment.filters["plural"] = plural
     environment.globals["search_ligatures"] = SEARCH_LIGATURES
     environment.globals["editable"] = editable
-    environment.globals.update(action_entry=action_entry, anomaly_list=anomaly_list, change=change, cells=cells)
+    environment.globals.update(action_entry=action_entry, anomaly_list=anomaly_list, change=change, cells=cells,
+                               node_marks=node_marks, node_badges=node_badges, crosswalk_row=crosswalk_row,
+                               unmatched_row=unmatched_row)
     return environment
 
 
