@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
-import re
 import shutil
 import tempfile
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -50,26 +51,46 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
     return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
 
 
-# A number pydantic and json.dumps spell apart: in exponent form (`1e22`, json.dumps `1e+22`),
-# or under 1e-4 (`0.00001`, json.dumps `1e-05`).
-_EXPONENT_NUMBER = re.compile(r"(?:^ *|: |\[)-?(?:\d+(?:\.\d+)?[eE]|0\.0000)", re.MULTILINE)
-_DIGIT_E = re.compile(r"[0-9][eE]")  # where a number in exponent form would end
-_TINY = "0.0000"  # how a number under 1e-4 starts
+def spelt_apart(value: float) -> bool:
+    """Whether pydantic's serialiser may write the float otherwise than json.dumps: under 1e-4
+    (`0.00001`, json.dumps `1e-05`; a few alike), and infinities and NaN (`null`, json.dumps
+    `Infinity`); the others it writes alike, in exponent form from 1e16 too (`1e+16`)."""
+    return value != 0 and not 1e-4 <= abs(value) < math.inf
 
 
-def has_exponent_number(text: str) -> bool:
-    """Whether the JSON text holds a number pydantic spells apart from json.dumps. Searched
-    for from each digit followed by an `e` (a hash, a word, rarely a number) and each `0.0000`,
-    from the start of its line: the number's line (a number holds no line break); 6× faster
-    than searching the whole text with the number's pattern, which tries it at every character."""
-    for found in _DIGIT_E.finditer(text):
-        if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found.start()) + 1, found.end()):
-            return True
-    found = text.find(_TINY)
-    while found >= 0:
-        if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found) + 1, found + len(_TINY)):
-            return True
-        found = text.find(_TINY, found + 1)
+@lru_cache(maxsize=None)
+def _float_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model class's float fields, and its fields holding models that hold floats (read from
+    the annotations: pydantic serialises a field by its declared type)."""
+    floats, nested = [], []
+    for name, info in model.model_fields.items():
+        kinds = _annotation_types(info.annotation)
+        if float in kinds:
+            floats.append(name)
+        if any(isinstance(k, type) and issubclass(k, BaseModel) and any(_float_fields(k)) for k in kinds):
+            nested.append(name)
+    return tuple(floats), tuple(nested)
+
+
+def _annotation_types(annotation: object) -> set[object]:
+    """The types an annotation names (`Box | None`, `list[Box]`: Box, NoneType)."""
+    arguments = typing.get_args(annotation)
+    if not arguments:
+        return {annotation}
+    return {kind for argument in arguments for kind in _annotation_types(argument)}
+
+
+def floats_spelt_apart(model: BaseModel) -> bool:
+    """Whether some float of `model` (at any depth) is `spelt_apart`; only the fields that can
+    hold a float are walked (not the corrections, anomalies, cells…)."""
+    floats, nested = _float_fields(type(model))
+    if any(spelt_apart(value) for name in floats if (value := getattr(model, name)) is not None):
+        return True
+    for name in nested:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and floats_spelt_apart(item):
+                return True
     return False
 
 
@@ -98,14 +119,27 @@ def plan_json_pieces(plan: Plan) -> Iterator[str]:
     Each piece is the plan dumped by pydantic's serialiser (in Rust, several times faster
     than json.dumps of the model's dict: same indentation, key order, escapes and float
     spelling) with `include` selecting a field or a batch of items, cut out of its wrapping
-    lines; a piece holding a float pydantic spells otherwise is written by json.dumps
-    (`1e-05` and `1e+22`, pydantic `0.00001` and `1e22`)."""
+    lines; a plan holding a float pydantic spells otherwise (`spelt_apart`: `0.00001`,
+    json.dumps `1e-05`) is written by json.dumps, piece by piece alike."""
+    dump = _json_dump if floats_spelt_apart(plan) else _pydantic_dump
     yield "{\n"
-    yield from _field_pieces(plan, plan, [])
+    yield from _field_pieces(plan, plan, [], dump)
     yield "}\n"
 
 
-def _field_pieces(plan: Plan, model: BaseModel, path: Path_) -> Iterator[str]:
+Dump = Callable[[Plan, object], str]  # the plan's JSON text with `include`
+
+
+def _pydantic_dump(plan: Plan, include: object) -> str:
+    return plan.model_dump_json(indent=2, include=include)  # type: ignore[arg-type]
+
+
+def _json_dump(plan: Plan, include: object) -> str:
+    data = plan.model_dump(mode="json", include=include)  # type: ignore[arg-type]
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _field_pieces(plan: Plan, model: BaseModel, path: Path_, dump: Dump) -> Iterator[str]:
     names = list(type(model).model_fields)
     pad = "  " * (len(path) + 1)
     for rank, name in enumerate(names):
@@ -113,13 +147,13 @@ def _field_pieces(plan: Plan, model: BaseModel, path: Path_) -> Iterator[str]:
         items = getattr(model, name)
         if isinstance(items, list) and items:
             yield f'{pad}"{name}": [\n'
-            yield from _item_pieces(plan, items, [*path, name])
+            yield from _item_pieces(plan, items, [*path, name], dump)
             yield f"\n{pad}]{end}"
         else:
-            yield _piece(plan, path, {name}) + end
+            yield _piece(plan, path, {name}, dump) + end
 
 
-def _item_pieces(plan: Plan, items: list, path: Path_) -> Iterator[str]:
+def _item_pieces(plan: Plan, items: list, path: Path_, dump: Dump) -> Iterator[str]:
     """The items of the list at `path`, separated as the whole dump separates them."""
     pad = "  " * (len(path) + 1)
     batch: list[int] = []
@@ -128,29 +162,26 @@ def _item_pieces(plan: Plan, items: list, path: Path_) -> Iterator[str]:
         per_piece = min(ITEMS_PER_PIECE, HEAVY_ITEMS_PER_PIECE.get(type(item), ITEMS_PER_PIECE))
         if isinstance(item, _SPLIT_ITEMS) or len(batch) >= per_piece:
             if batch:
-                yield ("" if first else ",\n") + _piece(plan, path, set(batch))
+                yield ("" if first else ",\n") + _piece(plan, path, set(batch), dump)
                 first, batch = False, []
         if isinstance(item, _SPLIT_ITEMS):
             yield f"{'' if first else ',' + chr(10)}{pad}{{\n"
-            yield from _field_pieces(plan, item, [*path, index])
+            yield from _field_pieces(plan, item, [*path, index], dump)
             yield f"{pad}}}"
             first = False
         else:
             batch.append(index)
     if batch:
-        yield ("" if first else ",\n") + _piece(plan, path, set(batch))
+        yield ("" if first else ",\n") + _piece(plan, path, set(batch), dump)
 
 
-def _piece(plan: Plan, path: Path_, selected: set[str] | set[int]) -> str:
+def _piece(plan: Plan, path: Path_, selected: set[str] | set[int], dump: Dump) -> str:
     """The lines the whole dump writes for the fields (names) or items (indexes) `selected`
     of the model or list at `path`, without the line break after them."""
     include: object = selected
     for step in reversed(path):
         include = {step: include}
-    text = plan.model_dump_json(indent=2, include=include)  # type: ignore[arg-type]
-    if has_exponent_number(text):
-        data = plan.model_dump(mode="json", include=include)  # type: ignore[arg-type]
-        text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = dump(plan, include)
     # the wrapping lines: the plan's brace and, for each step of the path, its field's or item's
     # opening line (strings hold no line break: JSON escapes them)
     start, end = -1, len(text)
