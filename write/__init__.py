@@ -110,7 +110,7 @@ ITEMS_PER_PIECE = 500
 # larger items, fewer to a piece (pieces of some 0.3 MB at most in a 10× plan; 500 OIs of an
 # axe were 2.7 MB of text, 500 fiches 0.6 MB); the number of dumps hardly costs
 HEAVY_ITEMS_PER_PIECE: dict[type, int] = {ObjectifIntermediaire: 5, Action: 50, Fiche: 200}
-Path_ = list[str | int]  # from the plan: field, index, field, index…
+JsonPath = list[str | int]  # from the plan: field, index, field, index…
 
 
 def plan_json_pieces(plan: Plan) -> Iterator[str]:
@@ -139,13 +139,13 @@ def _json_dump(plan: Plan, include: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def _field_pieces(plan: Plan, model: BaseModel, path: Path_, dump: Dump) -> Iterator[str]:
+def _field_pieces(plan: Plan, model: BaseModel, path: JsonPath, dump: Dump) -> Iterator[str]:
     names = list(type(model).model_fields)
     pad = "  " * (len(path) + 1)
     for rank, name in enumerate(names):
         end = ",\n" if rank < len(names) - 1 else "\n"
         items = getattr(model, name)
-        if isinstance(items, list) and items:
+        if isinstance(items, list) and items:  # (the schema's keys are its field names: no alias)
             yield f'{pad}"{name}": [\n'
             yield from _item_pieces(plan, items, [*path, name], dump)
             yield f"\n{pad}]{end}"
@@ -153,7 +153,7 @@ def _field_pieces(plan: Plan, model: BaseModel, path: Path_, dump: Dump) -> Iter
             yield _piece(plan, path, {name}, dump) + end
 
 
-def _item_pieces(plan: Plan, items: list, path: Path_, dump: Dump) -> Iterator[str]:
+def _item_pieces(plan: Plan, items: list, path: JsonPath, dump: Dump) -> Iterator[str]:
     """The items of the list at `path`, separated as the whole dump separates them."""
     pad = "  " * (len(path) + 1)
     batch: list[int] = []
@@ -165,7 +165,7 @@ def _item_pieces(plan: Plan, items: list, path: Path_, dump: Dump) -> Iterator[s
                 yield ("" if first else ",\n") + _piece(plan, path, set(batch), dump)
                 first, batch = False, []
         if isinstance(item, _SPLIT_ITEMS):
-            yield f"{'' if first else ',' + chr(10)}{pad}{{\n"
+            yield ("" if first else ",\n") + f"{pad}{{\n"
             yield from _field_pieces(plan, item, [*path, index], dump)
             yield f"{pad}}}"
             first = False
@@ -175,7 +175,7 @@ def _item_pieces(plan: Plan, items: list, path: Path_, dump: Dump) -> Iterator[s
         yield ("" if first else ",\n") + _piece(plan, path, set(batch), dump)
 
 
-def _piece(plan: Plan, path: Path_, selected: set[str] | set[int], dump: Dump) -> str:
+def _piece(plan: Plan, path: JsonPath, selected: set[str] | set[int], dump: Dump) -> str:
     """The lines the whole dump writes for the fields (names) or items (indexes) `selected`
     of the model or list at `path`, without the line break after them."""
     include: object = selected

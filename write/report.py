@@ -19,6 +19,11 @@ from typing import Protocol
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+try:  # markupsafe's escaping of a str, in C (what `escape` runs)
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe built without its C extension: `_replaced`
+    _escape_inner = None
+
 from pgt.schema import (
     Action,
     Anomaly,
@@ -564,14 +569,12 @@ def _editable(record_id: object, field: object, value: object) -> str:
 # still lays out the rest. tests/test_report.py compares them with the macros they replace.
 
 def _replaced(text: str) -> str:
+    """markupsafe's replacements, in its order."""
     return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
             .replace("'", "&#39;").replace('"', "&#34;"))
 
 
-try:  # what markupsafe's `escape` runs on a str, in C; its replacements, in its order, otherwise
-    from markupsafe._speedups import _escape_inner as _escaped
-except ImportError:  # pragma: no cover - markupsafe built without its C extension
-    _escaped = _replaced
+_escaped = _escape_inner or _replaced  # what markupsafe's `escape` runs on a str
 
 
 def _e(value: object) -> str:
