@@ -12,6 +12,8 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from pgt import __version__
+
 # Without the cache file (below), a few words are looked up in the file's text itself
 # (decompressed, 10 ms), not in the set of its 140,000 words (json parsed: 0.1 s, a tenth of
 # converting raw/); past this many distinct words (a PDF's cut words) the set is built once.
@@ -19,10 +21,10 @@ _LOOKUPS_BEFORE_SET = 64
 
 # The words are also kept, sorted, one a line, in a file of the user's cache folder: a run
 # reads it (1.5 MB, under a millisecond) instead of decompressing and checking the word list
-# (some 20 ms of every run that looks a word up). Its name holds the word list's content hash
-# and this format's version, so another pyspellchecker (or pgt reading the words otherwise)
-# uses another file; it is written whole then renamed (concurrent runs each write the same
-# bytes), and without a writable cache folder nothing is kept and the answers are the same.
+# (some 20 ms of every run that looks a word up). Its name holds the word list's content
+# hash, pgt's version and this format's, so another pyspellchecker or another pgt uses
+# another file; it is written whole then renamed (concurrent runs each write the same bytes),
+# and without a writable cache folder nothing is kept and the answers are the same.
 _CACHE_FORMAT = 1
 CACHE_ENV = "PGT_CACHE_DIR"  # the cache folder; empty: no cache (default: $XDG_CACHE_HOME/pgt, ~/.cache/pgt)
 
@@ -103,7 +105,7 @@ def cache_folder() -> Path | None:
 def _cache_file(compressed: bytes) -> Path | None:
     folder = cache_folder()
     digest = hashlib.sha256(compressed).hexdigest()[:32]
-    return folder / f"fr-words-{_CACHE_FORMAT}-{digest}.txt" if folder else None
+    return folder / f"fr-words-{__version__}-{_CACHE_FORMAT}-{digest}.txt" if folder else None
 
 
 def _cached(path: Path | None) -> _CachedWords | None:
