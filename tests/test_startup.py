@@ -76,3 +76,18 @@ def test_what_a_paused_block_built_is_moved_old_and_stays_collectable():
     gc.collect()
     assert alive() is None
     assert len(built) == 50_000
+
+
+def test_a_callers_frozen_objects_stay_frozen_and_the_block_joins_them():
+    """A caller that keeps objects frozen (the CLI, its start-up's) keeps them frozen after
+    a paused block: what the block built is frozen with them, until the caller unfreezes."""
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with few_collections(collect_first=False):
+            built = [[index] for index in range(50_000)]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= before + len(built)
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
