@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -48,9 +49,12 @@ app = typer.Typer(
 
 
 @app.callback()
-def main_callback() -> None:
+def main_callback(ctx: typer.Context) -> None:
     """pgt: CTG / PGT action plan tables → validated data (exit codes: see --help)."""
     quiet_libraries()
+    pause_collector()
+    if _Collector.paused:
+        ctx.call_on_close(_command_ended)
 
 
 def quiet_libraries() -> None:
@@ -61,6 +65,41 @@ def quiet_libraries() -> None:
     logging.getLogger().addHandler(logging.NullHandler())
     for name in ("pdfminer", "pdfplumber", "camelot", "pypdf", "PIL"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class _Collector:
+    paused = False  # by pause_collector, until modules_loaded
+
+
+def pause_collector() -> None:
+    """A command's start — typer building its commands and parameters (pydantic), then the
+    modules the command loads (the models, the profile's patterns) — makes some 100,000
+    objects that live as long as the process, and no garbage: Python's cycle collector
+    scanned them some 60 times (10 ms, most of its work in a run of raw/). It is paused from
+    `main` (or the command's callback, for a caller of `app`) until the command's modules
+    are loaded (`modules_loaded`), and resumed however the command ends. A collector the
+    caller had turned off is left off."""
+    if gc.isenabled():
+        gc.disable()
+        _Collector.paused = True
+
+
+def modules_loaded() -> None:
+    """Called by each command once its imports are done: what start-up built is frozen out
+    of the collector (else its first pass, resumed, would scan all of it once more), then
+    the collector resumes for the work, where reading PDFs does leave cycles."""
+    if _Collector.paused:
+        _Collector.paused = False
+        gc.freeze()
+        gc.enable()
+
+
+def _command_ended() -> None:
+    if _Collector.paused:  # the command stopped before its modules were loaded (a usage error)
+        _Collector.paused = False
+        gc.enable()
+    else:
+        gc.unfreeze()  # in a longer-lived caller (tests), what was frozen may be collected again
 
 
 def fail(error: PgtError) -> typer.Exit:
@@ -192,6 +231,7 @@ def convert_command(
     from pgt.write import write_outputs
     from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
+    modules_loaded()
 
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
@@ -239,6 +279,7 @@ def check_command(
     from pgt.check import run_check
     from pgt.check_report import report_text, write_report
     from pgt.settings.profile import load_profile
+    modules_loaded()
 
     with reported_errors():
         report = run_check(inputs or [], config, password=password, overrides=overrides,
@@ -266,6 +307,7 @@ def schema_command(
     output: Path = typer.Option(Path("schemas"), "--output", "-o", help="Folder to write the schemas into."),
 ) -> None:
     from pgt.write.datapackage import write_schemas
+    modules_loaded()
 
     with reported_errors():
         written = write_schemas(output)
@@ -311,6 +353,7 @@ def diff_command(
 ) -> None:
     from pgt.diff import diff_sources, diff_text, write_diff_json
     from pgt.settings.profile import load_profile
+    modules_loaded()
 
     if overrides is not None:  # its own report, and it exits
         diff_overrides_command(old, new, overrides, json_report, fail_on_change, quiet, profile)
@@ -329,6 +372,7 @@ def diff_overrides_command(old: Path, new: Path, overrides: Path, json_report: P
     read with the plan profile."""
     from pgt.overrides_diff import diff_with_overrides, with_overrides_text, write_with_overrides_json
     from pgt.settings.profile import load_profile
+    modules_loaded()
 
     with reported_errors():
         result = diff_with_overrides(old, new, overrides, load_profile(profile))
@@ -373,6 +417,7 @@ def export_command(
     from pgt.diff import load_plan
     from pgt.settings.profile import load_profile
     from pgt.write.tet import export_tet
+    modules_loaded()
 
     with reported_errors():
         written = export_tet(load_plan(source, profile=load_profile(profile)), output)
@@ -404,6 +449,7 @@ def profile_command(
     check: Optional[Path] = typer.Option(None, "--check", help="Validate this profile file; print nothing else."),
 ) -> None:
     from pgt.settings.profile import load_profile, profile_toml  # lazy: see the imports at the top
+    modules_loaded()
 
     with reported_errors():
         if check is not None:
@@ -415,7 +461,20 @@ def profile_command(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    pause_collector()  # from before typer builds the commands
+    # A pass of the cycle collector every 700 new objects (Python's default) made 900 passes
+    # while reading the born-digital PDF (57 pages) and its row pictures: one every 7,000,
+    # 7 % less CPU (6.6 -> 6.1 s), the same peak memory.
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(7_000, older, oldest)
+    try:
+        app()
+    finally:
+        # The process ends: what is alive now is frozen, so that the interpreter's passes of
+        # the cycle collector at exit do not scan it all (40 ms after `pgt check raw/`, a
+        # tenth of the run). pgt's files are closed by then; finalizers that must run at exit
+        # (temporary files, atexit, weakref.finalize) do not wait for the collector.
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover

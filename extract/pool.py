@@ -14,10 +14,10 @@ traceback.
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,14 +89,18 @@ def run_tasks(tasks: Sequence[Task], jobs: int, on_progress: Progress | None = N
             on_progress("files", files_done, files_total)
 
     ordered = submission_order(tasks)
-    with one_thread_per_tesseract(), ProcessPoolExecutor(max_workers=max(1, min(jobs, len(ordered)))) as pool:
+    # looked up here, not imported by name at the top: concurrent.futures loads its process
+    # pool (and multiprocessing, pickle: some 4 ms) on first access, which a run with one
+    # worker never makes
+    executor = concurrent.futures.ProcessPoolExecutor
+    with one_thread_per_tesseract(), executor(max_workers=max(1, min(jobs, len(ordered)))) as pool:
         futures = {pool.submit(t.function, *t.args, **t.kwargs): t for t in ordered}
         try:
             for future in as_completed(futures):
                 task = futures[future]
                 try:
                     results[task.key] = future.result()
-                except BrokenProcessPool:
+                except BrokenExecutor:  # the pool's BrokenProcessPool
                     raise UnreadableInput(
                         f"{task.where}: the worker process reading it stopped unexpectedly "
                         f"(out of memory or killed?); try again with fewer --jobs"

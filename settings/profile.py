@@ -37,6 +37,17 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=60
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
 
 
+# Fields' default factories are Python functions, not the `list` and `dict` builtins: pydantic
+# asks each factory's signature when it builds a model, and a builtin's is parsed from its
+# text signature by the tokenizer (its pattern compiled first): some 0.15 ms a field.
+def _empty_list() -> list:  # type: ignore[type-arg]
+    return []
+
+
+def _empty_dict() -> dict:  # type: ignore[type-arg]
+    return {}
+
+
 def _has_words(text: str) -> str:
     if not fold(text):
         raise ValueError(f"{text!r} has no letter or digit")
@@ -70,7 +81,7 @@ class Section(BaseModel):
 class ThematiqueSpec(Section):
     code: Slug
     titre: str = ""
-    headings: list[str] = Field(default_factory=list)
+    headings: list[str] = Field(default_factory=_empty_list)
 
     @field_validator("headings")
     @classmethod
@@ -123,17 +134,17 @@ class LabelsSection(Section):
 class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
-    summary_fiche_lists: list[str] = Field(default_factory=list)
+    summary_fiche_lists: list[str] = Field(default_factory=_empty_list)
     default_thematique_code: Slug
     default_thematique: str = Field(min_length=1)
 
 
 class WordsSection(Section):
-    lexicon: list[str] = Field(default_factory=list)
-    acronymes: list[str] = Field(default_factory=list)
-    partenaires: list[str] = Field(default_factory=list)
-    indicateurs: list[str] = Field(default_factory=list)
-    typos: dict[str, str] = Field(default_factory=dict)
+    lexicon: list[str] = Field(default_factory=_empty_list)
+    acronymes: list[str] = Field(default_factory=_empty_list)
+    partenaires: list[str] = Field(default_factory=_empty_list)
+    indicateurs: list[str] = Field(default_factory=_empty_list)
+    typos: dict[str, str] = Field(default_factory=_empty_dict)
 
 
 class ThresholdsSection(Section):
