@@ -67,7 +67,12 @@ def cell_type(text: str) -> tuple[str | None, bool]:
 
 
 def affinity(text: str, target: str) -> float:
-    kind, strong = cell_type(text)
+    return type_affinity(cell_type(text), target)
+
+
+def type_affinity(content_type: tuple[str | None, bool], target: str) -> float:
+    """How well a cell of that content type (`cell_type`) sits in `target`."""
+    kind, strong = content_type
     if kind is None:
         return -1.5 if target == "oo" else 0.0  # free text never sits in the OO column
     if kind == target:
