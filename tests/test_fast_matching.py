@@ -15,7 +15,7 @@ from pgt.extract import read_document
 from pgt.normalize import fields
 from pgt.settings import headings as pat
 from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
-from pgt.settings.text import fold
+from pgt.settings.text import fold, strip_accents
 from pgt.structure.priorisation import _marker_kind
 
 
@@ -139,3 +139,21 @@ def test_partner_runs_cut_by_names_of_the_same_first_token_as_by_the_full_scan(m
     assert sum(len(pieces) > 1 for pieces in fast) > 100
     monkeypatch.setattr(fields, "_partenaires_by_first_token", lambda extra=(): _EveryName())
     assert fast == [fields.split_partenaires(text) for text in texts]
+
+
+def _fold_by_steps(text: str) -> str:
+    """fold as first written: accents stripped, then punctuation to spaces, upper case, spaces folded."""
+    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", strip_accents(text)).upper().split())
+
+
+def test_fold_by_one_translate_answers_as_the_accent_strip_then_regex():
+    # every character of the planes a plan's text comes from, alone, between letters and
+    # after a letter that takes its accents (combining marks reordered by NFKD are dropped)
+    uncached = fold.__wrapped__  # (the loop would only churn the cache)
+    for code in range(0x30000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for text in (f"a{chr(code)}b", f"e{chr(code)}\u0301 x"):
+            assert uncached(text) == _fold_by_steps(text), hex(code)
+    for text in ("Échéances de réalisation :", "Cœur de ville – ŒUVRES", "l’accueil", "Ǆemal ﬁn ²", "  ", ""):
+        assert fold(text) == _fold_by_steps(text)
