@@ -306,12 +306,13 @@ def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
 
 def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:
     match = matcher.match(text)
-    if match is None or is_heading_form(text, matcher.profile):
+    if match is None:
         return None
     letters = [ch for ch in text if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
-    known = matcher.starts_with_spelling(text)
-    return match.field if upper >= 0.6 or known else None
+    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
+        return None  # (asked before the heading forms, the dearest test: the answer is None either way)
+    return None if is_heading_form(text, matcher.profile) else match.field
 
 
 def canonical_spelling(field: str, profile: Profile | None = None) -> str:

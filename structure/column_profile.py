@@ -130,31 +130,38 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     best_score = [-unplaced_cost, *(row[j] - change_cost * abs(j - pos) for j in range(m))]
     best_path: list[tuple] = [(None, None), *((None, j) for j in range(m))]
     best_offset = [0, *(j - pos for j in range(m))]
+    pairs, spans = _moves(m)
     for (pos, _), row in zip(cells[1:], scores[1:]):
         # state k + 1 (last field j = k) is reached from each state up to k by laying the cell
         # on j, or from state k + 1 by leaving the cell unplaced; the first best is kept, in
         # the order the states were always visited (each from state 0 up, the skip last)
         bases = [pos + offset for offset in best_offset]  # (j - pos) - offset == j - base: integers
+        totals = [best_score[k] + row[j] - change_cost * abs(j - bases[k]) for k, j in pairs]
         step_score = [best_score[0] - unplaced_cost]
         step_path: list[tuple] = [(best_path[0], None)]
         step_offset = [best_offset[0]]
-        for j in range(m):
-            lay_on = row[j]
-            totals = [score + lay_on - change_cost * abs(j - base)
-                      for score, base in zip(best_score[:j + 1], bases)]
-            top = max(totals)
+        for j, span in enumerate(spans):
+            laid = totals[span]  # the moves onto field j, from states 0 … j
+            top = max(laid)
             skipped = best_score[j + 1] - unplaced_cost
             if skipped > top:
                 step_score.append(skipped)
                 step_path.append((best_path[j + 1], None))
                 step_offset.append(best_offset[j + 1])
             else:
-                k = totals.index(top)  # the first best
                 step_score.append(top)
-                step_path.append((best_path[k], j))
+                step_path.append((best_path[laid.index(top)], j))  # the first best
                 step_offset.append(j - pos)
         best_score, best_path, best_offset = step_score, step_path, step_offset
     return spelled_path(best_path[best_score.index(max(best_score))])
+
+
+@lru_cache(maxsize=64)
+def _moves(m: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
+    """The (state, field) moves of the alignment over `m` fields, field by field (states 0 …
+    j onto field j), and the span of each field's moves."""
+    pairs = tuple((k, j) for j in range(m) for k in range(j + 1))
+    return pairs, tuple(slice(j * (j + 1) // 2, (j + 1) * (j + 2) // 2) for j in range(m))
 
 
 @lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan
