@@ -16,7 +16,7 @@ from pgt.normalize import fields
 from pgt.settings import headings as pat
 from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
 from pgt.settings.text import fold, strip_accents
-from pgt.structure.priorisation import _marker_kind
+from pgt.structure.priorisation import _marker_kind, split_marker_cell
 
 
 
@@ -157,3 +157,40 @@ def test_fold_by_one_translate_answers_as_the_accent_strip_then_regex():
             assert uncached(text) == _fold_by_steps(text), hex(code)
     for text in ("Échéances de réalisation :", "Cœur de ville – ŒUVRES", "l’accueil", "Ǆemal ﬁn ²", "  ", ""):
         assert fold(text) == _fold_by_steps(text)
+
+
+def _split_marker_cell_as_first_written(text: str) -> list[str]:
+    if _marker_kind(text) is None:
+        return [text]
+    starts = [0]
+    after_marker = True
+    for found in re.finditer(r"(?<=\s)\S", text):
+        kind = None if after_marker else _marker_kind(text[found.start():])
+        if kind is not None:
+            starts.append(found.start())
+        after_marker = kind in ("oi", "oo", "fiche")
+    if len(starts) == 1:
+        return [text]
+    parts: list[str] = []
+    previous_kind = None
+    for start, end in zip(starts, starts[1:] + [len(text)]):
+        piece = text[start:end].strip()
+        kind = _marker_kind(piece)
+        if kind == "oo_three_digits" and previous_kind == kind:
+            parts[-1] = f"{parts[-1]}\n{piece}"
+        else:
+            parts.append(piece)
+        previous_kind = kind
+    return parts
+
+
+def test_split_marker_cell_asking_only_words_that_may_lead_a_marker_splits_as_first_written():
+    """Words led by neither `O`, `F` nor a digit are no marker: the same parts for every cell
+    of raw/'s summary, made-up cells of several markers, and every one-character lead."""
+    rows = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-priorisation.txt").rows
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    texts += ["Fiche 8 : a Fiche 9 : b", "OO 4 : a fiche 34 : b", "OI 2 a OO 1 : b", "001 : a 002 : b OO 3 c",
+              "Fiche 3 : a ٣ OO 2 : b", "oi 1 x oo 2 y", "Fiche 12 : a\n(OO 1) 3 OO 2 : b"]
+    texts += [f"Fiche 1 : a {chr(code)}I 2 b {chr(code)}O 3 : c" for code in range(0x20, 0x3000)]
+    for text in texts:
+        assert split_marker_cell(text) == _split_marker_cell_as_first_written(text), text
