@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from pgt.extract import read_document
 from pgt.normalize import fields
 from pgt.settings import headings as pat
-from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
+from pgt.settings.headers import _CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, header_matcher
 from pgt.settings.text import fold, strip_accents
 from pgt.structure.priorisation import _marker_kind, split_marker_cell
 
@@ -194,3 +194,30 @@ def test_split_marker_cell_asking_only_words_that_may_lead_a_marker_splits_as_fi
     texts += [f"Fiche 1 : a {chr(code)}I 2 b {chr(code)}O 3 : c" for code in range(0x20, 0x3000)]
     for text in texts:
         assert split_marker_cell(text) == _split_marker_cell_as_first_written(text), text
+
+
+def test_clipped_header_found_by_bisection_as_by_the_scan_of_every_spelling():
+    """A repeated header row clipped by the page (`exemple d'offres existantes ou`): led by a
+    spelling, or the first three words or more of one — the same answer as the scan."""
+    matcher = header_matcher()
+    spellings = sorted(matcher.known)
+    clipped = [" ".join(s.split()[:n]) for s in spellings for n in range(1, len(s.split()) + 1)]
+    samples = clipped + [garbled(c, random.Random(len(c))) for c in clipped] + texts(spellings)
+    for text in samples + [t.lower() for t in samples]:
+        folded = fold(text)
+        scanned = folded.startswith(matcher.known_tuple) or (
+            len(folded.split()) >= 3 and any(s.startswith(folded + " ") for s in matcher.known))
+        assert matcher.starts_with_spelling(text) == scanned, text
+
+
+def test_keyword_headers_skipped_for_cells_without_a_keyword_word_answer_as_all_keywords_run():
+    """Every keyword pattern needs one of `_KEYWORD_WORDS`: over the vocabulary's spellings,
+    their garbled forms and every cell of raw/, no cell a pattern matches lacks them all."""
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    cells = [cell for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+             for row in read_document(raw / name).rows for cell in row.cells if cell.strip()]
+    spellings = [s for spellings in HEADER_VOCABULARY.values() for s in spellings]
+    for text in texts(spellings) + cells + [k.pattern.strip("^$\\b") for k, _ in _KEYWORDS]:
+        folded = fold(text)
+        if any(pattern.search(folded) for pattern, _ in _KEYWORDS):
+            assert any(word in folded for word in _KEYWORD_WORDS), text
