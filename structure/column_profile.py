@@ -47,21 +47,30 @@ class ColumnProfile:
     def __init__(self, thresholds: ThresholdsSection | None = None) -> None:
         self.thresholds = thresholds or default_profile().thresholds
         self.min_word_count = self.thresholds.column_min_word_count
-        self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
-        self.totals: Counter[str] = Counter()
-        self.by_word: dict[str, dict[str, int]] = defaultdict(dict)  # by_field turned around, for spread
+        self.totals: dict[str, int] = {}  # word → cells placed with it
+        self.by_word: dict[str, dict[str, int]] = {}  # word → field → cells of the field placed with it
+
+    @property
+    def by_field(self) -> dict[str, Counter[str]]:
+        """Word counts per field (by_word turned around)."""
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        for word, fields in self.by_word.items():
+            for field, count in fields.items():
+                found[field][word] = count
+        return found
 
     def learn(self, values: dict[str, str]) -> None:
         totals, by_word = self.totals, self.by_word
         for field, text in values.items():
             if field in UNPROFILED:
                 continue
-            counts = self.by_field[field]
             for word in distinct_words(text):
-                counts[word] += 1
-                totals[word] += 1
-                fields = by_word[word]
-                fields[field] = fields.get(field, 0) + 1
+                totals[word] = totals.get(word, 0) + 1
+                fields = by_word.get(word)
+                if fields is None:
+                    by_word[word] = {field: 1}
+                else:
+                    fields[field] = fields.get(field, 0) + 1
 
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
@@ -70,15 +79,14 @@ class ColumnProfile:
 
     def _known(self, text: str) -> list[str]:
         totals, least = self.totals, self.min_word_count
-        return [w for w in words(text) if totals[w] >= least]
+        return [w for w in words(text) if totals.get(w, 0) >= least]
 
     def _share(self, known: list[str], field: str) -> float:
         if not known:
             return 0.0
-        counts = self.by_field.get(field)
-        if counts is None:
-            return 0.0
-        return sum(counts[w] / self.totals[w] for w in known) / len(known)
+        # a field a word was never placed in adds 0 / total: 0.0, as its count did
+        totals, by_word = self.totals, self.by_word
+        return sum(by_word[w].get(field, 0) / totals[w] for w in known) / len(known)
 
     def spread(self, text: str, fields: list[str]) -> list[float]:
         """The cell's share in each field, centred on their mean: a cell whose words are
