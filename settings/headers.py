@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -313,6 +314,22 @@ def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
     if text not in matcher.cell_cache:
         matcher.cell_cache[text] = _header_cell_field(text, matcher)
     return matcher.cell_cache[text]
+
+
+def header_cell_fields(texts: Iterable[str], profile: Profile | None = None) -> list[str | None]:
+    """`header_cell_field` of each text (a row's cells), the profile's matcher found once."""
+    matcher = header_matcher(profile)
+    cache = matcher.cell_cache
+    fields = []
+    for text in texts:
+        field = cache.get(text, _UNSEEN)
+        if field is _UNSEEN:
+            field = cache[text] = _header_cell_field(text, matcher)
+        fields.append(field)
+    return fields
+
+
+_UNSEEN = object()  # a text header_cell_field was not asked yet
 
 
 def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:

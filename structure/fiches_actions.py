@@ -19,7 +19,7 @@ from pgt.structure.ledger import Ledger, UnrecordedLedger
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import header_cell_field, header_matcher
+from pgt.settings.headers import header_cell_fields, header_matcher
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
@@ -29,9 +29,6 @@ _LIST_FIELDS = ("partenaires", "indicateurs")
 _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "description", "objectifs", "statut",
                 "territoire")
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
-
-
-_is_header_cell = header_cell_field
 
 
 def _header_label(text: str) -> str:
@@ -300,7 +297,9 @@ class FichesActionsBuilder:
 
     # ---- headers --------------------------------------------------------------------------
     def _header_row(self, row: SourceRow) -> bool:
-        named = [(i, _is_header_cell(c, self.plan_profile), c) for i, c in row.non_empty]
+        non_empty = row.non_empty
+        named = [(i, f, c) for (i, c), f in zip(non_empty, header_cell_fields([c for _, c in non_empty],
+                                                                             self.plan_profile))]
         fields = [(i, f, c) for i, f, c in named if f is not None]
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
         minimum = self.plan_profile.thresholds.header_fields_min
