@@ -49,6 +49,7 @@ _NAME_TOKEN = re.compile(r"[^\W_][\w'’-]*")  # words of a name, punctuation ar
 _TEXT_CACHE_SIZE = 1 << 14
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every token of every text (names, then words)
 def _key(word: str) -> str:
     return fold(word).replace(" ", "")
 
@@ -212,13 +213,18 @@ def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
 
 
 def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
-    tokens, keys = _tokens(text)
-    present = set(keys)
+    present = set(map(_key, _NAME_TOKEN.findall(text)))  # the tokens' keys, their places only when needed
+    tokens: list[re.Match[str]] = []
+    keys: list[str] = []
+    placed = False
     for name, name_keys, key_set in zip(lexicon.names, lexicon.name_keys, lexicon.name_key_sets):
         size = len(name)
         found = len(present & key_set) if key_set is not None else sum(k in present for k in name_keys)
         if found < size - 1:
             continue  # two of its words or more appear nowhere: no run can be one word away
+        if not placed:
+            tokens, keys = _tokens(text)
+            placed = True
         for start in range(len(tokens) - size + 1):
             window = keys[start:start + size]
             odd = [i for i, (k, w) in enumerate(zip(window, name_keys)) if k != w]

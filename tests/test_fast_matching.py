@@ -221,3 +221,15 @@ def test_keyword_headers_skipped_for_cells_without_a_keyword_word_answer_as_all_
         folded = fold(text)
         if any(pattern.search(folded) for pattern, _ in _KEYWORDS):
             assert any(word in folded for word in _KEYWORD_WORDS), text
+
+
+def test_dictionary_file_inflated_by_zlib_as_by_gzip():
+    """The French dictionary inflated in one zlib call: gzip.decompress's bytes, also for a
+    file of several members or none."""
+    import gzip
+
+    from pgt.settings.dictionary import _gunzip
+
+    for data in (gzip.compress(b'{\n"maison": 1\n}'), gzip.compress(b"abc") + gzip.compress(b"def"),
+                 gzip.compress(b"")):
+        assert _gunzip(data) == gzip.decompress(data)
