@@ -94,6 +94,9 @@ class FichesActionsBuilder:
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
         self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
         self.row_now: SourceRow | None = None     # a Word table has no lines)
+        # the scout walk, whose plan is thrown away: its records are built unvalidated, with no
+        # provenance (the walk reads neither; the build walk validates the same records)
+        self.scouting = False
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
@@ -110,6 +113,7 @@ class FichesActionsBuilder:
         nothing): the first offer rows are then laid with what the columns hold further
         down too."""
         scout = FichesActionsBuilder(self.document, UnrecordedLedger(), [], self.plan_profile)
+        scout.scouting = True
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile
@@ -354,8 +358,8 @@ class FichesActionsBuilder:
         return layouts.get(code, layouts["standard"])
 
     def _log_header_spelling(self, field: str, text: str, row: SourceRow) -> None:
-        if field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
-            return
+        if self.scouting or field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
+            return  # (the scout's corrections are thrown away)
         where = row.provenance.line or row.provenance.page or 0
         self.corrections.append(
             Correction(record_id=f"header:{row.provenance.document}:{where}", field=field,
@@ -407,8 +411,9 @@ class FichesActionsBuilder:
         candidate = action_id(code, axe.numero, oi.numero if oi else None, numero, titre)
         if candidate in self.ids and (numero is not None or titre):
             self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
-        action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
-                        provenance=provenance_of(row))
+        identity = {"id": unique(candidate, self.ids), "numero": numero, "titre": titre or None}
+        action = Action.model_construct(**identity, provenance=None) if self.scouting else \
+            Action(**identity, provenance=provenance_of(row))
         if self.oo is not None:
             action.oo = [self.oo]  # under an OO heading (`Objectif opérationnel 1.2.3`)
         (oi.actions if oi else axe.actions).append(action)
@@ -472,7 +477,7 @@ class FichesActionsBuilder:
         libelle = values.pop("offre", None)
         _apply_fields(action, values)
         if "offre" in all_fields and (libelle or values):
-            action.offres.append(_offre(libelle, values, row))
+            action.offres.append(_offre(libelle, values, row, self.scouting))
 
     def _fill_offer_table(self, action: Action, row: SourceRow, start: int, fields: list[str]) -> None:
         """An action's first row in a table of offers: its fields are the action's and its first offer's."""
@@ -484,7 +489,7 @@ class FichesActionsBuilder:
             values = self._take_fields_of(above, action, row)
         _apply_fields(action, values)
         if libelle or values:
-            action.offres.append(_offre(libelle, values, row))
+            action.offres.append(_offre(libelle, values, row, self.scouting))
         self.last_offer = None
 
     def _add_offre(self, action: Action, row: SourceRow, start: int, fields: list[str], libelle: str | None = None) -> None:
@@ -497,7 +502,7 @@ class FichesActionsBuilder:
             values.pop("offre", None)
         if oo_refs:
             action.oo = sorted(set(action.oo) | set(oo_refs))
-        offre = _offre(libelle, values, row)
+        offre = _offre(libelle, values, row, self.scouting)
         action.offres.append(offre)
         self.last_offer = PrintedOffer(action, offre, row, dict(values))
 
@@ -649,8 +654,9 @@ def _has_fields(record: Action | Offre) -> bool:
     return any(getattr(record, f) for f in (*_TEXT_FIELDS, *_LIST_FIELDS))
 
 
-def _offre(libelle: str | None, values: dict[str, str], row: SourceRow) -> Offre:
-    offre = Offre(libelle=libelle, provenance=provenance_of(row))
+def _offre(libelle: str | None, values: dict[str, str], row: SourceRow, scouting: bool = False) -> Offre:
+    offre = Offre.model_construct(libelle=libelle, provenance=None) if scouting else \
+        Offre(libelle=libelle, provenance=provenance_of(row))
     _apply_fields(offre, values)
     return offre
 
