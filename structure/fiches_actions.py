@@ -22,7 +22,7 @@ from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import header_cell_fields, header_matcher
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
-from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
+from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Provenance, Thematique
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
 _LIST_FIELDS = ("partenaires", "indicateurs")
@@ -94,9 +94,10 @@ class FichesActionsBuilder:
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
         self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
         self.row_now: SourceRow | None = None     # a Word table has no lines)
-        # the scout walk, whose plan is thrown away: its records are built unvalidated, with no
-        # provenance (the walk reads neither; the build walk validates the same records)
+        # the scout walk, whose plan is thrown away: its records share one provenance (the walk
+        # never reads it), its header corrections are not made
         self.scouting = False
+        self.scout_provenance: Provenance | None = None
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
@@ -114,6 +115,7 @@ class FichesActionsBuilder:
         down too."""
         scout = FichesActionsBuilder(self.document, UnrecordedLedger(), [], self.plan_profile)
         scout.scouting = True
+        scout.scout_provenance = Provenance(document=self.document.name)
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile
@@ -411,9 +413,8 @@ class FichesActionsBuilder:
         candidate = action_id(code, axe.numero, oi.numero if oi else None, numero, titre)
         if candidate in self.ids and (numero is not None or titre):
             self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
-        identity = {"id": unique(candidate, self.ids), "numero": numero, "titre": titre or None}
-        action = Action.model_construct(**identity, provenance=None) if self.scouting else \
-            Action(**identity, provenance=provenance_of(row))
+        action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
+                        provenance=self.scout_provenance or provenance_of(row))
         if self.oo is not None:
             action.oo = [self.oo]  # under an OO heading (`Objectif opérationnel 1.2.3`)
         (oi.actions if oi else axe.actions).append(action)
@@ -477,7 +478,7 @@ class FichesActionsBuilder:
         libelle = values.pop("offre", None)
         _apply_fields(action, values)
         if "offre" in all_fields and (libelle or values):
-            action.offres.append(_offre(libelle, values, row, self.scouting))
+            action.offres.append(_offre(libelle, values, row, self.scout_provenance))
 
     def _fill_offer_table(self, action: Action, row: SourceRow, start: int, fields: list[str]) -> None:
         """An action's first row in a table of offers: its fields are the action's and its first offer's."""
@@ -489,7 +490,7 @@ class FichesActionsBuilder:
             values = self._take_fields_of(above, action, row)
         _apply_fields(action, values)
         if libelle or values:
-            action.offres.append(_offre(libelle, values, row, self.scouting))
+            action.offres.append(_offre(libelle, values, row, self.scout_provenance))
         self.last_offer = None
 
     def _add_offre(self, action: Action, row: SourceRow, start: int, fields: list[str], libelle: str | None = None) -> None:
@@ -502,7 +503,7 @@ class FichesActionsBuilder:
             values.pop("offre", None)
         if oo_refs:
             action.oo = sorted(set(action.oo) | set(oo_refs))
-        offre = _offre(libelle, values, row, self.scouting)
+        offre = _offre(libelle, values, row, self.scout_provenance)
         action.offres.append(offre)
         self.last_offer = PrintedOffer(action, offre, row, dict(values))
 
@@ -654,9 +655,8 @@ def _has_fields(record: Action | Offre) -> bool:
     return any(getattr(record, f) for f in (*_TEXT_FIELDS, *_LIST_FIELDS))
 
 
-def _offre(libelle: str | None, values: dict[str, str], row: SourceRow, scouting: bool = False) -> Offre:
-    offre = Offre.model_construct(libelle=libelle, provenance=None) if scouting else \
-        Offre(libelle=libelle, provenance=provenance_of(row))
+def _offre(libelle: str | None, values: dict[str, str], row: SourceRow, provenance: Provenance | None = None) -> Offre:
+    offre = Offre(libelle=libelle, provenance=provenance or provenance_of(row))
     _apply_fields(offre, values)
     return offre
 
