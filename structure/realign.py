@@ -150,8 +150,15 @@ def _aligned(cells: list[tuple[int, str]], fields: list[str], displacement_cost:
 
 def _scores(cells: list[tuple[int, str]], fields: list[str], displacement_cost: float) -> list[list[float]]:
     """What each cell scores in each field: its content's affinity less the columns moved."""
-    return [[affinity(text, f) - displacement_cost * abs(j - pos) for j, f in enumerate(fields)]
+    field_key = tuple(fields)
+    return [[affine - displacement_cost * abs(j - pos) for j, affine in enumerate(_affinities(cell_type(text), field_key))]
             for pos, text in cells]
+
+
+@lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan
+def _affinities(content_type: tuple[str | None, bool], fields: tuple[str, ...]) -> tuple[float, ...]:
+    """`affinity` of a cell of that content type in each field."""
+    return tuple(type_affinity(content_type, f) for f in fields)
 
 
 _CLEAR = 1e-6  # a margin no rounding of the scores comes near
