@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -375,13 +374,11 @@ def match_oi_heading(text: str, profile: Profile | None = None) -> Numbered | No
     return Numbered(found.numero, found.titre) if found else None
 
 
-@lru_cache(maxsize=1 << 14)  # asked of every cell of every table row, by both walks of the builder
 def match_oi_cell(text: str) -> Numbered | None:
     found = _OI_CELL.match(text.strip())
     return _numbered(found)
 
 
-@lru_cache(maxsize=1 << 14)  # asked of every cell of every table row, by both walks of the builder
 def match_oo_cell(text: str) -> Numbered | None:
     found = _OO_CELL.match(text.strip())
     return _numbered(found)

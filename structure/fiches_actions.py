@@ -9,6 +9,7 @@ listed as residue through the ledger.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,10 @@ _LIST_FIELDS = ("partenaires", "indicateurs")
 _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "description", "objectifs", "statut",
                 "territoire")
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
+
+
+# an OO cell (`OO 2 : …`), asked of every cell of every table row by both walks: read once per text
+_oo_cell = lru_cache(maxsize=1 << 14)(pat.match_oo_cell)
 
 
 def _header_label(text: str) -> str:
@@ -243,7 +248,7 @@ class FichesActionsBuilder:
 
     # ---- OO tables ----------------------------------------------------------------------
     def _oo_row(self, row: SourceRow) -> bool:
-        found = [(i, pat.match_oo_cell(c)) for i, c in row.non_empty]
+        found = [(i, _oo_cell(c)) for i, c in row.non_empty]
         found = [(i, m) for i, m in found if m is not None]
         if not found:
             return False

@@ -57,9 +57,9 @@ def cell_type(text: str) -> tuple[str | None, bool]:
         return "indicateurs", True
     if _FINANCIAL.search(stripped):
         return "moyens_financiers", False
-    if _PERIOD.search(stripped) and len(stripped) < 160:
+    if len(stripped) < 160 and _PERIOD.search(stripped):  # (the length first: the search is the dearer)
         return "echeances", True
-    if _PUBLIC.search(stripped) and len(stripped) < 120:
+    if len(stripped) < 120 and _PUBLIC.search(stripped):
         return "public_vise", False
     if _HUMAINS.search(stripped):
         return "moyens_humains", False
