@@ -102,6 +102,7 @@ class FichesActionsBuilder:
         # the scout walk, whose plan is thrown away: its records share one provenance (the walk
         # never reads it), its header corrections are not made
         self.scouting = False
+        self.content_of: tuple[SourceRow, list[tuple[int, str]]] | None = None  # the last row's (_content_cells)
         self.scout_provenance: Provenance | None = None
 
     # ---- walk -------------------------------------------------------------------------
@@ -279,7 +280,7 @@ class FichesActionsBuilder:
     def _restated_oi_row(self, row: SourceRow) -> bool:
         """OO tables often restate their OI (`OBJECTIFS OPERATIONNELS ⇥ OBJECTIF INTERMEDIAIRE 1 …`)."""
         oi = self.cursor.oi
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
+        cells = self._content_cells(row)
         if not cells or len(cells) > 1:
             return False
         index, text = cells[0]
@@ -296,15 +297,26 @@ class FichesActionsBuilder:
 
     def _number_row(self, row: SourceRow) -> bool:
         """Rows of bare OO numbers (`1 ⇥ ⇥ 2 ⇥ …`): OO declared without title."""
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
-        numbers = [pat.bare_number(c) for _, c in cells]
-        if not cells or any(n is None for n in numbers):
+        cells = self._content_cells(row)
+        if not cells:
             return False
+        numbers = []
+        for _, text in cells:
+            number = pat.bare_number(text)
+            if number is None:
+                return False
+            numbers.append(number)
         if self.cursor.oi is not None:
             for numero in numbers:
                 self.cursor.declare_oo(numero, None, row)  # type: ignore[arg-type]
         self.ledger.place(row)
         return True
+
+    def _content_cells(self, row: SourceRow) -> list[tuple[int, str]]:
+        """The row's cells that are not structure words, found once for the handlers that ask."""
+        if self.content_of is None or self.content_of[0] is not row:
+            self.content_of = (row, [(i, c) for i, c in row.non_empty if fold(c) not in self.structural])
+        return self.content_of[1]
 
     # ---- headers --------------------------------------------------------------------------
     def _header_row(self, row: SourceRow) -> bool:
