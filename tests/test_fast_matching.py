@@ -233,3 +233,25 @@ def test_dictionary_file_inflated_by_zlib_as_by_gzip():
     for data in (gzip.compress(b'{\n"maison": 1\n}'), gzip.compress(b"abc") + gzip.compress(b"def"),
                  gzip.compress(b"")):
         assert _gunzip(data) == gzip.decompress(data)
+
+
+def test_content_patterns_led_by_their_first_characters_match_as_the_patterns():
+    """cell_type's searches led by the characters their words start with find a match in
+    the same cells: every cell of raw/, and each pattern's words in every case, alone or in
+    a sentence."""
+    from pgt.structure import realign
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    cells = [cell for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+             for row in read_document(raw / name).rows for cell in row.cells if cell.strip()]
+    pairs = [(realign._FINANCIAL, realign._FINANCIAL_LEADS), (realign._PERIOD, realign._PERIOD_LEADS),
+             (realign._PUBLIC, realign._PUBLIC_LEADS), (realign._HUMAINS, realign._HUMAINS_LEADS)]
+    words = ["budget", "dotations", "subvention", "crédits", "REAAP", "FSE", "ANRU", "fonds", "2024", "année scolaire",
+             "sur l'année", "mercredis", "août", "décembre", "durée du PGT", "période", "fin année", "élèves",
+             "étudiants", "lycéens", "collégiens", "3-6 ans", "12 - 25 ans", "équipes", "animatrices", "référents",
+             "bénévoles", "ETP", "recrutement", "intervenant", "coordinatrice", "Eleves", "ÉLÈVES", "Équipes"]
+    samples = cells + [form for w in words for form in (w, w.upper(), w.title(), f"Les {w}, puis", f"x{w}", f"{w}s")]
+    for pattern, leads in pairs:
+        led = realign._led(pattern, leads)
+        for text in samples:
+            assert bool(led.search(text)) == bool(pattern.search(text)), (pattern.pattern[:30], text)
