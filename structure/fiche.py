@@ -380,7 +380,7 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
     profile = profile or default_profile()
     labels = fiche_labels(profile)
     fields_by_run: dict[int, set[str]] = {}
-    run = grid_headers = 0
+    run = 0
     for row in document.rows:
         if row.kind is not RowKind.TABLE:
             run += 1
@@ -388,11 +388,13 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
         name = first_label(row, labels)
         if name is not None:
             fields_by_run.setdefault(run, set()).add(name)
-        if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
-            grid_headers += 1
     minimum = profile.thresholds.fiche_labels_min
     fiches = sum(len(names) >= minimum for names in fields_by_run.values())
-    return fiches >= 1 and fiches > grid_headers
+    if fiches < 1:
+        return False  # no fiche: the grid headers need not be counted (every cell's header test)
+    grid_headers = sum(1 for row in document.rows if row.kind is RowKind.TABLE
+                       and sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3)
+    return fiches > grid_headers
 
 
 # ==== builder ==================================================================================
