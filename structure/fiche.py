@@ -392,9 +392,26 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
     fiches = sum(len(names) >= minimum for names in fields_by_run.values())
     if fiches < 1:
         return False  # no fiche: the grid headers need not be counted (every cell's header test)
-    grid_headers = sum(1 for row in document.rows if row.kind is RowKind.TABLE
-                       and sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3)
-    return fiches > grid_headers
+    grid_headers = 0  # header rows of grid tables (three cells or more after the first name columns)
+    for row in document.rows:
+        if row.kind is RowKind.TABLE and _names_columns(row.non_empty[1:], 3):
+            grid_headers += 1
+            if grid_headers >= fiches:
+                return False  # as many grid headers as fiches: the rest need not be counted
+    return True
+
+
+def _names_columns(cells: list[tuple[int, str]], least: int) -> bool:
+    """Whether `least` cells or more name a column (the cells read until that many do)."""
+    if len(cells) < least:
+        return False
+    named = 0
+    for _, text in cells:
+        if canonical_header(text) is not None:
+            named += 1
+            if named >= least:
+                return True
+    return False
 
 
 # ==== builder ==================================================================================
