@@ -63,14 +63,16 @@ class Candidate:
 
 
 def pair_score(fiche: Fiche, placed: Placed, fiche_rank: float,
-               limits: ThresholdsSection | None = None) -> Candidate | None:
-    """The pair's score, or None when the evidence is not enough."""
+               limits: ThresholdsSection | None = None, titre: float | None = None) -> Candidate | None:
+    """The pair's score, or None when the evidence is not enough (`titre`: the titles'
+    similarity, when already measured)."""
     limits = limits or default_profile().thresholds
     action = placed.action
     same_number = fiche.numero is not None and fiche.numero == action.numero
     same_axe = fiche.axe is not None and fiche.axe == placed.axe
     same_oi = fiche.oi is not None and fiche.oi == placed.oi
-    titre = similarity(fiche.titre, action.titre)
+    if titre is None:
+        titre = similarity(fiche.titre, action.titre)
     if action.titre is None:
         # nothing to compare but the number and the axe (the OI may differ between documents)
         accepted = same_number and same_axe
@@ -153,27 +155,37 @@ def _monotone(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float]
 
 def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[str, float],
                        limits: ThresholdsSection) -> list[Candidate]:
-    candidates = [c for f in fiches for p in _title_alike(f, placed, limits)
-                  if (c := pair_score(f, p, ranks[f.id], limits)) is not None]
+    alike = _TitleAlike(placed, limits)
+    candidates = [c for f in fiches for p, titre in alike.actions(f)
+                  if (c := pair_score(f, p, ranks[f.id], limits, titre)) is not None]
     # equal scores: the first print (a block printed twice is the same action), then ids
     candidates.sort(key=lambda c: (-c.score, c.placed.rank, c.placed.action.id, c.fiche.id))
     return _one_to_one(candidates)
 
 
-def _title_alike(fiche: Fiche, placed: list[Placed], limits: ThresholdsSection) -> list[Placed]:
-    """The actions `pair_score` may accept for `fiche`, in their order: those without a title
-    (judged on number and axe) and those whose title is at least half alike (below
-    that, no pair is accepted). The titles are compared by rapidfuzz in one call, with the
-    same scorer as `similarity` (tests/test_crosswalk_alignment.py)."""
-    left = significant(fiche.titre)
-    titled = [i for i, p in enumerate(placed) if p.action.titre is not None]
-    cutoff = min(limits.crosswalk_title_alike, limits.crosswalk_title_half)
-    alike = set()
-    if left:
-        found = process.extract(left, [significant(placed[i].action.titre) for i in titled], scorer=fuzz.token_set_ratio,
-                                score_cutoff=cutoff, limit=None)
-        alike = {titled[index] for _, _, index in found}
-    return [p for i, p in enumerate(placed) if p.action.titre is None or i in alike]
+class _TitleAlike:
+    """The actions `pair_score` may accept for a fiche, in their order: those without a title
+    (judged on number and axe) and those whose title is at least half alike (below that, no
+    pair is accepted). The titles are compared by rapidfuzz in one call per fiche, with the
+    same scorer as `similarity`, whose score is then the pair's (tests/test_crosswalk_alignment.py);
+    the actions' titles are folded once for all fiches."""
+
+    def __init__(self, placed: list[Placed], limits: ThresholdsSection) -> None:
+        self.placed = placed
+        self.titled = [i for i, p in enumerate(placed) if p.action.titre is not None]
+        self.untitled = [i for i, p in enumerate(placed) if p.action.titre is None]
+        self.titles = [significant(placed[i].action.titre) for i in self.titled]
+        self.cutoff = min(limits.crosswalk_title_alike, limits.crosswalk_title_half)
+
+    def actions(self, fiche: Fiche) -> list[tuple[Placed, float | None]]:
+        """(action, title similarity) of each; None for an untitled action (pair_score's own)."""
+        left = significant(fiche.titre)
+        scores: dict[int, float] = {}
+        if left:
+            found = process.extract(left, self.titles, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff,
+                                    limit=None)
+            scores = {self.titled[index]: float(score) for _, score, index in found}
+        return [(self.placed[i], scores.get(i)) for i in sorted([*self.untitled, *scores])]
 
 
 def _one_to_one(candidates: list[Candidate]) -> list[Candidate]:

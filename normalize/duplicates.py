@@ -62,14 +62,26 @@ def _blocks(axe: Axe, same_title: float) -> list[list[Pair]]:
     """Pairs of copies, grouped by the two OI they sit in (in print order)."""
     blocks: dict[tuple[int, int], list[Pair]] = {}
     ois = axe.objectifs_intermediaires
+    by_number = [_by_number(oi.actions) for oi in ois]  # an action is compared with those of its number only
     for i, first_oi in enumerate(ois):
-        for second_oi in ois[i + 1:]:
+        for second_oi, numbered in zip(ois[i + 1:], by_number[i + 1:]):
             for a in first_oi.actions:
-                for b in second_oi.actions:
-                    if a.numero is not None and a.numero == b.numero and similarity(a.titre, b.titre) >= same_title:
+                if a.numero is None:
+                    continue
+                for b in numbered.get(a.numero, ()):
+                    if similarity(a.titre, b.titre) >= same_title:
                         blocks.setdefault((first_oi.numero, second_oi.numero), []).append(
                             Pair(Copy(first_oi, a), Copy(second_oi, b)))
     return [sorted(pairs, key=lambda p: p.first.action.numero or 0) for _, pairs in sorted(blocks.items())]
+
+
+def _by_number(actions: list[Action]) -> dict[int, list[Action]]:
+    """The numbered actions by number, in print order."""
+    found: dict[int, list[Action]] = {}
+    for action in actions:
+        if action.numero is not None:
+            found.setdefault(action.numero, []).append(action)
+    return found
 
 
 # ---- deciding -----------------------------------------------------------------------------
@@ -103,8 +115,12 @@ def _aligned_side(block: list[Pair]) -> str:
 def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
                threshold: float) -> Fiche | None:
     """The summary fiche of the same thématique (and axe) whose title is most alike."""
-    scored = [(similarity(titre, f.titre), f.id, f) for f in plan.fiches
-              if f.thematique == thematique and (axe is None or f.axe in (None, axe))]
+    return _most_alike([f for f in plan.fiches if f.thematique == thematique and (axe is None or f.axe in (None, axe))],
+                       titre, threshold)
+
+
+def _most_alike(fiches: list[Fiche], titre: str | None, threshold: float) -> Fiche | None:
+    scored = [(similarity(titre, f.titre), f.id, f) for f in fiches]
     scored = [s for s in scored if s[0] >= threshold]
     return min(scored, key=lambda s: (-s[0], s[1]))[2] if scored else None  # ties: the first id
 
@@ -112,8 +128,10 @@ def best_fiche(plan: Plan, thematique: str, axe: int | None, titre: str | None,
 def _merge_block(plan: Plan, thematique: Thematique, axe: Axe, block: list[Pair], log: CorrectionLog) -> list[str]:
     code = thematique.code
     side = _aligned_side(block)
-    fiches = {id(p): best_fiche(plan, code, axe.numero, p.first.action.titre,
-                                       log.profile.thresholds.duplicates_fiche_evidence) for p in block}
+    # best_fiche of each pair, the thématique's fiches of the axe found once for the block
+    of_axe = [f for f in plan.fiches if f.thematique == code and (axe.numero is None or f.axe in (None, axe.numero))]
+    fiches = {id(p): _most_alike(of_axe, p.first.action.titre, log.profile.thresholds.duplicates_fiche_evidence)
+              for p in block}
     votes = Counter(f.oi for f in fiches.values() if f is not None and f.oi is not None)
     if not votes:
         # no summary: the detail document's own evidence, an action title printed in an OI's

@@ -295,8 +295,16 @@ _LINKS = {"de", "des", "du", "la", "le", "les", "et", "à", "au", "aux", "en", "
 def _split_rule(field: str, splitter, rule: str):  # noqa: ANN001, ANN202 - a Rule
     def rule_function(plan: Plan, log: CorrectionLog) -> None:
         words = WordLists.of(log.profile)
+        answers: dict[str, list[str]] = {}  # a text printed again (`CAF, Mairie`) is split once
+
+        def split(text: str) -> list[str]:
+            found = answers.get(text)
+            if found is None:
+                found = answers[text] = splitter(text, words)
+            return found
+
         for record_id, record in records(plan):
-            _split_field(record_id, record, field, lambda text: splitter(text, words), rule, log)
+            _split_field(record_id, record, field, split, rule, log)
 
     rule_function.__name__ = rule
     return rule_function

@@ -20,6 +20,7 @@ def significant(text: str | None) -> str:
     return " ".join(t for t in fold(text or "").split() if t not in STOP_WORDS)
 
 
+@lru_cache(maxsize=1 << 14)  # the rules compare the same titles again (duplicates, then the crosswalk)
 def similarity(a: str | None, b: str | None) -> float:
     """0..100; 0 when either title is missing."""
     left, right = significant(a), significant(b)

@@ -49,6 +49,7 @@ _NAME_TOKEN = re.compile(r"[^\W_][\w'’-]*")  # words of a name, punctuation ar
 _TEXT_CACHE_SIZE = 1 << 14
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every token of every text (names, then words)
 def _key(word: str) -> str:
     return fold(word).replace(" ", "")
 
@@ -69,6 +70,8 @@ class Lexicon:
     # (first letter, length) → folded keys of the common words, sorted: the fuzzy buckets
     by_initial_length: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
     name_keys: tuple[tuple[str, ...], ...] = ()  # the names' words, folded
+    # each name's folded words as a set, when no word repeats in it (else None: counted one by one)
+    name_key_sets: tuple[frozenset[str] | None, ...] = ()
     _candidates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, word: str) -> list[str]:
@@ -127,9 +130,10 @@ def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
     buckets: dict[tuple[str, int], list[str]] = {}
     for key in sorted(common):
         buckets.setdefault((key[:1], len(key)), []).append(key)
+    name_keys = tuple(tuple(_key(w) for w in name) for name in names)
     return Lexicon(frozenset(known), dict(sorted(common.items())), tuple(names), tuple(pairs),
-                   {k: tuple(v) for k, v in buckets.items()},
-                   tuple(tuple(_key(w) for w in name) for name in names))
+                   {k: tuple(v) for k, v in buckets.items()}, name_keys,
+                   tuple(frozenset(keys) if len(set(keys)) == len(keys) else None for keys in name_keys))
 
 
 @lru_cache(maxsize=1)
@@ -209,12 +213,18 @@ def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
 
 
 def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
-    tokens, keys = _tokens(text)
-    present = set(keys)
-    for name, name_keys in zip(lexicon.names, lexicon.name_keys):
+    present = set(map(_key, _NAME_TOKEN.findall(text)))  # the tokens' keys, their places only when needed
+    tokens: list[re.Match[str]] = []
+    keys: list[str] = []
+    placed = False
+    for name, name_keys, key_set in zip(lexicon.names, lexicon.name_keys, lexicon.name_key_sets):
         size = len(name)
-        if sum(k in present for k in name_keys) < size - 1:
+        found = len(present & key_set) if key_set is not None else sum(k in present for k in name_keys)
+        if found < size - 1:
             continue  # two of its words or more appear nowhere: no run can be one word away
+        if not placed:
+            tokens, keys = _tokens(text)
+            placed = True
         for start in range(len(tokens) - size + 1):
             window = keys[start:start + size]
             odd = [i for i, (k, w) in enumerate(zip(window, name_keys)) if k != w]
@@ -234,10 +244,17 @@ def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
     return text
 
 
+@lru_cache(maxsize=8)
+def _long_words(min_length: int) -> re.Pattern[str]:
+    """The words of `min_length` letters or more (the only ones ever fixed): `_WORD`'s runs
+    of letters, the shorter ones skipped by the regex engine."""
+    return re.compile(rf"[^\W\d_]{{{max(min_length, 1)},}}")
+
+
 def _fix_words(text: str, lexicon: Lexicon, fixes: list[Fix], min_length: int) -> str:
     pieces: list[str] = []
     last = 0
-    for match in _WORD.finditer(text):
+    for match in _long_words(min_length).finditer(text):
         word = match.group()
         replacement = _word_fix(word, text, match.start(), lexicon, min_length)
         if replacement is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -122,6 +123,11 @@ _KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bCALENDRIER\b|\bREALISATION\b"), "echeances"),
 )
 
+# words one of which each keyword above needs: a cell holding none is matched by none of
+# them, told without running them (most cells; tests/test_fast_matching.py)
+_KEYWORD_WORDS = ("ACTION", "OO", "OFFRE", "PORTEUR", "PUBLIC", "PARTENAIRES", "MOYENS", "HUMAINS", "TECHNIQUES",
+                  "FINANCIERS", "PARCOURS", "INDICATEUR", "CALENDRIER", "REALISATION")
+
 FUZZY_THRESHOLD = 80.0
 
 
@@ -181,9 +187,10 @@ def _vocabulary_header(text: str) -> HeaderMatch | None:
         return None
     if folded in _EXACT:  # a spelling of the vocabulary as printed decides first (ACTIONS LIEES is not ACTIONS)
         return HeaderMatch(_EXACT[folded], 100.0, "exact")
-    for pattern, field in _KEYWORDS:
-        if pattern.search(folded):
-            return HeaderMatch(field, 100.0, "keyword")
+    if any(word in folded for word in _KEYWORD_WORDS):
+        for pattern, field in _KEYWORDS:
+            if pattern.search(folded):
+                return HeaderMatch(field, 100.0, "keyword")
     best = _CHOICE_SPELLINGS.closest(folded, FUZZY_THRESHOLD)
     if best is None:
         return None
@@ -254,8 +261,13 @@ class HeaderMatcher:
         folded = fold(text)
         if folded.startswith(self.known_tuple):  # str.startswith tries them all at once
             return True
+        if len(folded.split()) < 3:
+            return False
+        # a spelling led by `clipped` sorts at or after it, before any that is not: the first
+        # spelling from there is led by it when any is
         clipped = folded + " "
-        return len(folded.split()) >= 3 and any(s.startswith(clipped) for s in self.known)
+        at = bisect_left(self.known_tuple, clipped)
+        return at < len(self.known_tuple) and self.known_tuple[at].startswith(clipped)
 
     def reference_spelling(self, field: str) -> str:
         return fold(self.profile.fields[field][0])
@@ -304,14 +316,31 @@ def header_cell_field(text: str, profile: Profile | None = None) -> str | None:
     return matcher.cell_cache[text]
 
 
+def header_cell_fields(texts: Iterable[str], profile: Profile | None = None) -> list[str | None]:
+    """`header_cell_field` of each text (a row's cells), the profile's matcher found once."""
+    matcher = header_matcher(profile)
+    cache = matcher.cell_cache
+    fields = []
+    for text in texts:
+        field = cache.get(text, _UNSEEN)
+        if field is _UNSEEN:
+            field = cache[text] = _header_cell_field(text, matcher)
+        fields.append(field)
+    return fields
+
+
+_UNSEEN = object()  # a text header_cell_field was not asked yet
+
+
 def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:
     match = matcher.match(text)
-    if match is None or is_heading_form(text, matcher.profile):
+    if match is None:
         return None
     letters = [ch for ch in text if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
-    known = matcher.starts_with_spelling(text)
-    return match.field if upper >= 0.6 or known else None
+    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
+        return None  # (asked before the heading forms, the dearest test: the answer is None either way)
+    return None if is_heading_form(text, matcher.profile) else match.field
 
 
 def canonical_spelling(field: str, profile: Profile | None = None) -> str:

@@ -28,6 +28,24 @@ class _CombiningDropped(dict[int, int | None]):
 
 
 _DROP_COMBINING = _CombiningDropped()
+
+
+class _Folded(dict[int, str]):
+    """str.translate table of `fold`, filled as characters are met: each character's fold
+    (ligature spelt out, NFKD, combining marks dropped, upper-case ASCII letters and digits
+    kept, anything else a space). Folding is character by character — NFKD decomposes each
+    character alone and only reorders the combining marks, which are dropped — so one
+    translate does what the accent strip, the punctuation regex and `upper` did in turn."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code).translate(LIGATURES))
+        kept = "".join(ch.upper() if ch.isascii() and ch.isalnum() else " "
+                       for ch in decomposed if not unicodedata.combining(ch))
+        self[code] = kept
+        return kept
+
+
+_FOLDED = _Folded()
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -43,7 +61,7 @@ def strip_accents(text: str) -> str:
 def fold(text: str) -> str:
     """Upper case ASCII, accents removed, punctuation to spaces, spaces folded
     (`Échéances de réalisation :` → `ECHEANCES DE REALISATION`)."""
-    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text)).upper().split())
+    return " ".join(text.translate(_FOLDED).split())
 
 
 def loose_key(text: str) -> str:

@@ -16,7 +16,7 @@ from pgt.structure.priorisation import PriorisationBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import header_cell_field, header_matcher
+from pgt.settings.headers import header_cell_fields, header_matcher
 from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.settings.text import fold
 from pgt.schema import Anomaly, Correction, DocumentKind, Fiche, SourceDocument, Thematique
@@ -35,8 +35,9 @@ def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
     (porteur, public, échéances, partenaires, moyens, indicateurs…), and most of its cells
     headers."""
     matcher = header_matcher(profile)
-    named = [field for _, text in row.non_empty if (field := header_cell_field(text, matcher.profile))]
-    if len(named) * 2 < len(row.non_empty):  # a header row is mostly headers; a data row is not
+    non_empty = row.non_empty
+    named = [field for field in header_cell_fields([text for _, text in non_empty], matcher.profile) if field]
+    if len(named) * 2 < len(non_empty):  # a header row is mostly headers; a data row is not
         return False
     fields = set(named)
     return len(fields) >= matcher.profile.thresholds.header_fields_min and len(fields & ACTION_DETAIL_FIELDS) >= 2

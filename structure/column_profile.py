@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pgt.settings.headers import fold
 from pgt.settings.profile import ThresholdsSection, default_profile
-from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, spelled_path
+from pgt.structure.realign import STRONG_TYPES, cell_type, spelled_path, type_affinity
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
@@ -35,25 +35,42 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD.findall(fold(text)) if w not in _STOPWORDS and not w.isdigit())
 
 
+@lru_cache(maxsize=1 << 14)  # learnt from in both walks
+def distinct_words(text: str) -> tuple[str, ...]:
+    """A cell's words, each once (a word counts once per cell)."""
+    return tuple(dict.fromkeys(words(text)))
+
+
 class ColumnProfile:
     """Word counts per field, over the cells placed in each field."""
 
     def __init__(self, thresholds: ThresholdsSection | None = None) -> None:
         self.thresholds = thresholds or default_profile().thresholds
         self.min_word_count = self.thresholds.column_min_word_count
-        self.by_field: dict[str, Counter[str]] = defaultdict(Counter)
-        self.totals: Counter[str] = Counter()
-        self.by_word: dict[str, dict[str, int]] = defaultdict(dict)  # by_field turned around, for spread
+        self.totals: dict[str, int] = {}  # word → cells placed with it
+        self.by_word: dict[str, dict[str, int]] = {}  # word → field → cells of the field placed with it
+
+    @property
+    def by_field(self) -> dict[str, Counter[str]]:
+        """Word counts per field (by_word turned around)."""
+        found: dict[str, Counter[str]] = defaultdict(Counter)
+        for word, fields in self.by_word.items():
+            for field, count in fields.items():
+                found[field][word] = count
+        return found
 
     def learn(self, values: dict[str, str]) -> None:
+        totals, by_word = self.totals, self.by_word
         for field, text in values.items():
             if field in UNPROFILED:
                 continue
-            for word in set(words(text)):
-                self.by_field[field][word] += 1
-                self.totals[word] += 1
-                fields = self.by_word[word]
-                fields[field] = fields.get(field, 0) + 1
+            for word in distinct_words(text):
+                totals[word] = totals.get(word, 0) + 1
+                fields = by_word.get(word)
+                if fields is None:
+                    by_word[word] = {field: 1}
+                else:
+                    fields[field] = fields.get(field, 0) + 1
 
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
@@ -61,33 +78,35 @@ class ColumnProfile:
         return self._share(self._known(text), field)
 
     def _known(self, text: str) -> list[str]:
-        return [w for w in words(text) if self.totals[w] >= self.min_word_count]
+        totals, least = self.totals, self.min_word_count
+        return [w for w in words(text) if totals.get(w, 0) >= least]
 
     def _share(self, known: list[str], field: str) -> float:
         if not known:
             return 0.0
-        counts = self.by_field.get(field)
-        if counts is None:
-            return 0.0
-        return sum(counts[w] / self.totals[w] for w in known) / len(known)
+        # a field a word was never placed in adds 0 / total: 0.0, as its count did
+        totals, by_word = self.totals, self.by_word
+        return sum(by_word[w].get(field, 0) / totals[w] for w in known) / len(known)
 
     def spread(self, text: str, fields: list[str]) -> list[float]:
         """The cell's share in each field, centred on their mean: a cell whose words are
         everywhere pulls nowhere."""
         known_words = self._known(text)  # read once for every field
         n_known = len(known_words)
+        if not n_known:  # no evidence: every field's spread is 0.0, as the sums below would give
+            return [0.0] * len(fields)
         # _share of each field, summed word by word from the fields each word was placed in:
         # a field without the word adds 0.0 to its sum, which leaves the sum as it is, so the
         # same terms are added in the same order as `_share`'s (tests/test_offer_alignment.py)
         sums: dict[str, float] = {}
+        totals, by_word = self.totals, self.by_word
         for w in known_words:
-            total = self.totals[w]
-            for field, count in self.by_word[w].items():
+            total = totals[w]
+            for field, count in by_word[w].items():
                 sums[field] = sums.get(field, 0) + count / total
-        shares = [sums.get(f, 0) / n_known for f in fields] if n_known else [0.0] * len(fields)
+        shares = [sums.get(f, 0) / n_known for f in fields]
         mean = sum(shares) / len(shares) if shares else 0.0
-        known = len(known_words)
-        evidence = known / (known + 2)  # one known word is a third of the evidence of many
+        evidence = n_known / (n_known + 2)  # one known word is a third of the evidence of many
         return [evidence * (s - mean) for s in shares]
 
 
@@ -105,27 +124,59 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     change_cost, unplaced_cost = costs.column_change_cost, costs.column_unplaced_cost
     # a cell printed past the last column is at least that far off: measured from the last one
     cells = [(min(pos, m - 1), text) for pos, text in cells]
+    field_key = tuple(fields)
     scores = []
     for pos, text in cells:
-        spread = profile.spread(text, fields)
-        kind = cell_type(text)[0]
-        scores.append([weight * spread[j] + affinity(text, f) - displacement_cost * abs(j - pos)
-                       - (foreign_cost if f in STRONG_TYPES and kind != f else 0.0)
-                       for j, f in enumerate(fields)])
-    # best[j] = (score, path, offset) of the best alignment of the cells so far ending at field j;
-    # a path is a linked (previous path, field index or None) pair, spelled out at the end
-    best: dict[int, tuple[float, tuple | None, int]] = {-1: (0.0, None, 0)}
-    for pos, row in zip((pos for pos, _ in cells), scores):
-        step: dict[int, tuple[float, tuple | None, int]] = {}
-        for last, (score, path, offset) in best.items():
-            skipped = score - unplaced_cost
-            held = step.get(last)
-            if held is None or skipped > held[0]:
-                step[last] = (skipped, (path, None), offset)
-            for j in range(last + 1, m):
-                total = score + row[j] - change_cost * abs((j - pos) - offset)
-                held = step.get(j)
-                if held is None or total > held[0]:
-                    step[j] = (total, (path, j), j - pos)
-        best = step
-    return spelled_path(max(best.values(), key=lambda item: item[0])[1])
+        typed, foreign = _typed_terms(cell_type(text), field_key, foreign_cost)
+        # the same terms summed in the same order as `weight * spread + affinity - moved - foreign`
+        scores.append([weight * spread + affine - displacement_cost * abs(j - pos) - alien
+                       for j, (spread, affine, alien) in enumerate(zip(profile.spread(text, fields), typed, foreign))])
+    # The alignment's states, by k = last field index + 1 (k = 0: no field used yet): the
+    # best score, its path (a linked (previous path, field index or None) pair, spelled out
+    # at the end) and its offset. After the first cell every k holds a state.
+    (pos, _), row = cells[0], scores[0]
+    best_score = [-unplaced_cost, *(row[j] - change_cost * abs(j - pos) for j in range(m))]
+    best_path: list[tuple] = [(None, None), *((None, j) for j in range(m))]
+    best_offset = [0, *(j - pos for j in range(m))]
+    pairs, spans = _moves(m)
+    for (pos, _), row in zip(cells[1:], scores[1:]):
+        # state k + 1 (last field j = k) is reached from each state up to k by laying the cell
+        # on j, or from state k + 1 by leaving the cell unplaced; the first best is kept, in
+        # the order the states were always visited (each from state 0 up, the skip last)
+        bases = [pos + offset for offset in best_offset]  # (j - pos) - offset == j - base: integers
+        totals = [best_score[k] + row[j] - change_cost * abs(j - bases[k]) for k, j in pairs]
+        step_score = [best_score[0] - unplaced_cost]
+        step_path: list[tuple] = [(best_path[0], None)]
+        step_offset = [best_offset[0]]
+        for j, span in enumerate(spans):
+            laid = totals[span]  # the moves onto field j, from states 0 … j
+            top = max(laid)
+            skipped = best_score[j + 1] - unplaced_cost
+            if skipped > top:
+                step_score.append(skipped)
+                step_path.append((best_path[j + 1], None))
+                step_offset.append(best_offset[j + 1])
+            else:
+                step_score.append(top)
+                step_path.append((best_path[laid.index(top)], j))  # the first best
+                step_offset.append(j - pos)
+        best_score, best_path, best_offset = step_score, step_path, step_offset
+    return spelled_path(best_path[best_score.index(max(best_score))])
+
+
+@lru_cache(maxsize=64)
+def _moves(m: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
+    """The (state, field) moves of the alignment over `m` fields, field by field (states 0 …
+    j onto field j), and the span of each field's moves."""
+    pairs = tuple((k, j) for j in range(m) for k in range(j + 1))
+    return pairs, tuple(slice(j * (j + 1) // 2, (j + 1) * (j + 2) // 2) for j in range(m))
+
+
+@lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan
+def _typed_terms(kind: tuple[str | None, bool], fields: tuple[str, ...],
+                 foreign_cost: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A cell's content-type terms in each field: the realigner's affinity, and the cost of
+    sitting in a typed field of another type."""
+    text_kind = kind[0]
+    return (tuple(type_affinity(kind, f) for f in fields),
+            tuple(foreign_cost if f in STRONG_TYPES and text_kind != f else 0.0 for f in fields))

@@ -380,7 +380,7 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
     profile = profile or default_profile()
     labels = fiche_labels(profile)
     fields_by_run: dict[int, set[str]] = {}
-    run = grid_headers = 0
+    run = 0
     for row in document.rows:
         if row.kind is not RowKind.TABLE:
             run += 1
@@ -388,11 +388,30 @@ def is_fiche_form(document: ExtractedDocument, profile: Profile | None = None) -
         name = first_label(row, labels)
         if name is not None:
             fields_by_run.setdefault(run, set()).add(name)
-        if sum(canonical_header(c) is not None for _, c in row.non_empty[1:]) >= 3:
-            grid_headers += 1
     minimum = profile.thresholds.fiche_labels_min
     fiches = sum(len(names) >= minimum for names in fields_by_run.values())
-    return fiches >= 1 and fiches > grid_headers
+    if fiches < 1:
+        return False  # no fiche: the grid headers need not be counted (every cell's header test)
+    grid_headers = 0  # header rows of grid tables (three cells or more after the first name columns)
+    for row in document.rows:
+        if row.kind is RowKind.TABLE and _names_columns(row.non_empty[1:], 3):
+            grid_headers += 1
+            if grid_headers >= fiches:
+                return False  # as many grid headers as fiches: the rest need not be counted
+    return True
+
+
+def _names_columns(cells: list[tuple[int, str]], least: int) -> bool:
+    """Whether `least` cells or more name a column (the cells read until that many do)."""
+    if len(cells) < least:
+        return False
+    named = 0
+    for _, text in cells:
+        if canonical_header(text) is not None:
+            named += 1
+            if named >= least:
+                return True
+    return False
 
 
 # ==== builder ==================================================================================

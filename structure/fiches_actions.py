@@ -9,6 +9,7 @@ listed as residue through the ledger.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -19,10 +20,10 @@ from pgt.structure.ledger import Ledger, UnrecordedLedger
 from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.realign import cell_type, place_cells
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
-from pgt.settings.headers import header_cell_field, header_matcher
+from pgt.settings.headers import header_cell_fields, header_matcher
 from pgt.settings.profile import Profile, default_profile
 from pgt.settings.text import fold
-from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Thematique
+from pgt.schema import Action, Correction, ObjectifOperationnel, Offre, Provenance, Thematique
 
 MOYENS = ["moyens_humains", "moyens_techniques", "moyens_financiers"]
 _LIST_FIELDS = ("partenaires", "indicateurs")
@@ -31,7 +32,8 @@ _TEXT_FIELDS = ("porteur", "public_vise", "echeances", *MOYENS, "parcours", "des
 OTHER_PREFIX = "autres:"  # a column whose header maps to no field: `autres:<header>`
 
 
-_is_header_cell = header_cell_field
+# an OO cell (`OO 2 : …`), asked of every cell of every table row by both walks: read once per text
+_oo_cell = lru_cache(maxsize=1 << 14)(pat.match_oo_cell)
 
 
 def _header_label(text: str) -> str:
@@ -97,6 +99,11 @@ class FichesActionsBuilder:
         self.last_offer: PrintedOffer | None = None  # the offer row read last, while its action is current
         self.row_before: SourceRow | None = None  # the row fed before the current one (rows, not lines:
         self.row_now: SourceRow | None = None     # a Word table has no lines)
+        # the scout walk, whose plan is thrown away: its records share one provenance (the walk
+        # never reads it), its header corrections are not made
+        self.scouting = False
+        self.content_of: tuple[SourceRow, list[tuple[int, str]]] | None = None  # the last row's (_content_cells)
+        self.scout_provenance: Provenance | None = None
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
@@ -113,6 +120,8 @@ class FichesActionsBuilder:
         nothing): the first offer rows are then laid with what the columns hold further
         down too."""
         scout = FichesActionsBuilder(self.document, UnrecordedLedger(), [], self.plan_profile)
+        scout.scouting = True
+        scout.scout_provenance = Provenance(document=self.document.name)
         for row in self.document.rows:
             scout.feed(row)
         return scout.profile
@@ -240,7 +249,7 @@ class FichesActionsBuilder:
 
     # ---- OO tables ----------------------------------------------------------------------
     def _oo_row(self, row: SourceRow) -> bool:
-        found = [(i, pat.match_oo_cell(c)) for i, c in row.non_empty]
+        found = [(i, _oo_cell(c)) for i, c in row.non_empty]
         found = [(i, m) for i, m in found if m is not None]
         if not found:
             return False
@@ -271,7 +280,7 @@ class FichesActionsBuilder:
     def _restated_oi_row(self, row: SourceRow) -> bool:
         """OO tables often restate their OI (`OBJECTIFS OPERATIONNELS ⇥ OBJECTIF INTERMEDIAIRE 1 …`)."""
         oi = self.cursor.oi
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
+        cells = self._content_cells(row)
         if not cells or len(cells) > 1:
             return False
         index, text = cells[0]
@@ -288,19 +297,32 @@ class FichesActionsBuilder:
 
     def _number_row(self, row: SourceRow) -> bool:
         """Rows of bare OO numbers (`1 ⇥ ⇥ 2 ⇥ …`): OO declared without title."""
-        cells = [(i, c) for i, c in row.non_empty if fold(c) not in self.structural]
-        numbers = [pat.bare_number(c) for _, c in cells]
-        if not cells or any(n is None for n in numbers):
+        cells = self._content_cells(row)
+        if not cells:
             return False
+        numbers = []
+        for _, text in cells:
+            number = pat.bare_number(text)
+            if number is None:
+                return False
+            numbers.append(number)
         if self.cursor.oi is not None:
             for numero in numbers:
                 self.cursor.declare_oo(numero, None, row)  # type: ignore[arg-type]
         self.ledger.place(row)
         return True
 
+    def _content_cells(self, row: SourceRow) -> list[tuple[int, str]]:
+        """The row's cells that are not structure words, found once for the handlers that ask."""
+        if self.content_of is None or self.content_of[0] is not row:
+            self.content_of = (row, [(i, c) for i, c in row.non_empty if fold(c) not in self.structural])
+        return self.content_of[1]
+
     # ---- headers --------------------------------------------------------------------------
     def _header_row(self, row: SourceRow) -> bool:
-        named = [(i, _is_header_cell(c, self.plan_profile), c) for i, c in row.non_empty]
+        non_empty = row.non_empty
+        named = [(i, f, c) for (i, c), f in zip(non_empty, header_cell_fields([c for _, c in non_empty],
+                                                                             self.plan_profile))]
         fields = [(i, f, c) for i, f, c in named if f is not None]
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
         minimum = self.plan_profile.thresholds.header_fields_min
@@ -355,8 +377,8 @@ class FichesActionsBuilder:
         return layouts.get(code, layouts["standard"])
 
     def _log_header_spelling(self, field: str, text: str, row: SourceRow) -> None:
-        if field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
-            return
+        if self.scouting or field in ("titre", "oo", "offre") or self.matcher.is_known_spelling(text):
+            return  # (the scout's corrections are thrown away)
         where = row.provenance.line or row.provenance.page or 0
         self.corrections.append(
             Correction(record_id=f"header:{row.provenance.document}:{where}", field=field,
@@ -409,7 +431,7 @@ class FichesActionsBuilder:
         if candidate in self.ids and (numero is not None or titre):
             self.ledger.note("duplicate_id", f"{candidate} printed twice in the same place", row, severity="info")
         action = Action(id=unique(candidate, self.ids), numero=numero, titre=titre or None,
-                        provenance=provenance_of(row))
+                        provenance=self.scout_provenance or provenance_of(row))
         if self.oo is not None:
             action.oo = [self.oo]  # under an OO heading (`Objectif opérationnel 1.2.3`)
         (oi.actions if oi else axe.actions).append(action)
@@ -473,7 +495,7 @@ class FichesActionsBuilder:
         libelle = values.pop("offre", None)
         _apply_fields(action, values)
         if "offre" in all_fields and (libelle or values):
-            action.offres.append(_offre(libelle, values, row))
+            action.offres.append(_offre(libelle, values, row, self.scout_provenance))
 
     def _fill_offer_table(self, action: Action, row: SourceRow, start: int, fields: list[str]) -> None:
         """An action's first row in a table of offers: its fields are the action's and its first offer's."""
@@ -485,7 +507,7 @@ class FichesActionsBuilder:
             values = self._take_fields_of(above, action, row)
         _apply_fields(action, values)
         if libelle or values:
-            action.offres.append(_offre(libelle, values, row))
+            action.offres.append(_offre(libelle, values, row, self.scout_provenance))
         self.last_offer = None
 
     def _add_offre(self, action: Action, row: SourceRow, start: int, fields: list[str], libelle: str | None = None) -> None:
@@ -498,7 +520,7 @@ class FichesActionsBuilder:
             values.pop("offre", None)
         if oo_refs:
             action.oo = sorted(set(action.oo) | set(oo_refs))
-        offre = _offre(libelle, values, row)
+        offre = _offre(libelle, values, row, self.scout_provenance)
         action.offres.append(offre)
         self.last_offer = PrintedOffer(action, offre, row, dict(values))
 
@@ -650,8 +672,8 @@ def _has_fields(record: Action | Offre) -> bool:
     return any(getattr(record, f) for f in (*_TEXT_FIELDS, *_LIST_FIELDS))
 
 
-def _offre(libelle: str | None, values: dict[str, str], row: SourceRow) -> Offre:
-    offre = Offre(libelle=libelle, provenance=provenance_of(row))
+def _offre(libelle: str | None, values: dict[str, str], row: SourceRow, provenance: Provenance | None = None) -> Offre:
+    offre = Offre(libelle=libelle, provenance=provenance or provenance_of(row))
     _apply_fields(offre, values)
     return offre
 

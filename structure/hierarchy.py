@@ -16,10 +16,14 @@ from pgt.schema.model import CellBox
 
 def provenance_of(row: SourceRow) -> Provenance:
     p = row.provenance
+    cells = [c for _, c in row.non_empty]
+    if p.page is None:  # no page, no boxes (text exports, Word files): the reader's pages alone
+        return Provenance(document=p.document, line=p.line, page=None, table=p.table, row=p.row, cells=cells,
+                          boxes=[], pages=sorted(set(p.pages or ())))
     boxes = cell_boxes(row)
     return Provenance(
         document=p.document, line=p.line, page=p.page, table=p.table, row=p.row,
-        cells=[c for c in row.cells if c.strip()],
+        cells=cells,
         boxes=boxes,
         pages=sorted(set(p.pages or ()) | {b.page for b in boxes} | ({p.page} if p.page else set())),
     )

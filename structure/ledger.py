@@ -29,9 +29,13 @@ class Ledger:
 
     def place(self, row: SourceRow, indices: Iterable[int] | None = None) -> None:
         """Mark cells of `row` as placed (all non-empty cells when `indices` is None)."""
-        chosen = [i for i, _ in row.non_empty] if indices is None else list(indices)
-        refused = self._refused.get(id(row), set())
-        self._placed.setdefault(id(row), set()).update(i for i in chosen if i not in refused)
+        key = id(row)
+        chosen = [i for i, _ in row.non_empty] if indices is None else indices
+        placed = self._placed.get(key)
+        if placed is None:
+            placed = self._placed[key] = set()
+        refused = self._refused.get(key)
+        placed.update(chosen if not refused else (i for i in chosen if i not in refused))
 
     def note(self, code: str, message: str, row: SourceRow | None = None, *,
              severity: str = "warning", record_id: str | None = None,

@@ -9,6 +9,7 @@ right, rather than by their column. Produces the hierarchy nodes (with titles) a
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from pgt.settings import headings as pat
 from pgt.structure.hierarchy import HierarchyCursor, provenance_of
@@ -161,11 +162,7 @@ class PriorisationBuilder:
         labels = 0
         after_row: tuple[pat.Numbered, SourceRow, int] | None = None
         for position, (index, text) in enumerate(cells):
-            oi = pat.match_oi_cell(text)
-            oos = pat.split_three_digit_oo(text)
-            oo = pat.match_oo_cell(text) if not oos else None
-            fiches = pat.split_fiches(text) if pat.starts_with_fiche(text) else []
-            annexes = pat.match_annexes(text)
+            oi, oos, oo, fiches, annexes = _cell_markers(text)
             if (oi or oos or oo) and self.ahead is not None:
                 self._open_oo(*self.ahead)  # the next label: the one printed ahead opens first
                 self.ahead = None
@@ -192,7 +189,7 @@ class PriorisationBuilder:
                     last_fiche = self._add_fiche(numero, titre, row)
                 expecting_title = last_fiche if last_fiche is not None and not last_fiche.titre else None
             elif annexes is not None and last_fiche is not None:
-                last_fiche.fiches_annexees = annexes
+                last_fiche.fiches_annexees = list(annexes)
             elif expecting_title is not None:
                 expecting_title.titre = text.strip()
                 expecting_title = None
@@ -288,9 +285,25 @@ class PriorisationBuilder:
         return self.cursor.thematique.code if self.cursor.thematique else None
 
 
+@lru_cache(maxsize=1 << 12)  # the same cells, read again (a summary restates its labels)
+def _cell_markers(text: str) -> tuple[pat.Numbered | None, tuple[pat.Numbered, ...], pat.Numbered | None,
+                                      tuple[tuple[int, str], ...], tuple[int, ...] | None]:
+    """What a summary cell holds: an OI, cohésion's three-digit OO, an OO, its fiches, its annexes."""
+    oos = tuple(pat.split_three_digit_oo(text))
+    oo = pat.match_oo_cell(text) if not oos else None
+    fiches = tuple(pat.split_fiches(text)) if pat.starts_with_fiche(text) else ()
+    annexes = pat.match_annexes(text)
+    return pat.match_oi_cell(text), oos, oo, fiches, tuple(annexes) if annexes is not None else None
+
+
 def _fiche_follows(cells: list[tuple[int, str]], position: int) -> bool:
     """Whether a fiche cell comes after `position` on the row."""
     return any(pat.starts_with_fiche(text) for _, text in cells[position + 1:])
+
+
+def _may_lead_marker(first: str) -> bool:
+    """Whether a marker may start with this character (isdigit holds every digit `\\d` matches)."""
+    return first in "OoFf" or first.isdigit()
 
 
 def _marker_kind(text: str) -> str | None:
@@ -315,17 +328,25 @@ def split_marker_cell(text: str) -> list[str]:
     them (a line break in a text export, a space where a PDF joined the cell's lines).
     Cohésion sociale's `001 : … 002 : …` stay in one part, one marker a line: all of them
     are the OO of the fiches beside. A cell that starts with no marker is left whole."""
+    return list(_marker_parts(text))
+
+
+@lru_cache(maxsize=1 << 12)  # the builder and the accounting audit split the same cells
+def _marker_parts(text: str) -> tuple[str, ...]:
     if _marker_kind(text) is None:
-        return [text]
+        return (text,)
     starts = [0]
     after_marker = True  # the word after a marker word is its number (`Fiche 123 :`), no marker
     for found in re.finditer(r"(?<=\s)\S", text):
-        kind = None if after_marker else _marker_kind(text[found.start():])
+        # a marker starts with `O` (OI, OO), a digit (`002 :`, `3 OO 2`) or `F` (Fiche): any
+        # other word is none, told without the rest of the cell copied and matched
+        at = found.start()
+        kind = None if after_marker or not _may_lead_marker(text[at]) else _marker_kind(text[at:])
         if kind is not None:
             starts.append(found.start())
         after_marker = kind in ("oi", "oo", "fiche")
     if len(starts) == 1:
-        return [text]
+        return (text,)
     parts: list[str] = []
     previous_kind = None
     for start, end in zip(starts, starts[1:] + [len(text)]):
@@ -336,4 +357,4 @@ def split_marker_cell(text: str) -> list[str]:
         else:
             parts.append(piece)
         previous_kind = kind
-    return parts
+    return tuple(parts)

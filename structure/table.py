@@ -169,16 +169,16 @@ def is_record_table(document: ExtractedDocument, profile: Profile | None = None)
     other fields, followed by rows, and no thématique heading before it (a *fiches actions*
     document opens each thématique with a heading, then small tables under it)."""
     profile = profile or default_profile()
-    headings = 0  # thématique headings met so far, in document order
     for rows in _tables(document.rows):
         table = find_record_table(rows, profile)
         if table is not None:  # a header alone is still this layout: "no action row" is the clearer error
-            preceding = sum(1 for row in rows[: table.header_at] if _opens_thematique(row, profile))
-            if not headings and not preceding:
+            preceding = any(_opens_thematique(row, profile) for row in rows[: table.header_at])
+            if not preceding:
                 # the rest of the document, not only this table: a grid page's tables are small
                 at = next(i for i, row in enumerate(document.rows) if row is rows[table.header_at])
                 return not _grid_below(document.rows, at, profile)
-        headings += sum(1 for row in rows if _opens_thematique(row, profile))
+        if any(_opens_thematique(row, profile) for row in rows):
+            return False  # a thématique heading before any record table's header: no later one is read as one
     return False
 
 

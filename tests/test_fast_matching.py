@@ -14,9 +14,9 @@ from rapidfuzz import fuzz, process
 from pgt.extract import read_document
 from pgt.normalize import fields
 from pgt.settings import headings as pat
-from pgt.settings.headers import _CHOICE_SPELLINGS, header_matcher
-from pgt.settings.text import fold
-from pgt.structure.priorisation import _marker_kind
+from pgt.settings.headers import _CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, header_matcher
+from pgt.settings.text import fold, strip_accents
+from pgt.structure.priorisation import _marker_kind, split_marker_cell
 
 
 
@@ -139,3 +139,119 @@ def test_partner_runs_cut_by_names_of_the_same_first_token_as_by_the_full_scan(m
     assert sum(len(pieces) > 1 for pieces in fast) > 100
     monkeypatch.setattr(fields, "_partenaires_by_first_token", lambda extra=(): _EveryName())
     assert fast == [fields.split_partenaires(text) for text in texts]
+
+
+def _fold_by_steps(text: str) -> str:
+    """fold as first written: accents stripped, then punctuation to spaces, upper case, spaces folded."""
+    return " ".join(re.sub(r"[^A-Za-z0-9]+", " ", strip_accents(text)).upper().split())
+
+
+def test_fold_by_one_translate_answers_as_the_accent_strip_then_regex():
+    # every character of the planes a plan's text comes from, alone, between letters and
+    # after a letter that takes its accents (combining marks reordered by NFKD are dropped)
+    uncached = fold.__wrapped__  # (the loop would only churn the cache)
+    for code in range(0x30000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for text in (f"a{chr(code)}b", f"e{chr(code)}\u0301 x"):
+            assert uncached(text) == _fold_by_steps(text), hex(code)
+    for text in ("Échéances de réalisation :", "Cœur de ville – ŒUVRES", "l’accueil", "Ǆemal ﬁn ²", "  ", ""):
+        assert fold(text) == _fold_by_steps(text)
+
+
+def _split_marker_cell_as_first_written(text: str) -> list[str]:
+    if _marker_kind(text) is None:
+        return [text]
+    starts = [0]
+    after_marker = True
+    for found in re.finditer(r"(?<=\s)\S", text):
+        kind = None if after_marker else _marker_kind(text[found.start():])
+        if kind is not None:
+            starts.append(found.start())
+        after_marker = kind in ("oi", "oo", "fiche")
+    if len(starts) == 1:
+        return [text]
+    parts: list[str] = []
+    previous_kind = None
+    for start, end in zip(starts, starts[1:] + [len(text)]):
+        piece = text[start:end].strip()
+        kind = _marker_kind(piece)
+        if kind == "oo_three_digits" and previous_kind == kind:
+            parts[-1] = f"{parts[-1]}\n{piece}"
+        else:
+            parts.append(piece)
+        previous_kind = kind
+    return parts
+
+
+def test_split_marker_cell_asking_only_words_that_may_lead_a_marker_splits_as_first_written():
+    """Words led by neither `O`, `F` nor a digit are no marker: the same parts for every cell
+    of raw/'s summary, made-up cells of several markers, and every one-character lead."""
+    rows = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-priorisation.txt").rows
+    texts = [cell for row in rows for cell in row.cells if cell.strip()]
+    texts += ["Fiche 8 : a Fiche 9 : b", "OO 4 : a fiche 34 : b", "OI 2 a OO 1 : b", "001 : a 002 : b OO 3 c",
+              "Fiche 3 : a ٣ OO 2 : b", "oi 1 x oo 2 y", "Fiche 12 : a\n(OO 1) 3 OO 2 : b"]
+    texts += [f"Fiche 1 : a {chr(code)}I 2 b {chr(code)}O 3 : c" for code in range(0x20, 0x3000)]
+    for text in texts:
+        assert split_marker_cell(text) == _split_marker_cell_as_first_written(text), text
+
+
+def test_clipped_header_found_by_bisection_as_by_the_scan_of_every_spelling():
+    """A repeated header row clipped by the page (`exemple d'offres existantes ou`): led by a
+    spelling, or the first three words or more of one — the same answer as the scan."""
+    matcher = header_matcher()
+    spellings = sorted(matcher.known)
+    clipped = [" ".join(s.split()[:n]) for s in spellings for n in range(1, len(s.split()) + 1)]
+    samples = clipped + [garbled(c, random.Random(len(c))) for c in clipped] + texts(spellings)
+    for text in samples + [t.lower() for t in samples]:
+        folded = fold(text)
+        scanned = folded.startswith(matcher.known_tuple) or (
+            len(folded.split()) >= 3 and any(s.startswith(folded + " ") for s in matcher.known))
+        assert matcher.starts_with_spelling(text) == scanned, text
+
+
+def test_keyword_headers_skipped_for_cells_without_a_keyword_word_answer_as_all_keywords_run():
+    """Every keyword pattern needs one of `_KEYWORD_WORDS`: over the vocabulary's spellings,
+    their garbled forms and every cell of raw/, no cell a pattern matches lacks them all."""
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    cells = [cell for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+             for row in read_document(raw / name).rows for cell in row.cells if cell.strip()]
+    spellings = [s for spellings in HEADER_VOCABULARY.values() for s in spellings]
+    for text in texts(spellings) + cells + [k.pattern.strip("^$\\b") for k, _ in _KEYWORDS]:
+        folded = fold(text)
+        if any(pattern.search(folded) for pattern, _ in _KEYWORDS):
+            assert any(word in folded for word in _KEYWORD_WORDS), text
+
+
+def test_dictionary_file_inflated_by_zlib_as_by_gzip():
+    """The French dictionary inflated in one zlib call: gzip.decompress's bytes, also for a
+    file of several members or none."""
+    import gzip
+
+    from pgt.settings.dictionary import _gunzip
+
+    for data in (gzip.compress(b'{\n"maison": 1\n}'), gzip.compress(b"abc") + gzip.compress(b"def"),
+                 gzip.compress(b"")):
+        assert _gunzip(data) == gzip.decompress(data)
+
+
+def test_content_patterns_led_by_their_first_characters_match_as_the_patterns():
+    """cell_type's searches led by the characters their words start with find a match in
+    the same cells: every cell of raw/, and each pattern's words in every case, alone or in
+    a sentence."""
+    from pgt.structure import realign
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    cells = [cell for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
+             for row in read_document(raw / name).rows for cell in row.cells if cell.strip()]
+    pairs = [(realign._FINANCIAL, realign._FINANCIAL_LEADS), (realign._PERIOD, realign._PERIOD_LEADS),
+             (realign._PUBLIC, realign._PUBLIC_LEADS), (realign._HUMAINS, realign._HUMAINS_LEADS)]
+    words = ["budget", "dotations", "subvention", "crédits", "REAAP", "FSE", "ANRU", "fonds", "2024", "année scolaire",
+             "sur l'année", "mercredis", "août", "décembre", "durée du PGT", "période", "fin année", "élèves",
+             "étudiants", "lycéens", "collégiens", "3-6 ans", "12 - 25 ans", "équipes", "animatrices", "référents",
+             "bénévoles", "ETP", "recrutement", "intervenant", "coordinatrice", "Eleves", "ÉLÈVES", "Équipes"]
+    samples = cells + [form for w in words for form in (w, w.upper(), w.title(), f"Les {w}, puis", f"x{w}", f"{w}s")]
+    for pattern, leads in pairs:
+        led = realign._led(pattern, leads)
+        for text in samples:
+            assert bool(led.search(text)) == bool(pattern.search(text)), (pattern.pattern[:30], text)

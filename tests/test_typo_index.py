@@ -102,6 +102,20 @@ def test_french_dictionary_lookups_answer_as_the_parsed_word_list():
     assert fresh.words == parsed
 
 
+def test_french_dictionary_of_another_layout_answers_as_its_parsed_words():
+    """Each answer checked where the word is found: a key not opening a line, or a word
+    printed as a value, is not decided by the text (the set is built); an escape anywhere
+    and the text answers nothing."""
+    one_line = b'{"maison": 1, "arbre": 2}'
+    assert "arbre" in _FrenchWords(one_line) and "chat" not in _FrenchWords(one_line)
+    valued = b'{\n"maison": "arbre",\n"chat": 1\n}'
+    words = _FrenchWords(valued)
+    assert "maison" in words and "chat" in words and words.words is None
+    assert "arbre" not in words and words.words == {"maison", "chat"}
+    escaped = b'{\n"\\u00e9cole": 1\n}'
+    assert not _FrenchWords(escaped).searchable and "école" in _FrenchWords(escaped)
+
+
 def test_names_one_word_off_are_fixed_wherever_the_text_prints_them():
     """A name of the lexicon printed one word off is fixed, whatever comes before and after."""
     lexicon = load_lexicon()
