@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -94,17 +94,41 @@ def run_tasks(tasks: Sequence[Task], jobs: int, on_progress: Progress | None = N
         try:
             for future in as_completed(futures):
                 task = futures[future]
-                try:
-                    results[task.key] = future.result()
-                except BrokenProcessPool:
-                    raise UnreadableInput(
-                        f"{task.where}: the worker process reading it stopped unexpectedly "
-                        f"(out of memory or killed?); try again with fewer --jobs"
-                    ) from None
+                results[task.key] = _result(future, task)
                 progress(task)
         except BaseException:
             for pending in futures:
                 pending.cancel()  # a failed run stops: the queued tasks are dropped
             raise
     return results
+
+
+def _result(future: Future, task: Task) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise UnreadableInput(
+            f"{task.where}: the worker process reading it stopped unexpectedly "
+            f"(out of memory or killed?); try again with fewer --jobs"
+        ) from None
+
+
+class BackgroundTasks:
+    """Tasks started on their own pool while the caller goes on with other work (the row
+    pictures of the review page, cut while the data files are written); `results()` waits
+    for them, `close()` drops what is left (a failed run)."""
+
+    def __init__(self, tasks: Sequence[Task], jobs: int) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+        self._futures = {self._pool.submit(t.function, *t.args, **t.kwargs): t for t in tasks}
+
+    def results(self) -> dict[Hashable, Any]:
+        """Their results by task key, once all have finished."""
+        try:
+            return {task.key: _result(future, task) for future, task in self._futures.items()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
