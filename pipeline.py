@@ -18,8 +18,8 @@ from pydantic import ValidationError
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
-from pgt.extract.page_images import assemble_images, cut_pieces, page_groups, row_images, wanted_pieces
-from pgt.extract.pool import BackgroundTasks, Task
+from pgt.extract.page_images import PIECES_PER_WORKER, Wanted, assemble_images, cut_pieces, page_groups, wanted_pieces
+from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
@@ -182,7 +182,7 @@ class RowImages:
     @property
     def wanted(self) -> bool:
         """Whether some action has a row to cut (a PDF was read)."""
-        return bool(self._background or self._ready)
+        return bool(self._counts)
 
     def result(self) -> dict[str, list[str]]:
         if self._ready is None:
@@ -204,19 +204,19 @@ def start_row_images(result: ConversionResult, *, password: str | None = None, j
     read from, for the review page; actions from text or Word sources have none. With
     `jobs` > 1 the pages are cut in worker processes, runs of pages each, while the caller
     writes the data files (the pictures are wanted by report.html alone, written last);
-    a piece has the same bytes whichever worker cuts it."""
-    wanted = _row_boxes(result)
-    if jobs <= 1:
-        return RowImages({}, ready={k: v for path, boxes in wanted.items()
-                                    for k, v in row_images(path, boxes, password).items()})
+    a piece has the same bytes whichever worker cuts it. `jobs` = `pool.AUTO`: one worker
+    per core when there are strips enough to share (`PIECES_PER_WORKER` each)."""
     counts: dict[Path, dict[str, int]] = {}
-    tasks: list[Task] = []
-    for path, boxes in wanted.items():
-        counts[path], pieces = wanted_pieces(boxes)
-        tasks += [Task(key=(path, first), function=cut_pieces, args=(path, group, password), where=f"{path}: page {first}")
-                  for group in page_groups(pieces, jobs) for first in (min(group),)]
-    if not tasks:
-        return RowImages(counts, ready={})
+    pieces: dict[Path, Wanted] = {}
+    for path, boxes in _row_boxes(result).items():
+        counts[path], pieces[path] = wanted_pieces(boxes)
+    if jobs == AUTO:
+        jobs = auto_jobs(sum(count for per_path in counts.values() for count in per_path.values()), PIECES_PER_WORKER)
+    if jobs <= 1:
+        return RowImages(counts, ready={k: v for path, wanted in pieces.items()
+                                        for k, v in assemble_images(counts[path], cut_pieces(path, wanted, password)).items()})
+    tasks = [Task(key=(path, first), function=cut_pieces, args=(path, group, password), where=f"{path}: page {first}")
+             for path, wanted in pieces.items() for group in page_groups(wanted, jobs) for first in (min(group),)]
     return RowImages(counts, BackgroundTasks(tasks, jobs))
 
 

@@ -22,6 +22,10 @@ from pathlib import Path
 
 from pgt.extract.rows import BBox
 
+# A strip is encoded in ~6 ms, a worker costs a fork and its own pdfium document: left to
+# pgt (`--jobs 0`), a worker is worth it from this many strips.
+PIECES_PER_WORKER = 24
+
 Piece = tuple[int, BBox]  # page (1-based), box in PDF points (x0, top, x1, bottom; origin top left)
 
 
