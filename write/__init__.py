@@ -55,15 +55,20 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
 # A number in exponent form (`1e-05`): pydantic and json.dumps spell those differently.
 _EXPONENT_NUMBER = re.compile(r"(?:^ *|: |\[)-?\d+(?:\.\d+)?[eE]", re.MULTILINE)
 _DIGIT_E = re.compile(r"[0-9][eE]")  # where such a number would end
+_EXPONENT_NUMBER_BYTES = re.compile(_EXPONENT_NUMBER.pattern.encode(), re.MULTILINE)
+_DIGIT_E_BYTES = re.compile(_DIGIT_E.pattern.encode())
 
 
-def has_exponent_number(text: str) -> bool:
-    """Whether the JSON text holds a number in exponent form. Searched for from each digit
-    followed by an `e` (a hash, a word, rarely a number), from the start of its line: the
-    number's line (a number holds no line break); 6× faster than searching the whole text
-    with the number's pattern, which tries it at every character."""
-    for found in _DIGIT_E.finditer(text):
-        if _EXPONENT_NUMBER.search(text, text.rfind("\n", 0, found.start()) + 1, found.end()):
+def has_exponent_number(text: str | bytes) -> bool:
+    """Whether the JSON text (or its UTF-8 bytes) holds a number in exponent form. Searched
+    for from each digit followed by an `e` (a hash, a word, rarely a number), from the start
+    of its line: the number's line (a number holds no line break); 6× faster than searching
+    the whole text with the number's pattern, which tries it at every character."""
+    as_bytes = isinstance(text, bytes)
+    number, digit_e = (_EXPONENT_NUMBER_BYTES, _DIGIT_E_BYTES) if as_bytes else (_EXPONENT_NUMBER, _DIGIT_E)
+    newline = b"\n" if as_bytes else "\n"
+    for found in digit_e.finditer(text):  # type: ignore[arg-type]
+        if number.search(text, text.rfind(newline, 0, found.start()) + 1, found.end()):  # type: ignore[arg-type]
             return True
     return False
 
@@ -73,10 +78,17 @@ def plan_json(plan: Plan) -> str:
     model's dict with json.dumps), byte for byte what `json_text(plan.model_dump())` writes:
     same indentation, key order, escapes and float spelling, except floats in exponent form,
     written by json.dumps then."""
-    text = plan.model_dump_json(indent=2) + "\n"
-    if has_exponent_number(text):
-        return json_text(plan.model_dump(mode="json"))
-    return text
+    return plan_json_bytes(plan).decode("utf-8")
+
+
+def plan_json_bytes(plan: Plan) -> bytes:
+    """`plan_json` as the file's bytes, straight from the serialiser: written as they are,
+    the text is never a Python string too (its accents make that two bytes a character, and
+    the string with its final line break was a copy: three times the file held at once)."""
+    data = plan.__pydantic_serializer__.to_json(plan, indent=2)
+    if has_exponent_number(data):
+        return json_text(plan.model_dump(mode="json")).encode("utf-8")
+    return data + b"\n"
 
 
 Content = str | bytes | Iterable[str]  # an iterable: the text's pieces, in order
@@ -88,7 +100,7 @@ def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, C
     large plan is never all in memory at once. The table rows are made once, for the CSV
     files and the workbook."""
     tables = {name: make_rows(plan) for name, (_, make_rows) in TABLES.items()}  # type: ignore[operator]
-    makers: dict[str, Callable[[], str | bytes]] = {"plan.json": partial(plan_json, plan),
+    makers: dict[str, Callable[[], str | bytes]] = {"plan.json": partial(plan_json_bytes, plan),
                                                 "plan.schema.json": lambda: json_text(plan_json_schema())}
     for name, (columns, _) in TABLES.items():
         makers[f"{name}.csv"] = partial(csv_text, columns, tables[name], dialect)
