@@ -112,11 +112,13 @@ def page_groups(wanted: Wanted, groups: int) -> list[Wanted]:
     current: Wanted = {}
     done = 0
     for page in pages:
-        current[page] = wanted[page]
-        done += len(wanted[page])
-        if done * groups >= total * (len(runs) + 1) and len(runs) < groups - 1:
+        size = len(wanted[page])
+        # a run ends before the page whose middle strip lies past the run's share
+        if current and len(runs) < groups - 1 and (done + size / 2) * groups > total * (len(runs) + 1):
             runs.append(current)
             current = {}
+        current[page] = wanted[page]
+        done += size
     if current:
         runs.append(current)
     return runs

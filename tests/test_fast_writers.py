@@ -10,7 +10,8 @@ import re
 
 from functools import partial
 
-from pgt.write import _EXPONENT_NUMBER, has_exponent_number, json_text, plan_json, render_outputs, write_outputs
+from pgt.write import (_EXPONENT_NUMBER, has_exponent_number, json_text, plan_json, plan_json_bytes, render_outputs,
+                       write_outputs)
 from pgt.settings.text import search_key
 from jinja2 import Environment
 from markupsafe import Markup
@@ -34,6 +35,16 @@ def test_plan_json_same_bytes_for_odd_values(raw_plan):
     written = plan_json(plan)
     assert written == json_text(plan.model_dump(mode="json"))
     assert '"budget": 1e-05' in written and '"budget": 1e+22' in written
+    assert plan_json_bytes(plan) == written.encode("utf-8")
+
+
+def test_regression_plan_json_held_three_times_as_text(raw_plan):
+    """plan.json was made as a str (two bytes a character once accented) and copied with its
+    final line break before being encoded: it is written as the serialiser's bytes."""
+    data = plan_json_bytes(raw_plan)
+    assert isinstance(data, bytes) and data.endswith(b"}\n")
+    assert data == json_text(raw_plan.model_dump(mode="json")).encode("utf-8")
+    assert has_exponent_number(b'{\n  "a": 1e-05\n}') and not has_exponent_number(b'{\n  "h": "ab3e9f"\n}')
 
 
 def test_report_same_page_when_rendered_again(raw_plan):
