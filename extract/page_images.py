@@ -35,6 +35,10 @@ class ImageSettings:
     max_width: int = 900  # pixels: wider strips (a 17-column row) are scaled down to this
     margin: float = 2.0  # points kept around the row, so its rules show
     quality: int = 60  # WebP quality: text stays readable, a strip weighs a few kB
+    # WebP effort (0-6): 2 encodes a 57-page PDF's 207 strips 2.8x faster than 4 (0.6 s
+    # against 1.7 s, the largest cost pgt adds to pdfplumber's) for 2.8 % more bytes
+    # (1.48 MB against 1.44), the same quality (mean error 0.93 grey levels against 0.84)
+    method: int = 2
     format: str = "WEBP"
 
     @property
@@ -153,7 +157,7 @@ def _crop(bitmap, box: BBox, settings: ImageSettings):
 def _data_uri(image, settings: ImageSettings) -> str:
     buffer = io.BytesIO()
     if settings.format == "WEBP":
-        image.save(buffer, format="WEBP", quality=settings.quality, method=4)
+        image.save(buffer, format="WEBP", quality=settings.quality, method=settings.method)
     else:
         image.save(buffer, format=settings.format, quality=settings.quality, optimize=True)
     return f"data:{settings.mime};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"
