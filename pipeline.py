@@ -213,8 +213,10 @@ def start_row_images(result: ConversionResult, *, password: str | None = None, j
     if jobs == AUTO:
         jobs = auto_jobs(sum(count for per_path in counts.values() for count in per_path.values()), PIECES_PER_WORKER)
     if jobs <= 1:
-        return RowImages(counts, ready={k: v for path, wanted in pieces.items()
-                                        for k, v in assemble_images(counts[path], cut_pieces(path, wanted, password)).items()})
+        ready: dict[str, list[str]] = {}
+        for path, wanted in pieces.items():
+            ready.update(assemble_images(counts[path], cut_pieces(path, wanted, password)))
+        return RowImages(counts, ready=ready)
     tasks = [Task(key=(path, first), function=cut_pieces, args=(path, group, password), where=f"{path}: page {first}")
              for path, wanted in pieces.items() for group in page_groups(wanted, jobs) for first in (min(group),)]
     return RowImages(counts, BackgroundTasks(tasks, jobs))
