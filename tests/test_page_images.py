@@ -204,6 +204,24 @@ def test_row_images_cut_by_worker_processes_are_the_same_bytes(slice_plan, scann
             assert shared.result() is pictures  # waited for once
 
 
+def _dies_cutting_pictures(*args, **kwargs):
+    os._exit(3)  # the worker process vanishes (as when the kernel kills it)
+
+
+def test_worker_dying_while_cutting_pictures_is_one_line(tmp_path, slice_pdf, monkeypatch):
+    """The row pictures are cut by workers while the data files are written: one that dies
+    is the one-line error of a page-reading worker, and no output folder is left."""
+    monkeypatch.setattr("pgt.pipeline.cut_pieces", _dies_cutting_pictures)  # workers are forked: patched
+    monkeypatch.setattr("pgt.pipeline.PIECES_PER_WORKER", 1)  # the default --jobs shares a few strips
+    monkeypatch.setattr("pgt.extract.pool.usable_cores", lambda: 2)
+    result = CliRunner().invoke(app, ["convert", str(slice_pdf), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 4, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "worker process reading it stopped unexpectedly" in lines[0], result.stderr
+    assert "petite-enfance.pdf: page " in lines[0] and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_page_groups_are_runs_of_pages_with_as_many_strips():
     wanted = {page: [(f"a{page}.{i}", 0, (0.0, 0.0, 1.0, 1.0)) for i in range(count)]
               for page, count in {1: 5, 2: 1, 4: 3, 5: 4, 7: 2, 8: 5}.items()}
