@@ -202,8 +202,8 @@ def convert_command(
         # cut in worker processes while the data files are written (with jobs > 1)
         pictures = start_row_images(result, password=password, jobs=jobs) if report and images else None
         try:
-            # the plan was built with the collector paused; reading a PDF leaves cycles
-            with few_collections(collect_first=bool(pictures and pictures.wanted)):
+            # the plan was built with the collector paused; pictures cut here leave cycles
+            with few_collections(collect_first=bool(pictures and pictures.left_cycles)):
                 # the page is rendered when written (last), and let go before the next file is made
                 extra_files = ({"report.html": lambda: report_chunks(result.plan, pictures.result() if pictures else {},
                                                                      overrides=overrides_read)}

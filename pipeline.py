@@ -180,9 +180,10 @@ class RowImages:
         self._counts, self._background, self._ready = counts, background, ready
 
     @property
-    def wanted(self) -> bool:
-        """Whether some action has a row to cut (a PDF was read)."""
-        return bool(self._counts)
+    def left_cycles(self) -> bool:
+        """Whether they were cut in this process (pdfium's and Pillow's objects leave cyclic
+        garbage; cut by workers, they leave none here)."""
+        return self._background is None and bool(self._counts)
 
     def result(self) -> dict[str, list[str]]:
         if self._ready is None:

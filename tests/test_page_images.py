@@ -198,7 +198,7 @@ def test_row_images_cut_by_worker_processes_are_the_same_bytes(slice_plan, scann
         alone = source_row_images(result, jobs=1)
         for jobs in (2, 3):
             shared = start_row_images(result, jobs=jobs)
-            assert shared.wanted
+            assert not shared.left_cycles  # nothing of pdfium's here to collect
             pictures = shared.result()
             assert pictures == alone and list(pictures) == list(alone)
             assert shared.result() is pictures  # waited for once
