@@ -22,8 +22,9 @@ from pathlib import Path
 
 from pgt.extract.rows import BBox
 
-# A strip is encoded in ~6 ms, a worker costs a fork and its own pdfium document: left to
-# pgt (`--jobs 0`), a worker is worth it from this many strips.
+# A strip costs ~4 ms (its share of the page's rendering, scaling, WebP), a worker a fork
+# and its own pdfium document: left to pgt (`--jobs 0`), a worker is worth it from this
+# many strips.
 PIECES_PER_WORKER = 24
 
 Piece = tuple[int, BBox]  # page (1-based), box in PDF points (x0, top, x1, bottom; origin top left)
@@ -35,8 +36,8 @@ class ImageSettings:
     max_width: int = 900  # pixels: wider strips (a 17-column row) are scaled down to this
     margin: float = 2.0  # points kept around the row, so its rules show
     quality: int = 60  # WebP quality: text stays readable, a strip weighs a few kB
-    # WebP effort (0-6): 2 encodes a 57-page PDF's 207 strips 2.8x faster than 4 (0.6 s
-    # against 1.7 s, the largest cost pgt adds to pdfplumber's) for 2.8 % more bytes
+    # WebP effort (0-6): 2 encodes a 57-page PDF's 207 strips twice as fast as 4 (0.48 s
+    # against 0.93 s, the largest cost pgt added to pdfplumber's) for 2.8 % more bytes
     # (1.48 MB against 1.44), the same quality (mean error 0.93 grey levels against 0.84)
     method: int = 2
     format: str = "WEBP"
@@ -80,7 +81,7 @@ def cut_pieces(path: Path, wanted: Wanted, password: str | None = None,
                settings: ImageSettings = ImageSettings()) -> dict[tuple[str, int], str]:
     """(record id, rank) → data URI of each piece wanted, each page rendered once. A piece
     depends on its page and box alone: cut in any grouping of pages (worker processes,
-    `row_image_tasks`), it has the same bytes."""
+    `pipeline.start_row_images`), it has the same bytes."""
     import pypdfium2 as pdfium
 
     cut: dict[tuple[str, int], str] = {}
