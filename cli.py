@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Optional
 
@@ -215,7 +214,9 @@ def convert_command(
     inputs: Optional[list[Path]] = typer.Argument(None, help="Documents or folders (default: raw/)."),
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parallel workers for PDF pages and OCR."),
+    jobs: int = typer.Option(0, "--jobs", "-j", min=0,
+                             help="Parallel workers for PDF pages, OCR and row pictures "
+                                  "(0: one per core when a PDF has pages enough to share; 1: none)."),
     csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
                                          help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) "
@@ -227,7 +228,7 @@ def convert_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    from pgt.pipeline import convert, few_collections, source_row_images  # lazy: see the imports at the top
+    from pgt.pipeline import convert, few_collections, start_row_images  # lazy: see the imports at the top
     from pgt.write import write_outputs
     from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
@@ -238,13 +239,20 @@ def convert_command(
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
                              overrides=overrides, profile=load_profile(profile), strict=strict)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
-        pictures = source_row_images(result, password=password) if report and images else {}
+        # cut in worker processes while the data files are written (with jobs > 1)
+        pictures = start_row_images(result, password=password, jobs=jobs) if report and images else None
         result.documents.clear()  # the documents' rows are in the plan now: not held while writing
-        with few_collections(collect_first=bool(pictures)):  # the plan was built with the collector paused
-            # the page is rendered when written, and let go before the next file is made
-            extra_files = ({"report.html": partial(report_chunks, result.plan, pictures, overrides=overrides_read)}
-                           if report else {})
-            write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
+        try:
+            # the plan was built with the collector paused; pictures cut here leave cycles
+            with few_collections(collect_first=bool(pictures and pictures.left_cycles)):
+                # the page is rendered when written (last), and let go before the next file is made
+                extra_files = ({"report.html": lambda: report_chunks(result.plan, pictures.result() if pictures else {},
+                                                                     overrides=overrides_read)}
+                               if report else {})
+                write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
+        finally:
+            if pictures is not None:
+                pictures.close()
     if not quiet:
         typer.echo("\n".join(summary_lines(result, output)))
 

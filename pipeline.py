@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
-from pgt.extract.page_images import row_images
+from pgt.extract.page_images import PIECES_PER_WORKER, Wanted, assemble_images, cut_pieces, page_groups, wanted_pieces
+from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
@@ -169,9 +170,8 @@ def _normalized_draft(documents: list[ExtractedDocument], overrides: Sequence[Ov
     return normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
 
 
-def source_row_images(result: ConversionResult, *, password: str | None = None) -> dict[str, list[str]]:
-    """action id → pictures (data URIs) of its source row cut from the PDF page(s) it was
-    read from, for the review page; actions from text or Word sources have none."""
+def _row_boxes(result: ConversionResult) -> dict[Path, dict[str, list]]:
+    """PDF read → action id → the boxes of its source row (page, PDF points)."""
     paths = {d.name: d.path for d in result.documents if d.format == "pdf"}
     wanted: dict[str, dict[str, list]] = {name: {} for name in paths}
     for action in result.plan.all_actions():
@@ -180,11 +180,64 @@ def source_row_images(result: ConversionResult, *, password: str | None = None) 
             wanted[provenance.document][action.id] = [
                 (b.page, (b.x0, b.top, b.x1, b.bottom)) for b in provenance.boxes
             ]
-    images: dict[str, list[str]] = {}
-    for name, boxes in wanted.items():
-        if boxes:
-            images.update(row_images(paths[name], boxes, password))
-    return images
+    return {paths[name]: boxes for name, boxes in wanted.items() if boxes}
+
+
+class RowImages:
+    """The review page's row pictures being cut (`start_row_images`): `result()` gives them
+    (action id → data URIs), `close()` drops the work left when the run fails first."""
+
+    def __init__(self, counts: dict[Path, dict[str, int]], background: BackgroundTasks | None = None,
+                 ready: dict[str, list[str]] | None = None) -> None:
+        self._counts, self._background, self._ready = counts, background, ready
+
+    @property
+    def left_cycles(self) -> bool:
+        """Whether they were cut in this process (pdfium's and Pillow's objects leave cyclic
+        garbage; cut by workers, they leave none here)."""
+        return self._background is None and bool(self._counts)
+
+    def result(self) -> dict[str, list[str]]:
+        if self._ready is None:
+            cut: dict[Path, dict] = {path: {} for path in self._counts}
+            for (path, _), pieces in self._background.results().items():  # type: ignore[union-attr]
+                cut[path].update(pieces)
+            self._ready = {}
+            for path, counts in self._counts.items():  # documents in order, as one worker gives them
+                self._ready.update(assemble_images(counts, cut[path]))
+        return self._ready
+
+    def close(self) -> None:
+        if self._background is not None:
+            self._background.close()
+
+
+def start_row_images(result: ConversionResult, *, password: str | None = None, jobs: int = 1) -> RowImages:
+    """action id → pictures (data URIs) of its source row cut from the PDF page(s) it was
+    read from, for the review page; actions from text or Word sources have none. With
+    `jobs` > 1 the pages are cut in worker processes, runs of pages each, while the caller
+    writes the data files (the pictures are wanted by report.html alone, written last);
+    a piece has the same bytes whichever worker cuts it. `jobs` = `pool.AUTO`: one worker
+    per core when there are strips enough to share (`PIECES_PER_WORKER` each)."""
+    counts: dict[Path, dict[str, int]] = {}
+    pieces: dict[Path, Wanted] = {}
+    for path, boxes in _row_boxes(result).items():
+        counts[path], pieces[path] = wanted_pieces(boxes)
+    if jobs == AUTO:
+        jobs = auto_jobs(sum(count for per_path in counts.values() for count in per_path.values()), PIECES_PER_WORKER)
+    if jobs <= 1:
+        ready: dict[str, list[str]] = {}
+        for path, wanted in pieces.items():
+            ready.update(assemble_images(counts[path], cut_pieces(path, wanted, password)))
+        return RowImages(counts, ready=ready)
+    tasks = [Task(key=(path, first), function=cut_pieces, args=(path, group, password), where=f"{path}: page {first}")
+             for path, wanted in pieces.items() for group in page_groups(wanted, jobs) for first in (min(group),)]
+    return RowImages(counts, BackgroundTasks(tasks, jobs))
+
+
+def source_row_images(result: ConversionResult, *, password: str | None = None, jobs: int = 1) -> dict[str, list[str]]:
+    """action id → pictures of its source row (`start_row_images`), once cut."""
+    return start_row_images(result, password=password, jobs=jobs).result()
 
 
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,

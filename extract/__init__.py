@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
-from pgt.extract.pdf import chunk_size, finish_pdf
+from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, read_pages
 from pgt.extract.pdf_tables import PdfSettings
-from pgt.extract.pool import Task, run_tasks
+from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.extract.spreadsheet import looks_like_csv
 from pgt.extract.text import read_text_export
@@ -93,9 +93,11 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     """Read every document, in the order given. With `jobs` > 1 the pages of all the PDFs
     and the other documents are tasks of one process pool (`pool.run_tasks`: scanned pages
     first); each PDF is surveyed here first, in order, so a bad file fails before any work.
+    `jobs` = `pool.AUTO`: one worker per core when the PDFs have pages enough to share
+    (`PAGES_PER_WORKER` each), else one.
     `pdf`: the PDF reader's settings (the profile's `[pdf]` section, as `PdfSettings` keywords)."""
     paths = [Path(p) for p in paths]
-    if jobs <= 1 or not paths:
+    if jobs == 1 or not paths:
         return [read_document(p, password=password, on_progress=on_progress, pdf=pdf) for p in paths]
     formats = [_checked_format(p) for p in paths]
     pdf_jobs = {}
@@ -104,8 +106,12 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
         settings = PdfSettings(**pdf) if pdf is not None else None
         pdf_jobs = {i: prepare_pdf(p, password, settings) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
-    if len(paths) == 1 and pages <= 1:
-        return [read_document(paths[0], password=password, on_progress=on_progress, pdf=pdf)]
+    if jobs == AUTO:
+        jobs = auto_jobs(pages, PAGES_PER_WORKER)
+    if jobs == 1 or (len(paths) == 1 and pages <= 1):  # the PDFs surveyed are read as they are
+        return [finish_pdf(pdf_jobs[i], read_pages(pdf_jobs[i], 1, on_progress)) if i in pdf_jobs
+                else read_document(p, password=password, on_progress=on_progress, pdf=pdf)
+                for i, p in enumerate(paths)]
 
     size = chunk_size(pages, jobs)
     tasks: list[Task] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +25,26 @@ from typing import Any
 from pgt.errors import UnreadableInput
 
 Progress = Callable[[str, int, int], None]
+
+
+AUTO = 0  # `--jobs 0`, the CLI's default: `auto_jobs` decides
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's or `taskset`'s limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def auto_jobs(work: int, per_worker: int, cores: int | None = None) -> int:
+    """Workers for `work` units when the user left `--jobs` to pgt: one per usable core, but
+    only as many as get `per_worker` units each (a worker costs a fork, and a PDF worker its
+    own pdfplumber import, ~0.2 s of CPU: small work is done faster at home). One core: 1,
+    the run is the same as `--jobs 1`."""
+    cores = usable_cores() if cores is None else cores
+    return max(1, min(cores, work // max(1, per_worker)))
 
 
 @dataclass(frozen=True)
@@ -98,17 +118,41 @@ def run_tasks(tasks: Sequence[Task], jobs: int, on_progress: Progress | None = N
         try:
             for future in as_completed(futures):
                 task = futures[future]
-                try:
-                    results[task.key] = future.result()
-                except BrokenExecutor:  # the pool's BrokenProcessPool
-                    raise UnreadableInput(
-                        f"{task.where}: the worker process reading it stopped unexpectedly "
-                        f"(out of memory or killed?); try again with fewer --jobs"
-                    ) from None
+                results[task.key] = _result(future, task)
                 progress(task)
         except BaseException:
             for pending in futures:
                 pending.cancel()  # a failed run stops: the queued tasks are dropped
             raise
     return results
+
+
+def _result(future: Future, task: Task) -> Any:
+    try:
+        return future.result()
+    except BrokenExecutor:  # the pool's BrokenProcessPool
+        raise UnreadableInput(
+            f"{task.where}: the worker process reading it stopped unexpectedly "
+            f"(out of memory or killed?); try again with fewer --jobs"
+        ) from None
+
+
+class BackgroundTasks:
+    """Tasks started on their own pool while the caller goes on with other work (the row
+    pictures of the review page, cut while the data files are written); `results()` waits
+    for them, `close()` drops what is left (a failed run)."""
+
+    def __init__(self, tasks: Sequence[Task], jobs: int) -> None:
+        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))))
+        self._futures = {self._pool.submit(t.function, *t.args, **t.kwargs): t for t in tasks}
+
+    def results(self) -> dict[Hashable, Any]:
+        """Their results by task key, once all have finished."""
+        try:
+            return {task.key: _result(future, task) for future, task in self._futures.items()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 

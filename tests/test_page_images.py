@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -25,8 +26,10 @@ from typer.testing import CliRunner
 
 from pgt.cli import app
 from pgt.extract import read_document
-from pgt.extract.page_images import ImageSettings, row_images, row_pieces
-from pgt.pipeline import convert, source_row_images
+from pgt.extract.page_images import PIECES_PER_WORKER, ImageSettings, page_groups, row_images, row_pieces
+from pgt.extract.pdf import PAGES_PER_WORKER
+from pgt.extract.pool import auto_jobs, usable_cores
+from pgt.pipeline import convert, source_row_images, start_row_images
 from pgt.write.report import render_report
 
 SCANNED_PAGE = 2
@@ -186,6 +189,58 @@ def test_row_images_cut_each_piece_small_and_deterministic(slice_pdf):
     assert _decoded(images["wide"][0]).width == ImageSettings().max_width
     assert row_images(slice_pdf, boxes) == images  # same bytes each run
     assert all(len(uri) < 40_000 for uris in images.values() for uri in uris)
+
+
+def test_row_images_cut_by_worker_processes_are_the_same_bytes(slice_plan, scanned_slice):
+    """With --jobs > 1 the pages are cut in worker processes, runs of pages each, while the
+    data files are written: the pictures are those one process cuts, in the same order."""
+    for result in (slice_plan, scanned_slice):
+        alone = source_row_images(result, jobs=1)
+        for jobs in (2, 3):
+            shared = start_row_images(result, jobs=jobs)
+            assert not shared.left_cycles  # nothing of pdfium's here to collect
+            pictures = shared.result()
+            assert pictures == alone and list(pictures) == list(alone)
+            assert shared.result() is pictures  # waited for once
+
+
+def _dies_cutting_pictures(*args, **kwargs):
+    os._exit(3)  # the worker process vanishes (as when the kernel kills it)
+
+
+def test_worker_dying_while_cutting_pictures_is_one_line(tmp_path, slice_pdf, monkeypatch):
+    """The row pictures are cut by workers while the data files are written: one that dies
+    is the one-line error of a page-reading worker, and no output folder is left."""
+    monkeypatch.setattr("pgt.pipeline.cut_pieces", _dies_cutting_pictures)  # workers are forked: patched
+    monkeypatch.setattr("pgt.pipeline.PIECES_PER_WORKER", 1)  # the default --jobs shares a few strips
+    monkeypatch.setattr("pgt.extract.pool.usable_cores", lambda: 2)
+    result = CliRunner().invoke(app, ["convert", str(slice_pdf), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 4, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "worker process reading it stopped unexpectedly" in lines[0], result.stderr
+    assert "petite-enfance.pdf: page " in lines[0] and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_page_groups_are_runs_of_pages_with_as_many_strips():
+    wanted = {page: [(f"a{page}.{i}", 0, (0.0, 0.0, 1.0, 1.0)) for i in range(count)]
+              for page, count in {1: 5, 2: 1, 4: 3, 5: 4, 7: 2, 8: 5}.items()}
+    for groups in (1, 2, 3, 4, 10):
+        runs = page_groups(wanted, groups)
+        assert [p for run in runs for p in run] == sorted(wanted)  # every page once, in order
+        assert 1 <= len(runs) <= min(groups, len(wanted))
+        if groups == 2:
+            assert [sum(len(v) for v in run.values()) for run in runs] == [9, 11]
+    assert page_groups({}, 2) == []
+
+
+def test_auto_jobs_one_core_or_small_work_is_one_worker():
+    assert auto_jobs(57, PAGES_PER_WORKER, cores=1) == 1
+    assert auto_jobs(57, PAGES_PER_WORKER, cores=2) == 2
+    assert auto_jobs(57, PAGES_PER_WORKER, cores=64) == 57 // PAGES_PER_WORKER
+    assert auto_jobs(PAGES_PER_WORKER - 1, PAGES_PER_WORKER, cores=4) == 1
+    assert auto_jobs(0, PIECES_PER_WORKER, cores=4) == 1
+    assert 1 <= usable_cores() <= (os.cpu_count() or 1)
 
 
 def test_every_action_of_a_pdf_gets_its_row_image(slice_plan, scanned_slice):

@@ -16,6 +16,9 @@ from helpers import DETAIL, SUMMARY
 from pdf_fixtures import mixed_copy, render_rows_pdf
 from typer.testing import CliRunner
 
+import pgt.extract as extract
+import pgt.extract.pdf as pdf_reader
+import pgt.extract.pool as pool
 from pgt.cli import app
 from pgt.extract import read_document, read_documents
 from pgt.extract.pdf import chunk_size, prepare_pdf
@@ -48,6 +51,24 @@ def test_jobs_1_and_2_write_the_same_bytes(tmp_path, two_pdfs):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
     plan = (tmp_path / "2" / "plan.json").read_text(encoding="utf-8")
     assert '"kind": "priorisation"' in plan and '"kind": "fiches_actions"' in plan
+
+
+def test_auto_jobs_reads_text_files_without_a_pool_and_surveys_a_pdf_once(two_pdfs, monkeypatch):
+    """--jobs 0 (the CLI's default): text files alone, or one core, read as with --jobs 1 —
+    no pool started, and the PDF surveyed to decide is not surveyed again."""
+    def no_pool(*args, **kwargs):
+        raise AssertionError("no pool for this input")
+
+    monkeypatch.setattr(extract, "run_tasks", no_pool)
+    texts = read_documents([SUMMARY, DETAIL], jobs=0)
+    assert [d.name for d in texts] == [SUMMARY.name, DETAIL.name]
+    surveys: list[Path] = []
+    survey = pdf_reader.survey
+    monkeypatch.setattr(pdf_reader, "survey", lambda path, *a: surveys.append(path) or survey(path, *a))
+    monkeypatch.setattr(pool, "usable_cores", lambda: 1)  # one core: one worker, whatever the pages
+    alone = read_documents([two_pdfs[0]], jobs=0)
+    assert surveys == [two_pdfs[0]]
+    assert [r.cells for r in alone[0].rows] == [r.cells for r in read_documents([two_pdfs[0]], jobs=1)[0].rows]
 
 
 def test_documents_come_back_in_order_with_pages_in_order(two_pdfs):
