@@ -72,6 +72,9 @@ class Lexicon:
     name_keys: tuple[tuple[str, ...], ...] = ()  # the names' words, folded
     # each name's folded words as a set, when no word repeats in it (else None: counted one by one)
     name_key_sets: tuple[frozenset[str] | None, ...] = ()
+    # folded word → the indices of the names holding it: a name is only tried on a text that
+    # holds one of its words at least (it has two or more, and may differ by one)
+    names_by_key: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _candidates: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, word: str) -> list[str]:
@@ -131,9 +134,14 @@ def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
     for key in sorted(common):
         buckets.setdefault((key[:1], len(key)), []).append(key)
     name_keys = tuple(tuple(_key(w) for w in name) for name in names)
+    names_by_key: dict[str, list[int]] = {}
+    for index, keys in enumerate(name_keys):
+        for key in dict.fromkeys(keys):
+            names_by_key.setdefault(key, []).append(index)
     return Lexicon(frozenset(known), dict(sorted(common.items())), tuple(names), tuple(pairs),
                    {k: tuple(v) for k, v in buckets.items()}, name_keys,
-                   tuple(frozenset(keys) if len(set(keys)) == len(keys) else None for keys in name_keys))
+                   tuple(frozenset(keys) if len(set(keys)) == len(keys) else None for keys in name_keys),
+                   {k: tuple(v) for k, v in names_by_key.items()})
 
 
 @lru_cache(maxsize=1)
@@ -212,12 +220,23 @@ def _tokens(text: str) -> tuple[list[re.Match[str]], list[str]]:
     return tokens, [_key(m.group()) for m in tokens]
 
 
+def _names_sharing_a_word(present: set[str], lexicon: Lexicon, after: int) -> list[int]:
+    """The indices past `after` of the names holding one of the `present` words, in order."""
+    by_key = lexicon.names_by_key
+    return sorted({i for key in present for i in by_key.get(key, ()) if i > after})
+
+
 def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
     present = set(map(_key, _NAME_TOKEN.findall(text)))  # the tokens' keys, their places only when needed
     tokens: list[re.Match[str]] = []
     keys: list[str] = []
     placed = False
-    for name, name_keys, key_set in zip(lexicon.names, lexicon.name_keys, lexicon.name_key_sets):
+    # the names in lexicon order, as if each were tried (a name sharing no word with the text
+    # is skipped by the count below anyway); after a fix, the rest against the new text
+    queue = _names_sharing_a_word(present, lexicon, -1)
+    while queue:
+        index = queue.pop(0)
+        name, name_keys, key_set = lexicon.names[index], lexicon.name_keys[index], lexicon.name_key_sets[index]
         size = len(name)
         found = len(present & key_set) if key_set is not None else sum(k in present for k in name_keys)
         if found < size - 1:
@@ -241,6 +260,7 @@ def _fix_names(text: str, lexicon: Lexicon, fixes: list[Fix]) -> str:
             fixes.append(Fix(token, target, RULE_NAME))
             tokens, keys = _tokens(text)
             present = set(keys)
+            queue = _names_sharing_a_word(present, lexicon, index)
     return text
 
 

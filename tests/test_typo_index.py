@@ -139,3 +139,54 @@ def test_names_one_word_off_are_fixed_wherever_the_text_prints_them():
     assert fixed >= 3
     plain = "Accompagner les familles dans leurs démarches"
     assert typos._fix_names(plain, lexicon, []) == plain
+
+
+def _fix_names_trying_every_name(text: str, lexicon: typos.Lexicon) -> tuple[str, list]:
+    """The reference: every name of the lexicon tried in order against the text (the names
+    index only skips those sharing no word with it)."""
+    fixes: list = []
+    present = set(map(typos._key, typos._NAME_TOKEN.findall(text)))
+    for name, name_keys in zip(lexicon.names, lexicon.name_keys):
+        size = len(name)
+        if sum(k in present for k in name_keys) < size - 1:
+            continue
+        tokens, keys = typos._tokens(text)
+        for start in range(len(tokens) - size + 1):
+            window = keys[start:start + size]
+            odd = [i for i, (k, w) in enumerate(zip(window, name_keys)) if k != w]
+            if len(odd) != 1:
+                continue
+            key, target_key = window[odd[0]], name_keys[odd[0]]
+            if not key.isalpha() or key in lexicon.known or key[:1] != target_key[:1]:
+                continue
+            if OSA.distance(key, target_key) > typos._edit_limit(target_key):
+                continue
+            token, target = tokens[start + odd[0]].group(), name[odd[0]]
+            span = tokens[start + odd[0]].span()
+            text = text[:span[0]] + target + text[span[1]:]
+            fixes.append(typos.Fix(token, target, typos.RULE_NAME))
+            tokens, keys = typos._tokens(text)
+            present = set(keys)
+    return text, fixes
+
+
+def test_names_found_by_their_words_as_by_trying_every_name(raw_plan):
+    """Names are tried only on texts holding one of their words (an index by word): the
+    same fixes, in the same order, as trying every name of the lexicon on every text."""
+    lexicon = load_lexicon()
+    rng = random.Random(7)
+    texts = [a.titre for a in raw_plan.all_actions()] + [a.porteur or "" for a in raw_plan.all_actions()]
+    for name in lexicon.names * 3:
+        words = list(name)
+        at = rng.randrange(len(words))
+        word = words[at]
+        if len(word) > 4 and word[2].isalpha():  # one letter changed inside: one edit away
+            words[at] = word[:2] + ("x" if word[2] != "x" else "z") + word[3:]
+        texts.append(f"avec {' '.join(words)} et {' '.join(rng.choice(lexicon.names))}")
+    changed = 0
+    for text in texts:
+        fixes: list = []
+        fixed = typos._fix_names(text, lexicon, fixes)
+        assert (fixed, fixes) == _fix_names_trying_every_name(text, lexicon), text
+        changed += fixed != text
+    assert changed >= len(lexicon.names)  # the made-up texts do exercise fixes
