@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.fiche import FicheBuilder, is_fiche_form
 from pgt.structure.ledger import Ledger, loose_key
-from pgt.structure.mixed import Layout, Run, layout_runs, merge_thematiques
+from pgt.structure.mixed import HeaderTest, Layout, Run, layout_runs, merge_thematiques
 from pgt.structure.priorisation import PriorisationBuilder
 from pgt.structure.table import TableBuilder, is_record_table
 from pgt.errors import NoPlanFound
@@ -43,7 +43,22 @@ def is_action_header(row: SourceRow, profile: Profile | None = None) -> bool:
     return len(fields) >= matcher.profile.thresholds.header_fields_min and len(fields & ACTION_DETAIL_FIELDS) >= 2
 
 
-def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> DocumentKind | None:
+def remembered_header_test(test: HeaderTest = is_action_header) -> HeaderTest:
+    """`test`, its answer kept per row: the layout and kind detections ask it of the same
+    rows of one document (keep the function no longer than the document's rows)."""
+    answers: dict[int, bool] = {}
+
+    def remembered(row: SourceRow, profile: Profile) -> bool:
+        answer = answers.get(id(row))
+        if answer is None:
+            answer = answers[id(row)] = test(row, profile)
+        return answer
+
+    return remembered
+
+
+def detect_kind(document: ExtractedDocument, profile: Profile | None = None,
+                header_test: HeaderTest = is_action_header) -> DocumentKind | None:
     """*fiches actions* when action tables have a header naming an action's fields (by the
     profile's synonyms: porteur / pilote / responsable, public, échéances…); *priorisation*
     when tables list fiches (`summary_marks`); None when neither (not a plan)."""
@@ -51,7 +66,7 @@ def detect_kind(document: ExtractedDocument, profile: Profile | None = None) -> 
     marks = summary_marks(profile)
     porteur = fiche_tables = 0
     for row in document.rows:
-        action_header = row.kind is RowKind.TABLE and is_action_header(row, profile)
+        action_header = row.kind is RowKind.TABLE and header_test(row, profile)
         porteur += action_header
         fiche_tables += marks.count(row, action_header)
     if porteur >= 1 and porteur >= fiche_tables / 10:
@@ -107,13 +122,14 @@ class BuiltDocument:
 
 def build_document(document: ExtractedDocument, profile: Profile | None = None) -> BuiltDocument:
     profile = profile or default_profile()
-    runs = layout_runs(document, profile, is_action_header)
+    action_header = remembered_header_test()  # asked of the same rows by both detections
+    runs = layout_runs(document, profile, action_header)
     if runs is not None:  # grid tables and fiche forms in one document (structure/mixed.py)
         return _build_mixed(document, runs, profile)
     if is_record_table(document, profile):  # one row per action (spreadsheets, CSV, a DOCX table of that layout)
         return _build_record_table(document, profile)
     fiche_form = is_fiche_form(document, profile)  # one label | value table per action (structure/fiche.py)
-    kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile)
+    kind = DocumentKind.fiches_actions if fiche_form else detect_kind(document, profile, action_header)
     if kind is None:
         raise NoPlanFound(
             f"{document.path}: no plan found (no action table whose header names a porteur, public, "
