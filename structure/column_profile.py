@@ -129,8 +129,9 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     for pos, text in cells:
         typed, foreign = _typed_terms(cell_type(text), field_key, foreign_cost)
         # the same terms summed in the same order as `weight * spread + affinity - moved - foreign`
-        scores.append([weight * spread + affine - displacement_cost * abs(j - pos) - alien
-                       for j, (spread, affine, alien) in enumerate(zip(profile.spread(text, fields), typed, foreign))])
+        # (moved: displacement_cost * abs(j - pos), the same products, computed once per position)
+        scores.append([weight * spread + affine - moved - alien for spread, affine, moved, alien
+                       in zip(profile.spread(text, fields), typed, _moved(pos, m, displacement_cost), foreign)])
     # The alignment's states, by k = last field index + 1 (k = 0: no field used yet): the
     # best score, its path (a linked (previous path, field index or None) pair, spelled out
     # at the end) and its offset. After the first cell every k holds a state.
@@ -139,12 +140,15 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     best_path: list[tuple] = [(None, None), *((None, j) for j in range(m))]
     best_offset = [0, *(j - pos for j in range(m))]
     pairs, spans = _moves(m)
+    # change_cost * abs(d) for every offset change d the alignment can meet (|d| < 3m: fields
+    # 0 … m-1, positions 0 … m-1 and offsets j - pos), a negative d read from the list's end
+    penalty = _penalties(change_cost, 3 * m) if all(0 <= pos for pos, _ in cells) else _Penalty(change_cost)
     for (pos, _), row in zip(cells[1:], scores[1:]):
         # state k + 1 (last field j = k) is reached from each state up to k by laying the cell
         # on j, or from state k + 1 by leaving the cell unplaced; the first best is kept, in
         # the order the states were always visited (each from state 0 up, the skip last)
         bases = [pos + offset for offset in best_offset]  # (j - pos) - offset == j - base: integers
-        totals = [best_score[k] + row[j] - change_cost * abs(j - bases[k]) for k, j in pairs]
+        totals = [best_score[k] + row[j] - penalty[j - bases[k]] for k, j in pairs]
         step_score = [best_score[0] - unplaced_cost]
         step_path: list[tuple] = [(best_path[0], None)]
         step_offset = [best_offset[0]]
@@ -170,6 +174,29 @@ def _moves(m: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
     j onto field j), and the span of each field's moves."""
     pairs = tuple((k, j) for j in range(m) for k in range(j + 1))
     return pairs, tuple(slice(j * (j + 1) // 2, (j + 1) * (j + 2) // 2) for j in range(m))
+
+
+@lru_cache(maxsize=256)
+def _moved(pos: int, m: int, displacement_cost: float) -> tuple[float, ...]:
+    """The cost of laying a cell printed at `pos` on each of `m` fields."""
+    return tuple(displacement_cost * abs(j - pos) for j in range(m))
+
+
+@lru_cache(maxsize=64)
+def _penalties(change_cost: float, reach: int) -> tuple[float, ...]:
+    """change_cost * abs(d) at index d for 0 <= d < reach and at index -d (from the end) for
+    0 < d < reach: the same products as the alignment's, computed once."""
+    return tuple(change_cost * abs(d) for d in range(reach)) + tuple(change_cost * abs(d) for d in range(-reach + 1, 0))
+
+
+class _Penalty:
+    """change_cost * abs(d) for any d (cells at negative positions: the table above is not long enough)."""
+
+    def __init__(self, change_cost: float) -> None:
+        self.change_cost = change_cost
+
+    def __getitem__(self, d: int) -> float:
+        return self.change_cost * abs(d)
 
 
 @lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan

@@ -13,7 +13,8 @@ import pytest
 from helpers import actions_by_id
 
 from pgt.extract import read_document
-from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure import fiches_actions
+from pgt.structure.column_profile import ColumnProfile, _penalties, guided_positions
 from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.ledger import Ledger, UnrecordedLedger
 from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
@@ -163,6 +164,43 @@ def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
         positions = sorted(rng.sample(range(len(chosen) + 3), rng.randint(0, min(6, len(chosen) + 2))))
         cells = [(pos, rng.choice(texts)) for pos in positions]
         assert guided_positions(cells, chosen, profile) == (_guided_by_lists(cells, chosen, profile) if cells else [])
+
+
+def test_guided_positions_with_cells_at_negative_positions_answer_as_the_list_paths():
+    """Cells left of the anchor: the penalties are computed, not read from the table."""
+    rng = random.Random(16)
+    profile = ColumnProfile()
+    texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "enfants de 3-6 ans", "subvention CAF"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_financiers", "echeances"]
+    for _ in range(5):
+        profile.learn({f: rng.choice(texts) for f in rng.sample(fields, 3)})
+    for _ in range(200):
+        positions = sorted(rng.sample(range(-4, len(fields) + 3), rng.randint(1, 6)))
+        cells = [(pos, rng.choice(texts)) for pos in positions]
+        assert guided_positions(cells, fields, profile) == _guided_by_lists(cells, fields, profile)
+
+
+def test_change_penalty_table_holds_the_products_of_the_alignment():
+    for cost in (0.0, 0.35, 1.0 / 3.0, 2.7):
+        for m in (1, 7, 9, 14):
+            table = _penalties(cost, 3 * m)
+            assert all(table[d] == cost * abs(d) for d in range(-3 * m + 1, 3 * m))  # exact floats
+
+
+def test_guided_positions_of_the_raw_offer_rows_answer_as_the_list_paths(monkeypatch):
+    """Every offer row of raw/, with the profile as it stands when the row is laid (both walks)."""
+    asked = []
+
+    def checked(cells, fields, profile):  # noqa: ANN001, ANN202
+        answer = guided_positions(cells, fields, profile)
+        asked.append((answer, _guided_by_lists(cells, fields, profile) if cells else []))
+        return answer
+
+    monkeypatch.setattr(fiches_actions, "guided_positions", checked)
+    document = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-fiches-actions.txt")
+    FichesActionsBuilder(document, Ledger(document.rows), []).build()
+    assert len(asked) > 200
+    assert all(answer == reference for answer, reference in asked)
 
 
 def _spread_by_fields(profile: ColumnProfile, text: str, fields: list[str]) -> list[float]:
