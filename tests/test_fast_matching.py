@@ -14,7 +14,10 @@ from rapidfuzz import fuzz, process
 from pgt.extract import read_document
 from pgt.normalize import fields
 from pgt.settings import headings as pat
-from pgt.settings.headers import _CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, header_matcher
+from pgt.settings.headers import (_CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, _header_cell_field,
+                                  header_matcher)
+from pgt.settings.headings import is_heading_form
+from pgt.settings.profile import default_profile
 from pgt.settings.text import fold, strip_accents
 from pgt.structure.priorisation import _marker_kind, split_marker_cell
 
@@ -255,3 +258,33 @@ def test_content_patterns_led_by_their_first_characters_match_as_the_patterns():
         led = realign._led(pattern, leads)
         for text in samples:
             assert bool(led.search(text)) == bool(pattern.search(text)), (pattern.pattern[:30], text)
+
+
+def _header_cell_field_match_first(text, matcher):  # noqa: ANN001, ANN202
+    """_header_cell_field as first written (the match first, then the case, then the heading forms): the reference."""
+    match = matcher.match(text)
+    if match is None:
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
+        return None
+    return None if is_heading_form(text, matcher.profile) else match.field
+
+
+def test_header_cell_field_cheapest_test_first_answers_as_the_match_first():
+    """Every cell of raw/, and cells made of header words in every case, with upper-case
+    signs that are not letters (Ⅻ, Ⓐ) and letters without case (ª)."""
+    matcher = header_matcher(default_profile())
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = {cell for path in sorted(root.iterdir()) for row in read_document(path).rows for cell in row.cells}
+    rng = random.Random(15)
+    words = ["PORTEUR", "Public", "visé", "ÉCHÉANCES", "partenaires", "Moyens", "humains", "financiers", "Ⅻ", "Ⓐ",
+             "ª", "Indicateurs", "d'évaluation", "AXE", "1", "Objectif", "opérationnel", ":", "offres", "existantes"]
+    for _ in range(2000):
+        picked = rng.choices(words, k=rng.randint(1, 5))
+        texts.add(" ".join(w.upper() if rng.random() < 0.3 else w for w in picked))
+    assert len(texts) > 2000
+    answers = {text: _header_cell_field(text, matcher) for text in sorted(texts)}
+    assert answers == {text: _header_cell_field_match_first(text, matcher) for text in sorted(texts)}
+    assert sum(field is not None for field in answers.values()) > 50  # headers among them
