@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pgt.settings.headers import fold
 from pgt.settings.profile import ThresholdsSection, default_profile
-from pgt.structure.realign import STRONG_TYPES, cell_type, spelled_path, type_affinity
+from pgt.structure.realign import STRONG_TYPES, cell_type, offset_penalties, spelled_path, type_affinity
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
@@ -140,9 +140,9 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     best_path: list[tuple] = [(None, None), *((None, j) for j in range(m))]
     best_offset = [0, *(j - pos for j in range(m))]
     pairs, spans = _moves(m)
-    # change_cost * abs(d) for every offset change d the alignment can meet (|d| < 3m: fields
-    # 0 … m-1, positions 0 … m-1 and offsets j - pos), a negative d read from the list's end
-    penalty = _penalties(change_cost, 3 * m) if all(0 <= pos for pos, _ in cells) else _Penalty(change_cost)
+    # change_cost * abs(d) for every offset change d the alignment can meet, read from a table
+    # of the same products: d = j - (pos + offset) with offset = j' - pos', so |d| < 2 (m + |pos|)
+    penalty = offset_penalties(change_cost, 2 * (m + max(abs(pos) for pos, _ in cells)))
     for (pos, _), row in zip(cells[1:], scores[1:]):
         # state k + 1 (last field j = k) is reached from each state up to k by laying the cell
         # on j, or from state k + 1 by leaving the cell unplaced; the first best is kept, in
@@ -180,23 +180,6 @@ def _moves(m: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
 def _moved(pos: int, m: int, displacement_cost: float) -> tuple[float, ...]:
     """The cost of laying a cell printed at `pos` on each of `m` fields."""
     return tuple(displacement_cost * abs(j - pos) for j in range(m))
-
-
-@lru_cache(maxsize=64)
-def _penalties(change_cost: float, reach: int) -> tuple[float, ...]:
-    """change_cost * abs(d) at index d for 0 <= d < reach and at index -d (from the end) for
-    0 < d < reach: the same products as the alignment's, computed once."""
-    return tuple(change_cost * abs(d) for d in range(reach)) + tuple(change_cost * abs(d) for d in range(-reach + 1, 0))
-
-
-class _Penalty:
-    """change_cost * abs(d) for any d (cells at negative positions: the table above is not long enough)."""
-
-    def __init__(self, change_cost: float) -> None:
-        self.change_cost = change_cost
-
-    def __getitem__(self, d: int) -> float:
-        return self.change_cost * abs(d)
 
 
 @lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan

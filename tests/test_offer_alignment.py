@@ -14,10 +14,10 @@ from helpers import actions_by_id
 
 from pgt.extract import read_document
 from pgt.structure import fiches_actions
-from pgt.structure.column_profile import ColumnProfile, _penalties, guided_positions
+from pgt.structure.column_profile import ColumnProfile, guided_positions
 from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.ledger import Ledger, UnrecordedLedger
-from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, offset_penalties
 
 FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
           "moyens_financiers", "parcours", "indicateurs")
@@ -167,7 +167,7 @@ def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
 
 
 def test_guided_positions_with_cells_at_negative_positions_answer_as_the_list_paths():
-    """Cells left of the anchor: the penalties are computed, not read from the table."""
+    """Cells left of the anchor: offset changes the penalty table must reach (both signs)."""
     rng = random.Random(16)
     profile = ColumnProfile()
     texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "enfants de 3-6 ans", "subvention CAF"]
@@ -183,7 +183,7 @@ def test_guided_positions_with_cells_at_negative_positions_answer_as_the_list_pa
 def test_change_penalty_table_holds_the_products_of_the_alignment():
     for cost in (0.0, 0.35, 1.0 / 3.0, 2.7):
         for m in (1, 7, 9, 14):
-            table = _penalties(cost, 3 * m)
+            table = offset_penalties(cost, 3 * m)
             assert all(table[d] == cost * abs(d) for d in range(-3 * m + 1, 3 * m))  # exact floats
 
 
