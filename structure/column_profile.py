@@ -132,6 +132,38 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
         # (moved: displacement_cost * abs(j - pos), the same products, computed once per position)
         scores.append([weight * spread + affine - moved - alien for spread, affine, moved, alien
                        in zip(profile.spread(text, fields), typed, _moved(pos, m, displacement_cost), foreign)])
+    if _fits_as_printed(cells, scores, unplaced_cost):
+        return [pos for pos, _ in cells]
+    return _aligned(cells, scores, m, change_cost, unplaced_cost)
+
+
+_CLEAR = 1e-6  # a margin (per unit of the scores' size) no rounding of the scores comes near
+
+
+def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]], unplaced_cost: float) -> bool:
+    """Each cell scores clearly best where it was printed (positions increasing, within the
+    fields), and clearly better than unplaced: that placement, which changes no offset, reaches
+    the bound no other can (any other lays a cell on a field it scores clearly less in, or
+    leaves one out, and offset changes only cost: change_cost >= 0), so the alignment's
+    answer is found without it (most offer rows of a plan; tests/test_offer_alignment.py)."""
+    last = -1
+    for (pos, _), row in zip(cells, scores):
+        if not last < pos < len(row):
+            return False
+        last = pos
+    size = max(max(map(abs, row)) for row in scores) + unplaced_cost
+    clear = _CLEAR * (1.0 + len(cells) * size)
+    for (pos, _), row in zip(cells, scores):
+        threshold = row[pos] - clear
+        # the cell's field is the only one above the threshold, and unplaced is below it
+        if threshold < -unplaced_cost or sum(map(threshold.__lt__, row)) != 1:
+            return False
+    return True
+
+
+def _aligned(cells: list[tuple[int, str]], scores: list[list[float]], m: int, change_cost: float,
+             unplaced_cost: float) -> list[int | None]:
+    """The best monotone alignment of the cells' scores on `m` fields."""
     # The alignment's states, by k = last field index + 1 (k = 0: no field used yet): the
     # best score, its path (a linked (previous path, field index or None) pair, spelled out
     # at the end) and its offset. After the first cell every k holds a state.
