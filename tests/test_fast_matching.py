@@ -12,6 +12,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from pgt.extract import read_document
+from pgt.extract.rows import Provenance, SourceRow
 from pgt.normalize import fields
 from pgt.settings import headings as pat
 from pgt.settings.headers import (_CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, _header_cell_field,
@@ -288,3 +289,9 @@ def test_header_cell_field_cheapest_test_first_answers_as_the_match_first():
     answers = {text: _header_cell_field(text, matcher) for text in sorted(texts)}
     assert answers == {text: _header_cell_field_match_first(text, matcher) for text in sorted(texts)}
     assert sum(field is not None for field in answers.values()) > 50  # headers among them
+
+
+def test_row_is_blank_from_its_non_empty_cells_answers_as_every_cell_stripped():
+    for cells in [(), ("",), (" ", "\t"), ("\u00a0",), ("\u200b",), ("", "x"), (" a ",), ("\n", "", "0")]:
+        row = SourceRow(cells=cells, provenance=Provenance(document="d"))
+        assert row.is_blank == (not any(c.strip() for c in cells)), cells
