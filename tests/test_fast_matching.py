@@ -295,3 +295,41 @@ def test_row_is_blank_from_its_non_empty_cells_answers_as_every_cell_stripped():
     for cells in [(), ("",), (" ", "\t"), ("\u00a0",), ("\u200b",), ("", "x"), (" a ",), ("\n", "", "0")]:
         row = SourceRow(cells=cells, provenance=Provenance(document="d"))
         assert row.is_blank == (not any(c.strip() for c in cells)), cells
+
+
+def _fuzzy_numbered_each_candidate(text, candidates, fuzzy):  # noqa: ANN001, ANN202
+    """pat._fuzzy_numbered as first written (each candidate's head folded anew): the reference."""
+    if len(text) > 400 or not text[:1].isalnum():
+        return None
+    tokens = text.split(maxsplit=4)
+    for candidate in candidates:
+        size = candidate.count(" ") + 1
+        if len(candidate) < 6 or len(tokens) <= size:
+            continue
+        head = fold(" ".join(tokens[:size]))
+        if abs(len(head) - len(candidate)) > 2 or fuzz.ratio(head, candidate) < fuzzy:
+            continue
+        rest = text.split(maxsplit=size)[size] if len(text.split(maxsplit=size)) > size else ""
+        found = pat._AFTER_WORD.match(rest)
+        numbers = pat._number_of(found.group("number")) if found else None
+        if numbers is not None:
+            return pat.HeadingNumber(numbers, pat._clean_title(found.group("title")))
+    return None
+
+
+def test_fuzzy_numbered_heads_folded_once_answers_as_each_candidate():
+    """raw/'s cells and garbled headings (`AXF STRATEGIQUE 2`, `0BJECTIF INTERMEDIAIRE 1 : …`)."""
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = sorted({cell.strip() for path in sorted(root.iterdir()) for row in read_document(path).rows
+                    for cell in row.cells if cell.strip()})
+    texts += ["AXF STRATEGIQUE 2 - Accueil", "0BJECTIF INTERMEDIAIRE 1 : Conserver", "OBJECTlF OPERATIONNEL 1.2.3",
+              "ORIENTATlON II Soutenir", "THEMATIQVE 3 Poursuivre", "PRIORlTE 4", "Objectif generale 2 :"]
+    words = pat._words(default_profile())
+    met = 0
+    for level in ("group_words", "axe_words", "oi_words", "oo_words"):
+        candidates = getattr(words, level)
+        for text in texts:
+            answer = pat._fuzzy_numbered(text, candidates, 80.0)
+            assert answer == _fuzzy_numbered_each_candidate(text, candidates, 80.0), (level, text)
+            met += answer is not None
+    assert met >= 5
