@@ -108,7 +108,7 @@ class SourceRow:
 
     @property
     def is_blank(self) -> bool:
-        return not any(c.strip() for c in self.cells)
+        return not self._non_empty  # (asked of every row by each walk: the cells read once)
 
     def text(self) -> str:
         return " ".join(c for c in self.cells if c.strip())

@@ -333,13 +333,20 @@ _UNSEEN = object()  # a text header_cell_field was not asked yet
 
 
 def _header_cell_field(text: str, matcher: HeaderMatcher) -> str | None:
+    # the tests from the cheapest: each is pure and any failing one answers None, so their
+    # order changes no answer — a cell too long for a header (what `match` asks first), then
+    # a cell neither upper case nor led by a spelling (most data cells: the fuzzy match of
+    # `match` is not run for them), then the match, then the heading forms
+    folded = fold(text)
+    if not folded or len(folded) > matcher.profile.thresholds.header_max_length:
+        return None
+    letters = "".join(filter(str.isalpha, text))  # (a Ⅻ or Ⓐ is upper case, not a letter: letters first)
+    upper = sum(map(str.isupper, letters)) / max(1, len(letters))
+    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
+        return None
     match = matcher.match(text)
     if match is None:
         return None
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
-    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
-        return None  # (asked before the heading forms, the dearest test: the answer is None either way)
     return None if is_heading_form(text, matcher.profile) else match.field
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -302,11 +303,13 @@ def _fuzzy_numbered(text: str, candidates: tuple[str, ...], fuzzy: float) -> Hea
     if len(text) > 400 or not text[:1].isalnum():
         return None
     tokens = text.split(maxsplit=4)
-    for candidate in candidates:
-        size = candidate.count(" ") + 1
-        if len(candidate) < 6 or len(tokens) <= size:
+    heads: dict[int, str] = {}  # the text's first `size` words folded, once per size
+    for candidate, size in _sized(candidates):
+        if len(tokens) <= size:
             continue
-        head = fold(" ".join(tokens[:size]))
+        head = heads.get(size)
+        if head is None:
+            head = heads[size] = fold(" ".join(tokens[:size]))
         if abs(len(head) - len(candidate)) > 2 or fuzz.ratio(head, candidate) < fuzzy:
             continue
         rest = text.split(maxsplit=size)[size] if len(text.split(maxsplit=size)) > size else ""
@@ -315,6 +318,12 @@ def _fuzzy_numbered(text: str, candidates: tuple[str, ...], fuzzy: float) -> Hea
         if numbers is not None:
             return HeadingNumber(numbers, _clean_title(found.group("title")))  # type: ignore[union-attr]
     return None
+
+
+@lru_cache(maxsize=64)
+def _sized(candidates: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The candidates a garbled heading word may be (six letters or more), in order, with their word counts."""
+    return tuple((candidate, candidate.count(" ") + 1) for candidate in candidates if len(candidate) >= 6)
 
 
 def split_joined_heading(title: str, level: str, profile: Profile | None = None) -> tuple[str, str] | None:

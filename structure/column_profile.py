@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pgt.settings.headers import fold
 from pgt.settings.profile import ThresholdsSection, default_profile
-from pgt.structure.realign import STRONG_TYPES, cell_type, spelled_path, type_affinity
+from pgt.structure.realign import STRONG_TYPES, cell_type, offset_penalties, spelled_path, type_affinity
 
 _WORD = re.compile(r"[A-Z0-9]{4,}")
 # words of every column: they say nothing about which one
@@ -129,8 +129,41 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     for pos, text in cells:
         typed, foreign = _typed_terms(cell_type(text), field_key, foreign_cost)
         # the same terms summed in the same order as `weight * spread + affinity - moved - foreign`
-        scores.append([weight * spread + affine - displacement_cost * abs(j - pos) - alien
-                       for j, (spread, affine, alien) in enumerate(zip(profile.spread(text, fields), typed, foreign))])
+        # (moved: displacement_cost * abs(j - pos), the same products, computed once per position)
+        scores.append([weight * spread + affine - moved - alien for spread, affine, moved, alien
+                       in zip(profile.spread(text, fields), typed, _moved(pos, m, displacement_cost), foreign)])
+    if _fits_as_printed(cells, scores, unplaced_cost):
+        return [pos for pos, _ in cells]
+    return _aligned(cells, scores, m, change_cost, unplaced_cost)
+
+
+_CLEAR = 1e-6  # a margin (per unit of the scores' size) no rounding of the scores comes near
+
+
+def _fits_as_printed(cells: list[tuple[int, str]], scores: list[list[float]], unplaced_cost: float) -> bool:
+    """Each cell scores clearly best where it was printed (positions increasing, within the
+    fields), and clearly better than unplaced: that placement, which changes no offset, reaches
+    the bound no other can (any other lays a cell on a field it scores clearly less in, or
+    leaves one out, and offset changes only cost: change_cost >= 0), so the alignment's
+    answer is found without it (most offer rows of a plan; tests/test_offer_alignment.py)."""
+    last = -1
+    for (pos, _), row in zip(cells, scores):
+        if not last < pos < len(row):
+            return False
+        last = pos
+    size = max(max(map(abs, row)) for row in scores) + unplaced_cost
+    clear = _CLEAR * (1.0 + len(cells) * size)
+    for (pos, _), row in zip(cells, scores):
+        threshold = row[pos] - clear
+        # the cell's field is the only one above the threshold, and unplaced is below it
+        if threshold < -unplaced_cost or sum(map(threshold.__lt__, row)) != 1:
+            return False
+    return True
+
+
+def _aligned(cells: list[tuple[int, str]], scores: list[list[float]], m: int, change_cost: float,
+             unplaced_cost: float) -> list[int | None]:
+    """The best monotone alignment of the cells' scores on `m` fields."""
     # The alignment's states, by k = last field index + 1 (k = 0: no field used yet): the
     # best score, its path (a linked (previous path, field index or None) pair, spelled out
     # at the end) and its offset. After the first cell every k holds a state.
@@ -139,12 +172,15 @@ def guided_positions(cells: list[tuple[int, str]], fields: list[str], profile: C
     best_path: list[tuple] = [(None, None), *((None, j) for j in range(m))]
     best_offset = [0, *(j - pos for j in range(m))]
     pairs, spans = _moves(m)
+    # change_cost * abs(d) for every offset change d the alignment can meet, read from a table
+    # of the same products: d = j - (pos + offset) with offset = j' - pos', so |d| < 2 (m + |pos|)
+    penalty = offset_penalties(change_cost, 2 * (m + max(abs(pos) for pos, _ in cells)))
     for (pos, _), row in zip(cells[1:], scores[1:]):
         # state k + 1 (last field j = k) is reached from each state up to k by laying the cell
         # on j, or from state k + 1 by leaving the cell unplaced; the first best is kept, in
         # the order the states were always visited (each from state 0 up, the skip last)
         bases = [pos + offset for offset in best_offset]  # (j - pos) - offset == j - base: integers
-        totals = [best_score[k] + row[j] - change_cost * abs(j - bases[k]) for k, j in pairs]
+        totals = [best_score[k] + row[j] - penalty[j - bases[k]] for k, j in pairs]
         step_score = [best_score[0] - unplaced_cost]
         step_path: list[tuple] = [(best_path[0], None)]
         step_offset = [best_offset[0]]
@@ -170,6 +206,12 @@ def _moves(m: int) -> tuple[tuple[tuple[int, int], ...], tuple[slice, ...]]:
     j onto field j), and the span of each field's moves."""
     pairs = tuple((k, j) for j in range(m) for k in range(j + 1))
     return pairs, tuple(slice(j * (j + 1) // 2, (j + 1) * (j + 2) // 2) for j in range(m))
+
+
+@lru_cache(maxsize=256)
+def _moved(pos: int, m: int, displacement_cost: float) -> tuple[float, ...]:
+    """The cost of laying a cell printed at `pos` on each of `m` fields."""
+    return tuple(displacement_cost * abs(j - pos) for j in range(m))
 
 
 @lru_cache(maxsize=1 << 10)  # by content type and field sequence: a handful per plan

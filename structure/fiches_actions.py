@@ -324,6 +324,8 @@ class FichesActionsBuilder:
         named = [(i, f, c) for (i, c), f in zip(non_empty, header_cell_fields([c for _, c in non_empty],
                                                                              self.plan_profile))]
         fields = [(i, f, c) for i, f, c in named if f is not None]
+        if not fields:  # a row naming no field is no header, whatever its other cells (most rows: asked first)
+            return False
         unknown = [(i, c) for i, f, c in named if f is None and pat.bare_number(c) is None]
         minimum = self.plan_profile.thresholds.header_fields_min
         if unknown and len(fields) >= minimum and all(_capitalised(c) or _header_like(c) for _, c in unknown) \

@@ -205,34 +205,45 @@ def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[f
     # cannot reach the score of an alignment already in hand (`floor`) is pruned: it stays
     # as a key (None), so that states are visited in the order of the full search and ties
     # are settled as they would be; only its successors are not computed.
-    best: dict[tuple[int, int], tuple[float, _Path | None] | None] = {(-1, 0): (0.0, None)}
+    # A state's key is one integer, (last + 1) * width + offset + reach (offsets j - pos lie
+    # within ±reach): hashed and made faster than a pair, in the same order (one key a state).
+    reach = m + max(abs(pos) for pos, _ in cells) + 1
+    width = 2 * reach + 1
+    # change_cost * abs(offset change) read from a table of the same products: a change is
+    # (j - pos) - offset, within ±2 reach (a negative one read from the table's end)
+    penalty = offset_penalties(change_cost, 2 * reach + 1)
+    best: dict[int, tuple[float, _Path | None] | None] = {reach: (0.0, None)}  # the key of (-1, 0)
     floor = -unplaced_cost * n  # leaving every cell unplaced
     for i, (pos, _) in enumerate(cells):
         row_scores = scores[i]
-        step: dict[tuple[int, int], tuple[float, _Path | None] | None] = {}
+        step: dict[int, tuple[float, _Path | None] | None] = {}
+        base = width + reach - pos  # the key of (j, j - pos) is j * (width + 1) + base
+        stride = width + 1
         met = m  # fields j >= met already have their key in `step`
-        for last, offset in best:
-            step.setdefault((last, offset), None)
-            for j in range(last + 1, met):
-                step.setdefault((j, j - pos), None)
-            met = min(met, last + 1)
-        for (last, offset), entry in best.items():
+        for key in best:
+            step.setdefault(key, None)
+            after = key // width  # the state's last field + 1
+            if after < met:
+                for j in range(after, met):
+                    step.setdefault(j * stride + base, None)
+                met = after
+        for key, entry in best.items():
             if entry is None:
                 continue
             score, path = entry
-            skip_key = (last, offset)
             skipped = score - unplaced_cost
-            held = step[skip_key]
+            held = step[key]
             if held is None or skipped > held[0]:
-                step[skip_key] = (skipped, (path, None))
-            for j in range(last + 1, m):
-                new_offset = j - pos
-                total = score + row_scores[j] - change_cost * abs(new_offset - offset)
-                key = (j, new_offset)
-                held = step[key]
+                step[key] = (skipped, (path, None))
+            last, shifted = divmod(key, width)
+            turn = pos + shifted - reach  # (j - pos) - offset == j - turn
+            for j in range(last, m):  # (last = the key's last field + 1)
+                total = score + row_scores[j] - penalty[j - turn]
+                new_key = j * stride + base
+                held = step[new_key]
                 if held is None or total > held[0]:
-                    step[key] = (total, (path, j))
-        floor = max(floor, _completed(step, scores, cells, i + 1, m, unplaced_cost))
+                    step[new_key] = (total, (path, j))
+        floor = max(floor, _completed(step, width, reach, scores, cells, i + 1, m, unplaced_cost))
         threshold = floor - upper[i + 1] - 1e-6
         for key, entry in step.items():
             if entry is not None and entry[0] < threshold:
@@ -244,13 +255,22 @@ def _search(cells: list[tuple[int, str]], fields: list[str], scores: list[list[f
     return max(paths, key=lambda path: [-(x if x is not None else 99) for x in path])
 
 
-def _completed(states: dict[tuple[int, int], tuple[float, _Path | None] | None],
+@lru_cache(maxsize=64)
+def offset_penalties(change_cost: float, reach: int) -> tuple[float, ...]:
+    """change_cost * abs(d) at index d for -reach < d < reach (a negative d read from the
+    end): the products the alignments pay for an offset change, computed once (the same floats)."""
+    return tuple(change_cost * abs(d) for d in range(reach)) + tuple(change_cost * abs(d) for d in range(-reach + 1, 0))
+
+
+def _completed(states: dict[int, tuple[float, _Path | None] | None], width: int, reach: int,
                scores: list[list[float]], cells: list[tuple[int, str]], start: int, m: int,
                unplaced_cost: float) -> float:
     """The score of one full alignment: the best state so far, the cells after it kept at
     its offset where they fit, else left unplaced."""
-    (last, offset), score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
-                                key=lambda item: item[1])
+    key, score = max(((key, entry[0]) for key, entry in states.items() if entry is not None),
+                     key=lambda item: item[1])
+    last, shifted = divmod(key, width)
+    last, offset = last - 1, shifted - reach
     for k in range(start, len(cells)):
         j = cells[k][0] + offset
         if last < j < m:

@@ -12,9 +12,13 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from pgt.extract import read_document
+from pgt.extract.rows import Provenance, SourceRow
 from pgt.normalize import fields
 from pgt.settings import headings as pat
-from pgt.settings.headers import _CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, header_matcher
+from pgt.settings.headers import (_CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, _header_cell_field,
+                                  header_matcher)
+from pgt.settings.headings import is_heading_form
+from pgt.settings.profile import default_profile
 from pgt.settings.text import fold, strip_accents
 from pgt.structure.priorisation import _marker_kind, split_marker_cell
 
@@ -255,3 +259,77 @@ def test_content_patterns_led_by_their_first_characters_match_as_the_patterns():
         led = realign._led(pattern, leads)
         for text in samples:
             assert bool(led.search(text)) == bool(pattern.search(text)), (pattern.pattern[:30], text)
+
+
+def _header_cell_field_match_first(text, matcher):  # noqa: ANN001, ANN202
+    """_header_cell_field as first written (the match first, then the case, then the heading forms): the reference."""
+    match = matcher.match(text)
+    if match is None:
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters) / max(1, len(letters))
+    if not (upper >= 0.6 or matcher.starts_with_spelling(text)):
+        return None
+    return None if is_heading_form(text, matcher.profile) else match.field
+
+
+def test_header_cell_field_cheapest_test_first_answers_as_the_match_first():
+    """Every cell of raw/, and cells made of header words in every case, with upper-case
+    signs that are not letters (Ⅻ, Ⓐ) and letters without case (ª)."""
+    matcher = header_matcher(default_profile())
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = {cell for path in sorted(root.iterdir()) for row in read_document(path).rows for cell in row.cells}
+    rng = random.Random(15)
+    words = ["PORTEUR", "Public", "visé", "ÉCHÉANCES", "partenaires", "Moyens", "humains", "financiers", "Ⅻ", "Ⓐ",
+             "ª", "Indicateurs", "d'évaluation", "AXE", "1", "Objectif", "opérationnel", ":", "offres", "existantes"]
+    for _ in range(2000):
+        picked = rng.choices(words, k=rng.randint(1, 5))
+        texts.add(" ".join(w.upper() if rng.random() < 0.3 else w for w in picked))
+    assert len(texts) > 2000
+    answers = {text: _header_cell_field(text, matcher) for text in sorted(texts)}
+    assert answers == {text: _header_cell_field_match_first(text, matcher) for text in sorted(texts)}
+    assert sum(field is not None for field in answers.values()) > 50  # headers among them
+
+
+def test_row_is_blank_from_its_non_empty_cells_answers_as_every_cell_stripped():
+    for cells in [(), ("",), (" ", "\t"), ("\u00a0",), ("\u200b",), ("", "x"), (" a ",), ("\n", "", "0")]:
+        row = SourceRow(cells=cells, provenance=Provenance(document="d"))
+        assert row.is_blank == (not any(c.strip() for c in cells)), cells
+
+
+def _fuzzy_numbered_each_candidate(text, candidates, fuzzy):  # noqa: ANN001, ANN202
+    """pat._fuzzy_numbered as first written (each candidate's head folded anew): the reference."""
+    if len(text) > 400 or not text[:1].isalnum():
+        return None
+    tokens = text.split(maxsplit=4)
+    for candidate in candidates:
+        size = candidate.count(" ") + 1
+        if len(candidate) < 6 or len(tokens) <= size:
+            continue
+        head = fold(" ".join(tokens[:size]))
+        if abs(len(head) - len(candidate)) > 2 or fuzz.ratio(head, candidate) < fuzzy:
+            continue
+        rest = text.split(maxsplit=size)[size] if len(text.split(maxsplit=size)) > size else ""
+        found = pat._AFTER_WORD.match(rest)
+        numbers = pat._number_of(found.group("number")) if found else None
+        if numbers is not None:
+            return pat.HeadingNumber(numbers, pat._clean_title(found.group("title")))
+    return None
+
+
+def test_fuzzy_numbered_heads_folded_once_answers_as_each_candidate():
+    """raw/'s cells and garbled headings (`AXF STRATEGIQUE 2`, `0BJECTIF INTERMEDIAIRE 1 : …`)."""
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = sorted({cell.strip() for path in sorted(root.iterdir()) for row in read_document(path).rows
+                    for cell in row.cells if cell.strip()})
+    texts += ["AXF STRATEGIQUE 2 - Accueil", "0BJECTIF INTERMEDIAIRE 1 : Conserver", "OBJECTlF OPERATIONNEL 1.2.3",
+              "ORIENTATlON II Soutenir", "THEMATIQVE 3 Poursuivre", "PRIORlTE 4", "Objectif generale 2 :"]
+    words = pat._words(default_profile())
+    met = 0
+    for level in ("group_words", "axe_words", "oi_words", "oo_words"):
+        candidates = getattr(words, level)
+        for text in texts:
+            answer = pat._fuzzy_numbered(text, candidates, 80.0)
+            assert answer == _fuzzy_numbered_each_candidate(text, candidates, 80.0), (level, text)
+            met += answer is not None
+    assert met >= 5

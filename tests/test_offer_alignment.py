@@ -13,10 +13,13 @@ import pytest
 from helpers import actions_by_id
 
 from pgt.extract import read_document
-from pgt.structure.column_profile import ColumnProfile, guided_positions
+from pgt.structure import fiches_actions
+from pgt.settings.profile import default_profile
+from pgt.structure import column_profile
+from pgt.structure.column_profile import ColumnProfile, _aligned, _fits_as_printed, guided_positions
 from pgt.structure.fiches_actions import FichesActionsBuilder
 from pgt.structure.ledger import Ledger, UnrecordedLedger
-from pgt.structure.realign import STRONG_TYPES, affinity, cell_type
+from pgt.structure.realign import STRONG_TYPES, affinity, cell_type, offset_penalties
 
 FIELDS = ("porteur", "public_vise", "echeances", "partenaires", "moyens_humains", "moyens_techniques",
           "moyens_financiers", "parcours", "indicateurs")
@@ -163,6 +166,85 @@ def test_guided_positions_with_linked_paths_answer_as_the_list_paths():
         positions = sorted(rng.sample(range(len(chosen) + 3), rng.randint(0, min(6, len(chosen) + 2))))
         cells = [(pos, rng.choice(texts)) for pos in positions]
         assert guided_positions(cells, chosen, profile) == (_guided_by_lists(cells, chosen, profile) if cells else [])
+
+
+def test_guided_positions_with_cells_at_negative_positions_answer_as_the_list_paths():
+    """Cells left of the anchor: offset changes the penalty table must reach (both signs)."""
+    rng = random.Random(16)
+    profile = ColumnProfile()
+    texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "enfants de 3-6 ans", "subvention CAF"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_financiers", "echeances"]
+    for _ in range(5):
+        profile.learn({f: rng.choice(texts) for f in rng.sample(fields, 3)})
+    for _ in range(200):
+        positions = sorted(rng.sample(range(-4, len(fields) + 3), rng.randint(1, 6)))
+        cells = [(pos, rng.choice(texts)) for pos in positions]
+        assert guided_positions(cells, fields, profile) == _guided_by_lists(cells, fields, profile)
+
+
+def test_change_penalty_table_holds_the_products_of_the_alignment():
+    for cost in (0.0, 0.35, 1.0 / 3.0, 2.7):
+        for m in (1, 7, 9, 14):
+            table = offset_penalties(cost, 3 * m)
+            assert all(table[d] == cost * abs(d) for d in range(-3 * m + 1, 3 * m))  # exact floats
+
+
+def test_guided_positions_of_the_raw_offer_rows_answer_as_the_list_paths(monkeypatch):
+    """Every offer row of raw/, with the profile as it stands when the row is laid (both walks)."""
+    asked = []
+
+    def checked(cells, fields, profile):  # noqa: ANN001, ANN202
+        answer = guided_positions(cells, fields, profile)
+        asked.append((answer, _guided_by_lists(cells, fields, profile) if cells else []))
+        return answer
+
+    fits = []
+
+    def fits_as_printed(*args):  # noqa: ANN002, ANN202
+        fits.append(_fits_as_printed(*args))
+        return fits[-1]
+
+    monkeypatch.setattr(fiches_actions, "guided_positions", checked)
+    monkeypatch.setattr(column_profile, "_fits_as_printed", fits_as_printed)
+    document = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-fiches-actions.txt")
+    FichesActionsBuilder(document, Ledger(document.rows), []).build()
+    assert len(asked) > 200
+    assert all(answer == reference for answer, reference in asked)
+    assert sum(fits) > 50  # rows laid as printed without the alignment, with its answer
+
+
+def test_rows_that_fit_as_printed_are_laid_as_the_alignment_lays_them():
+    """The shortcut (each cell clearly best where printed) answers as the alignment, on rows
+    made to fit (their cells' words learnt in their printed column) and rows that do not."""
+    rng = random.Random(18)
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "moyens_financiers", "echeances",
+              "indicateurs"]
+    vocabulary = {"porteur": "Service jeunesse mairie", "public_vise": "enfants familles parents",
+                  "partenaires": "Associations clubs sportifs", "moyens_humains": "animateurs bénévoles",
+                  "moyens_financiers": "subvention dotation CAF", "echeances": "année scolaire 2025",
+                  "indicateurs": "Taux de fréquentation"}
+    thresholds = default_profile().thresholds
+    shortcuts = 0
+    for _ in range(400):
+        profile = ColumnProfile()
+        for _ in range(rng.randint(0, 6)):
+            profile.learn({f: vocabulary[rng.choice(fields)] if rng.random() < 0.3 else vocabulary[f]
+                           for f in rng.sample(fields, 4)})
+        positions = sorted(rng.sample(range(len(fields) + 2), rng.randint(1, 6)))
+        cells = [(pos, vocabulary[fields[min(pos, len(fields) - 1)]] if rng.random() < 0.8
+                  else rng.choice(list(vocabulary.values()))) for pos in positions]
+        answer = guided_positions(cells, fields, profile)
+        assert answer == _guided_by_lists(cells, fields, profile), cells
+        clipped = [(min(pos, len(fields) - 1), text) for pos, text in cells]
+        scores = [[thresholds.column_profile_weight * s + affinity(text, f)
+                   - thresholds.column_displacement_cost * abs(j - pos)
+                   - (thresholds.column_foreign_in_typed_cost if f in STRONG_TYPES and cell_type(text)[0] != f else 0.0)
+                   for j, (s, f) in enumerate(zip(profile.spread(text, fields), fields))] for pos, text in clipped]
+        if _fits_as_printed(clipped, scores, thresholds.column_unplaced_cost):
+            shortcuts += 1
+            assert answer == _aligned(clipped, scores, len(fields), thresholds.column_change_cost,
+                                      thresholds.column_unplaced_cost)
+    assert 40 < shortcuts < 360  # both kinds of rows met
 
 
 def _spread_by_fields(profile: ColumnProfile, text: str, fields: list[str]) -> list[float]:
