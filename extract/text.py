@@ -59,8 +59,19 @@ def clean_cell(raw: str) -> str:
         text = _PARAGRAPH_BREAK.sub("\n", text)
         text = _TAG.sub("", text)
     text = html.unescape(text.replace("**", ""))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    if "\n" not in text:  # one line (most cells): the same answer without the split and join
+        return _folded_spaces(text).strip()
+    lines = (_folded_spaces(line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _folded_spaces(text: str) -> str:
+    """Runs of spaces, tabs and no-break spaces as one space; a text with none to fold (no
+    two spaces running, every character printable — a tab or a no-break space is not: most
+    cells) is returned as it is."""
+    if "  " in text or not text.isprintable():
+        return _SPACES.sub(" ", text)
+    return text
 
 
 def is_separator(text: str) -> bool:
