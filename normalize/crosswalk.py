@@ -165,7 +165,7 @@ def _across_objectives(fiches: list[Fiche], placed: list[Placed], ranks: dict[st
 
 class _TitleAlike:
     """The actions `pair_score` may accept for a fiche, in their order: those without a title
-    (judged on number and axe) and those whose title is at least half alike (below that, no
+    of the fiche's number and axe (judged on those alone) and those whose title is at least half alike (below that, no
     pair is accepted). The titles are compared by rapidfuzz in one call per fiche, with the
     same scorer as `similarity`, whose score is then the pair's (tests/test_crosswalk_alignment.py);
     the actions' titles are folded once for all fiches."""
@@ -173,7 +173,11 @@ class _TitleAlike:
     def __init__(self, placed: list[Placed], limits: ThresholdsSection) -> None:
         self.placed = placed
         self.titled = [i for i, p in enumerate(placed) if p.action.titre is not None]
-        self.untitled = [i for i, p in enumerate(placed) if p.action.titre is None]
+        # an untitled action is accepted on its number and axe alone: only those of the fiche's
+        self.untitled: dict[tuple[object, object], list[int]] = {}
+        for i, p in enumerate(placed):
+            if p.action.titre is None and p.action.numero is not None and p.axe is not None:
+                self.untitled.setdefault((p.action.numero, p.axe), []).append(i)
         self.titles = [significant(placed[i].action.titre) for i in self.titled]
         self.cutoff = min(limits.crosswalk_title_alike, limits.crosswalk_title_half)
 
@@ -185,7 +189,8 @@ class _TitleAlike:
             found = process.extract(left, self.titles, scorer=fuzz.token_set_ratio, score_cutoff=self.cutoff,
                                     limit=None)
             scores = {self.titled[index]: float(score) for _, score, index in found}
-        return [(self.placed[i], scores.get(i)) for i in sorted([*self.untitled, *scores])]
+        untitled = self.untitled.get((fiche.numero, fiche.axe), []) if fiche.numero is not None else []
+        return [(self.placed[i], scores.get(i)) for i in sorted([*untitled, *scores])]
 
 
 def _one_to_one(candidates: list[Candidate]) -> list[Candidate]:
