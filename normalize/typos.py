@@ -333,8 +333,7 @@ def profile_fixer(profile: Profile) -> TypoFixer | None:
 
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:
     """Every text of the plan: hierarchy titles, actions, offers, fiches."""
-    fixer = profile_fixer(log.profile)
-    fix_one = fixer.fix_text if fixer is not None else fix_text
+    fix_one = (profile_fixer(log.profile) or default_fixer()).fix_text  # found once, not per text
     for record_id, node in _titled_nodes(plan):
         _fix_field(record_id, node, "titre", log, fix_one)
     for record_id, record in records(plan):
