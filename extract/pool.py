@@ -38,13 +38,19 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+# at most this many workers when pgt chooses: each holds its own libraries and pages (a PDF
+# worker some 80 MiB, an OCR worker some 250 MiB), and a 400-page plan on a 64-core server
+# must not take 50 of them; `--jobs N` asks for more
+AUTO_MAX_WORKERS = 4
+
+
 def auto_jobs(work: int, per_worker: int, cores: int | None = None) -> int:
-    """Workers for `work` units when the user left `--jobs` to pgt: one per usable core, but
-    only as many as get `per_worker` units each (a worker costs a fork, and a PDF worker its
-    own pdfplumber import, ~0.2 s of CPU: small work is done faster at home). One core: 1,
-    the run is the same as `--jobs 1`."""
+    """Workers for `work` units when the user left `--jobs` to pgt: one per usable core (at
+    most `AUTO_MAX_WORKERS`), but only as many as get `per_worker` units each (a worker costs
+    a fork, and a PDF worker its own pdfplumber import, ~0.2 s of CPU: small work is done
+    faster at home). One core: 1, the run is the same as `--jobs 1`."""
     cores = usable_cores() if cores is None else cores
-    return max(1, min(cores, work // max(1, per_worker)))
+    return max(1, min(cores, AUTO_MAX_WORKERS, work // max(1, per_worker)))
 
 
 @dataclass(frozen=True)

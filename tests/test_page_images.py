@@ -28,7 +28,7 @@ from pgt.cli import app
 from pgt.extract import read_document
 from pgt.extract.page_images import PIECES_PER_WORKER, ImageSettings, page_groups, row_images, row_pieces
 from pgt.extract.pdf import PAGES_PER_WORKER
-from pgt.extract.pool import auto_jobs, usable_cores
+from pgt.extract.pool import AUTO_MAX_WORKERS, auto_jobs, usable_cores
 from pgt.pipeline import convert, source_row_images, start_row_images
 from pgt.write.report import render_report
 
@@ -237,7 +237,8 @@ def test_page_groups_are_runs_of_pages_with_as_many_strips():
 def test_auto_jobs_one_core_or_small_work_is_one_worker():
     assert auto_jobs(57, PAGES_PER_WORKER, cores=1) == 1
     assert auto_jobs(57, PAGES_PER_WORKER, cores=2) == 2
-    assert auto_jobs(57, PAGES_PER_WORKER, cores=64) == 57 // PAGES_PER_WORKER
+    assert auto_jobs(57, PAGES_PER_WORKER, cores=64) == min(57 // PAGES_PER_WORKER, AUTO_MAX_WORKERS)
+    assert auto_jobs(400, PAGES_PER_WORKER, cores=64) == AUTO_MAX_WORKERS == 4  # not 50 workers
     assert auto_jobs(PAGES_PER_WORKER - 1, PAGES_PER_WORKER, cores=4) == 1
     assert auto_jobs(0, PIECES_PER_WORKER, cores=4) == 1
     assert 1 <= usable_cores() <= (os.cpu_count() or 1)
