@@ -15,6 +15,7 @@ from pgt.extract import read_document
 from pgt.extract.rows import Provenance, SourceRow
 from pgt.normalize import fields
 from pgt.settings import headings as pat
+from pgt.settings import text as text_module
 from pgt.settings.headers import (_CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, _header_cell_field,
                                   header_matcher)
 from pgt.settings.headings import is_heading_form
@@ -333,3 +334,25 @@ def test_fuzzy_numbered_heads_folded_once_answers_as_each_candidate():
             assert answer == _fuzzy_numbered_each_candidate(text, candidates, 80.0), (level, text)
             met += answer is not None
     assert met >= 5
+
+
+def _fold_by_one_translate(text: str) -> str:
+    """fold by one str.translate through the fold table (each character looked up): the reference."""
+    return " ".join(text.translate(text_module._FOLDED).split())
+
+
+def test_fold_by_ascii_table_and_error_handler_answers_as_one_translate():
+    """raw/'s cells, and made-up texts mixing ASCII with runs of other characters (accents,
+    ligatures, combining marks, typographic spaces and quotes, lone surrogates, astral ones)."""
+    uncached = fold.__wrapped__
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = {cell for path in sorted(root.iterdir()) for row in read_document(path).rows for cell in row.cells}
+    rng = random.Random(15)
+    others = ["é", "È", "œ", "Œ", "æ", "ß", "’", "«", "»", "–", "—", "\u00a0", "\u202f", "\u2028", "\u0301", "\u0327",
+              "ﬁ", "²", "½", "Ⅻ", "Ⓐ", "ª", "\ud800", "\udcff", "😀", "𝐀", "ǅ", "İ", "ı", "\x00", "\x7f", "\t"]
+    ascii_parts = ["a", "Z", "0", " ", ":", "-", "'", "Echeances", "de", "l", "PORTEUR", "\n"]
+    for _ in range(3000):
+        texts.add("".join(rng.choice(others) if rng.random() < 0.4 else rng.choice(ascii_parts)
+                          for _ in range(rng.randint(0, 12))))
+    assert len(texts) > 4000
+    assert all(uncached(text) == _fold_by_one_translate(text) for text in texts)
