@@ -55,19 +55,29 @@ def cell_type(text: str) -> tuple[str | None, bool]:
         return "parcours", True
     if _INDICATOR.match(stripped):
         return "indicateurs", True
-    if _led(_FINANCIAL, _FINANCIAL_LEADS).search(stripped):
+    financial, period, public, humains = _content_patterns()
+    if financial.search(stripped):
         return "moyens_financiers", False
-    if len(stripped) < 160 and _led(_PERIOD, _PERIOD_LEADS).search(stripped):  # (the length first: the search is dearer)
+    if len(stripped) < 160 and period.search(stripped):  # (the length first: the search is dearer)
         return "echeances", True
-    if len(stripped) < 120 and _led(_PUBLIC, _PUBLIC_LEADS).search(stripped):
+    if len(stripped) < 120 and public.search(stripped):
         return "public_vise", False
-    if _led(_HUMAINS, _HUMAINS_LEADS).search(stripped):
+    if humains.search(stripped):
         return "moyens_humains", False
     return None, False
 
 
 # the characters the words of each pattern start with (each of its words follows a `\b`)
 _FINANCIAL_LEADS, _PERIOD_LEADS, _PUBLIC_LEADS, _HUMAINS_LEADS = "bdsfcgra", "12asvmtjfondp", "éefpjlc\\d", "éeaicrbf"
+
+
+@lru_cache(maxsize=1)
+def _content_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The financial, period, public and human-means patterns `_led`, compiled at first use
+    and then read at once: `_led`'s cache hashed the pattern's whole compiled code at every
+    look-up (0.4-0.7 µs, four per untyped cell)."""
+    return (_led(_FINANCIAL, _FINANCIAL_LEADS), _led(_PERIOD, _PERIOD_LEADS), _led(_PUBLIC, _PUBLIC_LEADS),
+            _led(_HUMAINS, _HUMAINS_LEADS))
 
 
 @lru_cache(maxsize=8)

@@ -356,3 +356,38 @@ def test_fold_by_ascii_table_and_error_handler_answers_as_one_translate():
                           for _ in range(rng.randint(0, 12))))
     assert len(texts) > 4000
     assert all(uncached(text) == _fold_by_one_translate(text) for text in texts)
+
+
+def _cell_type_by_plain_patterns(text: str) -> tuple[str | None, bool]:
+    """cell_type with the content patterns as written (neither led nor held): the reference."""
+    from pgt.structure import realign
+
+    stripped = text.strip()
+    if pat.parse_oo_refs(stripped) is not None:
+        return "oo", True
+    if realign._PARCOURS.match(stripped) and len(stripped) < 120:
+        return "parcours", True
+    if realign._INDICATOR.match(stripped):
+        return "indicateurs", True
+    if realign._FINANCIAL.search(stripped):
+        return "moyens_financiers", False
+    if len(stripped) < 160 and realign._PERIOD.search(stripped):
+        return "echeances", True
+    if len(stripped) < 120 and realign._PUBLIC.search(stripped):
+        return "public_vise", False
+    if realign._HUMAINS.search(stripped):
+        return "moyens_humains", False
+    return None, False
+
+
+def test_cell_type_with_its_led_patterns_held_answers_as_the_plain_patterns():
+    """Every cell of raw/, and made-up cells of each type (and past the length limits)."""
+    from pgt.structure import realign
+
+    raw = Path(__file__).resolve().parent.parent / "raw"
+    cells = {cell for path in sorted(raw.iterdir()) for row in read_document(path).rows for cell in row.cells}
+    cells |= {"budget 2024", "Les élèves", "Taux de réussite", "je découvre", "1, 3", "ANIMATEURS", "mercredis",
+              "x" * 130 + " enfants", "y" * 170 + " 2024", "Dotation CAF, 2024 élèves"}
+    answers = {text: realign.cell_type.__wrapped__(text) for text in cells}
+    assert answers == {text: _cell_type_by_plain_patterns(text) for text in cells}
+    assert len({kind for kind, _ in answers.values()}) == 8  # every type met, and untyped cells
