@@ -72,6 +72,20 @@ class ColumnProfile:
                 else:
                     fields[field] = fields.get(field, 0) + 1
 
+    def absorb(self, other: ColumnProfile) -> None:
+        """Add `other`'s counts, as if the cells it learnt were learnt here after this
+        profile's own (only the counts are read: `share`, `spread`)."""
+        totals, by_word = self.totals, self.by_word
+        for word, count in other.totals.items():
+            totals[word] = totals.get(word, 0) + count
+        for word, counts in other.by_word.items():
+            fields = by_word.get(word)
+            if fields is None:
+                by_word[word] = dict(counts)
+            else:
+                for field, count in counts.items():
+                    fields[field] = fields.get(field, 0) + count
+
     def share(self, text: str, field: str) -> float:
         """Mean, over the cell's known words, of the share of their uses that are in
         `field` (0 when no word of the cell is known)."""

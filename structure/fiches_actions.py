@@ -104,15 +104,28 @@ class FichesActionsBuilder:
         self.scouting = False
         self.content_of: tuple[SourceRow, list[tuple[int, str]]] | None = None  # the last row's (_content_cells)
         self.scout_provenance: Provenance | None = None
+        # the scout walk is run when the walk meets its first offers table (`build`): only offer
+        # rows read the column profile, and a plan without offers tables is walked once
+        self.scout_pending = False
 
     # ---- walk -------------------------------------------------------------------------
     def build(self) -> list[Thematique]:
-        self.profile = self._scout_profile()
+        self.scout_pending = True
         for row in self.document.rows:
             self.feed(row)
         self._settle_titleless()
         self._declare_referenced_oo()
         return list(self.cursor.thematiques.values())
+
+    def _take_scouted_profile(self) -> None:
+        """From the first offer row on, the profile of the whole document (the scout walk's)
+        with what the rows walked so far taught this walk: the walk's profile as when it
+        started from the scout's (the rows before laid nothing by it, and taught both walks
+        the same; tests/test_offer_alignment.py)."""
+        scouted = self._scout_profile()
+        scouted.absorb(self.profile)
+        self.profile = scouted
+        self.scout_pending = False
 
     def _scout_profile(self) -> ColumnProfile:
         """The column profile of the whole document, from a first walk whose plan, ledger
@@ -390,6 +403,8 @@ class FichesActionsBuilder:
     # ---- data rows ----------------------------------------------------------------------
     def _data_row(self, row: SourceRow) -> bool:
         fields = self.fields or self._headerless_layout()
+        if self.scout_pending and "offre" in fields:  # (every row of an offers table reads the profile)
+            self._take_scouted_profile()
         first_index, first_text = row.non_empty[0]
         number = pat.match_action_number(first_text, self.plan_profile) if first_index <= 2 else None
         fiche_list = pat.match_fiche_list(first_text) if first_index <= 2 and not number else None

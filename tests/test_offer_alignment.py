@@ -287,3 +287,72 @@ def test_scout_walk_without_accounting_learns_the_profile_of_a_recorded_walk():
     assert recorded.anomalies and scout_plan == plain_plan
     assert dict(scout.profile.by_field) == dict(plain.profile.by_field) and scout.profile.totals == plain.profile.totals
     assert FichesActionsBuilder(document, Ledger(document.rows), [])._scout_profile().totals == plain.profile.totals
+
+
+def test_profile_absorbing_another_counts_as_learning_its_cells_after_its_own():
+    rng = random.Random(15)
+    texts = ["Service jeunesse de la ville", "Associations sportives, clubs", "Les animateurs du service",
+             "Pôle Education de l'agglomération", "enfants de 3-6 ans", "subvention CAF", "Service des sports"]
+    fields = ["porteur", "public_vise", "partenaires", "moyens_humains", "moyens_financiers", "offre", "titre"]
+    for _ in range(50):
+        first = [{f: rng.choice(texts) for f in rng.sample(fields, 3)} for _ in range(rng.randint(0, 6))]
+        then = [{f: rng.choice(texts) for f in rng.sample(fields, 3)} for _ in range(rng.randint(0, 6))]
+        sequential, mine, other = ColumnProfile(), ColumnProfile(), ColumnProfile()
+        for values in first + then:
+            sequential.learn(values)
+        for values in first:
+            mine.learn(values)
+        for values in then:
+            other.learn(values)
+        mine.absorb(other)
+        assert mine.totals == sequential.totals and mine.by_word == sequential.by_word
+        for text in texts:
+            assert mine.spread(text, fields) == sequential.spread(text, fields)  # exact floats
+
+
+def _built_from_the_scouts_profile(document) -> tuple:  # noqa: ANN001
+    """The detail builder as first written, the scout walk first, the walk from its profile: the reference."""
+    ledger, corrections = Ledger(document.rows), []
+    builder = FichesActionsBuilder(document, ledger, corrections)
+    builder.profile = builder._scout_profile()
+    for row in document.rows:
+        builder.feed(row)
+    builder._settle_titleless()
+    builder._declare_referenced_oo()
+    return _outcome(list(builder.cursor.thematiques.values()), ledger, corrections)
+
+
+def _outcome(thematiques, ledger: Ledger, corrections) -> tuple:  # noqa: ANN001
+    return ([t.model_dump() for t in thematiques], [a.model_dump() for a in ledger.anomalies],
+            [c.model_dump() for c in corrections], ledger.finish())
+
+
+def _scouted_build(document, monkeypatch) -> tuple[tuple, int]:  # noqa: ANN001
+    scouted = []
+    scout_profile = FichesActionsBuilder._scout_profile
+
+    def counted(self):  # noqa: ANN001, ANN202
+        scouted.append(self)
+        return scout_profile(self)
+
+    monkeypatch.setattr(FichesActionsBuilder, "_scout_profile", counted)
+    ledger, corrections = Ledger(document.rows), []
+    thematiques = FichesActionsBuilder(document, ledger, corrections).build()
+    monkeypatch.setattr(FichesActionsBuilder, "_scout_profile", scout_profile)
+    return _outcome(thematiques, ledger, corrections), len(scouted)
+
+
+def test_scout_walk_taken_at_the_first_offers_table_builds_as_the_walk_from_the_scouts_profile(monkeypatch, tmp_path):
+    """raw/'s detail (offers tables from its enfance part on), and other plans' layouts
+    without offers tables: these are walked once, the scout walk never run."""
+    from other_plans import coteaux, saint_exemple, val_d_adour
+
+    raw = read_document(Path(__file__).resolve().parent.parent / "raw" / "pgt-fiches-actions.txt")
+    built, scouts = _scouted_build(raw, monkeypatch)
+    assert scouts == 1 and built == _built_from_the_scouts_profile(raw)
+    assert any(o["porteur"] for t in built[0] for a in t["axes"] for oi in a["objectifs_intermediaires"]
+               for action in oi["actions"] for o in action["offres"])  # offers laid by the profile
+    for spec in (val_d_adour(), saint_exemple(), coteaux()):
+        document = read_document(spec.write_text(tmp_path / f"{spec.name}.txt"))
+        built, scouts = _scouted_build(document, monkeypatch)
+        assert scouts == 0 and built[0] and built == _built_from_the_scouts_profile(document), spec.name
