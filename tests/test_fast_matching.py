@@ -391,3 +391,54 @@ def test_cell_type_with_its_led_patterns_held_answers_as_the_plain_patterns():
     answers = {text: realign.cell_type.__wrapped__(text) for text in cells}
     assert answers == {text: _cell_type_by_plain_patterns(text) for text in cells}
     assert len({kind for kind, _ in answers.values()}) == 8  # every type met, and untyped cells
+
+
+def _word_regex_of_both_cases(folded: str, plural: bool = True) -> str:
+    """pat._word_regex as first written (each letter a class of both its cases): the reference."""
+    parts = []
+    for ch in folded:
+        if ch == " ":
+            parts.append(r"[\s'’\-]+")
+        elif ch in pat._ACCENTS:
+            parts.append(f"[{pat._ACCENTS[ch]}{pat._ACCENTS[ch].lower()}]")
+        else:
+            parts.append(f"[{ch}{ch.lower()}]")
+    return "".join(parts) + "S?" if plural and not folded.endswith("S") else "".join(parts)
+
+
+def test_heading_words_by_upper_case_letters_match_as_the_classes_of_both_cases():
+    """Under IGNORECASE a letter (or its accented forms) matches what the class of both its
+    cases matched — every character of Unicode, the dotless ı and the Kelvin sign among
+    them; the headings patterns then read raw/'s cells and garbled headings alike."""
+    import sys
+
+    symbols = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
+    new = {ch: re.compile(pat._word_regex(ch, plural=False), re.IGNORECASE) for ch in symbols}
+    old = {ch: re.compile(_word_regex_of_both_cases(ch, plural=False), re.IGNORECASE) for ch in symbols}
+    # the characters any of them matches, found in one scan: a character matches a class
+    # (ignoring case) when it matches one of the characters the union holds
+    union = re.compile("[" + "".join(re.escape(pat._ACCENTS.get(ch, ch) + pat._ACCENTS.get(ch, ch).lower())
+                                     for ch in symbols) + "]", re.IGNORECASE)
+    met = [chr(code) for code in range(sys.maxunicode + 1) if union.fullmatch(chr(code))]
+    assert "\u0131" in met and "\u212a" in met  # ı, K: matched by [Ii] and [Kk] ignoring case
+    for ch in symbols:
+        assert [c for c in met if new[ch].fullmatch(c)] == [c for c in met if old[ch].fullmatch(c)], ch
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts = sorted({cell.strip() for path in sorted(root.iterdir()) for row in read_document(path).rows
+                    for cell in row.cells if cell.strip()})
+    texts += ["AXF STRATEGIQUE 2 - Accueil", "Objectifs Opérationnels 1.2.3 : x", "orientation ii Soutenir",
+              "FICHE ACTION n°4 – Accueil", "Axes 2", "ENJEU Ⅱ", "SOUS-AXE 1.2", "Thématique 3 Poursuivre le CLAS"]
+    words = pat._words(default_profile())
+    headings = 0
+    for level in ("group_words", "axe_words", "oi_words", "oo_words", "action_words"):
+        candidates = getattr(words, level)
+        plural = level != "action_words"
+        both = re.compile(pat._numbered_heading(candidates, plural).pattern.replace(
+            "|".join(pat._word_regex(w, plural) for w in candidates),
+            "|".join(_word_regex_of_both_cases(w, plural) for w in candidates)), re.IGNORECASE | re.DOTALL)
+        assert both.pattern != words.patterns[level].pattern
+        for text in texts:
+            found, expected = words.patterns[level].match(text), both.match(text)
+            assert (found and found.groupdict()) == (expected and expected.groupdict()), (level, text)
+            headings += found is not None
+    assert headings > 30
