@@ -44,7 +44,8 @@ def _numbered(found: re.Match[str] | None) -> Numbered | None:
 
 
 def _clean_title(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lstrip(":.–- ").rstrip(" :") if text else ""
+    # (the words joined by single spaces: what collapsing the `\s+` runs, then strip, gave)
+    return " ".join(text.split()).lstrip(":.–- ").rstrip(" :") if text else ""
 
 
 def thematique_of_heading(text: str, profile: Profile | None = None) -> str | None:

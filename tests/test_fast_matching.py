@@ -419,7 +419,7 @@ def test_heading_words_by_upper_case_letters_match_as_the_classes_of_both_cases(
     # (ignoring case) when it matches one of the characters the union holds
     union = re.compile("[" + "".join(re.escape(pat._ACCENTS.get(ch, ch) + pat._ACCENTS.get(ch, ch).lower())
                                      for ch in symbols) + "]", re.IGNORECASE)
-    met = [chr(code) for code in range(sys.maxunicode + 1) if union.fullmatch(chr(code))]
+    met = union.findall("".join(map(chr, range(sys.maxunicode + 1))))
     assert "\u0131" in met and "\u212a" in met  # ı, K: matched by [Ii] and [Kk] ignoring case
     for ch in symbols:
         assert [c for c in met if new[ch].fullmatch(c)] == [c for c in met if old[ch].fullmatch(c)], ch
@@ -442,3 +442,23 @@ def test_heading_words_by_upper_case_letters_match_as_the_classes_of_both_cases(
             assert (found and found.groupdict()) == (expected and expected.groupdict()), (level, text)
             headings += found is not None
     assert headings > 30
+
+
+def _clean_title_by_regex(text: str) -> str:
+    """pat._clean_title as first written (whitespace runs collapsed by a regex, then stripped): the reference."""
+    return re.sub(r"\s+", " ", text).strip().lstrip(":.–- ").rstrip(" :") if text else ""
+
+
+def test_clean_title_by_split_answers_as_the_regex_collapse():
+    """Every whitespace character of Unicode (the regex's `\\s` and str.split's), alone,
+    between words, at either end; raw/'s cells; titles led or ended by separators."""
+    import sys
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    spaces = sorted(set(re.findall(r"\s", every)) | set(filter(str.isspace, every)))
+    assert "\u00a0" in spaces and "\u2028" in spaces and "\x1c" in spaces
+    texts = [f"{s}a{s}{s}b{s}" for s in spaces] + [f": – {s}Titre{s}:{s}" for s in spaces]
+    root = Path(__file__).resolve().parent.parent / "raw"
+    texts += sorted({cell for path in sorted(root.iterdir()) for row in read_document(path).rows for cell in row.cells})
+    texts += ["", " ", ":", " : Titre :", "- Accueil –", "x\n\ty", "Titre :: ", ".–- a"]
+    assert all(pat._clean_title(text) == _clean_title_by_regex(text) for text in texts)
