@@ -462,3 +462,34 @@ def test_clean_title_by_split_answers_as_the_regex_collapse():
     texts += sorted({cell for path in sorted(root.iterdir()) for row in read_document(path).rows for cell in row.cells})
     texts += ["", " ", ":", " : Titre :", "- Accueil –", "x\n\ty", "Titre :: ", ".–- a"]
     assert all(pat._clean_title(text) == _clean_title_by_regex(text) for text in texts)
+
+
+def _summary_count_of_every_cell(marks, row, action_header: bool) -> int:  # noqa: ANN001
+    """SummaryMarks.count as first written (every cell tested, the row's shape first): the reference."""
+    from pgt.extract.rows import RowKind
+    from pgt.structure import _led_by
+
+    folded = [fold(text) for _, text in row.non_empty]
+    shaped = row.kind is RowKind.TABLE and not action_header and any(_led_by(f, marks.levels) for f in folded)
+    return sum(1 for cell in folded
+               if cell.startswith(marks.fiche_headers) or marks._numbered(cell)
+               or shaped and _led_by(cell, marks.list_headers))
+
+
+def test_summary_marks_counted_among_cells_with_a_mark_opening_answer_as_every_cell_tested():
+    """Every row of raw/ (both documents), as an action header or not, and made-up rows of
+    summary headers, fiche numbers and list headers beside axe columns."""
+    from pgt.extract.rows import RowKind
+    from pgt.structure import summary_marks
+
+    marks = summary_marks(default_profile())
+    root = Path(__file__).resolve().parent.parent / "raw"
+    rows = [row for path in sorted(root.iterdir()) for row in read_document(path).rows]
+    made = [("FICHES ACTIONS", "AXE 1"), ("Fiche 12", "x"), ("ACTIONS", "AXE"), ("ACTIONS", "Porteur"),
+            ("Fiche action", "OBJECTIF OPERATIONNEL"), ("FICHE", "FICHE 3"), ("Actions 2", "OI 1"), ("OO", "FICHE ACTION")]
+    rows += [SourceRow(cells=cells, provenance=Provenance(document="d"), kind=kind)
+             for cells in made for kind in (RowKind.TABLE, RowKind.TEXT)]
+    counts = [(marks.count(row, header), _summary_count_of_every_cell(marks, row, header))
+              for row in rows for header in (False, True)]
+    assert all(fast == plain for fast, plain in counts)
+    assert sum(fast > 0 for fast, _ in counts) > 20
