@@ -1,6 +1,7 @@
 """Structure builder of the *fiches actions* document (action tables with all fields).
 
-Walks the row stream once: headings open thématiques, axes and OI; OO tables declare OO;
+Walks the row stream (once more, by a scout walk, for a plan with offers tables: the
+column profile they are laid with): headings open thématiques, axes and OI; OO tables declare OO;
 header rows set the table's field sequence; action rows, offer rows and continuation rows
 become records. A second pass settles rows that lost their title. Every cell is placed or
 listed as residue through the ledger.
@@ -128,8 +129,8 @@ class FichesActionsBuilder:
         self.scout_pending = False
 
     def _scout_profile(self) -> ColumnProfile:
-        """The column profile of the whole document, from a first walk whose plan, ledger
-        and corrections are thrown away (a ledger recording nothing: no anomaly made for
+        """The column profile of the whole document, from a walk of all its rows (run when
+        the build meets its first offers table) whose plan, ledger and corrections are thrown away (a ledger recording nothing: no anomaly made for
         nothing): the first offer rows are then laid with what the columns hold further
         down too."""
         scout = FichesActionsBuilder(self.document, UnrecordedLedger(), [], self.plan_profile)
