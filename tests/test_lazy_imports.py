@@ -58,6 +58,17 @@ def test_check_builds_no_workbook_and_no_page():
     assert not loaded & {"pdfplumber", "camelot"}  # a text export reads no PDF library
 
 
+PDF_READER = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.pdf_layout", "pgt.extract.pdf_breaks",
+              "pgt.extract.pdf_camelot", "pgt.extract.ocr", "pgt.extract.ocr_repairs", "pgt.extract.tesseract_api"}
+
+
+def test_text_exports_load_no_pdf_reader_module(tmp_path):
+    """Issue 15: the PDF reader's own modules (layout, tables, page breaks, OCR), light as
+    they are, are loaded when a PDF is read, not by `pgt check raw/` (some 10 ms of its start)."""
+    assert not modules_loaded("check", "raw", "-q") & PDF_READER
+    assert not modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q") & PDF_READER
+
+
 def test_convert_loads_the_writers(tmp_path):
     loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q")
     assert {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "jinja2"} <= loaded
