@@ -107,9 +107,9 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     formats = [_checked_format(p) for p in paths]
     pdf_jobs: dict[int, PdfJob] = {}
     if "pdf" in formats:
+        prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")  # first: its clear error
         from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, read_pages
         from pgt.extract.pdf_tables import PdfSettings
-        prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")
         settings = PdfSettings(**pdf) if pdf is not None else None
         pdf_jobs = {i: prepare_pdf(p, password, settings) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
