@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
-from pgt.extract.page_images import PIECES_PER_WORKER, Wanted, assemble_images, cut_pieces, page_groups, wanted_pieces
 from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
@@ -26,6 +26,11 @@ from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_sta
                                      read_overrides)
 from pgt.schema import DocumentKind, Plan
 from pgt.settings.profile import Profile, default_profile
+
+# The row pictures' module (cut from PDF pages) is loaded when there are pictures to cut
+# (imports in the functions): a run on text exports loads none of the PDF reader's modules.
+if TYPE_CHECKING:
+    from pgt.extract.page_images import Wanted
 
 DEFAULT_INPUT = Path("raw")
 PLAIN_FORMATS = frozenset({"text", "csv"})  # read by the standard library alone: no cyclic garbage left
@@ -199,6 +204,7 @@ class RowImages:
 
     def result(self) -> dict[str, list[str]]:
         if self._ready is None:
+            from pgt.extract.page_images import assemble_images
             cut: dict[Path, dict] = {path: {} for path in self._counts}
             for (path, _), pieces in self._background.results().items():  # type: ignore[union-attr]
                 cut[path].update(pieces)
@@ -219,9 +225,13 @@ def start_row_images(result: ConversionResult, *, password: str | None = None, j
     writes the data files (the pictures are wanted by report.html alone, written last);
     a piece has the same bytes whichever worker cuts it. `jobs` = `pool.AUTO`: one worker
     per core when there are strips enough to share (`PIECES_PER_WORKER` each)."""
+    wanted_boxes = _row_boxes(result)
+    if not wanted_boxes:  # no action read from a PDF: nothing to cut
+        return RowImages({}, ready={})
+    from pgt.extract.page_images import PIECES_PER_WORKER, assemble_images, cut_pieces, page_groups, wanted_pieces
     counts: dict[Path, dict[str, int]] = {}
     pieces: dict[Path, Wanted] = {}
-    for path, boxes in _row_boxes(result).items():
+    for path, boxes in wanted_boxes.items():
         counts[path], pieces[path] = wanted_pieces(boxes)
     if jobs == AUTO:
         jobs = auto_jobs(sum(count for per_path in counts.values() for count in per_path.values()), PIECES_PER_WORKER)

@@ -105,11 +105,12 @@ def test_imports_inside_functions_only_defer_heavy_libraries():
     assert not wrong, f"imports inside functions that defer nothing heavy: {wrong}"
 
 
-# pgt's readers of one input format other than text, imported inside the functions that read
-# a file of that kind: light themselves, but a command on text exports (`pgt check raw/`)
-# loads none of them — the PDF reader's modules cost some 10 ms of its start (issue 15);
-# tests/test_lazy_imports.py holds that they stay unloaded.
-FORMAT_READERS = {"pgt.extract.pdf", "pgt.extract.pdf_tables"}
+# pgt modules light themselves but used by one kind of input or work only, imported inside
+# the functions that need them, so that a command on text exports (`pgt check raw/`) loads
+# none of them (issue 15: the PDF reader's modules cost some 10 ms of its start;
+# tests/test_lazy_imports.py holds that they stay unloaded): the PDF reader (pdf, its
+# settings in pdf_tables) and the row pictures cut from PDF pages (page_images).
+FORMAT_READERS = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images"}
 
 
 def test_pgt_modules_imported_inside_functions_load_a_heavy_library():

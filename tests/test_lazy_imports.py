@@ -59,12 +59,14 @@ def test_check_builds_no_workbook_and_no_page():
 
 
 PDF_READER = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.pdf_layout", "pgt.extract.pdf_breaks",
-              "pgt.extract.pdf_camelot", "pgt.extract.ocr", "pgt.extract.ocr_repairs", "pgt.extract.tesseract_api"}
+              "pgt.extract.pdf_camelot", "pgt.extract.ocr", "pgt.extract.ocr_repairs", "pgt.extract.tesseract_api",
+              "pgt.extract.page_images"}
 
 
 def test_text_exports_load_no_pdf_reader_module(tmp_path):
-    """Issue 15: the PDF reader's own modules (layout, tables, page breaks, OCR), light as
-    they are, are loaded when a PDF is read, not by `pgt check raw/` (some 10 ms of its start)."""
+    """Issue 15: the PDF reader's own modules (layout, tables, page breaks, OCR, row
+    pictures), light as they are, are loaded when a PDF is read: not by `pgt check raw/`
+    (some 10 ms of its start) nor `pgt convert raw/`."""
     assert not modules_loaded("check", "raw", "-q") & PDF_READER
     assert not modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q") & PDF_READER
 
