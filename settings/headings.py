@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from pgt.settings.profile import Profile, default_profile
-from pgt.settings.text import fold, slug
+from pgt.settings.text import LazyPattern, fold, slug
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
@@ -487,7 +487,7 @@ LEVEL_WORDS: dict[str, str] = {
     "ACTION": "action", "FICHE ACTION": "action", "FICHE": "action", "MESURE": "action", "SOUS ACTION": "action",
     "THEMATIQUE": "thematique", "THEME": "thematique",
 }
-_NUMBERED_LABEL = re.compile(
+_NUMBERED_LABEL = LazyPattern(
     r"^(?:(?P<label>[^\W\d_][\w'’·-]*(?:\s+[^\W\d_][\w'’·-]*){0,2})\s*)?(?:n°\s*)?"
     r"(?P<num>\d{1,3}(?:\s?\.\s?\d{1,3}){0,3})(?P<dot>\.?)(?P<sep>\s*[:.)–—-]\s*|\s+|$)(?P<title>.*)$",
     re.DOTALL | re.IGNORECASE)

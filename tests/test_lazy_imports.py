@@ -86,3 +86,34 @@ def test_cli_loads_no_pydantic_plugin():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["__all__", "[]"]
+
+
+def test_lazy_pattern_compiles_on_first_use_and_answers_as_its_pattern():
+    """Issue 15: the patterns only some documents need (settings.text.LazyPattern) are not
+    compiled at import; used, they match, substitute and split as re.compile's."""
+    import copy
+    import re
+
+    from pgt.settings.text import LazyPattern
+
+    source, flags = r"(\d+)\s*[.:–-]\s*(\S.*)", re.IGNORECASE | re.DOTALL
+    lazy, compiled = LazyPattern(source, flags), re.compile(source, flags)
+    assert "match" not in vars(lazy)  # nothing compiled yet
+    assert copy.deepcopy(lazy) is not lazy and "match" not in vars(copy.deepcopy(lazy))
+    text = "12 – Créer un lieu\nd'accueil; 3: suite"
+    assert lazy.match(text).groups() == compiled.match(text).groups()
+    assert lazy.sub("#", text) == compiled.sub("#", text) and lazy.split(text) == compiled.split(text)
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert (lazy.pattern, lazy.flags, lazy.groups) == (compiled.pattern, compiled.flags, compiled.groups)
+    assert vars(lazy)["match"].__self__ is re.compile(source, flags)  # the pattern's own method now
+
+
+def test_fiche_form_patterns_not_compiled_by_a_text_check():
+    """`pgt check raw/` (no fiche form) leaves the fiche form's heading patterns uncompiled."""
+    probe = ("import sys; from pgt.cli import app\n"
+             "try:\n    app(['check', 'raw', '-q'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+             "from pgt.structure import fiche\n"
+             "print(sorted(n for n in ('FICHE_HEADING', 'AXE_HEADING', 'AMOUNT') if 'match' in vars(getattr(fiche, n))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "[]"
