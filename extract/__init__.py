@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
+from pgt.extract.csv_detect import looks_like_csv
 from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
-from pgt.extract.spreadsheet import looks_like_csv
 from pgt.extract.text import read_text_export
 
 # The reader of a format other than text is loaded when a file of its kind is read (here,
