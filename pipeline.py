@@ -58,6 +58,7 @@ class LoadedOverrides:
 
 @dataclass
 class ConversionResult:
+    """The validated plan, the documents read and the overrides used."""
     plan: Plan
     documents: list[ExtractedDocument]
     overrides: LoadedOverrides = field(default_factory=LoadedOverrides)

@@ -32,6 +32,7 @@ _OO_REFS = re.compile(r"^\d{1,2}(?:\s*(?:[ ,;/]|et)\s*\d{1,2})*$")
 
 @dataclass(frozen=True)
 class Numbered:
+    """A numbered heading or cell: its number and its title."""
     numero: int
     titre: str
 
@@ -57,6 +58,7 @@ def thematique_of_heading(text: str, profile: Profile | None = None) -> str | No
 
 @dataclass(frozen=True)
 class ThematiqueHeading:
+    """The thématique a heading names."""
     code: str
     titre: str  # the heading's own words, for a thématique the profile does not know
     known: bool  # a thématique of the profile (else opened from its heading's slug)
@@ -246,6 +248,7 @@ def roman_value(token: str) -> int | None:
 
 @dataclass(frozen=True)
 class HeadingNumber:
+    """A heading's (dotted) number and the title after it."""
     numbers: tuple[int, ...]  # `1.2.3` → (1, 2, 3): the parents first
     titre: str
 
@@ -495,6 +498,7 @@ _NUMBERED_LABEL = LazyPattern(
 
 @dataclass(frozen=True)
 class NumberedLabel:
+    """A record table's cell read as level word, number and title."""
     level: str | None  # axe, oi, oo, action, thematique; None when no level word is printed
     numbers: tuple[int, ...]  # (4, 1) for `4.1`
     titre: str  # the text after the number; empty when there is none (`Axe 1`)

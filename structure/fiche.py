@@ -199,6 +199,7 @@ def split_inline_label(text: str, profile: Profile | None = None) -> tuple[str, 
 
 @dataclass(frozen=True)
 class Heading:
+    """A fiche form's heading: its numbers and its title."""
     numbers: tuple[int, ...]  # `2.1` → (2, 1); () when the heading has no number
     titre: str
 
@@ -969,6 +970,7 @@ class FicheBuilder:
 
 @dataclass
 class ReadFiche:
+    """What one fiche form says: its title, number and the values of its labels."""
     titre: str | None
     numero: int | None
     values: dict[str, list[str]] = field(default_factory=dict)  # field → the values of its labels

@@ -92,6 +92,7 @@ def table_match(text: str, profile: Profile | None = None) -> tuple[str | None, 
 
 @dataclass
 class Column:
+    """A column of a record table and the field its header names."""
     index: int
     header: str  # as printed (from the upper header row when the lower one is empty there)
     field: str | None  # None: a header the vocabulary does not know (→ autres, reported)
@@ -101,6 +102,7 @@ class Column:
 
 @dataclass
 class RecordTable:
+    """A one-row-per-action table: its rows, header and columns."""
     table_index: int | None
     rows: list[SourceRow]
     header_at: int  # position of the (last) header row in `rows`
@@ -263,6 +265,7 @@ def thematique_code(title: str) -> str:
 # ---- the builder -------------------------------------------------------------------------------
 @dataclass
 class Place:
+    """Where a record table's row goes in the hierarchy."""
     thematique: Thematique
     axe: Axe | None = None
     oi: ObjectifIntermediaire | None = None

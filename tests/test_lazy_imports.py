@@ -150,3 +150,18 @@ def test_cli_skips_pydantic_plugin_loader_and_its_metadata_import():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True"]
+
+
+def test_every_dataclass_has_a_docstring():
+    """Issue 15: a dataclass made without a docstring gets its signature computed as its
+    __doc__ (inspect.signature, a third of the cost of making it: some 5 ms of a command's
+    start over pgt's dataclasses)."""
+    undocumented = []
+    for path in ROOT.rglob("*.py"):
+        if {".venv", "tests", "scripts", "build", ".git"} & set(path.relative_to(ROOT).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    "dataclass" in ast.unparse(d) for d in node.decorator_list) and ast.get_docstring(node) is None:
+                undocumented.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert undocumented == []
