@@ -19,7 +19,6 @@ from pydantic import ValidationError
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
-from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
@@ -27,10 +26,11 @@ from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_sta
 from pgt.schema import DocumentKind, Plan
 from pgt.settings.profile import Profile, default_profile
 
-# The row pictures' module (cut from PDF pages) is loaded when there are pictures to cut
-# (imports in the functions): a run on text exports loads none of the PDF reader's modules.
+# The row pictures' module (cut from PDF pages) and the process pool are loaded when there
+# are pictures to cut (imports in the functions): a run on text exports loads neither.
 if TYPE_CHECKING:
     from pgt.extract.page_images import Wanted
+    from pgt.extract.pool import BackgroundTasks
 
 DEFAULT_INPUT = Path("raw")
 PLAIN_FORMATS = frozenset({"text", "csv"})  # read by the standard library alone: no cyclic garbage left
@@ -230,6 +230,7 @@ def start_row_images(result: ConversionResult, *, password: str | None = None, j
     if not wanted_boxes:  # no action read from a PDF: nothing to cut
         return RowImages({}, ready={})
     from pgt.extract.page_images import PIECES_PER_WORKER, assemble_images, cut_pieces, page_groups, wanted_pieces
+    from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
     counts: dict[Path, dict[str, int]] = {}
     pieces: dict[Path, Wanted] = {}
     for path, boxes in wanted_boxes.items():

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
 from pgt.extract.csv_detect import looks_like_csv
-from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
 from pgt.extract.text import read_text_export
 
-# The reader of a format other than text is loaded when a file of its kind is read (here,
-# imports inside the functions): `pgt check` of text exports loads none of the PDF reader's
-# modules (layout, tables, page breaks, OCR; some 10 ms of the run).
+# The reader of a format other than text is loaded when a file of its kind is read, the
+# process pool when the documents may be shared among workers (--jobs other than 1; imports
+# inside the functions): `pgt check` of text exports loads none of the PDF reader's modules
+# (layout, tables, page breaks, OCR; some 10 ms of the run), nor the pool.
 if TYPE_CHECKING:
     from pgt.extract.pdf import PdfJob
+    from pgt.extract.pool import Task
 
 __all__ = [
     "ExtractedDocument",
@@ -104,6 +105,7 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     paths = [Path(p) for p in paths]
     if jobs == 1 or not paths:
         return [read_document(p, password=password, on_progress=on_progress, pdf=pdf) for p in paths]
+    from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
     formats = [_checked_format(p) for p in paths]
     pdf_jobs: dict[int, PdfJob] = {}
     if "pdf" in formats:

@@ -109,8 +109,9 @@ def test_imports_inside_functions_only_defer_heavy_libraries():
 # the functions that need them, so that a command on text exports (`pgt check raw/`) loads
 # none of them (issue 15: the PDF reader's modules cost some 10 ms of its start;
 # tests/test_lazy_imports.py holds that they stay unloaded): the PDF reader (pdf, its
-# settings in pdf_tables) and the row pictures cut from PDF pages (page_images).
-FORMAT_READERS = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images"}
+# settings in pdf_tables), the row pictures cut from PDF pages (page_images), and the
+# process pool of `--jobs` (pool), loaded when the work may be shared (not by `pgt check`).
+FORMAT_READERS = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images", "pgt.extract.pool"}
 
 
 def test_pgt_modules_imported_inside_functions_load_a_heavy_library():
