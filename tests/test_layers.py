@@ -111,11 +111,11 @@ def test_imports_inside_functions_only_defer_heavy_libraries():
 # tests/test_lazy_imports.py holds that they stay unloaded): the PDF reader (pdf, its
 # settings in pdf_tables), the row pictures cut from PDF pages (page_images), and the
 # process pool of `--jobs` (pool), loaded when the work may be shared (not by `pgt check`).
-FORMAT_READERS = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images", "pgt.extract.pool"}
+ON_DEMAND = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images", "pgt.extract.pool"}
 
 
 def test_pgt_modules_imported_inside_functions_load_a_heavy_library():
-    deferred = sorted(name for name in function_imports() if name.startswith("pgt.") and name not in FORMAT_READERS)
+    deferred = sorted(name for name in function_imports() if name.startswith("pgt.") and name not in ON_DEMAND)
     probe = ("import sys, importlib\nheavy = %r\nfor name in sys.argv[1:]:\n"
              "    before = set(sys.modules)\n    importlib.import_module(name)\n"
              "    if not {m.split('.')[0] for m in set(sys.modules) - before} & heavy:\n        print(name)\n") % HEAVY
