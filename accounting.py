@@ -60,6 +60,7 @@ class CellRef:
 
 @dataclass
 class Audit:
+    """The cell accounting of a plan: every non-empty source cell placed or listed."""
     total: int = 0  # non-empty cells of the rows read
     found: int = 0  # found in the plan (placed)
     listed: int = 0  # not found, but listed by an anomaly at their row

@@ -72,6 +72,7 @@ class Outcome:
 
 @dataclass
 class CheckReport:
+    """`pgt check`'s outcome: one per expectation, and the plan's figures."""
     inputs: list[str]
     config: str | None
     outcomes: list[Outcome]

@@ -77,6 +77,7 @@ class Placed:
 
 @dataclass(frozen=True)
 class Change:
+    """One change between two versions of a plan."""
     kind: str  # removed | added | renumbered | moved | changed | typo
     thematique: str
     id: str  # the id in NEW (in OLD for a removed action)
@@ -100,6 +101,7 @@ class Change:
 
 @dataclass
 class PlanDiff:
+    """The changes between two versions of a plan."""
     old: str
     new: str
     old_actions: int

@@ -28,6 +28,7 @@ NEEDS_REVIEW = {"changed", "gone"}
 
 @dataclass(frozen=True)
 class OverrideCheck:
+    """One line of an overrides file checked against the two versions."""
     record_id: str
     field: str
     value: str | None
@@ -78,6 +79,7 @@ def check_overrides(old: Plan, new: Plan, overrides: list[Override]) -> list[Ove
 
 @dataclass
 class DiffWithOverrides:
+    """`pgt diff --overrides`: the diff and each override's check."""
     diff: PlanDiff
     overrides_file: str
     checks: list[OverrideCheck]

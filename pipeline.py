@@ -12,20 +12,25 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from pgt.structure import BuiltDocument, assemble, build_document
 from pgt.errors import IncompleteCoverage, InputNotFound, PgtError
 from pgt.extract import read_documents
-from pgt.extract.page_images import PIECES_PER_WORKER, Wanted, assemble_images, cut_pieces, page_groups, wanted_pieces
-from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
 from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
                                      read_overrides)
 from pgt.schema import DocumentKind, Plan
 from pgt.settings.profile import Profile, default_profile
+
+# The row pictures' module (cut from PDF pages) and the process pool are loaded when there
+# are pictures to cut (imports in the functions): a run on text exports loads neither.
+if TYPE_CHECKING:
+    from pgt.extract.page_images import Wanted
+    from pgt.extract.pool import BackgroundTasks
 
 DEFAULT_INPUT = Path("raw")
 PLAIN_FORMATS = frozenset({"text", "csv"})  # read by the standard library alone: no cyclic garbage left
@@ -53,6 +58,7 @@ class LoadedOverrides:
 
 @dataclass
 class ConversionResult:
+    """The validated plan, the documents read and the overrides used."""
     plan: Plan
     documents: list[ExtractedDocument]
     overrides: LoadedOverrides = field(default_factory=LoadedOverrides)
@@ -199,6 +205,7 @@ class RowImages:
 
     def result(self) -> dict[str, list[str]]:
         if self._ready is None:
+            from pgt.extract.page_images import assemble_images
             cut: dict[Path, dict] = {path: {} for path in self._counts}
             for (path, _), pieces in self._background.results().items():  # type: ignore[union-attr]
                 cut[path].update(pieces)
@@ -219,9 +226,14 @@ def start_row_images(result: ConversionResult, *, password: str | None = None, j
     writes the data files (the pictures are wanted by report.html alone, written last);
     a piece has the same bytes whichever worker cuts it. `jobs` = `pool.AUTO`: one worker
     per core when there are strips enough to share (`PIECES_PER_WORKER` each)."""
+    wanted_boxes = _row_boxes(result)
+    if not wanted_boxes:  # no action read from a PDF: nothing to cut
+        return RowImages({}, ready={})
+    from pgt.extract.page_images import PIECES_PER_WORKER, assemble_images, cut_pieces, page_groups, wanted_pieces
+    from pgt.extract.pool import AUTO, BackgroundTasks, Task, auto_jobs
     counts: dict[Path, dict[str, int]] = {}
     pieces: dict[Path, Wanted] = {}
-    for path, boxes in _row_boxes(result).items():
+    for path, boxes in wanted_boxes.items():
         counts[path], pieces[path] = wanted_pieces(boxes)
     if jobs == AUTO:
         jobs = auto_jobs(sum(count for per_path in counts.values() for count in per_path.values()), PIECES_PER_WORKER)

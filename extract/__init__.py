@@ -10,14 +10,20 @@ import importlib
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pgt.errors import EncryptedInput, InputNotFound, PgtError, UnreadableInput
-from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, read_pages
-from pgt.extract.pdf_tables import PdfSettings
-from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
+from pgt.extract.csv_detect import looks_like_csv
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow
-from pgt.extract.spreadsheet import looks_like_csv
 from pgt.extract.text import read_text_export
+
+# The reader of a format other than text is loaded when a file of its kind is read, the
+# process pool when the documents may be shared among workers (--jobs other than 1; imports
+# inside the functions): `pgt check` of text exports loads none of the PDF reader's modules
+# (layout, tables, page breaks, OCR; some 10 ms of the run), nor the pool.
+if TYPE_CHECKING:
+    from pgt.extract.pdf import PdfJob
+    from pgt.extract.pool import Task
 
 __all__ = [
     "ExtractedDocument",
@@ -99,25 +105,27 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     paths = [Path(p) for p in paths]
     if jobs == 1 or not paths:
         return [read_document(p, password=password, on_progress=on_progress, pdf=pdf) for p in paths]
+    from pgt.extract.pool import AUTO, Task, auto_jobs, run_tasks
     formats = [_checked_format(p) for p in paths]
-    pdf_jobs = {}
+    pdf_jobs: dict[int, PdfJob] = {}
     if "pdf" in formats:
-        prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")
+        prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")  # first: its clear error
+        from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, read_pages
+        from pgt.extract.pdf_tables import PdfSettings
         settings = PdfSettings(**pdf) if pdf is not None else None
         pdf_jobs = {i: prepare_pdf(p, password, settings) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
-    if jobs == AUTO:
-        jobs = auto_jobs(pages, PAGES_PER_WORKER)
+    if jobs == AUTO:  # no PDF: no page to share out, one worker (as `auto_jobs` says of no work)
+        jobs = auto_jobs(pages, PAGES_PER_WORKER) if pdf_jobs else 1
     if jobs == 1 or (len(paths) == 1 and pages <= 1):  # the PDFs surveyed are read as they are
         return [finish_pdf(pdf_jobs[i], read_pages(pdf_jobs[i], 1, on_progress)) if i in pdf_jobs
                 else read_document(p, password=password, on_progress=on_progress, pdf=pdf)
                 for i, p in enumerate(paths)]
 
-    size = chunk_size(pages, jobs)
     tasks: list[Task] = []
     for index, path in enumerate(paths):
         if index in pdf_jobs:
-            tasks += pdf_jobs[index].page_tasks(size, document=index)
+            tasks += pdf_jobs[index].page_tasks(chunk_size(pages, jobs), document=index)
         else:
             tasks.append(Task(key=(index, 0), function=read_document, args=(path,), kwargs={"password": password, "pdf": pdf},
                               where=str(path), document=index))
@@ -145,6 +153,7 @@ def read_document(path: Path, *, password: str | None = None, jobs: int = 1,
         read_pdf = _reader(path, "pdf", "read_pdf", "PDF")
         if pdf is None:
             return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress)
+        from pgt.extract.pdf_tables import PdfSettings
         return read_pdf(path, password=password, jobs=jobs, on_progress=on_progress, settings=PdfSettings(**pdf))
     if fmt == "docx":
         read_docx = _reader(path, "docx", "read_docx", "DOCX")

@@ -41,6 +41,7 @@ def _template(text: str) -> Template:
 
 @dataclass(frozen=True)
 class _Level:
+    """A level of a Word list numbering, and the style it numbers."""
     spec: ListLevel
     style: str | None  # the paragraph style this level numbers (headings), if any
 

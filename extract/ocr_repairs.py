@@ -24,6 +24,7 @@ from pgt.extract.rows import BBox
 
 @dataclass
 class Word:
+    """A word Tesseract read, with its box and confidence."""
     text: str
     bbox: BBox  # points, top-left origin
     line_key: tuple[int, int, int]  # Tesseract block, paragraph, line

@@ -32,6 +32,7 @@ Piece = tuple[int, BBox]  # page (1-based), box in PDF points (x0, top, x1, bott
 
 @dataclass(frozen=True)
 class ImageSettings:
+    """How row pictures are rendered, cut and encoded."""
     scale: float = 1.5  # pixels per PDF point when rendering (108 dpi): 7-point cell text stays legible
     max_width: int = 900  # pixels: wider strips (a 17-column row) are scaled down to this
     margin: float = 2.0  # points kept around the row, so its rules show

@@ -52,6 +52,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class PageSurvey:
+    """A page surveyed before reading: its text and images, scanned or not."""
     number: int  # 1-based
     chars: int
     image_share: float  # share of the page covered by images

@@ -284,6 +284,7 @@ class PageTable:
 
 @dataclass
 class PageContent:
+    """A page read: its tables and text lines in reading order."""
     number: int  # 1-based
     width: float
     height: float

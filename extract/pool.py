@@ -55,6 +55,7 @@ def auto_jobs(work: int, per_worker: int, cores: int | None = None) -> int:
 
 @dataclass(frozen=True)
 class Task:
+    """One piece of the reading work, run by a worker of the pool."""
     key: Hashable  # where the result goes back (document, first page)
     function: Callable[..., Any]  # a module-level function: it is pickled to the worker
     args: tuple = ()

@@ -29,9 +29,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from pgt.errors import UnreadableInput
+from pgt.extract.csv_detect import decode_csv
 from pgt.extract.rows import ExtractedDocument, Provenance, RowKind, SourceRow, sha256_of
 
-CSV_ENCODINGS = ("utf-8-sig", "cp1252")  # Excel writes UTF-8 with a BOM, or the Windows code page
 CSV_DELIMITERS = ";,\t"
 _ODS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
@@ -281,17 +281,7 @@ def _ods_text(element: ElementTree.Element) -> Iterable[str]:
             yield child.tail
 
 
-# ---- csv -------------------------------------------------------------------------------------
-def decode_csv(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (with or without BOM) first, then the Windows code page."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"  # every byte decodes: the last resort
-
-
+# ---- csv (its encoding, and whether a file is one: csv_detect.py) ----------------------------
 def sniff_delimiter(text: str) -> str:
     sample = text[:16384]
     try:
@@ -299,22 +289,6 @@ def sniff_delimiter(text: str) -> str:
     except csv.Error:
         first = sample.split("\n", 1)[0]
         return max(CSV_DELIMITERS, key=first.count)
-
-
-def looks_like_csv(head: bytes) -> bool:
-    """A text file of `;`-separated records (Excel's French CSV) even without a .csv name:
-    no TAB (the text exports are TAB-separated) and its first records (quoted multi-line
-    cells included) have the same number of fields, three or more."""
-    text, _ = decode_csv(head)
-    if "\t" in text or ";" not in text:
-        return False
-    complete = text if len(head) < 4096 else text[: text.rfind("\n") + 1]  # the last line may be cut
-    try:
-        records = [r for r in csv.reader(io.StringIO(complete, newline=""), delimiter=";") if any(r)][:6]
-    except csv.Error:
-        return False
-    widths = {len(r) for r in records}
-    return len(records) >= 2 and len(widths) == 1 and min(widths) >= 3
 
 
 def _read_csv(path: Path) -> ExtractedDocument:

@@ -46,6 +46,7 @@ RULE_TITLE = "title_from_summary"
 
 @dataclass(frozen=True)
 class Placed:
+    """An action and where it sits in its thématique."""
     action: Action
     axe: int | None  # None: under no axe
     oi: int | None
@@ -54,6 +55,7 @@ class Placed:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A fiche and an action the crosswalk may pair, with its scores."""
     score: float
     distance: float
     fiche: Fiche

@@ -39,12 +39,14 @@ _FIELDS = ("porteur", "public_vise", "echeances", "annee_debut", "annee_fin", "p
 
 @dataclass
 class Copy:
+    """An action and the OI it is printed under."""
     oi: ObjectifIntermediaire
     action: Action
 
 
 @dataclass
 class Pair:
+    """Two copies of one action, in the order printed."""
     first: Copy  # in the OI printed first
     second: Copy
 

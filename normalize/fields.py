@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
+from pgt.settings.text import LazyPattern
 from pgt.settings.headings import match_fiche_list, parse_oo_refs
 from pgt.normalize.records import Record, data_lines, records
 from pgt.schema import Plan
@@ -54,7 +55,7 @@ def parse_years_rule(plan: Plan, log: CorrectionLog) -> None:
 
 
 # `3 000 €`, `12000 euros`, `1 500,50 €`, `15 k€`, `1,2 M€`: an amount needs its currency
-_AMOUNT = re.compile(
+_AMOUNT = LazyPattern(
     r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k|K|M)?\s*(?:€|euros?\b|EUR\b)"
 )
 

@@ -161,6 +161,7 @@ def parse_overrides(text: str, path: Path, name: str | None = None) -> list[Over
 
 @dataclass
 class Target:
+    """A record an override may name."""
     kind: str  # action | offre | fiche | objectif | oi | axe
     record: BaseModel
     oi: ObjectifIntermediaire | None = None  # an action's OI, whose OO numbers its `oo` must cite

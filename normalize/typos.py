@@ -155,6 +155,7 @@ def load_lexicon() -> Lexicon:
 
 @dataclass(frozen=True)
 class Fix:
+    """A typo fixed: the text before, after, and the rule."""
     before: str
     after: str
     rule: str

@@ -174,6 +174,7 @@ _EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first fi
 
 @dataclass(frozen=True)
 class HeaderMatch:
+    """The field a header cell names, how surely and by which rule."""
     field: str
     score: float  # 100 for a keyword match
     rule: str  # "exact", "keyword" or "fuzzy"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from pgt.settings.profile import Profile, default_profile
-from pgt.settings.text import fold, slug
+from pgt.settings.text import LazyPattern, fold, slug
 
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
@@ -32,6 +32,7 @@ _OO_REFS = re.compile(r"^\d{1,2}(?:\s*(?:[ ,;/]|et)\s*\d{1,2})*$")
 
 @dataclass(frozen=True)
 class Numbered:
+    """A numbered heading or cell: its number and its title."""
     numero: int
     titre: str
 
@@ -58,6 +59,7 @@ def thematique_of_heading(text: str, profile: Profile | None = None) -> str | No
 
 @dataclass(frozen=True)
 class ThematiqueHeading:
+    """The thématique a heading names."""
     code: str
     titre: str  # the heading's own words, for a thématique the profile does not know
     known: bool  # a thématique of the profile (else opened from its heading's slug)
@@ -249,6 +251,7 @@ def roman_value(token: str) -> int | None:
 
 @dataclass(frozen=True)
 class HeadingNumber:
+    """A heading's (dotted) number and the title after it."""
     numbers: tuple[int, ...]  # `1.2.3` → (1, 2, 3): the parents first
     titre: str
 
@@ -490,7 +493,7 @@ LEVEL_WORDS: dict[str, str] = {
     "ACTION": "action", "FICHE ACTION": "action", "FICHE": "action", "MESURE": "action", "SOUS ACTION": "action",
     "THEMATIQUE": "thematique", "THEME": "thematique",
 }
-_NUMBERED_LABEL = re.compile(
+_NUMBERED_LABEL = LazyPattern(
     r"^(?:(?P<label>[^\W\d_][\w'’·-]*(?:\s+[^\W\d_][\w'’·-]*){0,2})\s*)?(?:n°\s*)?"
     r"(?P<num>\d{1,3}(?:\s?\.\s?\d{1,3}){0,3})(?P<dot>\.?)(?P<sep>\s*[:.)–—-]\s*|\s+|$)(?P<title>.*)$",
     re.DOTALL | re.IGNORECASE)
@@ -498,6 +501,7 @@ _NUMBERED_LABEL = re.compile(
 
 @dataclass(frozen=True)
 class NumberedLabel:
+    """A record table's cell read as level word, number and title."""
     level: str | None  # axe, oi, oo, action, thematique; None when no level word is printed
     numbers: tuple[int, ...]  # (4, 1) for `4.1`
     titre: str  # the text after the number; empty when there is none (`Axe 1`)

@@ -31,7 +31,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 from pgt.errors import ExitCode, PgtError
-from pgt.settings.text import fold
+from pgt.settings.text import LazyPattern, fold
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$", max_length=60)]
 FieldName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]*$")]
@@ -400,8 +400,8 @@ def _check_top_keys(data: dict[str, Any], text: str, name: str) -> None:
             raise ProfileError(f"{name}: {where}{key}: unknown key (keys: {', '.join(sorted(allowed))})")
 
 
-_TABLE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\"'-]+)\s*=")
+_TABLE = LazyPattern(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = LazyPattern(r"^\s*([A-Za-z0-9_\"'-]+)\s*=")
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:

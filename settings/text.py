@@ -11,6 +11,7 @@ import codecs
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 # letters Unicode does not decompose into base letter + accent
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
@@ -102,3 +103,26 @@ def slug(text: str) -> str:
     so that it stays a valid first part of an action id)."""
     words = [w for w in fold(text).lower().split() if not w.isdigit()]
     return "_".join("".join(ch for ch in w if ch.isalpha()) for w in words if any(ch.isalpha() for ch in w))
+
+
+class LazyPattern:
+    """A regular expression compiled when it is first used, not when its module is imported:
+    for the patterns only some documents need (a fiche form's headings and bullets, a record
+    table's dates, a shifted cell's kinds…). Compiled at import, they cost every run some
+    5 ms (issue 15). It answers as its `re.Pattern` does (match, search, sub, split,
+    finditer…): once compiled, the pattern's methods are its own attributes, found as fast."""
+
+    def __init__(self, pattern: str, flags: int | re.RegexFlag = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:  # called for a name not set yet: the first use
+        if name.startswith("__"):  # copy and pickle probes: not the pattern's
+            raise AttributeError(name)
+        compiled = re.compile(*self._source)
+        for attribute in _PATTERN_ATTRIBUTES:
+            setattr(self, attribute, getattr(compiled, attribute))
+        return getattr(compiled, name)
+
+
+_PATTERN_ATTRIBUTES = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer",
+                       "pattern", "flags", "groups", "groupindex")

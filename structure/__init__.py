@@ -115,6 +115,7 @@ summary_marks = PerProfile(SummaryMarks).get
 
 @dataclass
 class BuiltDocument:
+    """One document built: its thématiques, fiches, corrections and anomalies."""
     source: SourceDocument
     thematiques: list[Thematique]
     fiches: list[Fiche] = field(default_factory=list)

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.settings.headers import canonical_header, fold
+from pgt.settings.text import LazyPattern
 from pgt.settings.headings import ROMAN, thematique_of_heading
 from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.structure.hierarchy import provenance_of
@@ -54,38 +55,38 @@ TEXT_FIELDS = ("porteur", "public_vise", "echeances", "moyens_humains", "moyens_
 _DASHES = r"[:.\-–—)]"
 _NUMBER = r"(\d{1,3}(?:\s*\.\s*\d{1,3}){0,3})"
 # `Fiche action n°3 – …`, `FICHE ACTION 4 :`, `Fiche-action 12`, `Action 2.1 …`, `FA 12`, `N° 12`
-FICHE_HEADING = re.compile(
+FICHE_HEADING = LazyPattern(
     rf"^\s*(?:fiches?(?:[\s-]*actions?)?|actions?|fa|n\s*[°º])\s*(?:n\s*[°º]\s*|num[ée]ro\s*)?"
     rf"{_NUMBER}(?!\d)\.?\s*{_DASHES}?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # `Thématique : Jeunesse`, `THÉMATIQUE 2 – Accès aux droits`
-THEMATIQUE_HEADING = re.compile(
+THEMATIQUE_HEADING = LazyPattern(
     rf"^\s*(?:th[ée]matique|th[èe]me)\s*(?:n\s*[°º]\s*)?(?:\d{{1,2}}|[IVX]+)?\s*{_DASHES}?\s*(\S.*)$",
     re.IGNORECASE | re.DOTALL)
 # `AXE 2 – …`, `Axe stratégique II :`, `Axe n°2 :`, `ENJEU 2 –`, `ORIENTATION 2`
-AXE_HEADING = re.compile(
+AXE_HEADING = LazyPattern(
     rf"^\s*(?:axe|enjeu|orientation)\s*(?:strat[ée]gique\s*)?(?:n\s*[°º]\s*)?([IVX]+|\d{{1,2}})\b\s*"
     rf"{_DASHES}?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # `Objectif stratégique 1.2 : …`, `OBJECTIF GÉNÉRAL 1`, `Sous-axe 1.1`
-OI_HEADING = re.compile(
+OI_HEADING = LazyPattern(
     rf"^\s*(?:objectifs?\s+(?:strat[ée]giques?|g[ée]n[ée]raux|g[ée]n[ée]ral|interm[ée]diaires?)|sous[\s-]axe)"
     rf"\s*(?:n\s*[°º]\s*)?{_NUMBER}(?!\d)\s*{_DASHES}?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # `Objectif opérationnel 1.2.3 : …`, `OO 3`
-OO_HEADING = re.compile(
+OO_HEADING = LazyPattern(
     rf"^\s*(?:objectifs?\s+(?:op[ée]rationnels?|sp[ée]cifiques?)|OO)\s*(?:n\s*[°º]\s*)?{_NUMBER}(?!\d)\s*"
     rf"{_DASHES}?\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # a value led by its number: `2 – Favoriser …`, `II. …`, `1.2 : …`
-NUMBERED_VALUE = re.compile(rf"^\s*([IVX]+|{_NUMBER})(?!\d)\s*{_DASHES}\s*(\S.*)$", re.DOTALL)
+NUMBERED_VALUE = LazyPattern(rf"^\s*([IVX]+|{_NUMBER})(?!\d)\s*{_DASHES}\s*(\S.*)$", re.DOTALL)
 # a fiche heading printed again over the rest of its table
-CONTINUED = re.compile(r"\b(suite|continued|fin)\b", re.IGNORECASE)
-CONTINUED_ONLY = re.compile(r"^[(\s]*(?:suite|continued|fin)?[)\s.]*$", re.IGNORECASE)
+CONTINUED = LazyPattern(r"\b(suite|continued|fin)\b", re.IGNORECASE)
+CONTINUED_ONLY = LazyPattern(r"^[(\s]*(?:suite|continued|fin)?[)\s.]*$", re.IGNORECASE)
 # list items: `- …`, `• …`, `* …`, `▪ …`, `o …` (Word's second-level bullet), ``
 # and what OCR reads a round bullet as: `e `, `+ `, `° `
-BULLET = re.compile(r"^\s*(?:[-–—•◦▪▫●○■□➢➤►✓✔*·+°\uf0b7\uf0a7\uf0d8\uf076]|[oe](?=\s))\s*")
+BULLET = LazyPattern(r"^\s*(?:[-–—•◦▪▫●○■□➢➤►✓✔*·+°\uf0b7\uf0a7\uf0d8\uf076]|[oe](?=\s))\s*")
 # the same glyphs inside a line (a PDF cell whose lines were folded into one)
-INLINE_BULLET = re.compile(r"\s*[•◦▪●■➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076]\s*|\s+[+°]\s+")
-INLINE_DASH = re.compile(r"\s+[-–—]\s+")
+INLINE_BULLET = LazyPattern(r"\s*[•◦▪●■➢➤►✓✔\uf0b7\uf0a7\uf0d8\uf076]\s*|\s+[+°]\s+")
+INLINE_DASH = LazyPattern(r"\s+[-–—]\s+")
 # amounts: `15 000 €`, `12 500,50 euros`, `20 k€`
-AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
+AMOUNT = LazyPattern(r"(\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(\d{1,2}))?\s*(k\s*€|€|euros?\b|k\s*euros?)",
                     re.IGNORECASE)
 
 
@@ -198,6 +199,7 @@ def split_inline_label(text: str, profile: Profile | None = None) -> tuple[str, 
 
 @dataclass(frozen=True)
 class Heading:
+    """A fiche form's heading: its numbers and its title."""
     numbers: tuple[int, ...]  # `2.1` → (2, 1); () when the heading has no number
     titre: str
 
@@ -213,7 +215,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip(":–—- ").strip()
 
 
-def _heading(pattern: re.Pattern[str], text: str, *, numbered: bool = True) -> Heading | None:
+def _heading(pattern: re.Pattern[str] | LazyPattern, text: str, *, numbered: bool = True) -> Heading | None:
     found = pattern.match(text.strip())
     if not found:
         return None
@@ -322,7 +324,7 @@ def list_items(value: str) -> list[str]:
 
 
 _ITEM_JUNK = " _.·*+°|"
-_WORDLIKE = re.compile(r"^[«(\"']?(?:[A-ZÀ-Ý]?[a-zà-ÿ'’-]+(?:\([a-z]{1,2}\))?|[A-ZÀ-Ý]{1,6}|\d+)[»)\"',.:;]*$")
+_WORDLIKE = LazyPattern(r"^[«(\"']?(?:[A-ZÀ-Ý]?[a-zà-ÿ'’-]+(?:\([a-z]{1,2}\))?|[A-ZÀ-Ý]{1,6}|\d+)[»)\"',.:;]*$")
 
 
 def garbled(text: str) -> bool:
@@ -968,6 +970,7 @@ class FicheBuilder:
 
 @dataclass
 class ReadFiche:
+    """What one fiche form says: its title, number and the values of its labels."""
     titre: str | None
     numero: int | None
     values: dict[str, list[str]] = field(default_factory=dict)  # field → the values of its labels

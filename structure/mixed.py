@@ -30,6 +30,7 @@ class Layout(Enum):
 
 @dataclass
 class Run:
+    """Consecutive rows of one layout (grid tables or fiche forms)."""
     layout: Layout
     rows: list[SourceRow] = field(default_factory=list)
 

@@ -106,6 +106,7 @@ def type_affinity(content_type: tuple[str | None, bool], target: str) -> float:
 
 @dataclass
 class Placement:
+    """The cells of a row put in their fields, and what moved."""
     values: dict[str, str]  # field → cell text
     shift: int  # largest offset applied to a cell (0: every cell as printed)
     moved: int = 0  # cells placed in another column than printed

@@ -43,6 +43,7 @@ from pgt.settings import headings as pat
 from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
                                   fold, header_matcher, record_header)
 from pgt.settings.profile import Profile, ThresholdsSection, default_profile
+from pgt.settings.text import LazyPattern
 from pgt.structure.ids import action_id, unique
 from pgt.structure.ledger import Ledger
 
@@ -56,8 +57,8 @@ RECORD_FIELDS = {*HIERARCHY, *TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", 
 # fields a `Label : value` line of a free-text cell may fill (the cells of these fields)
 LABEL_FIELDS = {*TEXT_FIELDS, *LIST_FIELDS, *LINK_FIELDS, "titre", "budget"}
 LABELLED_CELLS = ("description", "moyens_humains", "autres")
-_LABEL_LINE = re.compile(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
-_NAMED_LABEL = re.compile(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
+_LABEL_LINE = LazyPattern(r"^\s*([^:\n]{2,60}?)\s*:\s*(.*)$")
+_NAMED_LABEL = LazyPattern(r"^[A-ZÀ-Ý][\w'’ .·()/-]*$")  # a value's name in a notes cell (`Financeurs 2024`)
 _FIELD_OF = {**TABLE_FIELD_ALIASES, "oo_titre": "oo", "offre": "sous_action", "moyens": "autres"}
 _LEVEL_NAMES = {"axe": "axe", "oi": "sous-axe (objectif intermédiaire)", "oo": "sous-sous axe (objectif opérationnel)"}
 _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut", "date_fin"}  # one column each
@@ -65,10 +66,10 @@ _SINGLE = {*HIERARCHY, "titre", "sous_action", "numero", "budget", "date_debut",
 ELLIPSIS = "…"  # ends a text cut to a length limit (`pgt export tet`)
 SERIAL_EPOCH = date(1899, 12, 30)  # day 0 of the spreadsheet date serial (Excel 1900 system, LibreOffice)
 SERIAL_RANGE = (20000, 80000)  # 1954 … 2119: a day count, not an amount
-_DATE_TEXT = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$")
-_YEAR = re.compile(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
-_AMOUNT_NOISE = re.compile(r"(?i)\s|\u00a0|\u202f|€|euros?|\bHT\b|\bTTC\b")
+_DATE_TEXT = LazyPattern(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_DATE = LazyPattern(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$")
+_YEAR = LazyPattern(r"(?<!\d)(19\d{2}|20\d{2})(?!\d)")
+_AMOUNT_NOISE = LazyPattern(r"(?i)\s|\u00a0|\u202f|€|euros?|\bHT\b|\bTTC\b")
 
 
 def table_field(text: str, profile: Profile | None = None) -> str | None:
@@ -91,6 +92,7 @@ def table_match(text: str, profile: Profile | None = None) -> tuple[str | None, 
 
 @dataclass
 class Column:
+    """A column of a record table and the field its header names."""
     index: int
     header: str  # as printed (from the upper header row when the lower one is empty there)
     field: str | None  # None: a header the vocabulary does not know (→ autres, reported)
@@ -100,6 +102,7 @@ class Column:
 
 @dataclass
 class RecordTable:
+    """A one-row-per-action table: its rows, header and columns."""
     table_index: int | None
     rows: list[SourceRow]
     header_at: int  # position of the (last) header row in `rows`
@@ -262,6 +265,7 @@ def thematique_code(title: str) -> str:
 # ---- the builder -------------------------------------------------------------------------------
 @dataclass
 class Place:
+    """Where a record table's row goes in the hierarchy."""
     thematique: Thematique
     axe: Axe | None = None
     oi: ObjectifIntermediaire | None = None

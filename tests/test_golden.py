@@ -1,6 +1,7 @@
 """Golden outputs of raw/: any change to what `pgt convert raw/` writes shows up here as a
 diff to review. Regenerate on purpose only: `PGT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest
-tests/test_golden.py`, then read `git diff tests/golden/` before committing."""
+tests/test_golden.py`, then read `git diff tests/golden/` before committing. The same flag
+regenerates the packaged plan.schema.json (schema/data/) from the model."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 from helpers import RAW, ROOT
 
 from pgt.pipeline import convert
+from pgt.schema import SCHEMA_FILE, plan_json_schema, plan_schema_text
 from pgt.write import render_outputs
+from pgt.write.encoding import json_text
 
 GOLDEN = ROOT / "tests" / "golden" / "raw"
 GOLDEN_FILES = ["actions.csv", "offres.csv", "objectifs.csv", "fiches.csv", "corrections.csv",
@@ -44,3 +47,14 @@ def test_output_matches_golden(rendered, name):
             fromfile=f"golden/{name}", tofile=f"now/{name}", n=0))[:40])
         pytest.fail(f"{name} differs from its golden copy (regenerate with PGT_UPDATE_GOLDEN=1 "
                     f"if intended, then review git diff):\n{diff}")
+
+
+def test_packaged_plan_schema_is_the_models():
+    """Issue 15: plan.schema.json is written from its packaged copy, not generated on every
+    convert; the copy is what the model generates, byte for byte (a changed model fails here
+    until the copy is regenerated with PGT_UPDATE_GOLDEN=1)."""
+    generated = json_text(plan_json_schema())
+    packaged = ROOT / "schema" / "data" / SCHEMA_FILE
+    if UPDATE:
+        packaged.write_bytes(generated.encode("utf-8"))
+    assert plan_schema_text() == generated, "schema/data/plan.schema.json is stale: regenerate with PGT_UPDATE_GOLDEN=1"

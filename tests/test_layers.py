@@ -105,8 +105,17 @@ def test_imports_inside_functions_only_defer_heavy_libraries():
     assert not wrong, f"imports inside functions that defer nothing heavy: {wrong}"
 
 
+# pgt modules light themselves but used by one kind of input or work only, imported inside
+# the functions that need them, so that a command on text exports (`pgt check raw/`) loads
+# none of them (issue 15: the PDF reader's modules cost some 10 ms of its start;
+# tests/test_lazy_imports.py holds that they stay unloaded): the PDF reader (pdf, its
+# settings in pdf_tables), the row pictures cut from PDF pages (page_images), and the
+# process pool of `--jobs` (pool), loaded when the work may be shared (not by `pgt check`).
+ON_DEMAND = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.page_images", "pgt.extract.pool"}
+
+
 def test_pgt_modules_imported_inside_functions_load_a_heavy_library():
-    deferred = sorted(name for name in function_imports() if name.startswith("pgt."))
+    deferred = sorted(name for name in function_imports() if name.startswith("pgt.") and name not in ON_DEMAND)
     probe = ("import sys, importlib\nheavy = %r\nfor name in sys.argv[1:]:\n"
              "    before = set(sys.modules)\n    importlib.import_module(name)\n"
              "    if not {m.split('.')[0] for m in set(sys.modules) - before} & heavy:\n        print(name)\n") % HEAVY

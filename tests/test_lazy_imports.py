@@ -3,6 +3,7 @@ page: each command imports what it uses (the CLI's lazy imports)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -58,6 +59,21 @@ def test_check_builds_no_workbook_and_no_page():
     assert not loaded & {"pdfplumber", "camelot"}  # a text export reads no PDF library
 
 
+PDF_READER = {"pgt.extract.pdf", "pgt.extract.pdf_tables", "pgt.extract.pdf_layout", "pgt.extract.pdf_breaks",
+              "pgt.extract.pdf_camelot", "pgt.extract.ocr", "pgt.extract.ocr_repairs", "pgt.extract.tesseract_api",
+              "pgt.extract.page_images"}
+OTHER_READERS = {*PDF_READER, "pgt.extract.spreadsheet", "pgt.extract.docx", "pgt.extract.odt"}
+
+
+def test_text_exports_load_no_pdf_reader_module(tmp_path):
+    """Issue 15: the PDF reader's own modules (layout, tables, page breaks, OCR, row
+    pictures), light as they are, are loaded when a PDF is read, the spreadsheet reader (its
+    ODS parser) when a spreadsheet is: not by `pgt check raw/` (some 12 ms of its start) nor
+    `pgt convert raw/`."""
+    assert not modules_loaded("check", "raw", "-q") & {*OTHER_READERS, "pgt.extract.pool"}  # one process
+    assert not modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q") & OTHER_READERS
+
+
 def test_convert_loads_the_writers(tmp_path):
     loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q")
     assert {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "jinja2"} <= loaded
@@ -73,3 +89,79 @@ def test_cli_loads_no_pydantic_plugin():
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["__all__", "[]"]
+
+
+def test_lazy_pattern_compiles_on_first_use_and_answers_as_its_pattern():
+    """Issue 15: the patterns only some documents need (settings.text.LazyPattern) are not
+    compiled at import; used, they match, substitute and split as re.compile's."""
+    import copy
+    import re
+
+    from pgt.settings.text import LazyPattern
+
+    source, flags = r"(\d+)\s*[.:–-]\s*(\S.*)", re.IGNORECASE | re.DOTALL
+    lazy, compiled = LazyPattern(source, flags), re.compile(source, flags)
+    assert "match" not in vars(lazy)  # nothing compiled yet
+    assert copy.deepcopy(lazy) is not lazy and "match" not in vars(copy.deepcopy(lazy))
+    text = "12 – Créer un lieu\nd'accueil; 3: suite"
+    assert lazy.match(text).groups() == compiled.match(text).groups()
+    assert lazy.sub("#", text) == compiled.sub("#", text) and lazy.split(text) == compiled.split(text)
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert (lazy.pattern, lazy.flags, lazy.groups) == (compiled.pattern, compiled.flags, compiled.groups)
+    assert vars(lazy)["match"].__self__ is re.compile(source, flags)  # the pattern's own method now
+
+
+def test_fiche_form_patterns_not_compiled_by_a_text_check():
+    """`pgt check raw/` (no fiche form) leaves the fiche form's heading patterns uncompiled."""
+    probe = ("import sys; from pgt.cli import app\n"
+             "try:\n    app(['check', 'raw', '-q'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+             "from pgt.structure import fiche\n"
+             "print(sorted(n for n in ('FICHE_HEADING', 'AXE_HEADING', 'AMOUNT') if 'match' in vars(getattr(fiche, n))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-1] == "[]"
+
+
+def test_cli_skips_pydantic_plugin_loader_and_its_metadata_import():
+    """Issue 15: with every plugin disabled, pgt gives pydantic a loader finding none
+    (cli.skip_plugin_loader) instead of its own, which imports importlib.metadata (~7 ms);
+    pydantic's validators ask that loader for `get_plugins` alone — held here of the
+    installed pydantic, so that an upgrade asking more fails this test, not a run."""
+    probe = ("import sys; from pgt.cli import app\n"
+             "try:\n    app(['check', 'raw', '-q'], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+             "print('importlib.metadata' in sys.modules, 'email' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["False", "False"]
+    import pydantic
+
+    users = {}
+    for path in Path(pydantic.__file__).parent.rglob("*.py"):
+        if path.name == "_loader.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_loader") and (
+                    node.level > 0 or node.module.startswith("pydantic")):
+                users[path.name] = sorted(alias.name for alias in node.names)
+    assert users == {"_schema_validator.py": ["get_plugins"]}
+    # a plugin enabled by name: pydantic's own loader, as without pgt
+    probe = ("import os, sys; os.environ['PYDANTIC_DISABLE_PLUGINS'] = 'someone_else'; import pgt.cli; "
+             "from pydantic.plugin import _loader; print(_loader.__file__ is not None and hasattr(_loader, 'entry_points'))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True"]
+
+
+def test_every_dataclass_has_a_docstring():
+    """Issue 15: a dataclass made without a docstring gets its signature computed as its
+    __doc__ (inspect.signature, a third of the cost of making it: some 5 ms of a command's
+    start over pgt's dataclasses)."""
+    undocumented = []
+    for path in ROOT.rglob("*.py"):
+        if {".venv", "tests", "scripts", "build", ".git"} & set(path.relative_to(ROOT).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                    "dataclass" in ast.unparse(d) for d in node.decorator_list) and ast.get_docstring(node) is None:
+                undocumented.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    assert undocumented == []

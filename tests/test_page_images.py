@@ -211,8 +211,8 @@ def _dies_cutting_pictures(*args, **kwargs):
 def test_worker_dying_while_cutting_pictures_is_one_line(tmp_path, slice_pdf, monkeypatch):
     """The row pictures are cut by workers while the data files are written: one that dies
     is the one-line error of a page-reading worker, and no output folder is left."""
-    monkeypatch.setattr("pgt.pipeline.cut_pieces", _dies_cutting_pictures)  # workers are forked: patched
-    monkeypatch.setattr("pgt.pipeline.PIECES_PER_WORKER", 1)  # the default --jobs shares a few strips
+    monkeypatch.setattr("pgt.extract.page_images.cut_pieces", _dies_cutting_pictures)  # workers are forked: patched
+    monkeypatch.setattr("pgt.extract.page_images.PIECES_PER_WORKER", 1)  # the default --jobs shares a few strips
     monkeypatch.setattr("pgt.extract.pool.usable_cores", lambda: 2)
     result = CliRunner().invoke(app, ["convert", str(slice_pdf), "-o", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 4, result.output

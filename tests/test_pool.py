@@ -16,7 +16,6 @@ from helpers import DETAIL, SUMMARY
 from pdf_fixtures import mixed_copy, render_rows_pdf
 from typer.testing import CliRunner
 
-import pgt.extract as extract
 import pgt.extract.pdf as pdf_reader
 import pgt.extract.pool as pool
 from pgt.cli import app
@@ -59,7 +58,7 @@ def test_auto_jobs_reads_text_files_without_a_pool_and_surveys_a_pdf_once(two_pd
     def no_pool(*args, **kwargs):
         raise AssertionError("no pool for this input")
 
-    monkeypatch.setattr(extract, "run_tasks", no_pool)
+    monkeypatch.setattr(pool, "run_tasks", no_pool)
     texts = read_documents([SUMMARY, DETAIL], jobs=0)
     assert [d.name for d in texts] == [SUMMARY.name, DETAIL.name]
     surveys: list[Path] = []

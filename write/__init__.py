@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pgt.errors import OutputNotWritable
-from pgt.schema import Action, Axe, Fiche, ObjectifIntermediaire, Plan, Thematique, plan_json_schema
+from pgt.schema import Action, Axe, Fiche, ObjectifIntermediaire, Plan, Thematique, plan_schema_text
 from pgt.write.datapackage import datapackage
 from pgt.write.encoding import json_text
 from pgt.write.tables import TABLES, SharedTables
@@ -199,7 +199,7 @@ def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, C
     files and the workbook (`SharedTables`)."""
     tables = SharedTables(plan)
     makers: dict[str, Callable[[], Content]] = {"plan.json": partial(plan_json_pieces, plan),
-                                                "plan.schema.json": lambda: json_text(plan_json_schema())}
+                                                "plan.schema.json": plan_schema_text}
     for name, (columns, _) in TABLES.items():
         makers[f"{name}.csv"] = partial(_table_csv, tables, name, columns, dialect)
     makers["actions.xlsx"] = partial(workbook_bytes, plan, tables)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pgt.errors import OutputNotWritable
-from pgt.schema import plan_json_schema
+from pgt.schema import plan_schema_text
 from pgt.schema.model import SCHEMA_VERSION, THEMATIQUE_CODE_PATTERN
 from pgt.write.encoding import json_text
 from pgt.write.tables import LIST_SEPARATOR, TABLES
@@ -175,7 +175,7 @@ def datapackage(*, delimiter: str = ",", bom: bool = False) -> Descriptor:
 
 def schema_files() -> dict[str, str]:
     """`pgt schema`: the JSON Schema of plan.json and one Table Schema per CSV file."""
-    files = {"plan.schema.json": json_text(plan_json_schema())}
+    files = {"plan.schema.json": plan_schema_text()}
     for table, schema in table_schemas().items():
         files[f"{table}.tableschema.json"] = json_text(schema)
     return files

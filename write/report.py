@@ -98,6 +98,7 @@ def where(provenance: Provenance | Anomaly | None) -> str:
 
 @dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class FieldView:
+    """A field of an action or offer as the page shows it."""
     name: str
     label: str
     value: str
@@ -107,6 +108,7 @@ class FieldView:
 
 @dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class OffreView:
+    """An offer as the page shows it."""
     id: str
     offre: Offre
     values: dict[str, str]
@@ -116,6 +118,7 @@ class OffreView:
 
 @dataclass(slots=True)  # one per action (and field, offer): no __dict__ each
 class ActionView:
+    """An action as the page shows it."""
     action: Action
     anchor: str
     fields: list[FieldView]
@@ -177,6 +180,7 @@ class OOGroup:
 
 @dataclass
 class OIView:
+    """An objectif intermédiaire's section of the page."""
     oi: ObjectifIntermediaire | None
     label: str
     groups: list[OOGroup]
@@ -189,6 +193,7 @@ class OIView:
 
 @dataclass
 class AxeView:
+    """An axe's section of the page."""
     axe: Axe | None  # None: the thématique's actions placed under no axe
     label: str
     ois: list[OIView]
@@ -201,6 +206,7 @@ class AxeView:
 
 @dataclass
 class ThematiqueView:
+    """A thématique's section of the page."""
     thematique: Thematique
     axes: list[AxeView]
 
@@ -211,6 +217,7 @@ class ThematiqueView:
 
 @dataclass
 class CountRow:
+    """A row of the page's counts table."""
     level: str  # thematique | axe | oi
     label: str
     titre: str
@@ -226,6 +233,7 @@ class CountRow:
 
 @dataclass
 class CrosswalkRow:
+    """A row of the page's crosswalk table: a fiche and its action."""
     fiche: Fiche
     action: Action | None
     anchor: str | None
@@ -237,6 +245,7 @@ class CrosswalkRow:
 
 @dataclass
 class DocumentView:
+    """A document read, as the page lists it."""
     document: SourceDocument
     size: str
     coverage: float
@@ -244,6 +253,7 @@ class DocumentView:
 
 @dataclass
 class Report:
+    """Everything the review page shows."""
     plan: Plan
     documents: list[DocumentView]
     counts: list[CountRow]

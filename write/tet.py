@@ -39,6 +39,7 @@ LISTS = {STATUT: "Statut", PRIORITE: "Niveau de priorité", "Participation Citoy
 
 @dataclass
 class TetExport:
+    """The workbook written by `pgt export tet` and what it holds."""
     path: Path
     actions: int
     offres: int

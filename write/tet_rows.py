@@ -68,6 +68,7 @@ class AllowedValues:
 
 @dataclass
 class TetNote:
+    """A change made for the platform's checks (a title told apart, a text cut…)."""
     code: str  # title_disambiguated | text_cut | value_not_allowed
     record_id: str
     message: str
@@ -75,6 +76,7 @@ class TetNote:
 
 @dataclass
 class TetRows:
+    """The import workbook's rows and the changes made to them."""
     rows: list[dict[str, object]] = field(default_factory=list)
     notes: list[TetNote] = field(default_factory=list)
     actions: int = 0
