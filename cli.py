@@ -14,7 +14,6 @@ from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Iterator, Optional
 
 import typer
@@ -25,28 +24,6 @@ from pgt.errors import ExitCode, PgtError, exit_codes_help
 # model is built (about 10 ms of each command); pgt uses none. Set before pydantic is
 # imported (the commands import it); a user who wants a plugin sets the variable himself.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-NO_PLUGINS = ("__all__", "1", "true")  # the values by which pydantic's loader disables them all
-
-
-def skip_plugin_loader() -> None:
-    """With every plugin disabled, pydantic still imports its plugin loader when the first
-    model is built, and the loader imports importlib.metadata (the e-mail parser, sockets…:
-    some 7 ms of each command) for a search it then does not make. Under the loader's name,
-    pydantic gets a module whose `get_plugins` answers what the loader's would: no plugin.
-    (pydantic's validators ask the loader for `get_plugins` alone; tests/test_lazy_imports.py
-    holds it of the installed pydantic.) Not when a plugin is enabled, nor once pydantic
-    imported its loader."""
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in NO_PLUGINS and "pydantic.plugin._loader" not in sys.modules:
-        loader = ModuleType("pydantic.plugin._loader", "pgt: every pydantic plugin disabled, none looked for")
-        loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
-        sys.modules[loader.__name__] = loader
-
-
-def _no_plugins() -> tuple[()]:
-    return ()
-
-
-skip_plugin_loader()
 
 # The pipeline, the writers and the report are imported inside the commands that use them:
 # lazy loading in the CLI layer (no import cycle is dodged), so that `pgt --help` loads
