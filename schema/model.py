@@ -40,8 +40,48 @@ class DocumentKind(str, Enum):
     fiches_actions = "fiches_actions"  # detail: action tables with all fields
 
 
+class FieldNames(set):  # type: ignore[type-arg]
+    """A model's names of fields set, one set shared by every model set with the same names:
+    pydantic gives each object a set of its own (0.2-2.2 kB for its 1-30 names, more than
+    the rest of an action or a correction: half a large plan's weight). Never changed in
+    place: an assignment gives the model a set of its own first (`Strict.__setattr__`), and
+    a copy of the model (`model_copy`, `copy.deepcopy`) gets the plain set pydantic keeps.
+    (A set, not a frozenset: pydantic's serialiser reads it as one, `exclude_unset`.)"""
+
+    __slots__ = ()
+
+    def __copy__(self) -> set[str]:
+        return set(self)
+
+    def __deepcopy__(self, memo: dict) -> set[str]:  # type: ignore[type-arg]
+        return set(self)
+
+    def _shared(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a model's shared names of fields set are not changed in place")
+
+    add = discard = remove = pop = clear = update = _shared  # type: ignore[assignment]
+    intersection_update = difference_update = symmetric_difference_update = _shared  # type: ignore[assignment]
+    __ior__ = __iand__ = __isub__ = __ixor__ = _shared  # type: ignore[assignment]
+
+
+_FIELD_NAMES: dict[frozenset[str], FieldNames] = {}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+    def model_post_init(self, context: object, /) -> None:
+        fields = frozenset(self.__pydantic_fields_set__)
+        shared = _FIELD_NAMES.get(fields)
+        if shared is None:
+            shared = _FIELD_NAMES[fields] = FieldNames(fields)  # (set.__init__: not `update`)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # pydantic adds the name to the object's fields set: its own set first, not the shared one
+        if type(self.__pydantic_fields_set__) is FieldNames:
+            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        super().__setattr__(name, value)
 
 
 class CellBox(Strict):

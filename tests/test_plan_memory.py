@@ -3,11 +3,14 @@ plan as the plain ones."""
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from helpers import RAW
 
 from pgt.pipeline import _normalized_draft, expand_inputs, read_all
-from pgt.schema import Plan
+from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
 
 
@@ -26,3 +29,36 @@ def test_validated_from_dump_without_defaults_is_the_plain_plan(raw_draft: Plan)
     assert light.model_dump() == plain.model_dump()
     assert light.model_dump_json(indent=2) == plain.model_dump_json(indent=2)
     assert light.all_actions() and len(light.corrections) == len(plain.corrections) > 0
+
+
+def test_models_set_alike_share_one_fields_set_and_assignment_unshares_it() -> None:
+    first = Correction(record_id="a-1", field="titre", before="x", after="y", rule="typo")
+    second = Correction.model_validate({"record_id": "a-2", "field": "porteur", "before": None,
+                                        "after": "CAF", "rule": "typo"})
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert first.model_fields_set == {"record_id", "field", "before", "after", "rule"}
+    first.note = "checked"  # pydantic adds the name: to this object's set alone
+    assert first.model_fields_set == {"record_id", "field", "before", "after", "rule", "note"}
+    assert second.model_fields_set == {"record_id", "field", "before", "after", "rule"}
+    assert first.note == "checked" and second.note is None
+    assert first.model_dump(exclude_unset=True)["note"] == "checked"
+    assert "note" not in second.model_dump(exclude_unset=True)
+
+
+def test_copies_of_a_model_with_shared_fields_set_are_their_own(raw_plan: Plan) -> None:
+    action = raw_plan.all_actions()[0]
+    updated = action.model_copy(update={"titre": "autre"})
+    assert updated.titre == "autre" and action.titre != "autre"
+    assert "titre" in updated.model_fields_set
+    deep = copy.deepcopy(action)
+    deep.porteur = "CAF"
+    assert deep.model_fields_set == action.model_fields_set | {"porteur"}
+    assert deep.model_dump() == {**action.model_dump(), "porteur": "CAF"}
+    again = pickle.loads(pickle.dumps(action))
+    again.statut = "en cours"
+    assert again.statut == "en cours" and action.statut != "en cours"
+
+
+def test_plan_objects_share_their_fields_sets(raw_plan: Plan) -> None:
+    sets = {id(c.__pydantic_fields_set__) for c in raw_plan.corrections}
+    assert len(raw_plan.corrections) > 10 * len(sets)
