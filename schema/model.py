@@ -41,11 +41,12 @@ class DocumentKind(str, Enum):
 
 
 class FieldNames(set):  # type: ignore[type-arg]
-    """A model's names of fields set, one set shared by every model set with the same names:
-    pydantic gives each object a set of its own (0.2-2.2 kB for its 1-30 names, more than
-    the rest of an action or a correction: half a large plan's weight). Never changed in
-    place: an assignment gives the model a set of its own first (`Strict.__setattr__`), and
-    a copy of the model (`model_copy`, `copy.deepcopy`) gets the plain set pydantic keeps.
+    """A model's names of fields set, one set shared by every model set with the same names
+    (`field_names`): pydantic gives each object a set of its own (0.2-2.2 kB for its 1-30
+    names, more than the rest of an action or a correction: half a large plan's weight).
+    Never changed in place: an assignment gives the model the shared set of its names and
+    the new one first (`Strict.__setattr__`; pydantic's `add` then finds it there), and a
+    copy of the model (`model_copy`, `copy.deepcopy`) gets the plain set pydantic keeps.
     (A set, not a frozenset: pydantic's serialiser reads it as one, `exclude_unset`.)"""
 
     __slots__ = ()
@@ -56,10 +57,14 @@ class FieldNames(set):  # type: ignore[type-arg]
     def __deepcopy__(self, memo: dict) -> set[str]:  # type: ignore[type-arg]
         return set(self)
 
+    def add(self, name: str) -> None:
+        if name not in self:
+            self._shared()
+
     def _shared(self, *args: object, **kwargs: object) -> None:
         raise TypeError("a model's shared names of fields set are not changed in place")
 
-    add = discard = remove = pop = clear = update = _shared  # type: ignore[assignment]
+    discard = remove = pop = clear = update = _shared  # type: ignore[assignment]
     intersection_update = difference_update = symmetric_difference_update = _shared  # type: ignore[assignment]
     __ior__ = __iand__ = __isub__ = __ixor__ = _shared  # type: ignore[assignment]
 
@@ -67,20 +72,25 @@ class FieldNames(set):  # type: ignore[type-arg]
 _FIELD_NAMES: dict[frozenset[str], FieldNames] = {}
 
 
+def field_names(names: set[str] | frozenset[str]) -> FieldNames:
+    """The shared set of these names."""
+    key = frozenset(names)
+    shared = _FIELD_NAMES.get(key)
+    if shared is None:
+        shared = _FIELD_NAMES[key] = FieldNames(key)  # (set.__init__: not `update`)
+    return shared
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
     def model_post_init(self, context: object, /) -> None:
-        fields = frozenset(self.__pydantic_fields_set__)
-        shared = _FIELD_NAMES.get(fields)
-        if shared is None:
-            shared = _FIELD_NAMES[fields] = FieldNames(fields)  # (set.__init__: not `update`)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)
+        object.__setattr__(self, "__pydantic_fields_set__", field_names(self.__pydantic_fields_set__))
 
     def __setattr__(self, name: str, value: object) -> None:
-        # pydantic adds the name to the object's fields set: its own set first, not the shared one
-        if type(self.__pydantic_fields_set__) is FieldNames:
-            object.__setattr__(self, "__pydantic_fields_set__", set(self.__pydantic_fields_set__))
+        names = self.__pydantic_fields_set__
+        if type(names) is FieldNames and name not in names and name in type(self).__pydantic_fields__:
+            object.__setattr__(self, "__pydantic_fields_set__", field_names(names | {name}))
         super().__setattr__(name, value)
 
 

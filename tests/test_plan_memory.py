@@ -62,3 +62,15 @@ def test_copies_of_a_model_with_shared_fields_set_are_their_own(raw_plan: Plan) 
 def test_plan_objects_share_their_fields_sets(raw_plan: Plan) -> None:
     sets = {id(c.__pydantic_fields_set__) for c in raw_plan.corrections}
     assert len(raw_plan.corrections) > 10 * len(sets)
+
+
+def test_shared_fields_set_is_never_changed_in_place() -> None:
+    first = Correction(record_id="a-1", field="titre", before="x", after="y", rule="typo")
+    with pytest.raises(TypeError):
+        first.model_fields_set.add("note")
+    with pytest.raises(TypeError):
+        first.model_fields_set.discard("rule")
+    first.model_fields_set.add("rule")  # already there: no change
+    with pytest.raises(ValueError):
+        first.no_such_field = 1  # pydantic's error, and the names unchanged
+    assert first.model_fields_set == {"record_id", "field", "before", "after", "rule"}
