@@ -9,6 +9,7 @@ import pickle
 import pytest
 from helpers import RAW
 
+from pgt.extract.text import clean_cell, rows_from_text
 from pgt.pipeline import _normalized_draft, expand_inputs, read_all
 from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
@@ -74,3 +75,12 @@ def test_shared_fields_set_is_never_changed_in_place() -> None:
     with pytest.raises(ValueError):
         first.no_such_field = 1  # pydantic's error, and the names unchanged
     assert first.model_fields_set == {"record_id", "field", "before", "after", "rule"}
+
+
+def test_text_reader_holds_a_repeated_cell_once_with_the_plain_cleaning() -> None:
+    lines = ["Action\tPorteur\tPublic", "Accueil\tCAF  du Nord\tTout public",
+             "Ateliers\tCAF du Nord\tTout <br>public", "Sorties\tCAF du Nord\tTout public"]
+    rows, _ = rows_from_text("\n".join(lines), "plan.txt")
+    assert [row.cells for row in rows] == [tuple(clean_cell(c) for c in line.split("\t")) for line in lines]
+    assert rows[1].cells[1] is rows[2].cells[1] is rows[3].cells[1] == "CAF du Nord"
+    assert rows[1].cells[2] is rows[3].cells[2] and rows[2].cells[2] == "Tout\npublic"
