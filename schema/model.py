@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import Enum
 from datetime import date
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -49,7 +50,11 @@ class FieldNames(set):  # type: ignore[type-arg]
     copy of the model (`model_copy`, `copy.deepcopy`) gets the plain set pydantic keeps.
     (A set, not a frozenset: pydantic's serialiser reads it as one, `exclude_unset`.)"""
 
-    __slots__ = ()
+    __slots__ = ("following",)  # name added → the shared set with it (asked at each assignment)
+
+    def __init__(self, names: frozenset[str]) -> None:
+        super().__init__(names)
+        self.following: dict[str, FieldNames] = {}
 
     def __copy__(self) -> set[str]:
         return set(self)
@@ -83,15 +88,37 @@ def field_names(names: set[str] | frozenset[str]) -> FieldNames:
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # the fields an assignment only stores (`__setattr__`): not frozen, not validated, no property
+    __plain_fields__: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        plain = not cls.model_config.get("validate_assignment") and not cls.model_config.get("frozen")
+        cls.__plain_fields__ = frozenset(
+            name for name, info in cls.__pydantic_fields__.items()
+            if plain and not info.frozen and not isinstance(getattr(cls, name, None), (property, cached_property))
+        )
 
     def model_post_init(self, context: object, /) -> None:
         object.__setattr__(self, "__pydantic_fields_set__", field_names(self.__pydantic_fields_set__))
 
     def __setattr__(self, name: str, value: object) -> None:
+        if name not in self.__plain_fields__:
+            super().__setattr__(name, value)  # pydantic's checks and errors
+            return
+        # what pydantic does for such a field (store, add the name), the shared set of the
+        # names and this one taking the place of an added name
+        self.__dict__[name] = value
         names = self.__pydantic_fields_set__
-        if type(names) is FieldNames and name not in names and name in type(self).__pydantic_fields__:
-            object.__setattr__(self, "__pydantic_fields_set__", field_names(names | {name}))
-        super().__setattr__(name, value)
+        if name not in names:
+            if type(names) is FieldNames:
+                following = names.following.get(name)
+                if following is None:
+                    following = names.following[name] = field_names(names | {name})
+                object.__setattr__(self, "__pydantic_fields_set__", following)
+            else:
+                names.add(name)
 
 
 class CellBox(Strict):

@@ -84,3 +84,22 @@ def test_text_reader_holds_a_repeated_cell_once_with_the_plain_cleaning() -> Non
     assert [row.cells for row in rows] == [tuple(clean_cell(c) for c in line.split("\t")) for line in lines]
     assert rows[1].cells[1] is rows[2].cells[1] is rows[3].cells[1] == "CAF du Nord"
     assert rows[1].cells[2] is rows[3].cells[2] and rows[2].cells[2] == "Tout\npublic"
+
+
+def test_assignment_stores_as_pydantic_does(raw_plan: Plan) -> None:
+    # the plan models' own assignment (plain fields: store, add the name) against pydantic's
+    from pydantic import BaseModel
+
+    action = raw_plan.all_actions()[0]
+    ours, theirs = copy.deepcopy(action), copy.deepcopy(action)
+    values = {"titre": "Autre titre", "porteur": "CAF", "statut": "en cours", "oo": [1], "budget": 10.0}
+    for name, value in values.items():
+        setattr(ours, name, value)
+        BaseModel.__setattr__(theirs, name, value)
+    assert ours.__dict__ == theirs.__dict__ and ours.model_fields_set == theirs.model_fields_set
+    assert ours.model_dump_json() == theirs.model_dump_json()
+    shared = Correction(record_id="a-1", field="titre", before="x", after="y", rule="typo")
+    shared.rule = "autre"  # a name already set: the same shared set
+    assert shared.__pydantic_fields_set__ is Correction(record_id="b", field="f", before=None, after=None,
+                                                         rule="r").__pydantic_fields_set__
+    assert Correction.__plain_fields__ == set(Correction.model_fields)
