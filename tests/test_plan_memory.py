@@ -13,6 +13,8 @@ from pgt.extract.text import clean_cell, rows_from_text
 from pgt.pipeline import _normalized_draft, expand_inputs, read_all
 from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
+from pgt.write import CSV_DIALECTS, csv_pieces, csv_text
+from pgt.write.tables import TABLES
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +105,15 @@ def test_assignment_stores_as_pydantic_does(raw_plan: Plan) -> None:
     assert shared.__pydantic_fields_set__ is Correction(record_id="b", field="f", before=None, after=None,
                                                          rule="r").__pydantic_fields_set__
     assert Correction.__plain_fields__ == set(Correction.model_fields)
+
+
+@pytest.mark.parametrize("per_piece", [1, 2, 3, 500])
+def test_csv_pieces_join_to_the_whole_text(raw_plan: Plan, per_piece: int) -> None:
+    for name, (columns, make_rows) in TABLES.items():
+        rows = make_rows(raw_plan)  # type: ignore[operator]
+        for dialect in CSV_DIALECTS.values():
+            pieces = list(csv_pieces(columns, rows, dialect, per_piece))
+            assert "".join(pieces) == csv_text(columns, rows, dialect)
+            assert len(pieces) == max(1, -(-len(rows) // per_piece))
+    for dialect in CSV_DIALECTS.values():  # no rows: the header alone
+        assert "".join(csv_pieces(["a", "b"], [], dialect, per_piece)) == csv_text(["a", "b"], [], dialect)
