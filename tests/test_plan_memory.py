@@ -117,3 +117,12 @@ def test_csv_pieces_join_to_the_whole_text(raw_plan: Plan, per_piece: int) -> No
             assert len(pieces) == max(1, -(-len(rows) // per_piece))
     for dialect in CSV_DIALECTS.values():  # no rows: the header alone
         assert "".join(csv_pieces(["a", "b"], [], dialect, per_piece)) == csv_text(["a", "b"], [], dialect)
+
+
+def test_sheet_rows_joined_in_chunks_give_the_same_workbook(raw_plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pgt.write.xlsx as xlsx
+
+    whole = xlsx.xlsx_bytes(raw_plan)
+    for chunk in (1, 100, 5000):  # a row, a few, many a string
+        monkeypatch.setattr(xlsx, "XML_CHUNK", chunk)
+        assert xlsx.xlsx_bytes(raw_plan) == whole
