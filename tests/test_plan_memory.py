@@ -14,7 +14,7 @@ from pgt.pipeline import _normalized_draft, expand_inputs, read_all
 from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
 from pgt.write import CSV_DIALECTS, csv_pieces, csv_text
-from pgt.write.tables import TABLES
+from pgt.write.tables import TABLES, anomaly_rows, correction_rows
 
 
 @pytest.fixture(scope="module")
@@ -126,3 +126,13 @@ def test_sheet_rows_joined_in_chunks_give_the_same_workbook(raw_plan: Plan, monk
     for chunk in (1, 100, 5000):  # a row, a few, many a string
         monkeypatch.setattr(xlsx, "XML_CHUNK", chunk)
         assert xlsx.xlsx_bytes(raw_plan) == whole
+
+
+def test_correction_and_anomaly_rows_are_their_dumps(raw_plan: Plan) -> None:
+    corrections = correction_rows(raw_plan)
+    assert [dict(row) for row in corrections] == [c.model_dump() for c in raw_plan.corrections]
+    assert [list(row) for row in corrections] == [list(c.model_dump()) for c in raw_plan.corrections]
+    with pytest.raises(TypeError):
+        corrections[0]["rule"] = "changed"  # read through: the plan is not written by a writer
+    assert anomaly_rows(raw_plan) == [{**a.model_dump(exclude={"cells"}), "cells": " | ".join(a.cells)}
+                                      for a in raw_plan.anomalies]

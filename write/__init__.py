@@ -41,7 +41,7 @@ class CsvDialect:
 CSV_DIALECTS = {"default": CsvDialect(), "excel": CsvDialect(delimiter=";", bom=True)}
 
 
-def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
+def csv_text(columns: list[str], rows: list[Mapping[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
     """The table as CSV; an empty value (None) is an empty cell, any other is written as str()
     writes it (the csv module does both itself, as fast as it can)."""
     buffer = io.StringIO()
@@ -54,7 +54,7 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
 CSV_ROWS_PER_PIECE = 500  # a piece of a 10× plan's actions.csv: ~0.5 MB of text, not its 4.6 MB
 
 
-def csv_pieces(columns: list[str], rows: list[dict[str, object]], dialect: CsvDialect = CsvDialect(),
+def csv_pieces(columns: list[str], rows: list[Mapping[str, object]], dialect: CsvDialect = CsvDialect(),
                per_piece: int = CSV_ROWS_PER_PIECE) -> Iterator[str]:
     """`csv_text`, `per_piece` rows at a time: the same text, joined (one writer for all rows:
     a piece ends at a row's end)."""

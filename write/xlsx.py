@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import xlsxwriter
@@ -62,7 +62,7 @@ class RowSheet(Worksheet):
         self._block = -1
         self._block_span = [0, 0]  # the block's first and last column with a cell
 
-    def fill(self, columns: list[str], rows: Iterable[dict[str, object]], header: Format, wrap: Format) -> list[int]:
+    def fill(self, columns: list[str], rows: Iterable[Mapping[str, object]], header: Format, wrap: Format) -> list[int]:
         """The header row (`columns`, in `header` format), then a row per record from the
         sheet's second row; return each column's longest line. A value of an integer column
         (datapackage) is a number; any other value is text, never a formula, URL or number
@@ -162,7 +162,7 @@ class RowSheet(Worksheet):
             write(self._chunks.pop())
 
 
-def fill_sheet(sheet: RowSheet, columns: list[str], rows: list[dict[str, object]],
+def fill_sheet(sheet: RowSheet, columns: list[str], rows: list[Mapping[str, object]],
                formats: dict[str, Format]) -> None:
     """One table on `sheet`: its header row, then a row per record, widths from the content."""
     ordered = sheet_columns(columns)
