@@ -1,7 +1,7 @@
 """The one text fold: how pgt compares words whatever their accents, case and punctuation.
 
 Every module that compares text (header and heading recognition, ids, the ledger, the typo
-index, the review page's search) folds through `strip_accents`, so that they agree: `É` is
+index, the review page's search) folds through `strip_accents` (`unaccented`), so that they agree: `É` is
 `E`, `Œ` is `OE` (Unicode does not decompose the ligatures: a bare NFKD loses them).
 """
 
@@ -49,12 +49,16 @@ _FOLDED = _Folded()
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=1 << 16)
-def strip_accents(text: str) -> str:
-    """Accents removed, ligatures spelt out; case and punctuation kept."""
+def unaccented(text: str) -> str:
+    """Accents removed, ligatures spelt out; case and punctuation kept (`strip_accents`
+    without its cache: for texts met once, such as all of an action's text joined)."""
     if text.isascii():  # no accent nor ligature: most cells, answered without a look at each letter
         return text
     return unicodedata.normalize("NFKD", text.translate(LIGATURES)).translate(_DROP_COMBINING)
+
+
+# cells and headings come back again and again: their answers kept
+strip_accents = lru_cache(maxsize=1 << 16)(unaccented)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -74,7 +78,9 @@ def search_key(text: str) -> str:
     """Lower-case ASCII words without accents or punctuation (the review page's search:
     officers type "echeances" as often as "échéances", "l'accueil" as "accueil"; the page's
     script folds the query the same way, with the same LIGATURES)."""
-    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text).lower()).split())
+    # (an action's whole text, met once: not kept in strip_accents' cache, where a large
+    # plan's pages' texts were held to the end, 1.7 MB at 10× raw/)
+    return " ".join(_NOT_ALNUM.sub(" ", unaccented(text).lower()).split())
 
 
 def slug(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 
 import pytest
 from helpers import RAW
@@ -13,6 +14,7 @@ from pgt.extract.text import clean_cell, rows_from_text
 from pgt.pipeline import _normalized_draft, expand_inputs, read_all
 from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
+from pgt.settings.text import search_key, strip_accents, unaccented
 from pgt.write import CSV_DIALECTS, csv_pieces, csv_text
 from pgt.write.tables import TABLES, anomaly_rows, correction_rows
 
@@ -136,3 +138,13 @@ def test_correction_and_anomaly_rows_are_their_dumps(raw_plan: Plan) -> None:
         corrections[0]["rule"] = "changed"  # read through: the plan is not written by a writer
     assert anomaly_rows(raw_plan) == [{**a.model_dump(exclude={"cells"}), "cells": " | ".join(a.cells)}
                                       for a in raw_plan.anomalies]
+
+
+def test_search_key_folds_as_strip_accents_without_keeping_the_text() -> None:
+    texts = ["Échéances de réalisation : 2023-2026", "Œuvre d'accueil — CAF", "plain ascii", ""]
+    before = strip_accents.cache_info().currsize
+    keys = [search_key(text) for text in texts]
+    assert strip_accents.cache_info().currsize == before
+    assert keys == [" ".join(re.sub(r"[^a-z0-9]+", " ", strip_accents(t).lower()).split()) for t in texts]
+    assert keys[:2] == ["echeances de realisation 2023 2026", "oeuvre d accueil caf"]
+    assert all(unaccented(t) == strip_accents(t) for t in texts)

@@ -187,6 +187,9 @@ def write_workbook(plan: Plan, target: io.BytesIO, tables: SharedTables | None =
         tables.done(name)
     book.set_properties({"author": "pgt", "created": FIXED_DATE})
     book.close()
+    # the workbook's objects refer to each other: they wait for the collector (paused while
+    # the output folder is written), and with them the packed bytes, unless let go here
+    book.filename = None
 
 
 def xlsx_bytes(plan: Plan, tables: SharedTables | None = None) -> bytes:
