@@ -86,6 +86,9 @@ def field_names(names: set[str] | frozenset[str]) -> FieldNames:
     return shared
 
 
+_set_slot = object.__setattr__  # a slot pydantic keeps, set past pydantic's __setattr__
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
     # the fields an assignment only stores (`__setattr__`): not frozen, not validated, no property
@@ -101,7 +104,9 @@ class Strict(BaseModel):
         )
 
     def model_post_init(self, context: object, /) -> None:
-        object.__setattr__(self, "__pydantic_fields_set__", field_names(self.__pydantic_fields_set__))
+        # (asked of every model made: `field_names` inlined, its look-up first)
+        names = frozenset(self.__pydantic_fields_set__)
+        _set_slot(self, "__pydantic_fields_set__", _FIELD_NAMES.get(names) or field_names(names))
 
     def __setattr__(self, name: str, value: object) -> None:
         if name not in self.__plain_fields__:
@@ -116,7 +121,7 @@ class Strict(BaseModel):
                 following = names.following.get(name)
                 if following is None:
                     following = names.following[name] = field_names(names | {name})
-                object.__setattr__(self, "__pydantic_fields_set__", following)
+                _set_slot(self, "__pydantic_fields_set__", following)
             else:
                 names.add(name)
 
