@@ -1,8 +1,9 @@
 """The one text fold: how pgt compares words whatever their accents, case and punctuation.
 
 Every module that compares text (header and heading recognition, ids, the ledger, the typo
-index, the review page's search) folds through `strip_accents` (`unaccented`), so that they agree: `É` is
-`E`, `Œ` is `OE` (Unicode does not decompose the ligatures: a bare NFKD loses them).
+index, the review page's search) folds through `strip_accents` (or `unaccented`, the same
+without its cache), so that they agree: `É` is `E`, `Œ` is `OE` (Unicode does not decompose
+the ligatures: a bare NFKD loses them).
 """
 
 from __future__ import annotations
