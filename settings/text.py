@@ -75,13 +75,18 @@ def loose_key(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", strip_accents(text)).split()).casefold()
 
 
+SEARCH_CACHED_LENGTH = 200  # characters
+
+
 def search_key(text: str) -> str:
     """Lower-case ASCII words without accents or punctuation (the review page's search:
     officers type "echeances" as often as "échéances", "l'accueil" as "accueil"; the page's
     script folds the query the same way, with the same LIGATURES)."""
-    # (an action's whole text, met once: not kept in strip_accents' cache, where a large
-    # plan's pages' texts were held to the end, 1.7 MB at 10× raw/)
-    return " ".join(_NOT_ALNUM.sub(" ", unaccented(text).lower()).split())
+    # a long text (an action's whole text, met once) is not kept in strip_accents' cache,
+    # where a large plan's texts were held to the end (1.7 MB at 10× raw/); a short one (a
+    # porteur, partners) comes back from action to action
+    unaccent = strip_accents if len(text) <= SEARCH_CACHED_LENGTH else unaccented
+    return " ".join(_NOT_ALNUM.sub(" ", unaccent(text).lower()).split())
 
 
 def slug(text: str) -> str:
