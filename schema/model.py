@@ -62,6 +62,9 @@ class FieldNames(set):  # type: ignore[type-arg]
     def __deepcopy__(self, memo: dict) -> set[str]:  # type: ignore[type-arg]
         return set(self)
 
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:  # pickled as the plain set (not the sets following)
+        return set, (sorted(self),)
+
     def add(self, name: str) -> None:
         if name not in self:
             self._shared()
