@@ -23,7 +23,7 @@ from pgt.extract.rows import ExtractedDocument
 from pgt.normalize import normalize_plan
 from pgt.normalize.overrides import (OVERRIDES_FILE_NAME, Override, override_statuses, overrides_summary,
                                      read_overrides)
-from pgt.schema import DocumentKind, Plan
+from pgt.schema import DocumentKind, Plan, Thematique
 from pgt.settings.profile import Profile, default_profile
 
 # The row pictures' module (cut from PDF pages) and the process pool are loaded when there
@@ -152,8 +152,10 @@ def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[
 def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override],
                          profile: Profile) -> Plan:
     # validated again from its dump; the draft, its builders' ledgers and rows are let go
-    # first (they are the helper's locals): a large plan is not held three times over
-    data = _normalized_draft(documents, overrides, profile).model_dump()
+    # first (they are the helper's locals): a large plan is not held three times over.
+    # The dump leaves out the fields holding their defaults: they get them back (the same
+    # plan, tests/test_plan_memory.py) from a smaller dump, validated faster
+    data = _normalized_draft(documents, overrides, profile).model_dump(exclude_defaults=True)
     try:
         return Plan.model_validate(data)
     except ValidationError as error:  # a builder bug, not bad input: say what failed
@@ -163,6 +165,14 @@ def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence
 
 
 def _normalized_draft(documents: list[ExtractedDocument], overrides: Sequence[Override], profile: Profile) -> Plan:
+    # the builders' ledgers (every row's placed cells) are the helper's locals: let go
+    # before the rules run, not held beside the draft and the rules' logs
+    draft, summary = _draft(documents, profile)
+    return normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
+
+
+def _draft(documents: list[ExtractedDocument], profile: Profile) -> tuple[Plan, list[Thematique]]:
+    """The plan as built, and the summary document's hierarchy (for the rules)."""
     built: list[BuiltDocument] = [build_document(document, profile) for document in documents]
     thematiques, fiches = assemble(built)
     draft = Plan(
@@ -173,7 +183,7 @@ def _normalized_draft(documents: list[ExtractedDocument], overrides: Sequence[Ov
         anomalies=[a for b in built for a in b.anomalies],
     )
     summary = [t for b in built if b.source.kind is DocumentKind.priorisation for t in b.thematiques]
-    return normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
+    return draft, summary
 
 
 def _row_boxes(result: ConversionResult) -> dict[Path, dict[str, list]]:

@@ -84,6 +84,9 @@ def rows_from_text(text: str, document: str) -> tuple[list[SourceRow], list[SetA
     and the table separators set aside (they keep their place in the table's row count)."""
     rows: list[SourceRow] = []
     set_aside: list[SetAside] = []
+    # a cell text met again (a label, a year, a public repeated row after row) is held once:
+    # the rows and the plan's provenance keep the cells (tests/test_plan_memory.py)
+    held: dict[str, str] = {}
     table_index = -1
     row_in_table = 0
     in_table = False
@@ -96,7 +99,7 @@ def rows_from_text(text: str, document: str) -> tuple[list[SourceRow], list[SetA
                 table_index += 1
                 row_in_table = 0
                 in_table = True
-            cells = tuple(clean_cell(cell) for cell in line.split("\t"))
+            cells = tuple(held.setdefault(cell, cell) for cell in map(clean_cell, line.split("\t")))
             provenance = Provenance(document, line=number, table=table_index, row=row_in_table)
             row = SourceRow(cells, provenance, RowKind.TABLE, table_index)
             if row.non_empty and all(is_separator(c) for _, c in row.non_empty):

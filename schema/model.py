@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import Enum
 from datetime import date
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -40,8 +41,96 @@ class DocumentKind(str, Enum):
     fiches_actions = "fiches_actions"  # detail: action tables with all fields
 
 
+class FieldNames(set):  # type: ignore[type-arg]
+    """A model's names of fields set, one set shared by every model set with the same names
+    (`field_names`): pydantic gives each object a set of its own (0.2-2.2 kB for its 1-30
+    names, more than the rest of an action or a correction: half a large plan's weight).
+    Never changed in place: an assignment gives the model the shared set of its names and
+    the new one first (`Strict.__setattr__`; pydantic's `add` then finds it there), and a
+    copy of the model (`model_copy`, `copy.deepcopy`) gets the plain set pydantic keeps.
+    (A set, not a frozenset: pydantic's serialiser reads it as one, `exclude_unset`.)"""
+
+    __slots__ = ("following",)  # name added → the shared set with it (asked at each assignment)
+
+    def __init__(self, names: frozenset[str]) -> None:
+        super().__init__(names)
+        self.following: dict[str, FieldNames] = {}
+
+    def __copy__(self) -> set[str]:
+        return set(self)
+
+    def __deepcopy__(self, memo: dict) -> set[str]:  # type: ignore[type-arg]
+        return set(self)
+
+    def __reduce__(self) -> tuple[type, tuple[list[str]]]:  # pickled as the plain set (not the sets following)
+        return set, (sorted(self),)
+
+    def add(self, name: str) -> None:
+        if name not in self:
+            self._shared()
+
+    def _shared(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a model's shared names of fields set are not changed in place")
+
+    discard = remove = pop = clear = update = _shared  # type: ignore[assignment]
+    intersection_update = difference_update = symmetric_difference_update = _shared  # type: ignore[assignment]
+    __ior__ = __iand__ = __isub__ = __ixor__ = _shared  # type: ignore[assignment]
+
+
+_FIELD_NAMES: dict[frozenset[str], FieldNames] = {}
+
+
+def field_names(names: set[str] | frozenset[str]) -> FieldNames:
+    """The shared set of these names."""
+    key = frozenset(names)
+    shared = _FIELD_NAMES.get(key)
+    if shared is None:
+        shared = _FIELD_NAMES[key] = FieldNames(key)  # (set.__init__: not `update`)
+    return shared
+
+
+_set_slot = object.__setattr__  # a slot pydantic keeps, set past pydantic's __setattr__
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # the fields an assignment only stores (`__setattr__`): not frozen, not validated, no property
+    __plain_fields__: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: object) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        plain = not cls.model_config.get("validate_assignment") and not cls.model_config.get("frozen")
+        cls.__plain_fields__ = frozenset(
+            name for name, info in cls.__pydantic_fields__.items()
+            if plain and not info.frozen and not isinstance(getattr(cls, name, None), (property, cached_property))
+        )
+
+    def model_post_init(self, context: object, /) -> None:
+        # (asked of every model made: `field_names` inlined, its look-up first)
+        names = frozenset(self.__pydantic_fields_set__)
+        _set_slot(self, "__pydantic_fields_set__", _FIELD_NAMES.get(names) or field_names(names))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name not in self.__plain_fields__:
+            names = self.__pydantic_fields_set__
+            if type(names) is FieldNames and name not in names and name in type(self).__pydantic_fields__:
+                # a frozen or validated field: pydantic's handler adds the name itself, to a set of the model's own
+                _set_slot(self, "__pydantic_fields_set__", set(names))
+            super().__setattr__(name, value)  # pydantic's checks and errors
+            return
+        # what pydantic does for such a field (store, add the name), the shared set of the
+        # names and this one taking the place of an added name
+        self.__dict__[name] = value
+        names = self.__pydantic_fields_set__
+        if name not in names:
+            if type(names) is FieldNames:
+                following = names.following.get(name)
+                if following is None:
+                    following = names.following[name] = field_names(names | {name})
+                _set_slot(self, "__pydantic_fields_set__", following)
+            else:
+                names.add(name)
 
 
 class CellBox(Strict):

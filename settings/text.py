@@ -1,8 +1,9 @@
 """The one text fold: how pgt compares words whatever their accents, case and punctuation.
 
 Every module that compares text (header and heading recognition, ids, the ledger, the typo
-index, the review page's search) folds through `strip_accents`, so that they agree: `É` is
-`E`, `Œ` is `OE` (Unicode does not decompose the ligatures: a bare NFKD loses them).
+index, the review page's search) folds through `strip_accents` (or `unaccented`, the same
+without its cache), so that they agree: `É` is `E`, `Œ` is `OE` (Unicode does not decompose
+the ligatures: a bare NFKD loses them).
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ _FOLDED = _Folded()
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=1 << 16)
-def strip_accents(text: str) -> str:
-    """Accents removed, ligatures spelt out; case and punctuation kept."""
+def unaccented(text: str) -> str:
+    """Accents removed, ligatures spelt out; case and punctuation kept (`strip_accents`
+    without its cache: for texts met once, such as all of an action's text joined)."""
     if text.isascii():  # no accent nor ligature: most cells, answered without a look at each letter
         return text
     return unicodedata.normalize("NFKD", text.translate(LIGATURES)).translate(_DROP_COMBINING)
@@ -71,6 +72,10 @@ def _fold_unencodable(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("pgt.fold", _fold_unencodable)
+
+
+# cells and headings come back again and again: their answers kept
+strip_accents = lru_cache(maxsize=1 << 16)(unaccented)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -91,11 +96,18 @@ def loose_key(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", strip_accents(text)).split()).casefold()
 
 
+SEARCH_CACHED_LENGTH = 200  # characters
+
+
 def search_key(text: str) -> str:
     """Lower-case ASCII words without accents or punctuation (the review page's search:
     officers type "echeances" as often as "échéances", "l'accueil" as "accueil"; the page's
     script folds the query the same way, with the same LIGATURES)."""
-    return " ".join(_NOT_ALNUM.sub(" ", strip_accents(text).lower()).split())
+    # a long text (an action's whole text, met once) is not kept in strip_accents' cache,
+    # where a large plan's texts were held to the end (1.7 MB at 10× raw/); a short one (a
+    # porteur, partners) comes back from action to action
+    unaccent = strip_accents if len(text) <= SEARCH_CACHED_LENGTH else unaccented
+    return " ".join(_NOT_ALNUM.sub(" ", unaccent(text).lower()).split())
 
 
 def slug(text: str) -> str:

@@ -41,7 +41,7 @@ class CsvDialect:
 CSV_DIALECTS = {"default": CsvDialect(), "excel": CsvDialect(delimiter=";", bom=True)}
 
 
-def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
+def csv_text(columns: list[str], rows: list[Mapping[str, object]], dialect: CsvDialect = CsvDialect()) -> str:
     """The table as CSV; an empty value (None) is an empty cell, any other is written as str()
     writes it (the csv module does both itself, as fast as it can)."""
     buffer = io.StringIO()
@@ -49,6 +49,27 @@ def csv_text(columns: list[str], rows: list[dict[str, object]], dialect: CsvDial
     writer.writerow(columns)
     writer.writerows([row.get(column) for column in columns] for row in rows)
     return ("\ufeff" if dialect.bom else "") + buffer.getvalue()
+
+
+CSV_ROWS_PER_PIECE = 200  # a piece of a 10× plan's actions.csv: ~0.4 MB of text, not its 4.6 MB (as fast as whole)
+
+
+def csv_pieces(columns: list[str], rows: list[Mapping[str, object]], dialect: CsvDialect = CsvDialect(),
+               per_piece: int = CSV_ROWS_PER_PIECE) -> Iterator[str]:
+    """`csv_text`, `per_piece` rows at a time: the same text, joined (one writer for all rows:
+    a piece ends at a row's end)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(columns)
+    head = "\ufeff" if dialect.bom else ""
+    for start in range(0, len(rows), per_piece):
+        writer.writerows([row.get(column) for column in columns] for row in rows[start:start + per_piece])
+        yield head + buffer.getvalue()
+        head = ""
+        buffer.seek(0)
+        buffer.truncate()
+    if head or buffer.tell():  # no rows: the header alone
+        yield head + buffer.getvalue()
 
 
 def spelt_apart(value: float) -> bool:
@@ -207,10 +228,10 @@ def output_makers(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, C
     return makers
 
 
-def _table_csv(tables: SharedTables, name: str, columns: list[str], dialect: CsvDialect) -> str:
-    text = csv_text(columns, tables.rows(name), dialect)
+def _table_csv(tables: SharedTables, name: str, columns: list[str], dialect: CsvDialect) -> Iterator[str]:
+    # written piece by piece: a large table's text is not held whole (twice, with its bytes)
+    yield from csv_pieces(columns, tables.rows(name), dialect)
     tables.done(name)
-    return text
 
 
 def render_outputs(plan: Plan, dialect: CsvDialect = CsvDialect()) -> dict[str, str | bytes]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import xlsxwriter
@@ -32,6 +32,7 @@ HIERARCHY = ["thematique", "axe", "axe_titre", "oi", "oi_titre", "oo", "oo_titre
 FIXED_DATE = datetime(2000, 1, 1)
 EXCEL_CELL_LIMIT = 32767
 MIN_WIDTH, MAX_WIDTH = 6, 60
+XML_CHUNK = 1 << 18  # characters of a sheet's rows joined into one string
 # characters XML 1.0 cannot hold
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -51,10 +52,17 @@ class RowSheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows_xml: list[tuple[int, str]] = []  # (row index, its cells' XML)
-        self._spans: dict[int, list[int]] = {}  # block of 16 rows → [first, last] column with a cell
+        # the rows' XML as written, joined some 256 K characters a string: a large sheet's
+        # rows are not held as many small strings until the workbook is packed (their memory
+        # could serve only other small objects then, not the packed sheets)
+        self._chunks: list[str] = []
+        self._finished: list[str] = []  # rows written, not joined yet
+        self._finished_length = 0
+        self._block_rows: list[tuple[int, str]] = []  # (row index, its cells' XML) of the block of 16 rows
+        self._block = -1
+        self._block_span = [0, 0]  # the block's first and last column with a cell
 
-    def fill(self, columns: list[str], rows: Iterable[dict[str, object]], header: Format, wrap: Format) -> list[int]:
+    def fill(self, columns: list[str], rows: Iterable[Mapping[str, object]], header: Format, wrap: Format) -> list[int]:
         """The header row (`columns`, in `header` format), then a row per record from the
         sheet's second row; return each column's longest line. A value of an integer column
         (datapackage) is a number; any other value is text, never a formula, URL or number
@@ -111,11 +119,32 @@ class RowSheet(Worksheet):
         return longest
 
     def _add_row(self, row_index: int, cells: str, first: int, last: int) -> None:
-        block = self._spans.setdefault(row_index // 16, [first, last])
-        block[0], block[1] = min(block[0], first), max(block[1], last)
-        self._rows_xml.append((row_index, cells))
+        block = row_index // 16  # rows come in order: a block is finished when the next begins
+        if block != self._block:
+            self._finish_block()
+            self._block, self._block_span = block, [first, last]
+        else:
+            span = self._block_span
+            span[0], span[1] = min(span[0], first), max(span[1], last)
+        self._block_rows.append((row_index, cells))
         self._check_dimensions(row_index, first)
         self._check_dimensions(row_index, last)
+
+    def _finish_block(self) -> None:
+        """The rows of the block as XlsxWriter writes them: its <row> element for a row of
+        cells with no row format, height or comment, spanning the block's columns."""
+        if not self._block_rows:
+            return
+        described = ' x14ac:dyDescent="0.25"' if self.excel_version == 2010 else ""
+        spans = f"{self._block_span[0] + 1}:{self._block_span[1] + 1}"
+        for row_index, cells in self._block_rows:
+            row = f'<row r="{row_index + 1}" spans="{spans}"{described}>{cells}</row>'
+            self._finished.append(row)
+            self._finished_length += len(row)
+        self._block_rows = []
+        if self._finished_length >= XML_CHUNK:
+            self._chunks.append("".join(self._finished))
+            self._finished, self._finished_length = [], 0
 
     def _assemble_xml_file(self) -> None:
         super()._assemble_xml_file()
@@ -124,16 +153,16 @@ class RowSheet(Worksheet):
         self.fh = None  # type: ignore[assignment]
 
     def _write_rows(self) -> None:
-        # XlsxWriter's <row> element for a row of cells with no row format, height or comment
-        described = ' x14ac:dyDescent="0.25"' if self.excel_version == 2010 else ""
+        self._finish_block()
+        self._chunks.append("".join(self._finished))
+        self._finished, self._finished_length = [], 0
         write = self.fh.write
-        for row_index, cells in self._rows_xml:
-            first, last = self._spans[row_index // 16]
-            write(f'<row r="{row_index + 1}" spans="{first + 1}:{last + 1}"{described}>{cells}</row>')
-        self._rows_xml = []
+        self._chunks.reverse()
+        while self._chunks:  # each let go once written
+            write(self._chunks.pop())
 
 
-def fill_sheet(sheet: RowSheet, columns: list[str], rows: list[dict[str, object]],
+def fill_sheet(sheet: RowSheet, columns: list[str], rows: list[Mapping[str, object]],
                formats: dict[str, Format]) -> None:
     """One table on `sheet`: its header row, then a row per record, widths from the content."""
     ordered = sheet_columns(columns)
@@ -158,6 +187,9 @@ def write_workbook(plan: Plan, target: io.BytesIO, tables: SharedTables | None =
         tables.done(name)
     book.set_properties({"author": "pgt", "created": FIXED_DATE})
     book.close()
+    # the workbook's objects refer to each other: they wait for the collector (paused while
+    # the output folder is written), and with them the packed bytes, unless let go here
+    book.filename = None
 
 
 def xlsx_bytes(plan: Plan, tables: SharedTables | None = None) -> bytes:
