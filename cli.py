@@ -228,7 +228,8 @@ def convert_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    from pgt.pipeline import convert, few_collections, start_row_images  # lazy: see the imports at the top
+    # lazy: see the imports at the top
+    from pgt.pipeline import convert, few_collections, start_row_images, writing_processes
     from pgt.write import write_outputs
     from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
@@ -249,7 +250,8 @@ def convert_command(
                 extra_files = ({"report.html": lambda: report_chunks(result.plan, pictures.result() if pictures else {},
                                                                      overrides=overrides_read)}
                                if report else {})
-                write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
+                write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files,
+                              processes=writing_processes(jobs))
         finally:
             if pictures is not None:
                 pictures.close()

@@ -240,6 +240,13 @@ def source_row_images(result: ConversionResult, *, password: str | None = None, 
     return start_row_images(result, password=password, jobs=jobs).result()
 
 
+def writing_processes(jobs: int) -> int:
+    """Processes writing the output files (`pgt.write.write_outputs`' `processes`): `jobs`
+    when given (`--jobs 1`: this one alone); `pool.AUTO`: two when this process may use two
+    cores (the files are written in two halves), else one."""
+    return auto_jobs(2, 1) if jobs == AUTO else jobs
+
+
 def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: int = 1,
             on_progress: Progress | None = None, overrides: Path | None = None,
             profile: Profile | None = None, strict: bool = False) -> ConversionResult:
