@@ -215,8 +215,9 @@ def convert_command(
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
-                             help="Parallel workers for PDF pages, OCR and row pictures "
-                                  "(0: one per core, at most 4, when a PDF has pages enough to share; 1: none)."),
+                             help="Parallel workers for PDF pages, OCR and row pictures, and two processes writing "
+                                  "the files (0: one per core, at most 4, when a PDF has pages enough to share; "
+                                  "1: none)."),
     csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
                                          help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) "
