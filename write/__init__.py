@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import gc
 import io
 import json
 import math
@@ -351,6 +352,9 @@ def _child_writes(files: Mapping[str, Content | Callable[[], Content]], names: l
                   writing: int, blocked: set[signal.Signals]) -> typing.NoReturn:
     code = 1
     try:
+        # what the child inherited is never scanned by its collector: a pass would write to
+        # every object's header, copying each page the parent still shares
+        gc.freeze()
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _write_files(files, names, staging)
         code = 0
