@@ -2,7 +2,8 @@
 
 The folder is written next to its target under a temporary name and moved into place at
 the end, so a failed or interrupted run never leaves a half-written output folder, and an
-existing folder is replaced only on success. Same plan → same bytes.
+existing folder is replaced only on success; a forked process may write some of its files
+meanwhile (`write_folder`'s `in_child`). Same plan → same bytes.
 """
 
 from __future__ import annotations
@@ -318,22 +319,23 @@ def _written_by_child(files: Mapping[str, Content | Callable[[], Content]], name
     if not names:
         yield
         return
-    sys.stdout.flush()  # what is buffered is printed once, by this process
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()  # what is buffered is printed once, by this process
     reading, writing = os.pipe()
     # Ctrl-C between the fork and the child's `try` would raise in the caller's code there
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        pid = os.fork()
+        pid: int | None = os.fork()
         if pid == 0:
-            _child_writes(files, names, staging, writing, blocked)
+            _child_writes(files, names, staging, writing, blocked)  # does not return
     except OSError:  # no fork (no memory, too many processes): all written here
         os.close(reading)
         os.close(writing)
-        pid = 0
+        pid = None
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    if pid == 0:
+    if pid is None:
         yield
         _write_files(files, names, staging)
         return
@@ -395,7 +397,8 @@ def _reap(pid: int, reading: int, *, kill: bool) -> BaseException | None:
         _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if report:
-        return pickle.loads(report)
+        with suppress(Exception):  # else cut short (killed while reporting): said by its exit
+            return pickle.loads(report)
     if code < 0:
         return ChildProcessError(errno.ECHILD, f"its second writing process was killed by {signal.Signals(-code).name}")
     if code > 0:
