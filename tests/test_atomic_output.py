@@ -371,3 +371,15 @@ def test_output_buffered_before_the_fork_is_printed_once(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "printed before writing and after\n"
     assert (tmp_path / "out" / "b.txt").read_text() == "b"
+
+
+def test_writing_processes_follow_jobs(monkeypatch):
+    import pgt.extract.pool
+    from pgt.extract.pool import AUTO
+    from pgt.pipeline import writing_processes
+
+    assert writing_processes(1) == 1 and writing_processes(3) == 3
+    monkeypatch.setattr(pgt.extract.pool, "usable_cores", lambda: 1)
+    assert writing_processes(AUTO) == 1  # one core: the files in turn, as with --jobs 1
+    monkeypatch.setattr(pgt.extract.pool, "usable_cores", lambda: 8)
+    assert writing_processes(AUTO) == 2  # two halves: never more than two writers
