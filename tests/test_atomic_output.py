@@ -210,6 +210,27 @@ def test_forked_writing_gives_the_files_of_serial_writing(tmp_path, plan, forks)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forked", "serial"]
 
 
+@pytest.mark.parametrize("late", ["child", "parent"])
+def test_forked_writing_is_the_same_whichever_process_ends_first(tmp_path, plan, forks, monkeypatch, late):
+    no_other_thread()
+    import time
+
+    import pgt.write
+
+    write_outputs(plan, tmp_path / "serial")
+    maker = "workbook_bytes" if late == "child" else "plan_json_pieces"
+    real = getattr(pgt.write, maker)
+
+    def delayed(*args):
+        time.sleep(0.3)
+        return real(*args)
+
+    monkeypatch.setattr(pgt.write, maker, delayed)
+    write_outputs(plan, tmp_path / "forked", processes=2)
+    assert len(forks) == 1 and reaped(forks[0])
+    assert folder_bytes(tmp_path / "forked") == folder_bytes(tmp_path / "serial")
+
+
 def test_unwritable_file_in_the_child_is_one_error_and_leaves_nothing(tmp_path, plan, forks, monkeypatch):
     no_other_thread()
     target = previous_output(tmp_path)
