@@ -394,13 +394,26 @@ def test_output_buffered_before_the_fork_is_printed_once(tmp_path):
     assert (tmp_path / "out" / "b.txt").read_text() == "b"
 
 
-def test_writing_processes_follow_jobs(monkeypatch):
+@pytest.mark.parametrize(("cores", "running", "writers"), [
+    (1, 1, 1),  # one core: the files in turn, as with --jobs 1
+    (2, 1, 2),  # the other core idle
+    (2, 2, 1),  # the other core busy: a second writer would only share this one's
+    (8, 3, 2),  # two halves: never more than two writers
+    (2, None, 2),  # no /proc: every usable core but this one's taken as idle
+])
+def test_writing_processes_follow_jobs_and_idle_cores(monkeypatch, cores, running, writers):
     import pgt.extract.pool
     from pgt.extract.pool import AUTO
     from pgt.pipeline import writing_processes
 
-    assert writing_processes(1) == 1 and writing_processes(3) == 3
-    monkeypatch.setattr(pgt.extract.pool, "usable_cores", lambda: 1)
-    assert writing_processes(AUTO) == 1  # one core: the files in turn, as with --jobs 1
-    monkeypatch.setattr(pgt.extract.pool, "usable_cores", lambda: 8)
-    assert writing_processes(AUTO) == 2  # two halves: never more than two writers
+    monkeypatch.setattr(pgt.extract.pool, "usable_cores", lambda: cores)
+    monkeypatch.setattr(pgt.extract.pool, "runnable_tasks", lambda: running)
+    assert writing_processes(AUTO) == writers
+    assert writing_processes(1) == 1 and writing_processes(3) == 3  # asked for: whatever the load
+
+
+def test_runnable_tasks_count_this_process():
+    from pgt.extract.pool import runnable_tasks
+
+    running = runnable_tasks()
+    assert running is None or running >= 1
