@@ -216,8 +216,8 @@ def convert_command(
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
                              help="Parallel workers for PDF pages, OCR and row pictures, and two processes writing "
-                                  "the files (0: one per core, at most 4, when a PDF has pages enough to share; "
-                                  "1: none)."),
+                                  "the files (0: one per core, at most 4, when a PDF has pages enough to share, "
+                                  "two writers when a core is idle; 1: none)."),
     csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
                                          help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) "
