@@ -215,8 +215,9 @@ def convert_command(
     output: Path = typer.Option(Path("output"), "--output", "-o", help="Output folder (replaced on success)."),
     password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
     jobs: int = typer.Option(0, "--jobs", "-j", min=0,
-                             help="Parallel workers for PDF pages, OCR and row pictures "
-                                  "(0: one per core, at most 4, when a PDF has pages enough to share; 1: none)."),
+                             help="Parallel workers for PDF pages, OCR and row pictures, and two processes writing "
+                                  "the files (0: one per core, at most 4, when a PDF has pages enough to share, "
+                                  "two writers when a core is idle; 1: none)."),
     csv_format: CsvFormat = typer.Option(CsvFormat.default, "--csv",
                                          help="default (UTF-8, comma) or excel (UTF-8 BOM, ';')."),
     strict: bool = typer.Option(False, "--strict", help=f"Fail (exit {ExitCode.INCOMPLETE_COVERAGE.value}) "
@@ -228,7 +229,8 @@ def convert_command(
     profile: Optional[Path] = typer.Option(None, "--profile", "-p", help="Plan profile (TOML) extending the default."),
     overrides: Optional[Path] = typer.Option(None, "--overrides", help=OVERRIDES_HELP),
 ) -> None:
-    from pgt.pipeline import convert, few_collections, start_row_images  # lazy: see the imports at the top
+    # lazy: see the imports at the top
+    from pgt.pipeline import convert, few_collections, start_row_images, writing_processes
     from pgt.write import write_outputs
     from pgt.write.report import report_chunks
     from pgt.settings.profile import load_profile
@@ -249,7 +251,8 @@ def convert_command(
                 extra_files = ({"report.html": lambda: report_chunks(result.plan, pictures.result() if pictures else {},
                                                                      overrides=overrides_read)}
                                if report else {})
-                write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files)
+                write_outputs(result.plan, output, csv_dialect=csv_format.value, extra_files=extra_files,
+                              processes=writing_processes(jobs))
         finally:
             if pictures is not None:
                 pictures.close()

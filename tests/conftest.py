@@ -6,7 +6,14 @@ from __future__ import annotations
 # as a package named after the checkout folder: a checkout in a folder named `docx` would
 # shadow python-docx (`import docx` finding the repository root). Importing python-docx
 # here, before pytest sets the root package up, keeps the real one in `sys.modules`.
-import docx  # noqa: F401
+import os
+
+# openpyxl (reading the workbooks back) imports numpy, whose OpenBLAS starts a thread of its
+# own: pgt then rightly refuses to fork a writer in this process (pgt.write.can_fork), and
+# the tests of writing on two processes would not fork. One BLAS thread: none started.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import docx  # noqa: E402,F401
 import pytest
 from helpers import DETAIL, RAW
 

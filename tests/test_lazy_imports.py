@@ -75,9 +75,17 @@ def test_text_exports_load_no_pdf_reader_module(tmp_path):
 
 
 def test_convert_loads_the_writers(tmp_path):
-    loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q")
+    loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q", "--jobs", "1")
     assert {"pgt.write.xlsx", "pgt.write.report", "xlsxwriter", "jinja2"} <= loaded
     assert "openpyxl" not in loaded and not loaded & {"pdfplumber", "camelot"}
+
+
+def test_convert_on_two_processes_leaves_the_workbook_writer_to_the_child(tmp_path):
+    """The table files are written by the forked process: it alone loads XlsxWriter."""
+    loaded = modules_loaded("convert", "raw", "-o", str(tmp_path / "out"), "-q", "--jobs", "2")
+    assert {"pgt.write.report", "jinja2"} <= loaded
+    assert not loaded & {"pgt.write.xlsx", "xlsxwriter", "openpyxl"}
+    assert (tmp_path / "out" / "actions.xlsx").read_bytes()[:2] == b"PK"
 
 
 def test_cli_loads_no_pydantic_plugin():

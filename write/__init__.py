@@ -2,20 +2,28 @@
 
 The folder is written next to its target under a temporary name and moved into place at
 the end, so a failed or interrupted run never leaves a half-written output folder, and an
-existing folder is replaced only on success. Same plan → same bytes.
+existing folder is replaced only on success; a forked process may write some of its files
+meanwhile (`write_folder`'s `in_child`). Same plan → same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
+import gc
 import io
 import json
 import math
 import os
+import pickle
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -260,9 +268,13 @@ def datapackage_text(dialect: CsvDialect = CsvDialect()) -> str:
     return json_text(datapackage(delimiter=dialect.delimiter, bom=dialect.bom))
 
 
-def write_folder(files: Mapping[str, Content | Callable[[], Content]], target: Path) -> None:
+def write_folder(files: Mapping[str, Content | Callable[[], Content]], target: Path, *,
+                 in_child: Collection[str] = ()) -> None:
     """Write `files` into `target` atomically: all of them, or none and `target` untouched.
-    A file given as a function is made when it is written, and let go once written."""
+    A file given as a function is made when it is written, and let go once written.
+    `in_child`: names of files a forked process writes into the same staging folder while
+    this one writes the others (`can_fork`: else they are all written here, in turn); the
+    child's failure is this call's, as if it had written them itself."""
     shown = Path(target)
     target = Path(os.path.abspath(shown))  # `.` and `..` have no name to stage beside
     parent = target.parent
@@ -273,21 +285,10 @@ def write_folder(files: Mapping[str, Content | Callable[[], Content]], target: P
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=parent))
     except OSError as error:
         raise OutputNotWritable(f"{target}: cannot write the output folder ({error.strerror})") from None
+    forked = sorted(set(files) & set(in_child)) if in_child and can_fork() else []
     try:
-        for name in sorted(files):
-            content = files[name]
-            if callable(content):
-                content = content()
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            elif isinstance(content, str):
-                path.write_bytes(content.encode("utf-8"))
-            else:  # text made piece by piece (the review page): written as it comes
-                with open(path, "w", encoding="utf-8", newline="") as handle:
-                    handle.writelines(content)
-            del content  # a large file's text goes before the next one is made
+        with _written_by_child(files, forked, staging):
+            _write_files(files, [name for name in sorted(files) if name not in forked], staging)
         os.chmod(staging, 0o755)
         _swap_into_place(staging, target)
     except OSError as error:
@@ -296,6 +297,134 @@ def write_folder(files: Mapping[str, Content | Callable[[], Content]], target: P
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_files(files: Mapping[str, Content | Callable[[], Content]], names: list[str], staging: Path) -> None:
+    for name in names:
+        content = files[name]
+        if callable(content):
+            content = content()
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_bytes(content.encode("utf-8"))
+        else:  # text made piece by piece (the review page): written as it comes
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.writelines(content)
+        del content  # a large file's text goes before the next one is made
+
+
+def can_fork() -> bool:
+    """Whether this process may fork a writer: `os.fork` exists and no other thread runs
+    (a thread holding a lock at the fork — a process pool's manager, a logging handler —
+    would leave it held for ever in the child). Threads started by C libraries are counted
+    too where /proc lists them."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc (macOS): Python's own threads are all that can be counted
+        return True
+
+
+@contextmanager
+def _written_by_child(files: Mapping[str, Content | Callable[[], Content]], names: list[str],
+                      staging: Path) -> Iterator[None]:
+    """`names` written into `staging` by a forked process while the block writes the others.
+    The child inherits the plan as it is (copy-on-write) and ends with `os._exit`: it never
+    returns into the caller's code, nor flushes its buffers. Its failure is raised here once
+    the block is done (its exception, or ChildProcessError when it was killed); the block's
+    own failure kills it first. Either way it is waited for: no process outlives the call."""
+    if not names:
+        yield
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()  # what is buffered is printed once, by this process
+    reading, writing = os.pipe()
+    # Ctrl-C between the fork and the child's `try` would raise in the caller's code there
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid: int | None = os.fork()
+        if pid == 0:
+            _child_writes(files, names, staging, writing, blocked)  # does not return
+    except OSError:  # no fork (no memory, too many processes): all written here
+        os.close(reading)
+        os.close(writing)
+        pid = None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    if pid is None:
+        yield
+        _write_files(files, names, staging)
+        return
+    os.close(writing)
+    try:
+        yield
+    except BaseException:
+        _reap(pid, reading, kill=True)
+        raise
+    failure = _reap(pid, reading, kill=False)
+    if failure is not None:
+        raise failure
+
+
+def _child_writes(files: Mapping[str, Content | Callable[[], Content]], names: list[str], staging: Path,
+                  writing: int, blocked: set[signal.Signals]) -> typing.NoReturn:
+    code = 1
+    try:
+        # what the child inherited is never scanned by its collector: a pass would write to
+        # every object's header, copying each page the parent still shares
+        gc.freeze()
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        _write_files(files, names, staging)
+        code = 0
+    except BaseException as error:  # noqa: BLE001 - every failure goes to the parent
+        report = _pickled(error)
+        while report:
+            report = report[os.write(writing, report):]
+    finally:
+        os._exit(code)
+
+
+def _pickled(error: BaseException) -> bytes:
+    """The child's exception as the parent can raise it again (OSError keeps its errno and
+    message); one that does not pickle both ways, as a RuntimeError naming it."""
+    try:
+        report = pickle.dumps(error)
+        pickle.loads(report)
+        return report
+    except Exception:  # noqa: BLE001
+        return pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+
+
+def _reap(pid: int, reading: int, *, kill: bool) -> BaseException | None:
+    """Wait for the child (killed first when `kill`); its failure, if it failed."""
+    report = b""
+    try:
+        if not kill:
+            with os.fdopen(reading, "rb", closefd=False) as pipe:
+                report = pipe.read()  # until the child's end closes: its exit
+    except BaseException:
+        kill = True
+        raise
+    finally:
+        if kill:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        os.close(reading)
+        _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if report:
+        with suppress(Exception):  # else cut short (killed while reporting): said by its exit
+            return pickle.loads(report)
+    if code < 0:
+        return ChildProcessError(errno.ECHILD, f"its second writing process was killed by {signal.Signals(-code).name}")
+    if code > 0:
+        return ChildProcessError(errno.ECHILD, f"its second writing process ended with exit code {code}")
+    return None
 
 
 def refuse_foreign_folder(target: Path, shown: Path | None = None) -> None:
@@ -355,11 +484,20 @@ def _swap_into_place(staging: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+# made from the same table rows (`SharedTables`), or describing them: written by one process
+TABLE_FILES = frozenset({*(f"{name}.csv" for name in TABLES), "actions.xlsx", "datapackage.json"})
+
+
 def write_outputs(plan: Plan, target: Path, *, csv_dialect: str = "default",
-                  extra_files: Mapping[str, Content | Callable[[], Content]] | None = None) -> list[str]:
+                  extra_files: Mapping[str, Content | Callable[[], Content]] | None = None,
+                  processes: int = 1) -> list[str]:
     """Write the whole output contract into `target`; return the file names written
-    (`extra_files`: contents, or functions making them, as `write_folder` takes)."""
+    (`extra_files`: contents, or functions making them, as `write_folder` takes).
+    `processes` 2 or more: the table files (CSV files, workbook, data package) are written by
+    a forked process while this one writes plan.json, its schema and the extra files — the
+    two halves take about the same time at any size of plan (`write_folder`'s `in_child`)."""
     files: dict[str, Content | Callable[[], Content]] = dict(output_makers(plan, CSV_DIALECTS[csv_dialect]))
     files.update(extra_files or {})
-    write_folder(files, target)
+    in_child = TABLE_FILES - set(extra_files or {}) if processes > 1 else frozenset()
+    write_folder(files, target, in_child=in_child)
     return sorted(files)
