@@ -6,10 +6,12 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import os
 import sys
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from enum import Enum
@@ -480,12 +482,42 @@ def main() -> None:  # pragma: no cover - console entry point
     gc.set_threshold(7_000, older, oldest)
     try:
         app()
+    except SystemExit as ending:
+        code = ending.code
+    else:  # pragma: no cover - typer's app ends with SystemExit
+        code = 0
     finally:
         # The process ends: what is alive now is frozen, so that the interpreter's passes of
         # the cycle collector at exit do not scan it all (40 ms after `pgt check raw/`, a
         # tenth of the run). pgt's files are closed by then; finalizers that must run at exit
         # (temporary files, atexit, weakref.finalize) do not wait for the collector.
         gc.freeze()
+    exit_now(code)
+
+
+def exit_now(code: object) -> None:
+    """End the process with `code` once what must run at exit has run — what CPython's own
+    exit runs first: the other threads joined and threading's exit functions (a process
+    pool's), then the atexit functions (weakref.finalize, temporary folders, logging's
+    flush), stdout / stderr flushed — without the interpreter's teardown, which frees every
+    object one by one (the plan, the modules: ~30 ms of `pgt convert raw/`, ~17 ms of `pgt
+    check raw/`, more for a large plan) for memory the system takes back at once. The plain
+    exit where that cannot be done the same way: a code that is not a number (Python prints
+    it), an interpreter without those two functions, or stdout / stderr refusing the flush (a
+    closed pipe: Python's own exit then reports it as usual)."""
+    join_threads = getattr(threading, "_shutdown", None)  # CPython's, as its exit calls them
+    run_atexit = getattr(atexit, "_run_exitfuncs", None)
+    if not (code is None or isinstance(code, int)) or join_threads is None or run_atexit is None:
+        sys.exit(code)
+    join_threads()
+    run_atexit()
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
