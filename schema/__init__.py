@@ -38,6 +38,7 @@ def plan_schema_text() -> str:
     holds the file equal to what the model generates, and regenerates it with the golden files."""
     return resources.files("pgt.schema").joinpath("data", SCHEMA_FILE).read_text(encoding="utf-8")
 
+
 __all__ = [
     "Action",
     "Anomaly",
