@@ -241,11 +241,11 @@ def convert_command(
     with reported_errors():
         with progress_bar(not quiet) as on_progress:
             result = convert(inputs or [], password=password, jobs=jobs, on_progress=on_progress,
-                             overrides=overrides, profile=load_profile(profile), strict=strict)
+                             overrides=overrides, profile=load_profile(profile), strict=strict, keep_rows=False)
         overrides_read = result.overrides.statuses(result.plan)  # listed on the page, to merge with its edits
         # cut in worker processes while the data files are written (with jobs > 1)
         pictures = start_row_images(result, password=password, jobs=jobs) if report and images else None
-        result.documents.clear()  # the documents' rows are in the plan now: not held while writing
+        result.documents.clear()  # (their rows were let go once the plan was built: keep_rows=False)
         try:
             # the plan was built with the collector paused; pictures cut here leave cycles
             with few_collections(collect_first=bool(pictures and pictures.left_cycles)):

@@ -16,9 +16,10 @@ an installed pgt has them (the children run without PYTHONDONTWRITEBYTECODE).
 
 | input | pgt | reference |
 | --- | --- | --- |
-| text (`raw/`) | `pgt convert raw/ -o …` | the naive floor: a stdlib script splitting the same files into cells and writing them as CSV and JSON |
+| text (`raw/`) | `pgt convert raw/ -o …` | the naive floor: a naive stdlib converter of the same files (headings by regex, an action per numbered cell, fields by the header's columns; actions.csv and plan.json) |
 | text (`raw/`) | `pgt check raw/` | the same naive floor |
 | — | `pgt --help` | `python -c pass` (the interpreter starting) |
+| — | the chosen libraries imported (typer, pydantic and one model, rapidfuzz): pgt's start before its own code | the naive floor |
 | DOCX (the detail document as a Word file) | `pgt convert` | bare python-docx: every table cell's text |
 | born-digital PDF (the detail document, ruled tables) | `pgt convert` | bare pdfplumber `extract_tables` on every page |
 | scanned pages (300 dpi, first N pages) | `pgt convert` (OCR) | OCRmyPDF (`-l fra`, text layer only), when installed |
@@ -52,22 +53,73 @@ PYTHON = sys.executable
 PGT = [PYTHON, "-m", "pgt.cli"]
 SCALES = (1, 2, 5, 10)
 
+# The naive floor: a naive stdlib converter of the text exports (as issue 15 measures pgt
+# against): headings by regex, an action per numbered first cell, its fields by the header's
+# columns, actions.csv and plan.json — no fuzzy matching, no realigning, no checks.
 NAIVE_FLOOR = r"""
-import csv, json, sys
+import csv, json, re, sys
 from pathlib import Path
 source, target = Path(sys.argv[1]), Path(sys.argv[2])
 target.mkdir(parents=True, exist_ok=True)
-rows = []
+MARKUP = re.compile(r"</?p>|\*\*")
+THEMATIQUE = re.compile(r"^THEMATIQUE\s+(.+)$", re.I)
+AXE = re.compile(r"^AXE\s+STRAT[EÉ]GIQUE\s+([IVX\d]+)\b", re.I)
+OI = re.compile(r"^OBJECTIF\s+INTERM[EÉ]DIAIRE\s+(\d+)", re.I)
+ACTION = re.compile(r"^(\d+)\s*[.)-]\s*(.+)$", re.S)
+FICHE = re.compile(r"^Fiche\s+(\d+)\s*:\s*(.+)$", re.I | re.S)
+plan, actions, fiches = [], [], []
+thematique = axe = oi = action = None
+columns: list[str] = []
 for path in sorted(source.glob("*.txt")):
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        cells = [cell.strip() for cell in line.split("\t")]
-        if any(cells):
-            rows.append({"document": path.name, "line": number, "cells": cells})
-with open(target / "cells.csv", "w", newline="", encoding="utf-8") as handle:
-    writer = csv.writer(handle)
-    for row in rows:
-        writer.writerow([row["document"], row["line"], *row["cells"]])
-(target / "cells.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        cells = [MARKUP.sub("", cell).strip() for cell in line.split("\t")]
+        filled = [c for c in cells if c]
+        if not filled:
+            continue
+        for cell in filled:
+            if found := FICHE.match(cell):
+                fiches.append({"numero": int(found[1]), "titre": found[2], "document": path.name, "line": number})
+        if len(filled) == 1 and cells[0]:
+            text = filled[0]
+            if found := THEMATIQUE.match(text):
+                thematique = {"titre": found[1], "axes": []}; plan.append(thematique); axe = oi = action = None
+            elif thematique and (found := AXE.match(text)):
+                axe = {"numero": found[1], "objectifs": [], "actions": []}; thematique["axes"].append(axe); oi = action = None
+            elif axe and (found := OI.match(text)):
+                oi = {"numero": int(found[1]), "actions": []}; axe["objectifs"].append(oi); action = None
+            continue
+        if cells[0].upper() in ("ACTIONS", "ACTION", "FICHES ACTIONS"):
+            columns = [c.lower() for c in cells]
+            continue
+        if axe and (found := ACTION.match(cells[0])):
+            action = {"thematique": thematique["titre"], "axe": axe["numero"], "oi": oi and oi["numero"],
+                      "numero": int(found[1]), "titre": found[2], "document": path.name, "line": number}
+            for name, value in zip(columns[1:], cells[1:]):
+                if value:
+                    action[name] = value
+            (oi or axe)["actions"].append(action); actions.append(action)
+        elif action:
+            for name, value in zip(columns[1:], cells[1:]):
+                if value:
+                    action[name] = f"{action[name]}\n{value}" if name in action else value
+names = list(dict.fromkeys(k for a in actions for k in a))
+with open(target / "actions.csv", "w", newline="", encoding="utf-8") as handle:
+    writer = csv.DictWriter(handle, names)
+    writer.writeheader()
+    writer.writerows(actions)
+(target / "plan.json").write_text(json.dumps({"thematiques": plan, "fiches": fiches}, ensure_ascii=False, indent=2),
+                                  encoding="utf-8")
+print(len(actions), len(fiches), len(plan))
+"""
+
+# The libraries pgt is built on, imported with one pydantic model made and used: what any
+# command pays before pgt's own code runs.
+CHOSEN_LIBRARIES = r"""
+import rapidfuzz.fuzz, typer
+from pydantic import BaseModel
+class Model(BaseModel):
+    field: int = 0
+Model(field=1)
 """
 
 BARE_DOCX = r"""
@@ -240,6 +292,9 @@ def main() -> None:
                     [*PGT, "check", "raw", "-q"], [*naive, "raw", str(folder / "naive")], ROOT, repeat, warmup)
             measure(rows, ("—", "`pgt --help`", "`python -c pass`"),
                     [*PGT, "--help"], [PYTHON, "-c", "pass"], ROOT, repeat, warmup)
+            measure(rows, ("—", "the chosen libraries imported (typer, pydantic and one model, rapidfuzz)",
+                           "naive floor on raw/"),
+                    [PYTHON, "-c", CHOSEN_LIBRARIES], [*naive, "raw", str(folder / "naive")], ROOT, repeat, warmup)
         if "docx" in wanted:
             docx = folder / "fiches-actions.docx"
             measure(rows, ("DOCX (detail document)", "`pgt convert`", "bare python-docx"),

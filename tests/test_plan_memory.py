@@ -11,7 +11,8 @@ import pytest
 from helpers import RAW
 
 from pgt.extract.text import clean_cell, rows_from_text
-from pgt.pipeline import _normalized_draft, expand_inputs, read_all
+from pgt.check import run_check
+from pgt.pipeline import _normalized_draft, convert, expand_inputs, read_all
 from pgt.schema import Correction, Plan
 from pgt.settings.profile import default_profile
 from pgt.settings.text import search_key, strip_accents, unaccented
@@ -174,3 +175,19 @@ def test_validated_field_assigned_on_a_shared_fields_set_gets_a_set_of_its_own()
     assert second.model_fields_set == {"kept"} and type(second.__pydantic_fields_set__) is FieldNames
     with pytest.raises(ValueError):
         first.later = "not a number"
+
+
+def test_rows_released_once_built_give_the_same_plan_and_keep_the_documents_facts(raw_plan: Plan) -> None:
+    # `pgt convert` and `pgt check` let the documents' rows go once the plan is built
+    # (keep_rows=False / release_rows=True): the same plan, the documents' paths and counts kept
+    kept = convert([RAW])
+    released = convert([RAW], keep_rows=False)
+    assert all(d.rows for d in kept.documents)
+    assert [d.rows for d in released.documents] == [[], []]
+    assert [(d.path, d.format, d.lines, d.sha256) for d in released.documents] == \
+        [(d.path, d.format, d.lines, d.sha256) for d in kept.documents]
+    assert released.plan.model_dump_json() == kept.plan.model_dump_json() == raw_plan.model_dump_json()
+    assert len(released.plan.all_actions()) == 206 and released.plan.coverage == kept.plan.coverage
+    report = run_check([RAW])  # (its documents' rows let go once built)
+    assert report.passed and sum(report.figures["actions"].values()) == 206
+    assert report.figures["coverage"] == round(kept.plan.coverage, 4)
