@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
+from types import ModuleType
 from xml.etree import ElementTree
 
 from pgt.errors import UnreadableInput
@@ -129,10 +131,27 @@ def read_spreadsheet(path: Path, fmt: str) -> ExtractedDocument:
 
 
 # ---- xlsx / xlsm ---------------------------------------------------------------------------
-def _xlsx_sheets(path: Path, notes: list[str]) -> list[Sheet]:
-
+def _openpyxl() -> ModuleType:
+    """openpyxl, imported (on first use: a text or PDF run never loads it) without numpy when
+    numpy is not loaded yet. openpyxl imports numpy only to count numpy's number types among
+    the values it could write (`openpyxl.compat.numbers`, numpy optional), which reading a
+    workbook never meets; numpy's import is ~45 ms, and its OpenBLAS threads ~0.09 s of CPU
+    (they spin at start and end) and keep the process from forking its second writer
+    (`pgt.write.can_fork`). A module set to None in `sys.modules` is one that cannot be
+    imported (the import system's own rule); the entry is removed at once, so a later
+    `import numpy` (camelot's, for a PDF of the same run) loads it as usual."""
+    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+        sys.modules["numpy"] = None  # type: ignore[assignment]
+        try:
+            import openpyxl
+        finally:
+            del sys.modules["numpy"]
     import openpyxl
+    return openpyxl
 
+
+def _xlsx_sheets(path: Path, notes: list[str]) -> list[Sheet]:
+    openpyxl = _openpyxl()
     try:
         with warnings.catch_warnings():  # "Data Validation extension is not supported": not our concern
             warnings.simplefilter("ignore")
@@ -169,9 +188,7 @@ def _has_formulas(path: Path) -> bool:
 def _uncached_formulas(path: Path) -> dict[str, dict[tuple[int, int], str]]:
     """Formulas whose result the file does not hold (written by a program, never calculated):
     without them the cell would read as empty, and be lost silently."""
-
-    import openpyxl
-
+    openpyxl = _openpyxl()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         book = openpyxl.load_workbook(path, data_only=False)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from sheet_fixtures import plan_spec, workbook_with_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -143,3 +146,35 @@ def test_every_dataclass_has_a_docstring():
                     "dataclass" in ast.unparse(d) for d in node.decorator_list) and ast.get_docstring(node) is None:
                 undocumented.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert undocumented == []
+
+
+NUMPY_PROBE = """
+import json, os, sys
+from pathlib import Path
+from pgt.extract import read_document
+from pgt.write import can_fork
+document = read_document(Path(sys.argv[1]))
+loaded = "numpy" in sys.modules
+threads = len(os.listdir("/proc/self/task"))
+fork = can_fork()
+import numpy  # loaded as usual afterwards (camelot's, for a PDF of the same run)
+print(json.dumps({"rows": len(document.rows), "numpy": loaded, "threads": threads, "can_fork": fork,
+                  "numpy_after": numpy.__name__, "openpyxl": "openpyxl" in sys.modules}))
+"""
+
+
+def test_workbook_reader_loads_openpyxl_without_numpy_and_can_fork(tmp_path):
+    """openpyxl imports numpy only for the number types it might write: reading a workbook
+    loads neither numpy (~45 ms) nor its OpenBLAS threads (~0.09 s of CPU; they would keep
+    `pgt convert` from writing on two processes)."""
+    spec = plan_spec(1, n_actions=12)
+    workbook = workbook_with_columns(spec, tmp_path / "plan.xlsx")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}  # (the suite's conftest sets it)
+    done = subprocess.run([sys.executable, "-c", NUMPY_PROBE, str(workbook)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["openpyxl"] and found["rows"] >= 13  # a header row and the 12 actions at least
+    assert found["numpy"] is False and found["numpy_after"] == "numpy"
+    if Path("/proc/self/task").exists():
+        assert found["threads"] == 1 and found["can_fork"] is True
