@@ -21,6 +21,7 @@ an installed pgt has them (the children run without PYTHONDONTWRITEBYTECODE).
 | — | `pgt --help` | `python -c pass` (the interpreter starting) |
 | — | the chosen libraries imported (typer, pydantic and one model, rapidfuzz): pgt's start before its own code | the naive floor |
 | DOCX (the detail document as a Word file) | `pgt convert` | bare python-docx: every table cell's text |
+| workbook (`.xlsx`, 200 actions one row each, tests/sheet_fixtures.py) | `pgt convert` | bare openpyxl: `load_workbook` and every cell's value |
 | born-digital PDF (the detail document, ruled tables) | `pgt convert` | bare pdfplumber `extract_tables` on every page |
 | scanned pages (300 dpi, first N pages) | `pgt convert` (OCR) | OCRmyPDF (`-l fra`, text layer only), when installed |
 | synthetic plans 1×, 2×, 5×, 10× `raw/` | `pgt convert` | the naive floor on the same files |
@@ -129,6 +130,12 @@ cells = [cell.text for table in document.tables for row in table.rows for cell i
 print(len(cells))
 """
 
+BARE_OPENPYXL = r"""
+import sys, openpyxl
+book = openpyxl.load_workbook(sys.argv[1], data_only=True)
+print(sum(1 for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None))
+"""
+
 BARE_PDFPLUMBER = r"""
 import sys, pdfplumber
 tables = 0
@@ -148,12 +155,14 @@ sys.path[:0] = [str(root / "tests"), str(root / "scripts")]
 from bench_stress import scaled_plan
 from docx_fixtures import render_docx
 from pdf_fixtures import render_rows_pdf, scanned_copy
+from sheet_fixtures import plan_spec, workbook_with_columns
 from pgt.extract import read_document
 for factor in factors:
     scaled_plan(factor, folder / f"plan-{factor}x")
 rows = read_document(root / "raw" / "pgt-fiches-actions.txt").rows
 render_docx(rows, folder / "fiches-actions.docx")
 born = render_rows_pdf(rows, folder / "fiches-actions.pdf")
+workbook_with_columns(plan_spec(15, n_actions=200), folder / "plan.xlsx")
 scanned_copy(born, folder / "fiches-actions-scan.pdf", list(range(1, scan_pages + 1)))
 """
 
@@ -270,10 +279,10 @@ def main() -> None:
     parser.add_argument("--scan-pages", type=int, default=2, help="scanned pages to OCR (default 2)")
     parser.add_argument("--scales", type=int, nargs="+", default=list(SCALES),
                         help=f"synthetic plan sizes, × raw/ (default {' '.join(map(str, SCALES))})")
-    parser.add_argument("--only", choices=["text", "docx", "pdf", "scan", "scale"], action="append",
+    parser.add_argument("--only", choices=["text", "docx", "xlsx", "pdf", "scan", "scale"], action="append",
                         help="measure only these rows (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["text", "docx", "pdf", "scan", "scale"])
+    wanted = set(args.only or ["text", "docx", "xlsx", "pdf", "scan", "scale"])
     repeat, warmup = args.repeat, args.warmup
     rows: list[Row] = []
     load_before = os.getloadavg()[0]
@@ -299,6 +308,11 @@ def main() -> None:
             docx = folder / "fiches-actions.docx"
             measure(rows, ("DOCX (detail document)", "`pgt convert`", "bare python-docx"),
                     [*PGT, "convert", str(docx), "-o", str(out), "-q"], [PYTHON, "-c", BARE_DOCX, str(docx)],
+                    ROOT, repeat, warmup)
+        if "xlsx" in wanted:
+            workbook = folder / "plan.xlsx"
+            measure(rows, ("workbook (200 actions, one row each)", "`pgt convert`", "bare openpyxl `load_workbook`"),
+                    [*PGT, "convert", str(workbook), "-o", str(out), "-q"], [PYTHON, "-c", BARE_OPENPYXL, str(workbook)],
                     ROOT, repeat, warmup)
         if "pdf" in wanted:
             pdf = folder / "fiches-actions.pdf"
