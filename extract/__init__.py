@@ -100,7 +100,7 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     and the other documents are tasks of one process pool (`pool.run_tasks`: scanned pages
     first); each PDF is surveyed here first, in order, so a bad file fails before any work.
     `jobs` = `pool.AUTO`: one worker per core when the PDFs have pages enough to share
-    (`PAGES_PER_WORKER` each), else one.
+    (`PAGES_PER_WORKER` each, a scanned page counting for as many: `pdf.pool_work`), else one.
     `pdf`: the PDF reader's settings (the profile's `[pdf]` section, as `PdfSettings` keywords)."""
     paths = [Path(p) for p in paths]
     if jobs == 1 or not paths:
@@ -110,13 +110,13 @@ def read_documents(paths: list[Path], *, password: str | None = None, jobs: int 
     pdf_jobs: dict[int, PdfJob] = {}
     if "pdf" in formats:
         prepare_pdf = _reader(paths[formats.index("pdf")], "pdf", "prepare_pdf", "PDF")  # first: its clear error
-        from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, read_pages
+        from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, finish_pdf, pool_work, read_pages
         from pgt.extract.pdf_tables import PdfSettings
         settings = PdfSettings(**pdf) if pdf is not None else None
         pdf_jobs = {i: prepare_pdf(p, password, settings) for i, (p, f) in enumerate(zip(paths, formats)) if f == "pdf"}
     pages = sum(len(job.surveys) for job in pdf_jobs.values())
     if jobs == AUTO:  # no PDF: no page to share out, one worker (as `auto_jobs` says of no work)
-        jobs = auto_jobs(pages, PAGES_PER_WORKER) if pdf_jobs else 1
+        jobs = auto_jobs(pool_work(pdf_jobs.values()), PAGES_PER_WORKER) if pdf_jobs else 1
     if jobs == 1 or (len(paths) == 1 and pages <= 1):  # the PDFs surveyed are read as they are
         return [finish_pdf(pdf_jobs[i], read_pages(pdf_jobs[i], 1, on_progress)) if i in pdf_jobs
                 else read_document(p, password=password, on_progress=on_progress, pdf=pdf)

@@ -20,8 +20,8 @@ import pgt.extract.pdf as pdf_reader
 import pgt.extract.pool as pool
 from pgt.cli import app
 from pgt.extract import read_document, read_documents
-from pgt.extract.pdf import chunk_size, prepare_pdf
-from pgt.extract.pool import submission_order
+from pgt.extract.pdf import PAGES_PER_WORKER, chunk_size, pool_work, prepare_pdf
+from pgt.extract.pool import auto_jobs, submission_order
 
 SCANNED_PAGE = 2
 
@@ -173,3 +173,23 @@ def test_regression_tesseract_table_finding_off_reads_the_same_words(two_pdfs):
 
     same = sum((Counter(words(off)) & Counter(words(on))).values())
     assert len(words(off)) > 100 and same >= 0.97 * len(words(on))
+
+
+def test_auto_jobs_counts_a_scanned_page_for_a_worker(two_pdfs, monkeypatch):
+    """Regression (issue 15, sixth pass): `--jobs 0` weighed a scanned page as a born-digital
+    one, so a scan of 2–7 pages was read by one process (2 pages: 2.99 s, against 2.06 s on
+    two). Its OCR takes a second or more: one scanned page is a worker's worth of work."""
+    summary, detail = (prepare_pdf(p) for p in two_pdfs)
+    assert detail.scanned == {SCANNED_PAGE} and not summary.scanned
+    born = len(summary.surveys) + len(detail.surveys) - 1
+    assert pool_work([summary, detail]) == born + PAGES_PER_WORKER
+    assert pool_work([summary]) == len(summary.surveys) < 2 * PAGES_PER_WORKER  # born-digital pages: as before
+    assert auto_jobs(pool_work([summary]), PAGES_PER_WORKER, cores=2) == 1
+    assert auto_jobs(pool_work([summary, detail]), PAGES_PER_WORKER, cores=2) == 2
+    started: list[int] = []
+    run_tasks = pool.run_tasks
+    monkeypatch.setattr(pool, "run_tasks", lambda tasks, jobs, *a: started.append(jobs) or run_tasks(tasks, jobs, *a))
+    monkeypatch.setattr(pool, "usable_cores", lambda: 2)
+    documents = read_documents(two_pdfs, jobs=0)
+    assert started == [2]
+    assert [r.cells for r in documents[1].rows] == [r.cells for r in read_documents([two_pdfs[1]], jobs=1)[0].rows]
