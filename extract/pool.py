@@ -15,11 +15,13 @@ traceback.
 from __future__ import annotations
 
 import concurrent.futures
+import math
 import os
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pgt.errors import UnreadableInput
@@ -31,11 +33,68 @@ AUTO = 0  # `--jobs 0`, the CLI's default: `auto_jobs` decides
 
 
 def usable_cores() -> int:
-    """The cores this process may run on (a container's or `taskset`'s limit, not the machine's)."""
+    """The cores this process may run on: `taskset`'s or a container's set of cores, and a
+    container's CPU quota (`docker --cpus 1.5`, a Kubernetes limit: `cpu_quota`, rounded up)
+    — not the machine's, which a container sees all of."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = cpu_quota()
+    return cores if quota is None else max(1, min(cores, math.ceil(quota)))
+
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+def cpu_quota(root: Path = CGROUP_ROOT, membership: Path = Path("/proc/self/cgroup")) -> float | None:
+    """The CPU time this process's control group may take, in cores (1.5: one and a half
+    core's worth per period), or None when unlimited or unknown. cgroup v2's `cpu.max`
+    (`150000 100000`, `max 100000`), else v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us`
+    (-1: unlimited); looked up at the group's path under `root`, then at `root` itself (a
+    container's own group is the root of its view)."""
+    try:
+        lines = membership.read_text(encoding="ascii").splitlines()
+    except OSError:
+        lines = []
+    v2_path = next((line.split(":", 2)[2] for line in lines if line.startswith("0::")), None)
+    v1_path = next((line.split(":", 2)[2] for line in lines
+                    if len(line.split(":", 2)) == 3 and "cpu" in line.split(":", 2)[1].split(",")), None)
+    for folder in _groups(root, v2_path):
+        quota = _read_quota(folder / "cpu.max")
+        if quota is not _UNKNOWN:
+            return quota
+    for controller in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
+        for folder in _groups(root / controller, v1_path):
+            quota = _read_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
+            if quota is not _UNKNOWN:
+                return quota
+    return None
+
+
+_UNKNOWN = object()  # no such file: look further
+
+
+def _groups(root: Path, path: str | None) -> list[Path]:
+    own = root / path.lstrip("/") if path and path != "/" else None
+    return [folder for folder in (own, root) if folder is not None]
+
+
+def _read_quota(quota_file: Path, period_file: Path | None = None) -> float | None | object:
+    try:
+        if period_file is None:  # v2: "<quota> <period>" in one file
+            quota, period = quota_file.read_text(encoding="ascii").split()[:2]
+        else:
+            quota, period = (quota_file.read_text(encoding="ascii").strip(),
+                             period_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return _UNKNOWN
+    if quota == "max" or quota.startswith("-"):
+        return None
+    try:
+        return int(quota) / int(period) if int(period) > 0 else None
+    except ValueError:
+        return _UNKNOWN
 
 
 def runnable_tasks() -> int | None:

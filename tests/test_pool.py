@@ -193,3 +193,40 @@ def test_auto_jobs_counts_a_scanned_page_for_a_worker(two_pdfs, monkeypatch):
     documents = read_documents(two_pdfs, jobs=0)
     assert started == [2]
     assert [r.cells for r in documents[1].rows] == [r.cells for r in read_documents([two_pdfs[1]], jobs=1)[0].rows]
+
+
+def _cgroup(tmp_path: Path, membership: str, files: dict[str, str]) -> tuple[Path, Path]:
+    root = tmp_path / "cgroup"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="ascii")
+    (tmp_path / "membership").write_text(membership, encoding="ascii")
+    return root, tmp_path / "membership"
+
+
+@pytest.mark.parametrize(("membership", "files", "quota"), [
+    ("0::/\n", {"cpu.max": "150000 100000\n"}, 1.5),  # cgroup v2, a container's own view (docker --cpus 1.5)
+    ("0::/\n", {"cpu.max": "max 100000\n"}, None),  # v2, unlimited
+    ("0::/kubepods/pod1/c1\n", {"kubepods/pod1/c1/cpu.max": "50000 100000\n"}, 0.5),  # v2, the group's path
+    ("0::/user.slice\n", {}, None),  # v2 without the cpu controller: unknown, unlimited
+    ("3:cpu,cpuacct:/docker/abc\n0::/\n", {"cpu,cpuacct/cpu.cfs_quota_us": "200000\n",
+                                           "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 2.0),  # v1, mounted as own
+    ("1:cpu:/\n0::/\n", {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1 unlimited
+])
+def test_cpu_quota_reads_cgroup_v2_and_v1(tmp_path, membership, files, quota):
+    root, member = _cgroup(tmp_path, membership, files)
+    assert pool.cpu_quota(root, member) == quota
+
+
+def test_usable_cores_follow_a_containers_cpu_quota(monkeypatch):
+    """A container limited to 1.5 cores sees the machine's 8: `--jobs 0` takes 2 workers, not 8
+    (a quota below one core still gets one)."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(pool, "cpu_quota", lambda: 1.5)
+    assert pool.usable_cores() == 2
+    monkeypatch.setattr(pool, "cpu_quota", lambda: 0.25)
+    assert pool.usable_cores() == 1
+    monkeypatch.setattr(pool, "cpu_quota", lambda: None)
+    assert pool.usable_cores() == 8
+    monkeypatch.setattr(pool, "cpu_quota", lambda: 16.0)  # more quota than cores: the cores
+    assert pool.usable_cores() == 8
