@@ -3,12 +3,15 @@ the CLI wiring — and, in Debian's headless Chromium, the tree and the search f
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import html
 import json
 import os
 import re
 import shutil
 import subprocess
+import weakref
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from pgt.cli import app
 from pgt.pipeline import convert
 from pgt.schema import Anomaly, Correction, Plan
 from pgt.settings.text import search_key
-from pgt.write.report import build_report, render_report, roman
+from pgt.write.report import TEMPLATE, _environment, build_report, editing_data, render_report, roman
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path(os.environ.get("PGT_CHROMIUM", "/usr/bin/chromium"))
@@ -338,3 +341,31 @@ def test_action_entries_are_what_the_macros_wrote(raw_plan):
     for value in ["a<b>&'\"", "", 12, None, 1.5, Markup("<i>safe</i>"), "l’été &amp; <€>"]:
         assert _e(value) == str(escape(value))
         assert isinstance(value, Markup) or _replaced(str(value)) == str(escape(value))  # without markupsafe's C
+
+
+def test_views_made_on_use_give_the_page_of_views_made_at_once(raw_plan):
+    """The thématiques' and unmatched actions' views are made as the page goes through them
+    (`MadeOnUse`: a large plan's views are never all held): the page is the one that views
+    made at once give, and a thématique's views are let go once it is written."""
+    lazy = build_report(raw_plan)
+    eager = dataclasses.replace(lazy, thematiques=list(lazy.thematiques), unmatched_actions=list(lazy.unmatched_actions))
+    page = "".join(_environment().get_template(TEMPLATE).generate(report=eager, plan=raw_plan, editing=editing_data([])))
+    assert page == render_report(raw_plan)
+    codes = [t.code for t in raw_plan.thematiques]
+    assert len(lazy.thematiques) == len(codes) == 5 and bool(lazy.thematiques)
+    assert [v.thematique.code for v in lazy.thematiques] == codes
+    assert lazy.thematiques[1].thematique is raw_plan.thematiques[1] and lazy.thematiques[-1].thematique.code == codes[-1]
+    assert [v.thematique.code for v in lazy.thematiques[1:3]] == codes[1:3]
+    with pytest.raises(IndexError):
+        lazy.thematiques[len(codes)]
+    first, again = lazy.thematiques[0], lazy.thematiques[0]
+    assert first is not again and first == again  # made anew each time, the same
+    views = iter(lazy.thematiques)
+    gone = weakref.ref(next(views))
+    next(views)
+    gc.collect()
+    assert gone() is None  # the first thématique's views, once gone through, are not held
+    unmatched = list(lazy.unmatched_actions)
+    assert len(lazy.unmatched_actions) == len(unmatched) == 12
+    assert {v.action.id for v in unmatched} == {v.action.id for v in eager.unmatched_actions}
+    assert not build_report(raw_plan.model_copy(update={"thematiques": []})).thematiques

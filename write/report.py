@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from itertools import islice
+from typing import Protocol, TypeVar, overload
 
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -68,6 +69,7 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
 # The page's script folds a query as `search_key` folds the actions' text: the same ligatures.
 SEARCH_LIGATURES = json.dumps({chr(code): text for code, text in LIGATURES.items()}, ensure_ascii=False)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+T = TypeVar("T")
 def plural(count: int, word: str) -> str:
     """"1 action", "2 actions" (the page's nouns all take an s)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -257,9 +259,9 @@ class Report:
     plan: Plan
     documents: list[DocumentView]
     counts: list[CountRow]
-    thematiques: list[ThematiqueView]
+    thematiques: Sequence[ThematiqueView]  # made as they are gone through (MadeOnUse)
     crosswalk: list[CrosswalkRow]
-    unmatched_actions: list[ActionView]
+    unmatched_actions: Sequence[ActionView]
     header_corrections: list[Correction]
     other_corrections: list[Correction]
     unplaced_anomalies: list[Anomaly]
@@ -490,53 +492,112 @@ def _counts(plan: Plan, index: _Index) -> list[CountRow]:
     return rows
 
 
+class MadeOnUse(Sequence[T]):
+    """Views made each time they are gone through, never all held: the review page of a large
+    plan walks the tree once, and its views (some 10 MiB for 2,000 actions) live only for the
+    thématique being written. A count known beforehand answers `len` and `bool`; an item by
+    its index is made alone."""
+
+    def __init__(self, make: Callable[[], Iterator[T]], count: int) -> None:
+        self._make, self._count = make, count
+
+    def __iter__(self) -> Iterator[T]:
+        return self._make()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice) or index < 0:
+            return list(self)[index]
+        if index >= self._count:
+            raise IndexError(index)
+        return next(islice(self, index, None))
+
+
+def _tree_actions(thematique: Thematique) -> Iterator[tuple[Action, bool]]:
+    """The thématique's actions in the page's order, each with whether its pictures are shown
+    (an action placed under no axe is shown without)."""
+    for axe in thematique.axes:
+        for oi in axe.objectifs_intermediaires:
+            yield from ((a, True) for a in oi.actions)
+        yield from ((a, True) for a in axe.actions)
+    yield from ((a, False) for a in thematique.actions)
+
+
+def _thematique_view(thematique: Thematique, index: _Index, fiche_of: Mapping[str, Fiche],
+                     images: Mapping[str, list[str]] | None, kept: dict[str, ActionView | None]) -> ThematiqueView:
+    """`kept`: the unmatched actions' ids, their views stored as they are made (the crosswalk
+    section lists them after the tree: not made twice)."""
+    def views(actions: list[Action], with_images: bool = True) -> list[ActionView]:
+        made = [_action_view(a, index, fiche_of.get(a.id), images if with_images else None) for a in actions]
+        kept.update((v.action.id, v) for v in made if v.action.id in kept)
+        return made
+
+    axes: list[AxeView] = []
+    for axe in thematique.axes:
+        ois: list[OIView] = []
+        for oi in axe.objectifs_intermediaires:
+            node_id = oi_id(thematique, axe, oi)
+            ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views(oi.actions), index, node_id),
+                              index.marks(node_id)))
+        if axe.actions:  # parentalité: the actions sit on the axe, under no OI
+            ois.append(OIView(None, "", _groups(None, views(axe.actions), index)))
+        axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
+    if thematique.actions:  # a plan without axes: the actions sit on the thématique
+        axes.append(AxeView(None, "Sans axe", [OIView(None, "", _groups(None, views(thematique.actions, False),
+                                                                        index))]))
+    return ThematiqueView(thematique, axes)
+
+
 def build_report(plan: Plan, images: Mapping[str, list[str]] | None = None) -> Report:
     """Everything the template shows, in the plan's own order; `images`: action id → the
-    pictures of its source row (`pipeline.source_row_images`), shown beside its cells."""
+    pictures of its source row (`pipeline.source_row_images`), shown beside its cells. The
+    thématiques' views and the unmatched actions' are made as the page goes through them
+    (`MadeOnUse`); the counts above them are the plan's own."""
     index = _Index(plan)
     crosswalk, fiche_of = _crosswalk(plan, index)
-    thematiques: list[ThematiqueView] = []
-    all_views: list[ActionView] = []
-    for thematique in plan.thematiques:
-        axes: list[AxeView] = []
-        for axe in thematique.axes:
-            ois: list[OIView] = []
-            for oi in axe.objectifs_intermediaires:
-                views = [_action_view(a, index, fiche_of.get(a.id), images) for a in oi.actions]
-                all_views += views
-                node_id = oi_id(thematique, axe, oi)
-                ois.append(OIView(oi, f"OI {oi.numero}", _groups(oi, views, index, node_id), index.marks(node_id)))
-            if axe.actions:  # parentalité: the actions sit on the axe, under no OI
-                views = [_action_view(a, index, fiche_of.get(a.id), images) for a in axe.actions]
-                all_views += views
-                ois.append(OIView(None, "", _groups(None, views, index)))
-            axes.append(AxeView(axe, f"Axe {roman(axe.numero)}", ois, index.marks(axe_id(thematique, axe))))
-        if thematique.actions:  # a plan without axes: the actions sit on the thématique
-            views = [_action_view(a, index, fiche_of.get(a.id)) for a in thematique.actions]
-            all_views += views
-            axes.append(AxeView(None, "Sans axe", [OIView(None, "", _groups(None, views, index))]))
-        thematiques.append(ThematiqueView(thematique, axes))
+    actions = [pair for thematique in plan.thematiques for pair in _tree_actions(thematique)]
+    unmatched = [(a, with_images) for a, with_images in actions if a.id not in fiche_of] if plan.fiches else []
+    kept: dict[str, ActionView | None] = {a.id: None for a, _ in unmatched}
+    thematiques = MadeOnUse(lambda: (_thematique_view(t, index, fiche_of, images, kept) for t in plan.thematiques),
+                            len(plan.thematiques))
+
+    def unmatched_views() -> Iterator[ActionView]:
+        for action, with_images in unmatched:
+            view = kept.get(action.id)
+            yield view if view is not None else _action_view(action, index, None, images if with_images else None)
+
+    unmatched_actions = MadeOnUse(unmatched_views, len(unmatched))
     documents = [
         DocumentView(d, f"{d.pages} pages" if d.pages else f"{d.lines} lines" if d.lines else "", d.coverage)
         for d in plan.documents
     ]
-    years = sorted({int(y) for v in all_views for y in v.years.split()})
     return Report(
         plan=plan,
         documents=documents,
         counts=_counts(plan, index),
         thematiques=thematiques,
         crosswalk=crosswalk,
-        unmatched_actions=[v for v in all_views if v.action.id not in fiche_of] if plan.fiches else [],
+        unmatched_actions=unmatched_actions,
         header_corrections=index.header_corrections,
         other_corrections=index.other_corrections,
         unplaced_anomalies=index.unplaced_anomalies,
         severities={s: sum(1 for a in plan.anomalies if a.severity == s) for s in ("error", "warning", "info")},
         rules=sorted(Counter(c.rule for c in plan.corrections).items()),
-        n_actions=len(all_views),
-        n_offres=sum(len(v.offres) for v in all_views),
+        n_actions=len(actions),
+        n_offres=sum(len(a.offres) for a, _ in actions),
         n_matched_fiches=sum(1 for row in crosswalk if row.action is not None),
-        years=years,
+        years=sorted({year for a, _ in actions for year in _years(a)}),
     )
 
 
