@@ -61,18 +61,15 @@ def cpu_quota(root: Path = CGROUP_ROOT, membership: Path = Path("/proc/self/cgro
     v1_path = next((line.split(":", 2)[2] for line in lines
                     if len(line.split(":", 2)) == 3 and "cpu" in line.split(":", 2)[1].split(",")), None)
     for folder in _groups(root, v2_path):
-        quota = _read_quota(folder / "cpu.max")
-        if quota is not _UNKNOWN:
+        found, quota = _read_quota(folder / "cpu.max")
+        if found:
             return quota
     for controller in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
         for folder in _groups(root / controller, v1_path):
-            quota = _read_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
-            if quota is not _UNKNOWN:
+            found, quota = _read_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
+            if found:
                 return quota
     return None
-
-
-_UNKNOWN = object()  # no such file: look further
 
 
 def _groups(root: Path, path: str | None) -> list[Path]:
@@ -80,40 +77,19 @@ def _groups(root: Path, path: str | None) -> list[Path]:
     return [folder for folder in (own, root) if folder is not None]
 
 
-def _read_quota(quota_file: Path, period_file: Path | None = None) -> float | None | object:
+def _read_quota(quota_file: Path, period_file: Path | None = None) -> tuple[bool, float | None]:
+    """(whether the files say, the quota in cores or None when unlimited)."""
     try:
         if period_file is None:  # v2: "<quota> <period>" in one file
             quota, period = quota_file.read_text(encoding="ascii").split()[:2]
         else:
             quota, period = (quota_file.read_text(encoding="ascii").strip(),
                              period_file.read_text(encoding="ascii").strip())
-    except (OSError, ValueError):
-        return _UNKNOWN
-    if quota == "max" or quota.startswith("-"):
-        return None
-    try:
-        return int(quota) / int(period) if int(period) > 0 else None
-    except ValueError:
-        return _UNKNOWN
-
-
-def runnable_tasks() -> int | None:
-    """The tasks the kernel counts as running or ready to run at this instant, this process
-    included (/proc/loadavg's fourth field); None where there is no /proc."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as handle:
-            return int(handle.read().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def idle_cores(cores: int | None = None) -> int:
-    """Of the usable cores, how many have nothing to run right now but this process's: a
-    snapshot, for work of a fraction of a second (the output files). Without /proc, every
-    usable core but this process's."""
-    cores = usable_cores() if cores is None else cores
-    running = runnable_tasks()
-    return cores - 1 if running is None else max(0, cores - running)
+        if quota == "max" or quota.startswith("-"):
+            return True, None
+        return True, (int(quota) / int(period) if int(period) > 0 else None)
+    except (OSError, ValueError):  # no such file, or not numbers: look further
+        return False, None
 
 
 # at most this many workers when pgt chooses: each holds its own libraries and pages (a PDF
