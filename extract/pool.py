@@ -92,6 +92,25 @@ def _read_quota(quota_file: Path, period_file: Path | None = None) -> tuple[bool
         return False, None
 
 
+def runnable_tasks() -> int | None:
+    """The tasks the kernel counts as running or ready to run at this instant, this process
+    included (/proc/loadavg's fourth field); None where there is no /proc."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:
+            return int(handle.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def idle_cores(cores: int | None = None) -> int:
+    """Of the usable cores, how many have nothing to run right now but this process's: a
+    snapshot, for work of a fraction of a second (the output files). Without /proc, every
+    usable core but this process's."""
+    cores = usable_cores() if cores is None else cores
+    running = runnable_tasks()
+    return cores - 1 if running is None else max(0, cores - running)
+
+
 # at most this many workers when pgt chooses: each holds its own libraries and pages (a PDF
 # worker some 80 MiB, an OCR worker some 250 MiB), and a 400-page plan on a 64-core server
 # must not take 50 of them; `--jobs N` asks for more

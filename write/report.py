@@ -70,6 +70,8 @@ OFFRE_FIELDS = ["libelle", "porteur", "public_vise", "echeances", "partenaires",
 SEARCH_LIGATURES = json.dumps({chr(code): text for code, text in LIGATURES.items()}, ensure_ascii=False)
 YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 T = TypeVar("T")
+
+
 def plural(count: int, word: str) -> str:
     """"1 action", "2 actions" (the page's nouns all take an s)."""
     return f"{count} {word}{'' if count == 1 else 's'}"
