@@ -475,6 +475,9 @@ def profile_command(
 
 def main() -> None:  # pragma: no cover - console entry point
     pause_collector()  # from before typer builds the commands
+    # this process is pgt's (and its workers'): the workbook reader imports openpyxl without
+    # numpy (pgt.extract.spreadsheet.OWNED_PROCESS; not imported here: `--help` loads no reader)
+    os.environ.setdefault("PGT_OWNED_PROCESS", "1")
     # A pass of the cycle collector every 700 new objects (Python's default) made 900 passes
     # while reading the born-digital PDF (57 pages) and its row pictures: one every 7,000,
     # 7 % less CPU (6.6 -> 6.1 s), the same peak memory.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 import warnings
 import zipfile
@@ -131,16 +132,23 @@ def read_spreadsheet(path: Path, fmt: str) -> ExtractedDocument:
 
 
 # ---- xlsx / xlsm ---------------------------------------------------------------------------
+# Set (to "1") by the `pgt` command (`pgt.cli.main`) in the process it owns, and so in its
+# workers: its readers may leave out of their libraries what only a host program would use.
+OWNED_PROCESS = "PGT_OWNED_PROCESS"
+
+
 def _openpyxl() -> ModuleType:
-    """openpyxl, imported (on first use: a text or PDF run never loads it) without numpy when
-    numpy is not loaded yet. openpyxl imports numpy only to count numpy's number types among
-    the values it could write (`openpyxl.compat.numbers`, numpy optional), which reading a
-    workbook never meets; numpy's import is ~45 ms, and its OpenBLAS threads ~0.09 s of CPU
-    (they spin at start and end) and keep the process from forking its second writer
-    (`pgt.write.can_fork`). A module set to None in `sys.modules` is one that cannot be
-    imported (the import system's own rule); the entry is removed at once, so a later
-    `import numpy` (camelot's, for a PDF of the same run) loads it as usual."""
-    if "openpyxl" not in sys.modules and "numpy" not in sys.modules:
+    """openpyxl, imported on first use (a text or PDF run never loads it); in a process pgt
+    owns (`OWNED_PROCESS`), without numpy when numpy is not loaded yet. openpyxl imports
+    numpy only to count numpy's number types among the values it could write
+    (`openpyxl.compat.numbers`, numpy optional), which reading a workbook never meets; numpy's
+    import is ~45 ms, and its OpenBLAS threads ~0.09 s of CPU (they spin at start and end)
+    and keep the process from forking its second writer (`pgt.write.can_fork`). A module set
+    to None in `sys.modules` is one that cannot be imported (the import system's own rule);
+    the entry is removed at once, so a later `import numpy` (camelot's, for a PDF of the same
+    run) loads it as usual. A library caller's process is left as it is: its own openpyxl may
+    be handed numpy's numbers."""
+    if os.environ.get(OWNED_PROCESS) == "1" and "openpyxl" not in sys.modules and "numpy" not in sys.modules:
         sys.modules["numpy"] = None  # type: ignore[assignment]
         try:
             import openpyxl

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from sheet_fixtures import plan_spec, workbook_with_columns
 
+from pgt.extract.spreadsheet import OWNED_PROCESS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = """
@@ -163,18 +165,42 @@ print(json.dumps({"rows": len(document.rows), "numpy": loaded, "threads": thread
 """
 
 
-def test_workbook_reader_loads_openpyxl_without_numpy_and_can_fork(tmp_path):
-    """openpyxl imports numpy only for the number types it might write: reading a workbook
-    loads neither numpy (~45 ms) nor its OpenBLAS threads (~0.09 s of CPU; they would keep
-    `pgt convert` from writing on two processes)."""
-    spec = plan_spec(1, n_actions=12)
-    workbook = workbook_with_columns(spec, tmp_path / "plan.xlsx")
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}  # (the suite's conftest sets it)
+def _read_workbook_probe(workbook: Path, owned: bool) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", OWNED_PROCESS)}
+    if owned:
+        env[OWNED_PROCESS] = "1"
     done = subprocess.run([sys.executable, "-c", NUMPY_PROBE, str(workbook)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env=env)
+                          text=True, timeout=120, env=env)  # (the suite's conftest sets OPENBLAS_NUM_THREADS)
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_workbook_reader_loads_openpyxl_without_numpy_and_can_fork(tmp_path):
+    """In the process of the `pgt` command: openpyxl imports numpy only for the number types
+    it might write, so reading a workbook loads neither numpy (~45 ms) nor its OpenBLAS
+    threads (~0.09 s of CPU; they would keep `pgt convert` from writing on two processes)."""
+    workbook = workbook_with_columns(plan_spec(1, n_actions=12), tmp_path / "plan.xlsx")
+    found = _read_workbook_probe(workbook, owned=True)
     assert found["openpyxl"] and found["rows"] >= 13  # a header row and the 12 actions at least
     assert found["numpy"] is False and found["numpy_after"] == "numpy"
     if Path("/proc/self/task").exists():
         assert found["threads"] == 1 and found["can_fork"] is True
+
+
+def test_workbook_reader_leaves_a_library_callers_openpyxl_as_it_is(tmp_path):
+    """Called as a library, pgt does not change the host's openpyxl: it keeps numpy's number
+    types (the host may write numpy's integers with it)."""
+    workbook = workbook_with_columns(plan_spec(1, n_actions=12), tmp_path / "plan.xlsx")
+    found = _read_workbook_probe(workbook, owned=False)
+    assert found["openpyxl"] and found["numpy"] is True
+
+
+def test_the_pgt_command_owns_its_process():
+    """`pgt` (`cli.main`) sets the variable the workbook reader reads."""
+    probe = ("import os, sys\nimport pgt.cli as cli\nfrom pgt.extract.spreadsheet import OWNED_PROCESS\n"
+             "def app():\n    print(os.environ.get(OWNED_PROCESS), flush=True)\n    sys.exit(0)\n"
+             "cli.app = app\ncli.main()\n")
+    env = {k: v for k, v in os.environ.items() if k != OWNED_PROCESS}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
