@@ -51,8 +51,9 @@ def cpu_quota(root: Path = CGROUP_ROOT, membership: Path = Path("/proc/self/cgro
     """The CPU time this process's control group may take, in cores (1.5: one and a half
     core's worth per period), or None when unlimited or unknown. cgroup v2's `cpu.max`
     (`150000 100000`, `max 100000`), else v1's `cpu.cfs_quota_us` / `cpu.cfs_period_us`
-    (-1: unlimited); looked up at the group's path under `root`, then at `root` itself (a
-    container's own group is the root of its view)."""
+    (-1: unlimited); the smallest of the group's and its parents' (a limit holds for the
+    groups under it), under `root`, and `root`'s own (a container's group is the root of its
+    view)."""
     try:
         lines = membership.read_text(encoding="ascii").splitlines()
     except OSError:
@@ -60,21 +61,26 @@ def cpu_quota(root: Path = CGROUP_ROOT, membership: Path = Path("/proc/self/cgro
     v2_path = next((line.split(":", 2)[2] for line in lines if line.startswith("0::")), None)
     v1_path = next((line.split(":", 2)[2] for line in lines
                     if len(line.split(":", 2)) == 3 and "cpu" in line.split(":", 2)[1].split(",")), None)
-    for folder in _groups(root, v2_path):
-        found, quota = _read_quota(folder / "cpu.max")
-        if found:
-            return quota
+    v2 = [_read_quota(folder / "cpu.max") for folder in _groups(root, v2_path)]
+    if any(found for found, _ in v2):
+        return _smallest(v2)
     for controller in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
-        for folder in _groups(root / controller, v1_path):
-            found, quota = _read_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
-            if found:
-                return quota
+        v1 = [_read_quota(folder / "cpu.cfs_quota_us", folder / "cpu.cfs_period_us")
+              for folder in _groups(root / controller, v1_path)]
+        if any(found for found, _ in v1):
+            return _smallest(v1)
     return None
 
 
 def _groups(root: Path, path: str | None) -> list[Path]:
-    own = root / path.lstrip("/") if path and path != "/" else None
-    return [folder for folder in (own, root) if folder is not None]
+    """The group's folder under `root` and its parents', up to `root` itself."""
+    parts = [part for part in (path or "").split("/") if part]
+    return [root.joinpath(*parts[:depth]) for depth in range(len(parts), -1, -1)]
+
+
+def _smallest(quotas: list[tuple[bool, float | None]]) -> float | None:
+    limits = [quota for found, quota in quotas if found and quota is not None]
+    return min(limits) if limits else None
 
 
 def _read_quota(quota_file: Path, period_file: Path | None = None) -> tuple[bool, float | None]:

@@ -209,6 +209,10 @@ def _cgroup(tmp_path: Path, membership: str, files: dict[str, str]) -> tuple[Pat
     ("0::/\n", {"cpu.max": "max 100000\n"}, None),  # v2, unlimited
     ("0::/kubepods/pod1/c1\n", {"kubepods/pod1/c1/cpu.max": "50000 100000\n"}, 0.5),  # v2, the group's path
     ("0::/user.slice\n", {}, None),  # v2 without the cpu controller: unknown, unlimited
+    ("0::/a.slice/b.scope\n", {"a.slice/cpu.max": "100000 100000\n",  # a parent's limit holds below it
+                              "a.slice/b.scope/cpu.max": "max 100000\n"}, 1.0),
+    ("0::/a.slice/b.scope\n", {"a.slice/cpu.max": "300000 100000\n",
+                              "a.slice/b.scope/cpu.max": "200000 100000\n"}, 2.0),  # the smallest
     ("3:cpu,cpuacct:/docker/abc\n0::/\n", {"cpu,cpuacct/cpu.cfs_quota_us": "200000\n",
                                            "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 2.0),  # v1, mounted as own
     ("1:cpu:/\n0::/\n", {"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),  # v1 unlimited
