@@ -147,7 +147,7 @@ def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[
     """The validated plan of the documents read. `release_rows`: each document's rows are
     let go once the plan is built (`rows` left empty; its path, format and counts stay), so
     that normalising and validating reuse their memory — for callers that need the plan
-    only (`pgt convert`, `pgt check`): a 10× raw/ plan's peak is some 6 MiB lower."""
+    only (`pgt convert`, `pgt check`): a 10× raw/ plan's check peaks some 5 MiB lower."""
     # readers of PDF, Word, spreadsheets leave cycles behind; the text reader none
     with few_collections(collect_first=any(d.format not in PLAIN_FORMATS for d in documents)):
         return _plan_from_documents(documents, overrides, profile or default_profile(), release_rows)

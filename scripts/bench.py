@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PGT = [PYTHON, "-m", "pgt.cli"]
 SCALES = (1, 2, 5, 10)
+ROW_KINDS = ["text", "docx", "xlsx", "pdf", "scan", "scale"]  # `--only`
 
 # The naive floor: a naive stdlib converter of the text exports (as issue 15 measures pgt
 # against): headings by regex, an action per numbered first cell, its fields by the header's
@@ -279,10 +280,10 @@ def main() -> None:
     parser.add_argument("--scan-pages", type=int, default=2, help="scanned pages to OCR (default 2)")
     parser.add_argument("--scales", type=int, nargs="+", default=list(SCALES),
                         help=f"synthetic plan sizes, × raw/ (default {' '.join(map(str, SCALES))})")
-    parser.add_argument("--only", choices=["text", "docx", "xlsx", "pdf", "scan", "scale"], action="append",
+    parser.add_argument("--only", choices=ROW_KINDS, action="append",
                         help="measure only these rows (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["text", "docx", "xlsx", "pdf", "scan", "scale"])
+    wanted = set(args.only or ROW_KINDS)
     repeat, warmup = args.repeat, args.warmup
     rows: list[Row] = []
     load_before = os.getloadavg()[0]
