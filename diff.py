@@ -148,7 +148,7 @@ def load_plan(source: Path, overrides: Path | None = None, profile: Profile | No
         except ValueError as error:
             raise PgtError(f"{plan_file}: not a plan.json written by pgt ({str(error).splitlines()[0]})",
                            exit_code=ExitCode.UNREADABLE_INPUT) from None
-    return convert([source], overrides=overrides, profile=profile).plan
+    return convert([source], overrides=overrides, profile=profile, keep_rows=False).plan  # the plan alone is compared
 
 
 def placed_actions(plan: Plan) -> list[Placed]:
