@@ -247,7 +247,7 @@ def run_check(inputs: Sequence[Path], config: Path | None = None, *, password: s
     documents = read_all(paths, password=password, profile=profile)
     names = [str(p) for p in paths]
     try:
-        plan = plan_from_documents(documents, fixes.overrides, profile=profile, release_rows=True)
+        plan = plan_from_documents(documents, fixes.overrides, profile=profile, keep_rows=False)
     except PgtError as error:
         if "does not validate" not in error.message:  # NoPlanFound and the like: input errors
             raise

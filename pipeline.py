@@ -143,23 +143,23 @@ def few_collections(collect_first: bool = True) -> Iterator[None]:
 
 
 def plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override] = (),
-                        profile: Profile | None = None, *, release_rows: bool = False) -> Plan:
-    """The validated plan of the documents read. `release_rows`: each document's rows are
+                        profile: Profile | None = None, *, keep_rows: bool = True) -> Plan:
+    """The validated plan of the documents read. `keep_rows` False: each document's rows are
     let go once the plan is built (`rows` left empty; its path, format and counts stay), so
     that normalising and validating reuse their memory — for callers that need the plan
     only (`pgt convert`, `pgt check`): a 10× raw/ plan's check peaks some 5 MiB lower."""
     # readers of PDF, Word, spreadsheets leave cycles behind; the text reader none
     with few_collections(collect_first=any(d.format not in PLAIN_FORMATS for d in documents)):
-        return _plan_from_documents(documents, overrides, profile or default_profile(), release_rows)
+        return _plan_from_documents(documents, overrides, profile or default_profile(), keep_rows)
 
 
 def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence[Override],
-                         profile: Profile, release_rows: bool) -> Plan:
+                         profile: Profile, keep_rows: bool) -> Plan:
     # validated again from its dump; the draft, its builders' ledgers and rows are let go
     # first (they are the helper's locals): a large plan is not held three times over.
     # The dump leaves out the fields holding their defaults: they get them back (the same
     # plan, tests/test_plan_memory.py) from a smaller dump, validated faster
-    data = _normalized_draft(documents, overrides, profile, release_rows).model_dump(exclude_defaults=True)
+    data = _normalized_draft(documents, overrides, profile, keep_rows).model_dump(exclude_defaults=True)
     try:
         return Plan.model_validate(data)
     except ValidationError as error:  # a builder bug, not bad input: say what failed
@@ -169,11 +169,11 @@ def _plan_from_documents(documents: list[ExtractedDocument], overrides: Sequence
 
 
 def _normalized_draft(documents: list[ExtractedDocument], overrides: Sequence[Override], profile: Profile,
-                      release_rows: bool = False) -> Plan:
+                      keep_rows: bool = True) -> Plan:
     # the builders' ledgers (every row's placed cells) are the helper's locals: let go
     # before the rules run, not held beside the draft and the rules' logs
     draft, summary = _draft(documents, profile)
-    if release_rows:
+    if not keep_rows:
         for document in documents:
             document.rows = []
     return normalize_plan(draft, summary=summary, overrides=overrides, profile=profile)
@@ -289,13 +289,13 @@ def convert(inputs: Sequence[Path] = (), *, password: str | None = None, jobs: i
     `overrides`: a file of fixes applied last (default: `pgt-overrides.csv` in an input folder);
     `profile`: the plan profile (`pgt.settings.profile.load_profile`), default the CTG one;
     `strict`: IncompleteCoverage when some non-empty source cell was not placed in the plan;
-    `keep_rows` False: the documents' rows are let go once the plan is built (`plan_from_documents`'
-    `release_rows`): the result's documents keep their paths, formats and counts."""
+    `keep_rows` False: the documents' rows are let go once the plan is built (`plan_from_documents`):
+    the result's documents keep their paths, formats and counts."""
     profile = profile or default_profile()
     paths = expand_inputs(inputs)
     fixes = load_overrides(inputs, overrides)  # before the documents: a bad file fails fast
     documents = read_all(paths, password=password, jobs=jobs, on_progress=on_progress, profile=profile)
-    result = ConversionResult(plan_from_documents(documents, fixes.overrides, profile, release_rows=not keep_rows),
+    result = ConversionResult(plan_from_documents(documents, fixes.overrides, profile, keep_rows=keep_rows),
                               documents, fixes)
     if strict and result.coverage < 1.0:
         unplaced = sum(d.non_empty_cells - d.placed_cells for d in result.plan.documents)

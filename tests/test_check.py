@@ -165,7 +165,7 @@ def test_built_in_expectations_without_a_config(tmp_path, monkeypatch):
 
 
 def test_a_plan_that_does_not_validate_is_a_failed_check(monkeypatch):
-    def invalid(documents, overrides=(), profile=None, release_rows=False):
+    def invalid(documents, overrides=(), profile=None, keep_rows=True):
         raise PgtError("the plan read from x.txt does not validate: action id x is not unique at thematiques")
 
     monkeypatch.setattr("pgt.check.plan_from_documents", invalid)

@@ -179,7 +179,7 @@ def test_validated_field_assigned_on_a_shared_fields_set_gets_a_set_of_its_own()
 
 def test_rows_released_once_built_give_the_same_plan_and_keep_the_documents_facts(raw_plan: Plan) -> None:
     # `pgt convert` and `pgt check` let the documents' rows go once the plan is built
-    # (keep_rows=False / release_rows=True): the same plan, the documents' paths and counts kept
+    # (keep_rows=False): the same plan, the documents' paths and counts kept
     kept = convert([RAW])
     released = convert([RAW], keep_rows=False)
     assert all(d.rows for d in kept.documents)
