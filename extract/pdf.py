@@ -24,9 +24,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pgt.errors import EncryptedInput, OcrUnavailable, PgtError, UnreadableInput
-from pgt.extract.pdf_breaks import continued_cells, continued_first_cell, join_text
+from pgt.extract.pdf_breaks import continued_cells, continued_first_cell, cut_at_break, join_text
 from pgt.extract.pdf_layout import (
     WORD_CUT,
+    CellExtent,
     PageContent,
     PageTable,
     TextLine,
@@ -277,12 +278,13 @@ def rows_from_pages(
 ) -> tuple[list[SourceRow], list[str]]:
     """The row stream of the whole document (see module doc, step 3)."""
     settings = settings or PdfSettings()
-    resolve_cuts(pages)
+    vocabulary = resolve_cuts(pages)
     repaired = repair_scanned_marks(pages)
     text_bottom = max(
         (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
     )
     rows: list[SourceRow] = []
+    joins = _BreakJoins(rows, pages, vocabulary)
     notes: list[str] = []
     table_index = -1
     open_table: PageTable | None = None  # the table a next page may continue
@@ -346,7 +348,7 @@ def rows_from_pages(
                     )
                     if joined:
                         for c, cell in joined.items():
-                            new_owners[(r, c)] = _join_piece(rows, owners, cell, cells[c], boxes[c], page.number)
+                            new_owners[(r, c)] = joins.join(owners, open_table, cell, item, (r, c), page.number)
                         joined_pages.append(page.number)
                         continue
                     merged = (
@@ -355,7 +357,7 @@ def rows_from_pages(
                         else None
                     )
                     if merged:  # the rest of a cell merged down: to its row; the row goes on
-                        merged_owner = _join_piece(rows, owners, merged, cells[0], boxes[0], page.number)
+                        merged_owner = joins.join(owners, open_table, merged, item, (r, 0), page.number)
                         joined_pages.append(page.number)
                         cells, boxes = ["", *cells[1:]], [None, *boxes[1:]]
                 prov = Provenance(
@@ -435,50 +437,98 @@ def repair_scanned_marks(pages: list[PageContent]) -> int:
     return sum(old != new for old, new in zip(before, after))
 
 
-def resolve_cuts(pages: list[PageContent]) -> None:
-    """Settle the words a cell's edge may have cut (`pdf_layout.WORD_CUT`) against the
-    words the whole document prints, in place."""
+def _page_texts(pages: list[PageContent]) -> list[str]:
     tables = [i for page in pages for i in page.items if isinstance(i, PageTable)]
-    texts = [c for t in tables for row in t.cells for c in row]
     lines = [i.text for page in pages for i in page.items if isinstance(i, TextLine)]
-    if not any(WORD_CUT in c for c in texts + lines):
-        return
-    texts += lines
+    return [c for t in tables for row in t.cells for c in row] + lines
+
+
+def resolve_cuts(pages: list[PageContent]) -> set[str] | None:
+    """Settle the words a cell's edge may have cut (`pdf_layout.WORD_CUT`) against the
+    words the whole document prints, in place (a born-digital cell's text as read kept in
+    its table's `uncut`). The words the document prints whole, or None when nothing was
+    cut."""
+    texts = _page_texts(pages)
+    if not any(WORD_CUT in c for c in texts):
+        return None
     vocabulary = word_vocabulary(texts)
-    for table in tables:
-        table.cells = [[resolve_word_cuts(c, vocabulary) for c in row] for row in table.cells]
+    for page in pages:
+        for table in page.items:
+            if not isinstance(table, PageTable):
+                continue
+            if not page.ocr:
+                table.uncut = {(r, c): text for r, row in enumerate(table.cells)
+                               for c, text in enumerate(row) if WORD_CUT in text}
+            table.cells = [[resolve_word_cuts(c, vocabulary) for c in row] for row in table.cells]
     for page in pages:  # a one-column table's cells became text lines (a boxed heading)
         for item in page.items:
             if isinstance(item, TextLine) and WORD_CUT in item.text:
                 item.text = resolve_word_cuts(item.text, vocabulary)
+    return vocabulary
 
 
-def _join_piece(
-    rows: list[SourceRow],
-    owners: dict[tuple[int, int], tuple[int, int]],
-    cell: tuple[int, int],
-    text: str,
-    box: BBox | None,
-    page: int,
-) -> tuple[int, int]:
-    """Append a cell's text from the top of a page to the cell it continues (found through
-    `owners`), record the piece's box in that row's provenance; return where it went."""
-    at, column = owners[cell]
-    row = rows[at]
-    cells = list(row.cells)
-    cells[column] = join_text(cells[column], text)
-    prov = row.provenance
-    pieces = list(prov.continuation)
-    width = len(cells)
-    if not pieces or pieces[-1].page != page:
-        pieces.append(RowPiece(page, None, (None,) * width))
-    piece = pieces[-1]
-    boxes = list(piece.cell_bboxes)
-    boxes[column] = _round_box(_union([boxes[column], box]))
-    pieces[-1] = RowPiece(page, _round_box(_union([piece.bbox, box])), tuple(boxes))
-    pages = tuple(dict.fromkeys((*(prov.pages or (prov.page,)), page)))
-    rows[at] = replace(row, cells=tuple(cells), provenance=replace(prov, pages=pages, continuation=tuple(pieces)))
-    return at, column
+class _BreakJoins:
+    """Rows broken across a page break joined back into the rows they continue: a cell's
+    text from the top of a page appended to the cell it continues, its box to that row's
+    provenance. The joined cells' text as read (cut words unsettled, see `PageTable.uncut`)
+    is kept, so that a word cut by the break too is settled whole (`cut_at_break`)."""
+
+    def __init__(self, rows: list[SourceRow], pages: list[PageContent], vocabulary: set[str] | None) -> None:
+        self.rows, self.pages, self.vocabulary = rows, pages, vocabulary
+        self.as_read: dict[tuple[int, int], str] = {}  # (row in rows, column): joined text as read
+
+    def join(
+        self,
+        owners: dict[tuple[int, int], tuple[int, int]],
+        previous: PageTable,
+        cell: tuple[int, int],
+        following: PageTable,
+        at: tuple[int, int],
+        page: int,
+    ) -> tuple[int, int]:
+        """Append `following`'s cell `at` to the cell of `previous` it continues (`cell`,
+        found in `rows` through `owners`); return where it went."""
+        position, column = owners[cell]
+        row = self.rows[position]
+        text, box = following.cells[at[0]][at[1]], following.cell_bboxes[at[0]][at[1]]
+        before = self.as_read.get((position, column)) or previous.uncut.get(cell) or row.cells[column]
+        after = following.uncut.get(at) or text
+        joined = join_text(before, after, self._cut(previous, cell, before, following, at, after))
+        self.as_read[(position, column)] = joined
+        cells = list(row.cells)
+        cells[column] = resolve_word_cuts(joined, self._words()) if WORD_CUT in joined else joined
+        prov = row.provenance
+        pieces = list(prov.continuation)
+        width = len(cells)
+        if not pieces or pieces[-1].page != page:
+            pieces.append(RowPiece(page, None, (None,) * width))
+        piece = pieces[-1]
+        boxes = list(piece.cell_bboxes)
+        boxes[column] = _round_box(_union([boxes[column], box]))
+        pieces[-1] = RowPiece(page, _round_box(_union([piece.bbox, box])), tuple(boxes))
+        pages = tuple(dict.fromkeys((*(prov.pages or (prov.page,)), page)))
+        self.rows[position] = replace(
+            row, cells=tuple(cells), provenance=replace(prov, pages=pages, continuation=tuple(pieces))
+        )
+        return position, column
+
+    @staticmethod
+    def _cut(
+        previous: PageTable, cell: tuple[int, int], before: str, following: PageTable, at: tuple[int, int], after: str
+    ) -> bool:
+        def extent(table: PageTable, r: int, c: int) -> CellExtent | None:
+            return table.extents[r][c] if r < len(table.extents) and c < len(table.extents[r]) else None
+
+        before_extent, after_extent = extent(previous, *cell), extent(following, *at)
+        box = previous.cell_bboxes[cell[0]][cell[1]]
+        if before_extent is None or after_extent is None or box is None:
+            return False
+        return cut_at_break(before, before_extent, box, after, after_extent)
+
+    def _words(self) -> set[str]:
+        if self.vocabulary is None:
+            self.vocabulary = word_vocabulary(_page_texts(self.pages))
+        return self.vocabulary
 
 
 def read_pdf(

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from pgt.extract.pdf_layout import CellExtent, PageTable, same_columns
+from pgt.extract.pdf_layout import WORD_CUT, CellExtent, PageTable, cut_word, same_columns
 from pgt.extract.pdf_tables import PdfSettings
 from pgt.extract.rows import BBox
 
@@ -157,10 +157,24 @@ def _line_was_full(before: CellExtent, after: CellExtent, cut: BBox) -> bool:
     return before.last_right + space + after.first_word > cut[2] - padding
 
 
-def join_text(before: str, after: str) -> str:
-    """A cell's text before and after the break: one more wrapped line."""
+def cut_at_break(before: str, before_extent: CellExtent, cut: BBox, after: str, after_extent: CellExtent) -> bool:
+    """Whether the break also cut a word: the cell's last line before it holds one word that
+    the cell's edge cut, going on at the top of the next page (`Dire` / `ctio` | `n des
+    sports`), as `pdf_layout.cut_word` tells of two lines of a page. `before` and `after`
+    are the pieces' texts as read (their own cuts unsettled)."""
+    if before_extent.last_words != 1 or not before.strip() or not after.strip():
+        return False
+    word = before.split()[-1].rsplit(WORD_CUT, 1)[-1]
+    next_word = after.split()[0].split(WORD_CUT, 1)[0]
+    padding = max(0.0, before_extent.left - cut[0])
+    return cut_word(word, before_extent.last_right, next_word, after_extent.first_word, cut[2] - padding)
+
+
+def join_text(before: str, after: str, cut: bool = False) -> str:
+    """A cell's text before and after the break: one more wrapped line, or the rest of a
+    word the break cut (`WORD_CUT`, settled against the document's words: `cut_at_break`)."""
     if not before.strip():
         return after
     if not after.strip():
         return before
-    return f"{before} {after}"
+    return f"{before}{WORD_CUT if cut else ' '}{after}"

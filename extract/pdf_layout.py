@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 from typing import NamedTuple
 
 from pgt.extract.rows import BBox
 from pgt.settings.dictionary import is_french_word
+from pgt.settings.text import strip_accents
 
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2009]+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?\d{1,4}(\s*(/|sur)\s*\d{1,4})?$", re.IGNORECASE)
@@ -39,15 +41,24 @@ _CUT_SLACK = 2.0
 def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: float) -> bool:
     """Whether the cell's line `line` ends with a word the layout cut in two because it was
     wider than the cell (Word and LibreOffice break such a word anywhere): the line holds
-    that one word, it ends where the next line's first letter would not have fitted, and
-    the next line goes on in the same case (`enseigna` / `nts`, `OPERATIONNEL` / `S`) or
-    with closing punctuation (`enseignants` / `,`)."""
+    that one word and `cut_word` says so of it and the next line's first word."""
     if len(line) != 1 or " " in line[0][0] or not following:
         return False
-    word, (text, x0, x1) = line[0][0], following[0]
-    first = text[0]
-    letter = (x1 - x0) / max(1, len(text))
-    if line[0][2] + letter < inner_right - _CUT_SLACK:
+    text, x0, x1 = following[0]
+    return cut_word(line[0][0], line[0][2], text, x1 - x0, inner_right)
+
+
+def cut_word(word: str, right: float, next_word: str, next_width: float, inner_right: float) -> bool:
+    """Whether `word`, alone on a cell's line and ending at `right`, is the start of a word
+    the cell's edge cut, going on as `next_word` (`next_width` points wide) on the next
+    line: the line ends where that word's first letter would not have fitted, and it goes
+    on in the same case (`enseigna` / `nts`, `OPERATIONNEL` / `S`) or with closing
+    punctuation (`enseignants` / `,`)."""
+    if not word or not next_word:
+        return False
+    first = next_word[0]
+    letter = next_width / len(next_word)
+    if right + letter < inner_right - _CUT_SLACK:
         return False
     if not word[-1].isalnum():
         return False
@@ -58,12 +69,13 @@ def _cut_word(line: list[PlacedWord], following: list[PlacedWord], inner_right: 
     return word[-1].isdigit() and first.isdigit()
 
 
-def _hyphen_break(line: list[PlacedWord], following: list[PlacedWord]) -> bool:
+def _hyphen_break(line: list[PlacedWord], following: list[PlacedWord], continued: bool = False) -> bool:
     """A compound cut at its hyphen at the end of a line: `éco-` / `responsable`,
-    `CAP-` / `SANTE`, `2023-` / `2027`."""
+    `CAP-` / `SANTE`, `2023-` / `2027`; and `rende` / `z-` / `vous` when the line
+    `continued` a word the cell's edge cut."""
     word, next_word = line[-1][0].rsplit(" ", 1)[-1], following[0][0].split(" ", 1)[0]
     first = next_word[:1]
-    if len(word) < 2 or not word.endswith("-") or (len(word) == 2 and not word[0].isdigit()):
+    if len(word) < 2 or not word.endswith("-") or (len(word) == 2 and not word[0].isdigit() and not continued):
         return False  # a dash alone, or one letter and a dash; `4-` is a year cut (`202` / `4-` / `2027`)
     before = word[-2]
     if before.isdigit():
@@ -100,28 +112,39 @@ def join_cell_lines(lines: list[list[PlacedWord]], box: BBox | None) -> str:
         padding = max(0.0, min(line[0][1] for line in lines) - box[0])
         inner_right = box[2] - padding
     text = " ".join(w[0] for w in lines[0])
+    joint = " "
     for line, following in zip(lines, lines[1:]):
         joint = (
             WORD_CUT if _cut_word(line, following, inner_right)
-            else "" if _hyphen_break(line, following)
+            else "" if _hyphen_break(line, following, continued=joint == WORD_CUT and len(line) == 1)
             else WORD_CUT if _capital_after_hyphen(line, following) else " "
         )
         text += joint + " ".join(w[0] for w in following)
     return clean_cell_text(text)
 
 
-_WORD_BOUNDS = re.compile(r"[/'’()]")
+_WORD_BOUNDS = re.compile(r"[/'’()-]")  # what bounds the words of a token (`centre-ville`, `d'un`)
+_COMPOUND_BOUNDS = re.compile(r"[/'’()]")  # and of a compound (`CCAS-Acteurs`)
 
 
 def _word_key(token: str) -> str:
     return token.strip(_PUNCTUATION).casefold()
 
 
-def word_vocabulary(texts: Iterable[str]) -> set[str]:
+class DocumentWords(set[str]):
+    """The words a document prints whole (`word_vocabulary`), compared loosely; and the same
+    without accents, since capitals often go without theirs (`Ecoles`, `OPERATIONNELS`)."""
+
+    @cached_property
+    def unaccented(self) -> frozenset[str]:
+        return frozenset(strip_accents(word) for word in self)
+
+
+def word_vocabulary(texts: Iterable[str]) -> DocumentWords:
     """The words a document prints whole (not at a possible cut), compared loosely."""
-    return {
+    return DocumentWords(
         _word_key(token) for text in texts for token in text.split() if WORD_CUT not in token and len(token) > 1
-    }
+    )
 
 
 def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
@@ -149,8 +172,11 @@ def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:
 # of one letter 3, pieces joined into no word 2.5 (0.2 more for each further join); each
 # space 0.1, so that of two
 # readings all of words the one with the fewest spaces wins (`pour`+`suivre`); a word
-# known only in another form (`…nels` from `…nel`) 0.2.
+# known only in another form (`…nels` from `…nel`) 0.2; a word of the dictionary that the
+# document does not print 0.01, so that of two readings all of words with as many spaces
+# the one of the document's words wins (`Former les`, not `For merles`).
 _UNKNOWN, _SHORT_ENDING, _LETTER_ENDING, _JOINED_UNKNOWN, _SPACE, _INFLECTED = 1.0, 2.0, 3.0, 2.5, 0.1, 0.2
+_DICTIONARY_ONLY = 0.01
 
 
 def _cut_pieces(parts: list[str], vocabulary: set[str]) -> list[str]:
@@ -172,8 +198,15 @@ def _piece_cost(pieces: list[str], first: bool, vocabulary: set[str]) -> float:
     around a join must be known: `Projets/thémati`+`ques` is `thématiques` after a `/`."""
     text = "".join(pieces)
     key = _word_key(text)
-    if _is_word(key, vocabulary):
+    if key in vocabulary or key in _ONE_LETTER_WORDS:
         return 0.0
+    if is_french_word(key):
+        return _DICTIONARY_ONLY
+    if _capital_without_accents(text, key):
+        if strip_accents(key) in _unaccented(vocabulary):
+            return 0.0
+        if _is_word_but_its_capital(key):
+            return _DICTIONARY_ONLY
     if _is_inflected_word(key, vocabulary):
         return _INFLECTED  # above a space: `gymnase`+`le` is two words
     if len(pieces) > 1:
@@ -181,8 +214,10 @@ def _piece_cost(pieces: list[str], first: bool, vocabulary: set[str]) -> float:
         for piece in pieces[:-1]:
             at += len(piece)
             joins.append(at)
-        known = all(_known_word(text, at, vocabulary) for at in joins)
-        return 0.0 if known else _JOINED_UNKNOWN + _SPACE * 2 * (len(joins) - 1)
+        costs = [_join_cost(text, at, vocabulary) for at in joins]
+        if None in costs:
+            return _JOINED_UNKNOWN + _SPACE * 2 * (len(joins) - 1)
+        return max(costs)  # type: ignore[type-var]
     words = [w for w in map(_word_key, _WORD_BOUNDS.split(text)) if w]
     if _WORD_BOUNDS.search(text) and all(_is_word(w, vocabulary) or len(w) == 1 for w in words):
         return 0.0  # `d'un`, `(ex.`
@@ -193,13 +228,46 @@ def _piece_cost(pieces: list[str], first: bool, vocabulary: set[str]) -> float:
     return _LETTER_ENDING if len(key) == 1 else _SHORT_ENDING if len(key) <= 3 else _UNKNOWN
 
 
-def _known_word(text: str, at: int, vocabulary: set[str]) -> bool:
-    """Whether the word of `text` (bounded by `/`, `'`, brackets) spanning position `at`
-    is a word of the document or of the French dictionary."""
-    start = max((m.end() for m in _WORD_BOUNDS.finditer(text, 0, at)), default=0)
-    bound = _WORD_BOUNDS.search(text, at)
-    word = _word_key(text[start : bound.start() if bound else len(text)])
-    return bool(word) and _is_word(word, vocabulary)
+def _join_cost(text: str, at: int, vocabulary: set[str]) -> float | None:
+    """What joining `text` at position `at` costs: the word (bounded by `/`, `'`, a hyphen,
+    brackets) spanning it is a word of the document or of the French dictionary (0), one
+    in another form (`d'incivilités`: `_INFLECTED`), or none (None). Just after a hyphen,
+    the compound must be a word (`CCAS-` `Acteurs`: a plain wrap)."""
+    bounds = _COMPOUND_BOUNDS if text[at - 1 : at] == "-" else _WORD_BOUNDS
+    start = max((m.end() for m in bounds.finditer(text, 0, at)), default=0)
+    bound = bounds.search(text, at)
+    printed = text[start : bound.start() if bound else len(text)]
+    word = _word_key(printed)
+    if not word:
+        return None
+    if _is_word(word, vocabulary):
+        return 0.0
+    if _capital_without_accents(printed, word) and (
+        strip_accents(word) in _unaccented(vocabulary) or _is_word_but_its_capital(word)
+    ):
+        return 0.0
+    return _INFLECTED if _is_inflected_word(word, vocabulary) else None
+
+
+def _capital_without_accents(printed: str, key: str) -> bool:
+    """A word printed with a capital and no accent: perhaps one that lost its accents."""
+    return printed.lstrip(_PUNCTUATION)[:1].isupper() and strip_accents(key) == key
+
+
+def _unaccented(vocabulary: set[str]) -> frozenset[str]:
+    if isinstance(vocabulary, DocumentWords):
+        return vocabulary.unaccented
+    return frozenset(strip_accents(word) for word in vocabulary)
+
+
+# The accented letters a word may start with, by the letter a capital prints without them.
+_ACCENTED_INITIALS = {"e": "éèê", "a": "àâ", "i": "î", "o": "ô", "u": "ù", "c": "ç"}
+
+
+def _is_word_but_its_capital(key: str) -> bool:
+    """A dictionary word once its first letter has the accent its capital went without
+    (`ecoles`: `écoles`)."""
+    return any(is_french_word(accented + key[1:]) for accented in _ACCENTED_INITIALS.get(key[:1], ""))
 
 
 # Endings that make a word's plural or feminine (`intergénérationnel`: `…nels`, `…nelle`),
@@ -227,6 +295,7 @@ class CellExtent(NamedTuple):
     last_right: float  # right end of its last line
     first_word: float  # width of its first word
     line_height: float  # of one of its lines
+    last_words: int = 1  # words on its last line (one alone may be cut at the edge: `cut_word`)
 
 
 def cell_extent(lines: list[list[BBox]]) -> CellExtent | None:
@@ -241,6 +310,7 @@ def cell_extent(lines: list[list[BBox]]) -> CellExtent | None:
         last_right=lines[-1][-1][2],
         first_word=lines[0][0][2] - lines[0][0][0],
         line_height=heights[len(heights) // 2] * 1.2,
+        last_words=len(lines[-1]),
     )
 
 
@@ -275,6 +345,10 @@ class PageTable:
     # Where each cell's text sits (None: empty): to tell a row broken by a page break
     # (`pdf_breaks`). Empty when the reader gives none (camelot).
     extents: list[list[CellExtent | None]] = field(default_factory=list)
+    # The text of each cell whose cut words were settled on the page (`pdf.resolve_cuts`),
+    # as read: a row broken across pages settles them again once joined (`Dire`/`ctio` |
+    # `n des sports`). Born-digital pages only (OCR repairs come after the settling).
+    uncut: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @property
     def line_height(self) -> float:

@@ -122,6 +122,37 @@ def test_rest_of_an_action_cell_beside_the_next_offer_goes_to_the_action():
     assert continued_first_cell(previous, capital, 0, 540, RULES) is None
 
 
+def test_regression_word_cut_by_the_cell_edge_and_a_page_break_read_whole():
+    """A narrow column cut `Direction` at each line, the last piece at the top of the next
+    page (`Dire` / `ctio` | `n des sports`): the pieces were joined with a space on each
+    side of the break (`Dire ctio n des sports`, portrait LibreOffice PDF). The row's
+    pieces are now joined as read, their cut words settled once joined."""
+    from pgt.extract.pdf import rows_from_pages
+    from pgt.extract.pdf_layout import PageContent
+
+    cut = WORD_CUT
+    previous = table([[("FA 3 Ouvrir le gymnase", 99.0), (f"Dire{cut}ctio", 99.0), ("collèges", 20.0)]], 440, 100)
+    previous.extents[0][2] = previous.extents[0][2]._replace(last_right=40.0)  # ended its paragraph
+    following = table([[("le vendredi soir", 10.0), ("n des sports", 10.0), ("", None)]], 40, 30)
+    pages = [PageContent(1, 300, 600, [previous]), PageContent(2, 300, 600, [following])]
+    rows, notes = rows_from_pages(pages, "plan.pdf")
+    [row] = rows
+    assert row.cells == ("FA 3 Ouvrir le gymnase le vendredi soir", "Direction des sports", "collèges")
+    assert row.provenance.pages == (1, 2)
+    assert any("broken by a page break joined" in note for note in notes)
+
+
+def test_a_page_break_after_a_line_that_did_not_fill_the_cell_cuts_no_word():
+    from pgt.extract.pdf_breaks import cut_at_break
+
+    box = (100.0, 440.0, 200.0, 540.0)
+    full = CellExtent(102.0, 539.0, 198.0, 30.0, 10.0)
+    assert cut_at_break("Dire", full, box, "ction des sports", full)
+    assert not cut_at_break("Dire", full._replace(last_right=150.0), box, "ction des sports", full)
+    assert not cut_at_break("de la", full._replace(last_words=2), box, "ction", full)
+    assert not cut_at_break("Direction", full, box, "Pôle jeunesse", full)  # a capital: a new word
+
+
 def test_row_start_marks_count_only_where_the_row_began():
     patterns = RULES.row_start_patterns
     assert has_row_start_mark(["12. Titre", ""], ["", "x"], patterns)
@@ -503,6 +534,52 @@ def test_regression_other_wording_rows_broken_across_pages_read_whole(other_word
     assert actions[5].autres == {"Couleur du projet": "rouge"}
 
 
+@pytest.fixture(scope="session")
+def portrait_plans(tmp_path_factory):
+    """Two plans of other wording as python-docx lays them out (A4 portrait, a dozen equal
+    columns some 1.4 cm wide) printed by LibreOffice: nearly every word is cut at a cell's
+    edge, some by a page break too."""
+    from lo_pdf_fixtures import docx_to_pdf
+    from other_plans import saint_exemple, val_d_adour
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    folder = tmp_path_factory.mktemp("portrait")
+    plans = {}
+    for make in (saint_exemple, val_d_adour):
+        spec = make()
+        pdf = docx_to_pdf(spec.write_docx(folder / f"{make.__name__}.docx"), folder / f"{make.__name__}.pdf")
+        plans[make.__name__] = spec, plan_from_documents([read_document(pdf)])
+    return plans
+
+
+def test_regression_portrait_plan_words_cut_by_the_edge_and_a_page_break(portrait_plans):
+    """saint-exemple's FA 3 broke across pages in three columns in the middle of a word:
+    `Dire ctio n des sports`, `adol esce nts des quartiers`, `gymnas e Jean Moulin`; FA 6
+    was `For merles animateurs…` (not found by its title), FA 4's territoire `cent
+    re-ville`; val-d-adour's action 2.1 `Proposer des rende z- vous…`. Before: 5/6 and
+    6/7 actions found, fields 73.6 % and 85.7 %."""
+    from other_plans import score_plan as score_spec
+
+    spec, plan = portrait_plans["saint_exemple"]
+    score = score_spec(spec, plan)
+    assert score.found == score.actions == 6
+    actions = {a.numero: a for a in plan.all_actions()}
+    fa3 = actions[3]
+    assert (fa3.porteur, fa3.public_vise, fa3.moyens_techniques) == (
+        "Direction des sports", "adolescents des quartiers", "gymnase Jean Moulin"
+    )
+    assert actions[6].titre == "Former les animateurs à l'accueil d'enfants handicapés"
+    assert actions[4].territoire == "centre-ville"
+    # words neither the dictionary nor this short plan print whole stay cut (`réfé rente`)
+    assert score.fields_share >= 0.94, score.misses
+
+    spec, plan = portrait_plans["val_d_adour"]
+    score = score_spec(spec, plan)
+    assert (score.found, score.fields_equal) == (score.actions, score.fields) == (7, 70), score.misses
+    assert "Proposer des rendez-vous des droits aux allocataires" in [a.titre for a in plan.all_actions()]
+
+
 def test_regression_word_cut_several_times_by_a_narrow_cell_read_as_words():
     """A narrow column cuts a word at each line (`Moyens`/`hum`/`ains`, `conseil`/`mun`/
     `icipal`): the pieces were joined left to right (`Moyenshum ains`), the header named
@@ -518,6 +595,28 @@ def test_regression_word_cut_several_times_by_a_narrow_cell_read_as_words():
     assert resolve_word_cuts(f"gymnase{cut}le", set()) == "gymnase le"
     # a form the dictionary lacks, from one it knows or the document prints
     assert resolve_word_cuts(f"intergénérationn{cut}elles", {"intergénérationnel"}) == "intergénérationnelles"
+
+
+def test_regression_cut_words_of_narrow_portrait_columns_read_as_printed():
+    """Cuts of a portrait page's narrow columns that were read wrong (saint-exemple,
+    val-d-adour and raw/ as portrait LibreOffice PDFs)."""
+    cut = WORD_CUT
+    document = word_vocabulary(["les animateurs", "les objectifs opérationnels", "les familles"])
+    # two readings of words: the one of the document's words (`merles` it never prints)
+    assert resolve_word_cuts(f"FA 6 For{cut}mer{cut}les animateurs", document) == "FA 6 Former les animateurs"
+    # a compound's words are words (`centre` and `ville`)
+    assert resolve_word_cuts(f"cent{cut}re-ville", set()) == "centre-ville"
+    # a word the document prints in another form (`incivilité`) is one, a verb and `les` two
+    assert resolve_word_cuts(f"d'in{cut}civil{cut}ités", {"incivilité"}) == "d'incivilités"
+    assert resolve_word_cuts(f"afin d'aiguiller{cut}les porteurs", set()) == "afin d'aiguiller les porteurs"
+    # capitals printed without their accents
+    assert resolve_word_cuts(f"OBJECTIFS OPE{cut}RATI{cut}ONN{cut}ELS", document) == "OBJECTIFS OPERATIONNELS"
+    assert resolve_word_cuts(f"Ecol{cut}es", set()) == "Ecoles"
+    # one letter and a hyphen ending a cut word (`rende` / `z-` / `vous`)
+    box = (0.0, 0.0, 40.0, 40.0)
+    lines = [[("rende", 2.0, 37.5)], [("z-", 2.0, 12.0)], [("vous", 2.0, 25.0)]]
+    assert resolve_word_cuts(join_cell_lines(lines, box), set()) == "rendez-vous"
+    assert join_cell_lines([[("a-", 2.0, 12.0)], [("vous", 2.0, 25.0)]], box) == "a- vous"  # no cut before it
 
 
 def test_regression_header_word_cut_a_little_short_of_the_cell_edge():
