@@ -106,8 +106,10 @@ def read_all(paths: Iterable[Path], *, password: str | None = None, jobs: int = 
     """Read every document. With `jobs` > 1 the pages of all files (OCR pages first) and
     the other documents share one pool of `jobs` processes (`extract.read_documents`).
     Documents come back in the order given, the same as with one worker. The PDF reader
-    takes its settings from the profile's `[pdf]` section."""
-    pdf = (profile or default_profile()).pdf.model_dump()
+    takes its settings from the profile's `[pdf]` section, and the lines its `[words] lexicon`
+    adds (a word a narrow cell cut is joined back when the lexicon knows it)."""
+    profile = profile or default_profile()
+    pdf = {**profile.pdf.model_dump(), "lexicon": tuple(profile.words.lexicon)}
     return read_documents(list(paths), password=password, jobs=jobs, on_progress=on_progress, pdf=pdf)
 
 

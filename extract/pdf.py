@@ -45,6 +45,7 @@ from pgt.extract.pdf_tables import PdfSettings, read_text_page
 from pgt.extract.pool import Task, run_tasks
 from pgt.extract.rows import BBox, ExtractedDocument, Provenance, RowKind, RowPiece, SourceRow, sha256_of
 from pgt.settings.dictionary import is_french_word
+from pgt.settings.words import domain_words
 
 _WORD_PUNCTUATION = "\"'«»()[]{},.;:!?…%"
 
@@ -278,13 +279,13 @@ def rows_from_pages(
 ) -> tuple[list[SourceRow], list[str]]:
     """The row stream of the whole document (see module doc, step 3)."""
     settings = settings or PdfSettings()
-    vocabulary = resolve_cuts(pages)
+    vocabulary = resolve_cuts(pages, settings.lexicon)
     repaired = repair_scanned_marks(pages)
     text_bottom = max(
         (i.bbox[3] for page in pages for i in page.items if isinstance(i, PageTable)), default=0.0
     )
     rows: list[SourceRow] = []
-    joins = _BreakJoins(rows, pages, vocabulary)
+    joins = _BreakJoins(rows, pages, vocabulary, settings.lexicon)
     notes: list[str] = []
     table_index = -1
     open_table: PageTable | None = None  # the table a next page may continue
@@ -443,15 +444,15 @@ def _page_texts(pages: list[PageContent]) -> list[str]:
     return [c for t in tables for row in t.cells for c in row] + lines
 
 
-def resolve_cuts(pages: list[PageContent]) -> set[str] | None:
+def resolve_cuts(pages: list[PageContent], lexicon: tuple[str, ...] = ()) -> set[str] | None:
     """Settle the words a cell's edge may have cut (`pdf_layout.WORD_CUT`) against the
-    words the whole document prints, in place (a born-digital cell's text as read kept in
-    its table's `uncut`). The words the document prints whole, or None when nothing was
-    cut."""
+    words the whole document prints and the lexicon's (the shipped one and `lexicon`'s
+    lines), in place (a born-digital cell's text as read kept in its table's `uncut`).
+    Those words, or None when nothing was cut."""
     texts = _page_texts(pages)
     if not any(WORD_CUT in c for c in texts):
         return None
-    vocabulary = word_vocabulary(texts)
+    vocabulary = word_vocabulary(texts, domain_words(lexicon))
     for page in pages:
         for table in page.items:
             if not isinstance(table, PageTable):
@@ -473,8 +474,10 @@ class _BreakJoins:
     provenance. The joined cells' text as read (cut words unsettled, see `PageTable.uncut`)
     is kept, so that a word cut by the break too is settled whole (`cut_at_break`)."""
 
-    def __init__(self, rows: list[SourceRow], pages: list[PageContent], vocabulary: set[str] | None) -> None:
-        self.rows, self.pages, self.vocabulary = rows, pages, vocabulary
+    def __init__(
+        self, rows: list[SourceRow], pages: list[PageContent], vocabulary: set[str] | None, lexicon: tuple[str, ...]
+    ) -> None:
+        self.rows, self.pages, self.vocabulary, self.lexicon = rows, pages, vocabulary, lexicon
         self.as_read: dict[tuple[int, int], str] = {}  # (row in rows, column): joined text as read
 
     def join(
@@ -527,7 +530,7 @@ class _BreakJoins:
 
     def _words(self) -> set[str]:
         if self.vocabulary is None:
-            self.vocabulary = word_vocabulary(_page_texts(self.pages))
+            self.vocabulary = word_vocabulary(_page_texts(self.pages), domain_words(self.lexicon))
         return self.vocabulary
 
 

@@ -140,11 +140,14 @@ class DocumentWords(set[str]):
         return frozenset(strip_accents(word) for word in self)
 
 
-def word_vocabulary(texts: Iterable[str]) -> DocumentWords:
-    """The words a document prints whole (not at a possible cut), compared loosely."""
-    return DocumentWords(
+def word_vocabulary(texts: Iterable[str], known: Iterable[str] = ()) -> DocumentWords:
+    """The words a document prints whole (not at a possible cut), compared loosely, and the
+    words `known` beforehand (the lexicon's, case folded)."""
+    words = DocumentWords(
         _word_key(token) for text in texts for token in text.split() if WORD_CUT not in token and len(token) > 1
     )
+    words.update(known)
+    return words
 
 
 def resolve_word_cuts(text: str, vocabulary: set[str]) -> str:

@@ -66,10 +66,14 @@ class PdfSettings:
         r"^(?i:OO|OI|fiche|fiche action|action|FA|N\s*°)\s*(?:n\s*°\s*)?\d",
         r"^(?:AXE|OBJECTIFS?|TH[EÉ]MATIQUE|ENJEU|ORIENTATION|PRIORIT[EÉ]|SOUS-AXE)\b",
     )
+    # Lines a profile adds to the shipped lexicon (its `[words] lexicon`): a word a narrow
+    # cell cut is joined back when the lexicon knows it (`settings.words.domain_words`).
+    lexicon: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # a profile's [pdf] gives a list; a tuple keeps the settings hashable (compiled once)
         object.__setattr__(self, "row_start_patterns", tuple(self.row_start_patterns))
+        object.__setattr__(self, "lexicon", tuple(self.lexicon))
         for name in ("snap_tolerance", "join_tolerance", "intersection_tolerance"):
             if getattr(self, name) < 0:
                 raise ValueError(f"PdfSettings.{name} cannot be negative")

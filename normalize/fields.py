@@ -15,9 +15,10 @@ from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.settings.text import LazyPattern
 from pgt.settings.headings import match_fiche_list, parse_oo_refs
-from pgt.normalize.records import Record, data_lines, records
+from pgt.normalize.records import Record, records
 from pgt.schema import Plan
 from pgt.settings.profile import Profile, default_profile
+from pgt.settings.words import word_list
 
 # ---- years ------------------------------------------------------------------------------
 # `2023-2026`, `2022/2026`, `2021-27`, `2023 - 27`, `2022-23 : …`, `2021 à 27`, `2021/22`
@@ -162,7 +163,7 @@ def _clean_item(text: str) -> str:
 @lru_cache(maxsize=8)
 def _known_partenaires(extra: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
     """Known partner names as folded token tuples, longest first (`extra`: the profile's)."""
-    names = {tuple(fold(token) for token in line.split()) for line in [*data_lines("partenaires.txt"), *extra]}
+    names = {tuple(fold(token) for token in line.split()) for line in [*word_list("partenaires.txt"), *extra]}
     return tuple(sorted((n for n in names if n), key=lambda n: (-len(n), n)))
 
 
@@ -179,7 +180,7 @@ def _partenaires_by_first_token(extra: tuple[str, ...] = ()) -> dict[str, tuple[
 @lru_cache(maxsize=8)
 def known_acronyms(extra: tuple[str, ...] = ()) -> frozenset[str]:
     """The shipped acronyms, and the profile's (`extra`)."""
-    return frozenset(line.upper() for line in [*data_lines("acronymes.txt"), *extra])
+    return frozenset(line.upper() for line in [*word_list("acronymes.txt"), *extra])
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def split_partenaires(text: str, words: WordLists = DEFAULT_WORDS) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _indicateur_heads(extra: tuple[str, ...] = ()) -> frozenset[str]:
-    return frozenset(fold(line) for line in [*data_lines("indicateurs.txt"), *extra])
+    return frozenset(fold(line) for line in [*word_list("indicateurs.txt"), *extra])
 
 
 def split_indicateurs(text: str, words: WordLists = DEFAULT_WORDS) -> list[str]:

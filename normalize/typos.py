@@ -1,9 +1,9 @@
 """Typo fixing in cell text, with a domain lexicon and fuzzy matching — conservative.
 
 Three passes over each text, each fix logged:
-1. explicit pairs of `data/typos.csv` (before → after, whole words), what a data officer is
+1. explicit pairs of `settings/data/typos.csv` (before → after, whole words), what a data officer is
    sure of (`détèves` → `élèves`);
-2. known names of `data/lexicon.txt` with several words (`Mont de Marsan`, `St Perdon`): a
+2. known names of `settings/data/lexicon.txt` with several words (`Mont de Marsan`, `St Perdon`): a
    run of words equal to one of them but for one word a letter or two away, that word
    not itself known, is fixed (`Mont de Mersan`, `Monti de Marsan`, `St perdou`);
 3. single words: a word of five letters or more that no lexicon knows, in lower case (or
@@ -25,7 +25,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from rapidfuzz import process
@@ -34,10 +33,11 @@ from rapidfuzz.distance import OSA  # Levenshtein with transpositions (`Impluser
 from pgt.normalize.log import CorrectionLog
 from pgt.settings.headers import fold
 from pgt.normalize.fields import known_acronyms  # fields imports no typo fixer: no cycle
-from pgt.normalize.records import data_lines, records
+from pgt.normalize.records import records
 from pgt.schema import Plan
 from pgt.settings.dictionary import is_french_word
 from pgt.settings.profile import Profile, default_profile
+from pgt.settings.words import data_text, word_list
 
 RULE_EXPLICIT = "typo_explicit"
 RULE_NAME = "typo_name"
@@ -147,9 +147,9 @@ def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The default lexicon, from the data files."""
-    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
+    text = data_text("typos.csv")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return build_lexicon(lexicon=data_lines("lexicon.txt"), acronyms=known_acronyms(),
+    return build_lexicon(lexicon=word_list("lexicon.txt"), acronyms=known_acronyms(),
                          pairs=[(row["before"], row["after"]) for row in rows])
 
 
@@ -324,9 +324,9 @@ def profile_fixer(profile: Profile) -> TypoFixer | None:
     min_length = profile.thresholds.typos_min_length
     if not (words.lexicon or words.acronymes or words.typos):
         return None if min_length == _default_min_length() else _fixer_of(load_lexicon(), min_length)
-    text = resources.files("pgt.normalize").joinpath("data", "typos.csv").read_text(encoding="utf-8")
+    text = data_text("typos.csv")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return TypoFixer.from_words(lexicon=[*data_lines("lexicon.txt"), *words.lexicon],
+    return TypoFixer.from_words(lexicon=[*word_list("lexicon.txt"), *words.lexicon],
                                 acronyms=known_acronyms(tuple(words.acronymes)),
                                 pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()],
                                 min_length=min_length)

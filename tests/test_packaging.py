@@ -19,7 +19,7 @@ SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def data_folders() -> dict[str, list[str]]:
-    """`pgt.normalize.data` → its files, for every folder of a part (extract/, normalize/…)
+    """`pgt.settings.data` → its files, for every folder of a part (extract/, normalize/…)
     holding no Python."""
     found: dict[str, list[str]] = {}
     for package in SETUPTOOLS["packages"]:
@@ -34,7 +34,7 @@ def data_folders() -> dict[str, list[str]]:
 
 def test_every_data_folder_is_a_package_with_its_files_declared():
     folders = data_folders()
-    assert {"pgt.normalize.data", "pgt.settings.data", "pgt.write.templates"} <= set(folders)
+    assert {"pgt.schema.data", "pgt.settings.data", "pgt.write.templates"} <= set(folders)
     for package, files in folders.items():
         assert package in SETUPTOOLS["packages"], package
         patterns = SETUPTOOLS["package-data"].get(package, [])
