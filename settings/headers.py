@@ -21,114 +21,16 @@ from pgt.settings.headings import is_heading_form
 from pgt.settings.profile import PerProfile, Profile, default_profile
 from pgt.settings.text import fold
 
-# canonical field → spellings seen in plans (accent-free, upper case)
-HEADER_VOCABULARY: dict[str, tuple[str, ...]] = {
-    "titre": ("ACTIONS", "LISTE D ACTIONS EXISTANTES OU A VENIR NON EXHAUSTIVE", "FICHES ACTIONS"),
-    "oo": ("OO", "OBJECTIFS OPERATIONNELS"),
-    "offre": ("EXEMPLE D OFFRES EXISTANTES OU ENVISAGEES LISTE NON EXHAUSTIVE",),
-    "porteur": ("PORTEUR DE PROJETS", "PORTEUR DE PROJET", "PORTEUR"),
-    "public_vise": ("PUBLIC VISE", "PUBLIC CIBLE", "PUBLIC"),
-    "echeances": ("ECHEANCES DE REALISATION CALENDRIER", "ECHEANCES DE REALISATION", "ECHEANCES", "CALENDRIER"),
-    "partenaires": ("PARTENAIRES",),
-    "moyens": ("MOYENS LEVIERS D ACTIONS", "MOYENS"),
-    "moyens_humains": ("HUMAINS",),
-    "moyens_techniques": ("TECHNIQUES", "MOYENS TECHNIQUES"),
-    "moyens_financiers": ("FINANCIERS",),
-    "parcours": ("PARCOURS PERISCOLAIRE ET EXTRASCOLAIRE", "PARCOURS"),
-    "indicateurs": ("INDICATEURS EVALUATION", "INDICATEURS D EVALUATION", "INDICATEURS"),
-    # one-row-per-action tables (spreadsheets, CSV exports: structure/table.py), e.g. the
-    # import and export workbooks of Territoires en Transitions (CTG_PLANS.md)
-    "axe": ("AXE X", "AXE", "AXES", "AXE STRATEGIQUE", "ORIENTATION", "ORIENTATION STRATEGIQUE", "ENJEU"),
-    "oi": ("SOUS AXE X X", "SOUS AXE", "OBJECTIF STRATEGIQUE", "OBJECTIFS STRATEGIQUES", "OBJECTIF GENERAL"),
-    "oo_titre": ("SOUS SOUS AXE X X X", "SOUS SOUS AXE", "OBJECTIF OPERATIONNEL"),
-    "thematique": ("THEMATIQUE", "THEMATIQUE PRINCIPALE", "THEMATIQUES", "DOMAINE"),
-    "sous_action": ("TITRE DE LA SOUS ACTION", "SOUS ACTION", "SOUS ACTIONS", "INTITULE DE LA SOUS ACTION"),
-    "numero": ("N", "NUMERO", "N ACTION", "N DE L ACTION", "NUMERO DE L ACTION", "N FICHE", "NUMERO DE FICHE",
-               "FICHE N", "REFERENCE", "REF"),
-    "titre_action": ("TITRE DE L ACTION", "TITRE DE LA FICHE ACTION", "INTITULE DE L ACTION", "INTITULE",
-                     "NOM DE L ACTION", "LIBELLE DE L ACTION", "ACTION", "TITRE", "FICHE ACTION", "TITRE COMPLET"),
-    "description": ("DESCRIPTIF", "DESCRIPTION", "DESCRIPTION DE L ACTION", "CONTENU DE L ACTION", "CONTENU"),
-    "objectifs": ("OBJECTIFS", "OBJECTIFS DE L ACTION", "OBJECTIF DE L ACTION", "FINALITE"),
-    "statut": ("STATUT", "ETAT D AVANCEMENT", "AVANCEMENT", "ETAT", "STATUT DE L ACTION", "ETAT DE L ACTION"),
-    "budget": ("BUDGET PREVISIONNEL TOTAL HT", "BUDGET PREVISIONNEL TOTAL TTC", "BUDGET PREVISIONNEL",
-               "BUDGET", "COUT ESTIME", "COUT", "MONTANT TOTAL", "BUDGET TOTAL", "COUT TOTAL", "COUT TOTAL HT",
-               "COUT TOTAL TTC", "COUT PREVISIONNEL", "BUDGET ESTIME"),
-    "date_debut": ("DATE DE DEBUT", "DATE DEBUT", "DEBUT", "DEMARRAGE", "DATE DE DEMARRAGE",
-                   "DATE PREVISIONNELLE DE DEBUT", "DATE DE LANCEMENT", "LANCEMENT"),
-    "date_fin": ("DATE DE FIN", "DATE FIN", "FIN", "DATE D ACHEVEMENT", "ACHEVEMENT", "DATE PREVISIONNELLE DE FIN",
-                 "DATE DE CLOTURE"),
-    "territoire": ("TERRITOIRE", "TERRITOIRE CONCERNE", "PERIMETRE", "COMMUNES CONCERNEES", "COMMUNES", "COMMUNE S",
-                   "LIEU", "LIEUX"),
-    "porteur_table": ("STRUCTURE PILOTE", "PILOTE", "RESPONSABLE", "STRUCTURE PORTEUSE", "PILOTE DE L ACTION",
-                      "RESPONSABLE DE L ACTION", "PORTEUR DE L ACTION", "MAITRE D OUVRAGE", "PILOTES"),
-    "public_table": ("CIBLES", "CIBLE", "PUBLICS CIBLES", "BENEFICIAIRES"),
-    "moyens_humains_table": ("MOYENS HUMAINS ET TECHNIQUES", "MOYENS HUMAINS", "RESSOURCES HUMAINES"),
-    "moyens_financiers_table": ("FINANCEMENTS", "FINANCEMENT", "MOYENS FINANCIERS", "PLAN DE FINANCEMENT",
-                                "FINANCEURS"),
-    "echeances_table": ("CALENDRIER PREVISIONNEL", "ECHEANCIER", "PERIODE", "DUREE", "CALENDRIER DE MISE EN OEUVRE"),
-    "indicateurs_table": ("INDICATEURS LIES", "INDICATEURS DE SUIVI", "INDICATEURS DE RESULTAT"),
-    # the summary's links of an action (labels of `pgt export tet`'s Notes, read back)
-    "fiche_priorisation": ("FICHE DE PRIORISATION", "FICHE PRIORISATION"),
-    "fiches_liees": ("FICHES LIEES", "FICHES ANNEXEES", "FICHES ACTIONS LIEES"),
-    # columns a record table names that the model has no field for: kept in `autres` under
-    # their header, without an unknown_header anomaly (the header is known, not misread)
-    "autres": ("DIRECTION OU SERVICE PILOTE", "SERVICE DEPARTEMENT POLE PILOTE", "PERSONNE PILOTE",
-               "ELU E REFERENT E", "ELU REFERENT", "PARTICIPATION CITOYENNE", "NIVEAU DE PRIORITE", "PRIORITE",
-               "INSTANCES DE GOUVERNANCE", "ACTION EN AMELIORATION CONTINUE", "ACTIONS LIEES",
-               "FICHES DES PLANS LIEES", "ACTIONS DES PLANS LIEES", "MESURES LIEES", "NOTES DE SUIVI", "NOTES",
-               "NOTES COMPLEMENTAIRES", "ETAPES DE LA FICHE ACTION", "ETAPES DE L ACTION", "DOCUMENTS ET LIENS",
-               "FINANCEUR 1", "FINANCEUR 2", "FINANCEUR 3", "MONTANT HT", "MONTANT TTC", "SOUS THEMATIQUES",
-               "RESULTATS ATTENDUS", "COMMENTAIRES", "OBSERVATIONS"),
-}
-
-# Record-table fields spelt apart above so that the fiches actions builder's own columns keep their
-# meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur, CIBLES the public…).
+# Record-table fields spelt apart in `[records.fields]` so that the fiches actions builder's own
+# columns keep their meaning: each reads as the field it names (STRUCTURE PILOTE is the porteur,
+# CIBLES the public…).
 TABLE_FIELD_ALIASES: dict[str, str] = {
     "titre_action": "titre", "porteur_table": "porteur", "public_table": "public_vise",
     "moyens_humains_table": "moyens_humains", "moyens_financiers_table": "moyens_financiers",
     "echeances_table": "echeances", "indicateurs_table": "indicateurs",
 }
-# Columns of free notes: their `Label : value` lines are fields, or values named by their label
-# (a field's label is read in any free-text cell; another label only in these).
-NOTE_HEADERS: tuple[str, ...] = ("NOTES", "NOTES DE SUIVI", "NOTES COMPLEMENTAIRES", "REMARQUES", "COMMENTAIRES",
-                                 "OBSERVATIONS")
-# Cells above a record table's header that group its columns (merged over several columns):
-# structure, not the plan's title.
-GROUP_HEADERS: tuple[str, ...] = (
-    "PRESENTATION DE L ACTION", "OBJECTIFS ET INDICATEURS", "ACTEURS", "MODALITES DE MISE EN OEUVRE",
-    "ACTIONS LIEES", "PILOTAGE", "FINANCEMENT", "SUIVI", "CALENDRIER", "IDENTIFICATION",
-)
-# How the cells of a row of hints under a header begin (field types, filling guidance):
-# such a row is skipped and reported, not read as an action.
-HINT_OPENINGS: tuple[str, ...] = (
-    "CHAMP ", "SAISISSEZ", "CHOISISSEZ", "INDIQUEZ", "INDIQUER", "CE CHAMP", "UTILISEZ", "RENSEIGNEZ",
-    "RESEIGNEZ", "PRESENTEZ", "TEXTE COURT", "TEXTE LIBRE", "SI VOS", "CREEZ", "PLUSIEURS", "DONNEES",
-    "FORMAT ", "LISTE DEROULANTE", "OBLIGATOIRE", "FACULTATIF", "EX ", "EXEMPLE ",
-)
 
-# A distinctive word (or its misspellings' common stem) decides before fuzzy matching.
-_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(LISTE D )?ACTIONS?\b"), "titre"),
-    (re.compile(r"^OO$"), "oo"),
-    (re.compile(r"\bOFFRES?\b"), "offre"),
-    (re.compile(r"\bPORTEURS?\b"), "porteur"),
-    (re.compile(r"\bPUBLICS?\b"), "public_vise"),
-    (re.compile(r"\bPARTENAIRES\b"), "partenaires"),
-    (re.compile(r"^MOYENS\b"), "moyens"),
-    (re.compile(r"^HUMAINS$"), "moyens_humains"),
-    (re.compile(r"^TECHNIQUES$"), "moyens_techniques"),
-    (re.compile(r"^FINANCIERS$"), "moyens_financiers"),
-    (re.compile(r"\bPARCOURS\b"), "parcours"),
-    (re.compile(r"\bINDICATEURS?\b"), "indicateurs"),
-    (re.compile(r"\bCALENDRIER\b|\bREALISATION\b"), "echeances"),
-)
 
-# words one of which each keyword above needs: a cell holding none is matched by none of
-# them, told without running them (most cells; tests/test_fast_matching.py)
-_KEYWORD_WORDS = ("ACTION", "OO", "OFFRE", "PORTEUR", "PUBLIC", "PARTENAIRES", "MOYENS", "HUMAINS", "TECHNIQUES",
-                  "FINANCIERS", "PARCOURS", "INDICATEUR", "CALENDRIER", "REALISATION")
-
-FUZZY_THRESHOLD = 80.0
 
 
 class Spellings:
@@ -165,13 +67,6 @@ class Spellings:
         return indices, [self.spellings[i] for i in indices]
 
 
-_CHOICES = [(spelling, field) for field, spellings in HEADER_VOCABULARY.items() for spelling in spellings]
-_CHOICE_SPELLINGS = Spellings([spelling for spelling, _ in _CHOICES])
-_EXACT = {spelling: field for spelling, field in reversed(_CHOICES)}  # first field of a spelling wins
-
-
-
-
 @dataclass(frozen=True)
 class HeaderMatch:
     """The field a header cell names, how surely and by which rule."""
@@ -180,22 +75,71 @@ class HeaderMatch:
     rule: str  # "exact", "keyword" or "fuzzy"
 
 
-@lru_cache(maxsize=1 << 14)
-def _vocabulary_header(text: str) -> HeaderMatch | None:
-    """The canonical field a header cell names, or None when it names none."""
-    folded = fold(text)
-    if not folded or len(folded) > 90:
-        return None
-    if folded in _EXACT:  # a spelling of the vocabulary as printed decides first (ACTIONS LIEES is not ACTIONS)
-        return HeaderMatch(_EXACT[folded], 100.0, "exact")
-    if any(word in folded for word in _KEYWORD_WORDS):
-        for pattern, field in _KEYWORDS:
-            if pattern.search(folded):
-                return HeaderMatch(field, 100.0, "keyword")
-    best = _CHOICE_SPELLINGS.closest(folded, FUZZY_THRESHOLD)
-    if best is None:
-        return None
-    return HeaderMatch(_CHOICES[best[1]][1], best[0], "fuzzy")
+def keyword_pattern(entries: Iterable[str]) -> re.Pattern[str]:
+    """The pattern of a field's `[records.keywords]` entries, on a folded header: `X` held as
+    whole words, `^X` leading it, `^X$` the whole of it."""
+    parts = []
+    for entry in entries:
+        words = re.escape(entry.strip("^$"))
+        parts.append(f"^{words}$" if entry.endswith("$") else f"^{words}\\b" if entry.startswith("^")
+                     else f"\\b{words}\\b")
+    return re.compile("|".join(parts))
+
+
+class RecordVocabulary:
+    """The record-table vocabulary of one profile (`[records]`), with a cache of the headers
+    already seen."""
+
+    def __init__(self, profile: Profile) -> None:
+        records, thresholds = profile.records, profile.thresholds
+        self.max_length, self.fuzzy = thresholds.header_max_length, thresholds.header_fuzzy
+        self.choices = [(folded, field) for field, spellings in records.fields.items()
+                        for folded in map(fold, spellings) if folded]
+        self.spellings = Spellings([spelling for spelling, _ in self.choices])
+        self.exact = {spelling: field for spelling, field in reversed(self.choices)}  # first field of a spelling wins
+        self.keywords = [(keyword_pattern(entries), field) for field, entries in records.keywords.items() if entries]
+        # words one of which each keyword needs: a header holding none is matched by none of
+        # them, told without running them (most cells; tests/test_fast_matching.py)
+        self.keyword_words = tuple(sorted({entry.strip("^$") for entries in records.keywords.values()
+                                           for entry in entries}))
+        self.note_headers = frozenset(map(fold, records.note_headers))
+        self.group_headers = frozenset(map(fold, records.group_headers))
+        self.hint_openings = tuple(records.hint_openings)  # as the folded cell begins, spaces included
+        self.cache: dict[str, HeaderMatch | None] = {}
+
+    def match(self, text: str) -> HeaderMatch | None:
+        """The field a record table's header cell names, or None when it names none."""
+        found = self.cache.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.cache[text] = self._match(text)
+        return found  # type: ignore[return-value]
+
+    def _match(self, text: str) -> HeaderMatch | None:
+        folded = fold(text)
+        if not folded or len(folded) > self.max_length:
+            return None
+        if folded in self.exact:  # a spelling as printed decides first (ACTIONS LIEES is not ACTIONS)
+            return HeaderMatch(self.exact[folded], 100.0, "exact")
+        if any(word in folded for word in self.keyword_words):
+            for pattern, field in self.keywords:
+                if pattern.search(folded):
+                    return HeaderMatch(field, 100.0, "keyword")
+        best = self.spellings.closest(folded, self.fuzzy)
+        if best is None:
+            return None
+        return HeaderMatch(self.choices[best[1]][1], best[0], "fuzzy")
+
+    def is_hint(self, text: str) -> bool:
+        """A cell of field hints or filling guidance (`Champ texte`, `Saisissez…`)."""
+        return fold(text).startswith(self.hint_openings)
+
+
+_RECORD_VOCABULARIES = PerProfile(RecordVocabulary)
+
+
+def record_vocabulary(profile: Profile | None = None) -> RecordVocabulary:
+    """The record-table vocabulary of a profile (built once per profile object)."""
+    return _RECORD_VOCABULARIES.get(profile)
 
 
 class HeaderMatcher:
@@ -289,18 +233,18 @@ def header_matcher(profile: Profile | None = None) -> HeaderMatcher:
 
 def canonical_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
     """The canonical field a header cell names, or None when it names none. Without a
-    profile: the record-table vocabulary above (spreadsheets, fiches); with one: the
-    profile's `[fields]` (what the fiches actions builder reads)."""
+    profile: the default profile's record-table vocabulary (`[records]`: spreadsheets,
+    fiches); with one: the profile's `[fields]` (what the fiches actions builder reads)."""
     if profile is None:
-        return _vocabulary_header(text)
+        return record_vocabulary().match(text)
     return header_matcher(profile).match(text)
 
 
 def record_header(text: str, profile: Profile | None = None) -> HeaderMatch | None:
-    """The field a header of a one-row-per-action table names: the record-table vocabulary
-    first; else a spelling that the profile's `[fields]` adds to the default ones (a
-    territory's `Chef de file`), so a profile file reads its workbooks as its documents."""
-    match = _vocabulary_header(text)
+    """The field a header of a one-row-per-action table names: the profile's record-table
+    vocabulary (`[records]`) first; else a spelling that its `[fields]` adds to the default
+    ones (a territory's `Chef de file`), so a profile file reads its workbooks as its documents."""
+    match = record_vocabulary(profile).match(text)
     if match is not None or profile is None:
         return match
     return header_matcher(profile).added_spelling(text)

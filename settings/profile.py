@@ -131,6 +131,43 @@ class LabelsSection(Section):
         return _keys_among(value, LABEL_FIELDS)
 
 
+# The fields a record table's header may name (`[records]`): the model's, and the builder's
+# own spellings apart (`titre_action` reads as `titre`, `autres` is a known column kept as is).
+RECORD_VOCABULARY_FIELDS = (
+    "titre", "oo", "offre", "porteur", "public_vise", "echeances", "partenaires", "moyens", "moyens_humains",
+    "moyens_techniques", "moyens_financiers", "parcours", "indicateurs", "axe", "oi", "oo_titre", "thematique",
+    "sous_action", "numero", "titre_action", "description", "objectifs", "statut", "budget", "date_debut",
+    "date_fin", "territoire", "porteur_table", "public_table", "moyens_humains_table", "moyens_financiers_table",
+    "echeances_table", "indicateurs_table", "fiche_priorisation", "fiches_liees", "autres",
+)
+_KEYWORD_ENTRY = re.compile(r"^(?:\^[A-Z0-9]+(?: [A-Z0-9]+)*\$?|[A-Z0-9]+(?: [A-Z0-9]+)*)$")
+
+
+class RecordsSection(Section):
+    """How one-row-per-action tables are read: their headers' words."""
+
+    note_headers: list[Words]
+    group_headers: list[Words]
+    hint_openings: list[Words]  # as the folded cell begins, spaces included
+    keywords: dict[FieldName, list[str]]  # in order: the first entry a header holds decides
+    fields: dict[FieldName, list[Words]]  # in order: the first field of a spelling printed as is
+
+    @field_validator("keywords", "fields")
+    @classmethod
+    def _record_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return _keys_among(value, RECORD_VOCABULARY_FIELDS)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keyword_entries(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for field, entries in value.items():
+            for entry in entries:
+                if not _KEYWORD_ENTRY.match(entry):
+                    raise ValueError(f"field {field!r}: keyword {entry!r} is not folded words (A-Z, 0-9, one space "
+                                     "between), led by `^` (the header starts with them), then maybe `$` (it is them)")
+        return value
+
+
 class PhrasesSection(Section):
     structural: list[str]
     summary_structural: list[str]
@@ -229,6 +266,7 @@ class Profile(Section):
     thematiques: list[ThematiqueSpec]
     fields: dict[FieldName, list[str]]
     labels: LabelsSection
+    records: RecordsSection
     headings: HeadingsSection
     phrases: PhrasesSection
     summary: SummarySection
@@ -384,7 +422,7 @@ def profile_from_data(data: dict[str, Any], text: str = "", name: str = "profile
         first = error.errors()[0]
         loc = [str(p) for p in first["loc"] if not isinstance(p, int)]
         key = ".".join(loc) or "(top)"
-        named = re.search(r"unknown field '([a-z_]+)'", first["msg"])
+        named = re.search(r"\bfield '([a-z_]+)'", first["msg"])
         line = _line_of(text, [*loc, named.group(1)] if named else loc)
         where = f"line {line}: " if line else ""
         message = first["msg"].removeprefix("Value error, ")
@@ -510,8 +548,10 @@ class _EffectiveLines:
         thématique the thématiques the profile adds; before the comments that follow."""
         if not self.table:
             return
-        data, _ = self._values()
-        extra = [line for key, value in data.items() if key not in self.seen for line in _toml_pair_wrapped(key, value)]
+        data, default = self._values()
+        # (a table of the default's, `[records.keywords]`, is written under its own header)
+        extra = [line for key, value in data.items() if key not in self.seen and not isinstance(default.get(key), dict)
+                 for line in _toml_pair_wrapped(key, value)]
         if self.table == ["thematiques"] and not next_is_thematique:
             for thematique in self.data["thematiques"][len(self.default["thematiques"]):]:
                 extra += ["", "[[thematiques]]"]

@@ -2,7 +2,7 @@
 
 A plan kept in a spreadsheet (the import and export workbooks of Territoires en Transitions,
 a CSV export, a DOCX table of the same layout) prints one action per row under one header.
-This builder finds that header by content (the header vocabulary of `settings/headers.py`;
+This builder finds that header by content (the profile's `[records]` vocabulary, `settings/headers.py`;
 one or two header rows, merged group headers above), skips and reports a row of hints under
 it (`Champ texte (séparateur virgule)`, filling guidance), and reads every row below:
 
@@ -40,8 +40,7 @@ from pgt.extract.rows import ExtractedDocument, RowKind, SourceRow
 from pgt.schema import (Action, Axe, Correction, ObjectifIntermediaire, ObjectifOperationnel, Offre, Provenance,
                         Thematique)
 from pgt.settings import headings as pat
-from pgt.settings.headers import (GROUP_HEADERS, HINT_OPENINGS, NOTE_HEADERS, TABLE_FIELD_ALIASES, canonical_header,
-                                  fold, header_matcher, record_header)
+from pgt.settings.headers import TABLE_FIELD_ALIASES, fold, header_matcher, record_header, record_vocabulary
 from pgt.settings.profile import Profile, ThresholdsSection, default_profile
 from pgt.settings.text import LazyPattern
 from pgt.structure.ids import action_id, unique
@@ -73,7 +72,7 @@ _AMOUNT_NOISE = LazyPattern(r"(?i)\s|\u00a0|\u202f|€|euros?|\bHT\b|\bTTC\b")
 
 
 def table_field(text: str, profile: Profile | None = None) -> str | None:
-    """The record field a header cell names (vocabulary of settings/headers.py, and the
+    """The record field a header cell names (the profile's `[records]` vocabulary, and the
     spellings the profile adds), or None."""
     return table_match(text, profile)[0]
 
@@ -413,9 +412,8 @@ class TableBuilder:
                                         code="group_header")
         return title, axe
 
-    @staticmethod
-    def _is_group(text: str) -> bool:
-        return fold(text) in GROUP_HEADERS
+    def _is_group(self, text: str) -> bool:
+        return fold(text) in record_vocabulary(self.profile).group_headers
 
     def _header(self, table: RecordTable, header: SourceRow) -> None:
         known = {c.index for c in table.columns if c.field is not None}
@@ -444,7 +442,8 @@ class TableBuilder:
 
     def _hint_row(self, row: SourceRow) -> bool:
         cells = row.non_empty
-        hints = [i for i, text in cells if fold(text).startswith(HINT_OPENINGS) or fold(text) in ("CHAMP TEXTE",)]
+        vocabulary = record_vocabulary(self.profile)
+        hints = [i for i, text in cells if vocabulary.is_hint(text)]
         if not cells or len(hints) * 2 < len(cells):
             return False
         self.ledger.residue(row, f"{_where(row)}: row of field hints or filling guidance under the header: skipped",
@@ -715,7 +714,7 @@ class TableBuilder:
         into that field (`Public visé : …` in a Descriptif, where the table has no public
         column); in a notes column, another short label names a value of `autres`. Returns
         what is left of the text."""
-        notes = fold(column.header) in NOTE_HEADERS
+        notes = fold(column.header) in record_vocabulary(self.profile).note_headers
         lead, blocks = labelled_lines(text, named=notes, thresholds=self.thresholds, profile=self.profile)
         kept = list(lead)
         for block in blocks:
@@ -803,7 +802,7 @@ def axes_name_thematiques(table: RecordTable, body: list[SourceRow], profile: Pr
         return False
     values = {unnumbered(row.cells[column.index]) for row in body
               if column.index < len(row.cells) and row.cells[column.index].strip()
-              and not fold(row.cells[column.index]).startswith(HINT_OPENINGS)}
+              and not record_vocabulary(profile).is_hint(row.cells[column.index])}
     known = sum(1 for text in values if (heading := pat.match_thematique(text, profile)) is not None and heading.known)
     return bool(values) and known >= profile.thresholds.record_thematique_axes_share * len(values)
 
@@ -825,7 +824,7 @@ def label_field(label: str, profile: Profile | None = None) -> str | None:
     """The field a label names, spelt as the vocabulary spells it or as the profile's
     `[fields]` adds it (`Chef de file`), whole: no fuzzy reading, a sentence of a
     description that happens to hold a colon is not a label."""
-    match = canonical_header(label)
+    match = record_vocabulary(profile).match(label)
     if match is not None and match.rule == "exact":
         name = match.field
     elif match is None and profile is not None:

@@ -16,7 +16,7 @@ from pgt.extract.rows import Provenance, SourceRow
 from pgt.normalize import fields
 from pgt.settings import headings as pat
 from pgt.settings import text as text_module
-from pgt.settings.headers import (_CHOICE_SPELLINGS, _KEYWORD_WORDS, _KEYWORDS, HEADER_VOCABULARY, _header_cell_field,
+from pgt.settings.headers import (_header_cell_field, record_vocabulary,
                                   header_matcher)
 from pgt.settings.headings import is_heading_form
 from pgt.settings.profile import default_profile
@@ -46,12 +46,13 @@ def texts(spellings: list[str]) -> list[str]:
 
 
 def test_closest_spelling_is_the_one_of_the_full_scan():
-    spellings = _CHOICE_SPELLINGS.spellings
+    choices = record_vocabulary().spellings
+    spellings = choices.spellings
     for text in texts(spellings):
         best = process.extractOne(text, spellings, scorer=fuzz.ratio)
         for cutoff in (0.0, 50.0, 80.0, 85.5, 100.0):
             expected = None if best is None or best[1] < cutoff else (float(best[1]), best[2])
-            assert _CHOICE_SPELLINGS.closest(text, cutoff) == expected, (text, cutoff)
+            assert choices.closest(text, cutoff) == expected, (text, cutoff)
 
 
 def test_keyword_spelling_is_the_longest_one_the_header_holds():
@@ -216,16 +217,18 @@ def test_clipped_header_found_by_bisection_as_by_the_scan_of_every_spelling():
 
 
 def test_keyword_headers_skipped_for_cells_without_a_keyword_word_answer_as_all_keywords_run():
-    """Every keyword pattern needs one of `_KEYWORD_WORDS`: over the vocabulary's spellings,
-    their garbled forms and every cell of raw/, no cell a pattern matches lacks them all."""
+    """Every keyword pattern needs one of the vocabulary's `keyword_words`: over the
+    vocabulary's spellings, their garbled forms, its keywords and every cell of raw/, no
+    cell a pattern matches lacks them all."""
     raw = Path(__file__).resolve().parent.parent / "raw"
     cells = [cell for name in ("pgt-fiches-actions.txt", "pgt-priorisation.txt")
              for row in read_document(raw / name).rows for cell in row.cells if cell.strip()]
-    spellings = [s for spellings in HEADER_VOCABULARY.values() for s in spellings]
-    for text in texts(spellings) + cells + [k.pattern.strip("^$\\b") for k, _ in _KEYWORDS]:
+    vocabulary = record_vocabulary()
+    keywords = [entry.strip("^$") for entries in default_profile().records.keywords.values() for entry in entries]
+    for text in texts(vocabulary.spellings.spellings) + cells + keywords:
         folded = fold(text)
-        if any(pattern.search(folded) for pattern, _ in _KEYWORDS):
-            assert any(word in folded for word in _KEYWORD_WORDS), text
+        if any(pattern.search(folded) for pattern, _ in vocabulary.keywords):
+            assert any(word in folded for word in vocabulary.keyword_words), text
 
 
 def test_dictionary_file_inflated_by_zlib_as_by_gzip():

@@ -83,6 +83,9 @@ def test_a_profile_file_extends_the_default(tmp_path):
     ('[[thematiques]]\ncode = "Accès"\n', "line 2: thematiques.code: String should match pattern"),
     ('[pdf]\nocr_dpi = "high"\n', "line 2: pdf.ocr_dpi: Input should be a valid integer"),
     ('[fields\n', "not valid TOML"),
+    ('[records.keywords]\nporteur = ["chef"]\n', "line 2: records.keywords: field 'porteur': keyword 'chef' is not"),
+    ('[records.keywords]\n\nporteur = ["CHEF$"]\n', "line 3: records.keywords: field 'porteur': keyword 'CHEF$'"),
+    ('[records.fields]\ncouleur = ["COULEUR"]\n', "line 2: records.fields: unknown field 'couleur'"),
 ])
 def test_a_wrong_key_or_value_is_one_line_naming_it(tmp_path, text, message):
     path = tmp_path / "bad.toml"
@@ -819,6 +822,57 @@ def test_regression_profile_header_spelling_read_in_a_workbook(tmp_path):
     assert [(a.titre, a.porteur, a.autres) for a in actions] == [
         ("Créer un RPE", "Mairie de Vallée", {}), ("Ouvrir un local jeunes", "CCAS", {})]
     assert not any(a.code == "unknown_header" for a in plan.anomalies)
+
+
+def test_record_table_words_are_profile_data(tmp_path):
+    """A record table's header spellings, keywords, hint openings, group and notes headers are
+    `[records]` data: a territory's workbook says `Chef de projet`, `Portage politique` above
+    its header, `À compléter` in its row of hints, `Suivi` for its notes."""
+    csv = record_csv(tmp_path, "Portage politique;;;;", "Titre;Chef de projet;Public cible;Calendrier;Suivi",
+                     "À compléter;À compléter;À compléter;À compléter;À compléter",
+                     "Créer un RPE;Mairie de Vallée;Familles;2024;Statut : en cours",
+                     "Ouvrir un local jeunes;CCAS;11-17 ans;2025;Élu référent : M. Dupont")
+    plain = convert([csv]).plan
+    assert [t.titre for t in plain.thematiques] == ["Portage politique"]  # taken for the plan's title
+    assert [a.titre for a in plain.all_actions()] == ["À compléter", "Créer un RPE", "Ouvrir un local jeunes"]
+    assert plain.all_actions()[1].autres == {"Chef de projet": "Mairie de Vallée", "Suivi": "Statut : en cours"}
+    profile = profile_file(tmp_path, """
+[records]
+group_headers = ["PORTAGE POLITIQUE"]
+hint_openings = ["A COMPLETER"]
+note_headers = ["SUIVI"]
+
+[records.fields]
+porteur_table = ["CHEF DE PROJET"]
+autres = ["SUIVI"]
+""")
+    plan = convert([csv], profile=profile).plan
+    first, second = plan.all_actions()
+    assert (first.titre, first.porteur, first.statut, first.autres) == ("Créer un RPE", "Mairie de Vallée", "en cours", {})
+    assert second.autres == {"Élu référent": "M. Dupont"}  # a label of the notes column names its value
+    codes = [a.code for a in plan.anomalies]
+    assert "group_header" in codes and "hint_row" in codes and "unknown_header" not in codes
+    # a keyword: a header holding the word names the field, however the rest reads
+    keyword = record_csv(tmp_path, "Titre;Structure cheffe de file;Public cible;Calendrier",
+                         "Créer un RPE;Mairie;Familles;2024")
+    assert convert([keyword]).plan.all_actions()[0].porteur is None
+    profile = profile_file(tmp_path, '[records.keywords]\nporteur_table = ["CHEFFE"]\n')
+    assert convert([keyword], profile=profile).plan.all_actions()[0].porteur == "Mairie"
+
+
+def test_pgt_profile_prints_a_profiles_record_words_that_load_back(tmp_path):
+    path = tmp_path / "records.toml"
+    path.write_text('[records]\nnote_headers = ["SUIVI"]\n[records.keywords]\nporteur_table = ["CHEFFE"]\n',
+                    encoding="utf-8")
+    printed = run_pgt("profile", str(path))
+    assert printed.returncode == 0, printed.stderr
+    data = tomllib.loads(printed.stdout)
+    assert data["records"]["note_headers"][-1] == "SUIVI"
+    assert data["records"]["keywords"]["porteur_table"] == ["CHEFFE"]
+    assert list(data["records"]["keywords"])[:2] == ["titre", "oo"]  # the default's order kept: it decides
+    effective = tmp_path / "effective.toml"
+    effective.write_text(printed.stdout, encoding="utf-8")
+    assert load_profile(effective).records == load_profile(path).records
 
 
 # ---- issue 11's leftovers: the OCR, fiche-form and labelled-line values as profile data ---------
