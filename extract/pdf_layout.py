@@ -205,11 +205,9 @@ def _piece_cost(pieces: list[str], first: bool, vocabulary: set[str]) -> float:
         return 0.0
     if is_french_word(key):
         return _DICTIONARY_ONLY
-    if _capital_without_accents(text, key):
-        if strip_accents(key) in _unaccented(vocabulary):
-            return 0.0
-        if _is_word_but_its_capital(key):
-            return _DICTIONARY_ONLY
+    unaccented = _capital_without_accents(text, key, vocabulary)
+    if unaccented is not None:
+        return unaccented
     if _is_inflected_word(key, vocabulary):
         return _INFLECTED  # above a space: `gymnase`+`le` is two words
     if len(pieces) > 1:
@@ -245,16 +243,20 @@ def _join_cost(text: str, at: int, vocabulary: set[str]) -> float | None:
         return None
     if _is_word(word, vocabulary):
         return 0.0
-    if _capital_without_accents(printed, word) and (
-        strip_accents(word) in _unaccented(vocabulary) or _is_word_but_its_capital(word)
-    ):
+    if _capital_without_accents(printed, word, vocabulary) is not None:
         return 0.0
     return _INFLECTED if _is_inflected_word(word, vocabulary) else None
 
 
-def _capital_without_accents(printed: str, key: str) -> bool:
-    """A word printed with a capital and no accent: perhaps one that lost its accents."""
-    return printed.lstrip(_PUNCTUATION)[:1].isupper() and strip_accents(key) == key
+def _capital_without_accents(printed: str, key: str, vocabulary: set[str]) -> float | None:
+    """What reading a word printed with a capital and no accent as one that lost its accents
+    costs: 0 when the document prints it with them (`OPERATIONNELS`), `_DICTIONARY_ONLY`
+    when the dictionary knows it with an accent on its first letter (`Ecoles`), else None."""
+    if not printed.lstrip(_PUNCTUATION)[:1].isupper() or strip_accents(key) != key:
+        return None
+    if key in _unaccented(vocabulary):
+        return 0.0
+    return _DICTIONARY_ONLY if _is_word_but_its_capital(key) else None
 
 
 def _unaccented(vocabulary: set[str]) -> frozenset[str]:

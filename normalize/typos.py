@@ -144,13 +144,16 @@ def _build_lexicon(entries: tuple[str, ...], acronyms: tuple[str, ...],
                    {k: tuple(v) for k, v in names_by_key.items()})
 
 
+def shipped_typo_pairs() -> list[tuple[str, str]]:
+    """The sure (before, after) pairs of `settings/data/typos.csv`."""
+    rows = csv.DictReader(line for line in data_text("typos.csv").splitlines() if not line.startswith("#"))
+    return [(row["before"], row["after"]) for row in rows]
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The default lexicon, from the data files."""
-    text = data_text("typos.csv")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return build_lexicon(lexicon=word_list("lexicon.txt"), acronyms=known_acronyms(),
-                         pairs=[(row["before"], row["after"]) for row in rows])
+    return build_lexicon(lexicon=word_list("lexicon.txt"), acronyms=known_acronyms(), pairs=shipped_typo_pairs())
 
 
 @dataclass(frozen=True)
@@ -324,12 +327,9 @@ def profile_fixer(profile: Profile) -> TypoFixer | None:
     min_length = profile.thresholds.typos_min_length
     if not (words.lexicon or words.acronymes or words.typos):
         return None if min_length == _default_min_length() else _fixer_of(load_lexicon(), min_length)
-    text = data_text("typos.csv")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return TypoFixer.from_words(lexicon=[*word_list("lexicon.txt"), *words.lexicon],
                                 acronyms=known_acronyms(tuple(words.acronymes)),
-                                pairs=[*((row["before"], row["after"]) for row in rows), *words.typos.items()],
-                                min_length=min_length)
+                                pairs=[*shipped_typo_pairs(), *words.typos.items()], min_length=min_length)
 
 
 def fix_typos_rule(plan: Plan, log: CorrectionLog) -> None:

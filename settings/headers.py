@@ -31,8 +31,6 @@ TABLE_FIELD_ALIASES: dict[str, str] = {
 }
 
 
-
-
 class Spellings:
     """Header spellings, with those of a near length found once per length for `closest`."""
 

@@ -800,9 +800,10 @@ def axes_name_thematiques(table: RecordTable, body: list[SourceRow], profile: Pr
     column = table.column("axe")
     if column is None or table.column("thematique") is not None:
         return False
+    vocabulary = record_vocabulary(profile)
     values = {unnumbered(row.cells[column.index]) for row in body
               if column.index < len(row.cells) and row.cells[column.index].strip()
-              and not record_vocabulary(profile).is_hint(row.cells[column.index])}
+              and not vocabulary.is_hint(row.cells[column.index])}
     known = sum(1 for text in values if (heading := pat.match_thematique(text, profile)) is not None and heading.known)
     return bool(values) and known >= profile.thresholds.record_thematique_axes_share * len(values)
 
